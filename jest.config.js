@@ -1,0 +1,15 @@
+/** Jest runs the TypeScript sources as ES modules (middy 7 ships ESM only). */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json', 'sql'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
+    '^.+\\.sql$': '<rootDir>/test/support/sql-transform.cjs',
+  },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  setupFiles: ['<rootDir>/test/support/env.cjs'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/matchers.ts'],
+  testTimeout: 60000,
+};

@@ -1,0 +1,72 @@
+import { FlowqError } from '../errors.js';
+
+/** A command-line mistake: printed as one line, exit code 2. */
+export class UsageError extends FlowqError {
+  override readonly code = 'USAGE';
+  override readonly statusCode = 400;
+}
+
+/** Parsed command-line arguments: positionals and `--flag value` pairs, names with `-` read as `_`. */
+export interface ParsedArgs {
+  readonly positionals: string[];
+  readonly flags: Map<string, string>;
+}
+
+/** Where a command writes: stdout for results, stderr for progress and errors. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/**
+ * Splits arguments into positionals and flags. `--name value`, `--name=value` and, for names in
+ * `booleans`, a bare `--name` are accepted; `--interface-id` and `--interface_id` are the same flag.
+ * @throws UsageError on a repeated flag or a flag without its value.
+ */
+export function parseArgs(argv: readonly string[], booleans: ReadonlySet<string> = new Set()): ParsedArgs {
+  const positionals: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--') || arg === '--') {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = (eq === -1 ? arg.slice(2) : arg.slice(2, eq)).replaceAll('-', '_');
+    let value: string;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else if (booleans.has(name)) value = 'true';
+    else {
+      const next = argv[i + 1];
+      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`--${name.replaceAll('_', '-')} needs a value`);
+      value = next;
+      i++;
+    }
+    if (flags.has(name)) throw new UsageError(`--${name.replaceAll('_', '-')} is given twice`);
+    flags.set(name, value);
+  }
+  return { positionals, flags };
+}
+
+/**
+ * Refuses flags a command does not know.
+ * @throws UsageError naming the first unknown flag and listing the known ones.
+ */
+export function checkFlags(args: ParsedArgs, known: Iterable<string>): void {
+  const allowed = new Set(known);
+  for (const name of args.flags.keys()) {
+    if (!allowed.has(name)) {
+      const list = [...allowed].map((n) => `--${n.replaceAll('_', '-')}`).join(', ');
+      throw new UsageError(`unknown flag --${name.replaceAll('_', '-')}; known flags: ${list}`);
+    }
+  }
+}
+
+/** A boolean flag's value. @throws UsageError unless it is true or false. */
+export function booleanFlag(args: ParsedArgs, name: string): boolean | undefined {
+  const value = args.flags.get(name);
+  if (value === undefined) return undefined;
+  if (value !== 'true' && value !== 'false') throw new UsageError(`--${name.replaceAll('_', '-')} takes no value (or true/false)`);
+  return value === 'true';
+}

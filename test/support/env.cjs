@@ -1,0 +1,6 @@
+// Quiet, deterministic tests: no SDK Node-version warning, no Powertools log lines, no real AWS credentials.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.POWERTOOLS_LOG_LEVEL = process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT';
+process.env.AWS_REGION = process.env.AWS_REGION ?? 'us-east-1';
+process.env.AWS_ACCESS_KEY_ID = 'test';
+process.env.AWS_SECRET_ACCESS_KEY = 'test';
