@@ -52,6 +52,12 @@ export class UnknownQuery extends FlowqError {
   override readonly statusCode = 404;
 }
 
+/** No query execution has that id (or it belongs to another workgroup). */
+export class UnknownExecution extends FlowqError {
+  override readonly code = 'UNKNOWN_EXECUTION';
+  override readonly statusCode = 404;
+}
+
 /** The data for a question is missing, unreadable, or does not match its described format. */
 export class DataError extends FlowqError {
   override readonly code = 'DATA_ERROR';
