@@ -18,6 +18,8 @@ export interface RenderedQuery {
   readonly values: readonly BoundValue[];
   /** The same values as the SQL literals Athena's `ExecutionParameters` take. */
   readonly executionParameters: readonly string[];
+  /** The `dt` bounds of the partition predicate: the partitions this query reads. */
+  readonly partitions: { readonly from: string; readonly to: string };
 }
 
 /** What rendering needs to know about the table a template runs against. */
@@ -119,5 +121,6 @@ export function renderQuery(templateOrName: Template | string, raw: Readonly<Rec
     sql: lines.join('\n').trim(),
     values,
     executionParameters: values.map((v) => (v.type === 'bigint' ? String(v.value) : sqlStringLiteral(v.value))),
+    partitions: { from: partitionFrom, to: partitionTo },
   };
 }

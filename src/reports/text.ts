@@ -1,0 +1,74 @@
+import type { Column, ResultDocument, Row } from '../engines/engine.js';
+import { protocolName } from '../flowlog/protocols.js';
+
+const NUMERIC = new Set(['integer', 'bigint', 'double', 'smallint', 'tinyint', 'real', 'decimal']);
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+
+/** Bytes in decimal units with one decimal: 1234567 → `1.2 MB`. */
+export function humanBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+
+function isBytesColumn(name: string): boolean {
+  return name === 'bytes' || name.endsWith('_bytes');
+}
+
+function isTimeColumn(name: string): boolean {
+  return name === 'first_seen' || name === 'last_seen';
+}
+
+/** How one value reads in a terminal table: human units, protocol names, UTC times. */
+export function displayValue(column: Column, value: Row[string]): string {
+  if (value === null || value === undefined) return '-';
+  if (typeof value === 'number') {
+    if (isBytesColumn(column.name)) return humanBytes(value);
+    if (column.name === 'protocol') return protocolName(value);
+    if (isTimeColumn(column.name)) return new Date(value * 1000).toISOString().slice(0, 19).replace('T', ' ');
+    if (column.name.endsWith('port')) return String(value);
+    return value.toLocaleString('en-US');
+  }
+  return String(value);
+}
+
+/** A result as an aligned text table: numbers right-aligned, a rule under the header. */
+export function renderTable(doc: Pick<ResultDocument, 'columns' | 'rows'>): string {
+  const header = doc.columns.map((c) => c.name);
+  const body = doc.rows.map((row) => doc.columns.map((c) => displayValue(c, row[c.name])));
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const right = doc.columns.map((c) => NUMERIC.has(c.type) && c.name !== 'protocol');
+  const line = (cells: string[]): string =>
+    cells.map((cell, i) => (right[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  if (doc.rows.length === 0) out.push('(no rows)');
+  return `${out.join('\n')}\n`;
+}
+
+function csvField(value: Row[string]): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** A result as RFC 4180 CSV: a header row, CRLF line ends, fields quoted where they must be. */
+export function renderCsv(doc: Pick<ResultDocument, 'columns' | 'rows'>): string {
+  const lines = [doc.columns.map((c) => csvField(c.name)), ...doc.rows.map((row) => doc.columns.map((c) => csvField(row[c.name])))];
+  return lines.map((cells) => `${cells.join(',')}\r\n`).join('');
+}
+
+/** A one-line summary of what a query cost: rows, files or data scanned, time. */
+export function renderStats(doc: Pick<ResultDocument, 'stats'>): string {
+  const s = doc.stats;
+  const parts = [`${s.rowsReturned} rows`];
+  if (s.filesRead !== undefined) parts.push(`${s.filesRead} files, ${humanBytes(s.bytesRead ?? 0)} read`);
+  if (s.dataScannedBytes !== undefined) parts.push(`${humanBytes(s.dataScannedBytes)} scanned`);
+  if (s.costUsd !== undefined) parts.push(`$${s.costUsd.toFixed(6)}`);
+  if (s.reused) parts.push('reused result');
+  parts.push(`${s.elapsedMs} ms`);
+  return parts.join(', ');
+}
