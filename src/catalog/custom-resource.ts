@@ -1,0 +1,167 @@
+import { logger } from '../logger.js';
+import { ensureTable, type EnsureTableResult } from './ensure-table.js';
+import { InvalidEvent } from './errors.js';
+import { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import type { CatalogSettings } from './settings.js';
+
+/** A CloudFormation custom-resource request, as Lambda receives it. */
+export interface CustomResourceRequest {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly ResponseURL: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly ResourceType?: string;
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties?: Readonly<Record<string, unknown>>;
+  readonly OldResourceProperties?: Readonly<Record<string, unknown>>;
+}
+
+/** The document PUT to the request's ResponseURL. */
+export interface CustomResourceResponse {
+  readonly Status: 'SUCCESS' | 'FAILED';
+  readonly Reason?: string;
+  readonly PhysicalResourceId: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly Data?: Readonly<Record<string, string>>;
+}
+
+/** The part of the Lambda context the custom resource reads. */
+export interface RemainingTime {
+  getRemainingTimeInMillis(): number;
+}
+
+/** Collaborators a test replaces: the retry policy for the response PUT. */
+export interface CustomResourceOptions {
+  readonly retry?: RetryPolicy;
+}
+
+/** Time kept back from the Lambda timeout to answer FAILED before the function is stopped. */
+export const RESPONSE_MARGIN_MS = 10_000;
+const MAX_REASON = 1000;
+const RESPONSE_ATTEMPTS = 4;
+
+function reasonOf(error: unknown): string {
+  const e = error as { name?: string; message?: string };
+  const text = e?.message ? (e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message) : String(error);
+  return text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1)}…` : text;
+}
+
+function physicalId(settings: CatalogSettings): string {
+  return `${settings.database}.${settings.table}`;
+}
+
+function dataOf(settings: CatalogSettings, result: EnsureTableResult): Record<string, string> {
+  const changes = result.changes.join('; ');
+  return {
+    Database: settings.database,
+    Table: settings.table,
+    Result: result.table,
+    Changes: changes.length > MAX_REASON ? `${changes.slice(0, MAX_REASON - 1)}…` : changes,
+  };
+}
+
+/** True for an event that has the fields of a CloudFormation custom-resource request. */
+export function isCustomResourceRequest(event: unknown): event is CustomResourceRequest {
+  return typeof event === 'object' && event !== null && 'RequestType' in event;
+}
+
+function checkRequest(event: CustomResourceRequest): void {
+  const missing = ['ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId'].filter(
+    (k) => typeof (event as unknown as Record<string, unknown>)[k] !== 'string',
+  );
+  if (missing.length > 0) throw new InvalidEvent(`custom-resource request lacks ${missing.join(', ')}`);
+}
+
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the catalog did not answer within ${Math.round(ms / 1000)} s of the Lambda timeout`)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * PUTs the response to the presigned ResponseURL, retrying a few times, since CloudFormation waits
+ * for it. The content type is empty because the URL was signed without one.
+ * @throws Error when every attempt fails.
+ */
+export async function sendCustomResourceResponse(url: string, response: CustomResourceResponse, retry: RetryPolicy = DEFAULT_RETRY): Promise<void> {
+  const body = JSON.stringify(response);
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= RESPONSE_ATTEMPTS; attempt++) {
+    try {
+      const res = await fetch(url, { method: 'PUT', body, headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) } });
+      if (res.ok) return;
+      lastError = new Error(`the response URL answered HTTP ${res.status}`);
+    } catch (error) {
+      lastError = error;
+    }
+    if (attempt < RESPONSE_ATTEMPTS) await retry.sleep(backoffDelay(retry, attempt));
+  }
+  throw lastError;
+}
+
+/**
+ * Answers a CloudFormation custom-resource request for the flow-logs table. Create and Update run
+ * `ensureTable`; Delete leaves the table in place (its data and partitions outlive the stack). Any
+ * failure, including bad settings and running out of time, is answered FAILED with its reason, so
+ * the stack never waits for a response that will not come.
+ * @returns the response it sent.
+ * @throws InvalidEvent when the request has no ResponseURL to answer at.
+ */
+export async function answerCustomResource(
+  event: CustomResourceRequest,
+  context: RemainingTime,
+  settings: () => CatalogSettings,
+  options: CustomResourceOptions = {},
+): Promise<CustomResourceResponse> {
+  checkRequest(event);
+  const base = { StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId };
+  const fallbackId = event.PhysicalResourceId ?? `${event.LogicalResourceId}-${event.RequestId}`;
+  let response: CustomResourceResponse;
+  try {
+    if (event.RequestType === 'Delete') {
+      response = { ...base, Status: 'SUCCESS', PhysicalResourceId: fallbackId };
+    } else if (event.RequestType === 'Create' || event.RequestType === 'Update') {
+      const config = settings();
+      const budget = Math.max(0, context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MS);
+      const result = await withDeadline(ensureTable(config), budget);
+      response = { ...base, Status: 'SUCCESS', PhysicalResourceId: physicalId(config), Data: dataOf(config, result) };
+    } else {
+      throw new InvalidEvent(`RequestType '${String(event.RequestType)}' is not one of Create, Update, Delete`);
+    }
+  } catch (error) {
+    logger.error('custom resource failed', { requestType: event.RequestType, error: error as Error });
+    response = { ...base, Status: 'FAILED', Reason: reasonOf(error), PhysicalResourceId: fallbackId };
+  }
+  logger.info('answering custom resource', { requestType: event.RequestType, status: response.Status, reason: response.Reason });
+  await sendCustomResourceResponse(event.ResponseURL, response, options.retry);
+  return response;
+}
+
+/** What the create-table function returns: the custom-resource response it sent, or ensureTable's result. */
+export type CreateTableOutcome = CustomResourceResponse | EnsureTableResult;
+
+/**
+ * Handles one event of the create-table function: a CloudFormation custom-resource request, or a
+ * direct invocation (any other object) that runs `ensureTable` and returns what it did.
+ */
+export async function onCreateTableEvent(
+  event: unknown,
+  context: RemainingTime,
+  settings: () => CatalogSettings,
+  options: CustomResourceOptions = {},
+): Promise<CreateTableOutcome> {
+  if (isCustomResourceRequest(event)) return answerCustomResource(event, context, settings, options);
+  if (event !== undefined && event !== null && (typeof event !== 'object' || Array.isArray(event))) {
+    throw new InvalidEvent('expected a CloudFormation custom-resource request or an object (direct invocation)');
+  }
+  return ensureTable(settings());
+}

@@ -1,0 +1,81 @@
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { Layout } from '../flowlog/layout.js';
+import type { Source } from '../flowlog/source.js';
+import { s3 } from './aws.js';
+import { mapLimit } from './pool.js';
+import type { CatalogSettings } from './settings.js';
+
+/** One account's logs from one region: the pair the first two partition keys name. */
+export interface AccountRegion {
+  readonly account: string;
+  readonly region: string;
+}
+
+/** Splits `s3://bucket/prefix/` into the bucket and the key prefix (`prefix/`, or empty). */
+export function splitS3Location(location: string): { bucket: string; prefix: string } {
+  const rest = location.slice('s3://'.length);
+  const slash = rest.indexOf('/');
+  return slash === -1 ? { bucket: rest, prefix: '' } : { bucket: rest.slice(0, slash), prefix: rest.slice(slash + 1) };
+}
+
+const LISTING_CONCURRENCY = 4;
+
+/** The names of the "folders" directly under a prefix, read with a delimiter so no object is listed. */
+async function listFolders(bucket: string, prefix: string): Promise<string[]> {
+  const names: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }));
+    for (const p of page.CommonPrefixes ?? []) {
+      if (p.Prefix?.startsWith(prefix)) names.push(p.Prefix.slice(prefix.length).replace(/\/$/, ''));
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return names;
+}
+
+/** How the account and region folders are named in a layout. */
+function folderNames(layout: Layout) {
+  return layout.hiveCompatiblePartitions
+    ? {
+        account: /^aws-account-id=(\d{12})$/,
+        regionsUnder: (account: string) => `AWSLogs/aws-account-id=${account}/aws-service=vpcflowlogs/`,
+        region: /^aws-region=([a-z0-9-]+)$/,
+      }
+    : {
+        account: /^(\d{12})$/,
+        regionsUnder: (account: string) => `AWSLogs/${account}/vpcflowlogs/`,
+        region: /^([a-z]{2}(?:-[a-z]+)+-\d{1,2})$/,
+      };
+}
+
+function matching(names: readonly string[], pattern: RegExp): string[] {
+  return names.flatMap((name) => pattern.exec(name)?.[1] ?? []).sort();
+}
+
+/** Lists the accounts that have folders under `AWSLogs/` in the Source's layout. */
+export async function discoverAccounts(source: Source): Promise<string[]> {
+  const { bucket, prefix } = splitS3Location(source.location);
+  return matching(await listFolders(bucket, `${prefix}AWSLogs/`), folderNames(source).account);
+}
+
+/** Lists the regions one account has flow-log folders for. */
+export async function discoverRegions(source: Source, account: string): Promise<string[]> {
+  const { bucket, prefix } = splitS3Location(source.location);
+  const names = folderNames(source);
+  return matching(await listFolders(bucket, `${prefix}${names.regionsUnder(account)}`), names.region);
+}
+
+/**
+ * The account-region pairs to keep partitions for. Listed accounts and regions are taken as given
+ * (every combination); whatever is not listed is discovered from the folders under `AWSLogs/`.
+ */
+export async function resolveAccountRegions(settings: CatalogSettings): Promise<AccountRegion[]> {
+  const { source } = settings;
+  const accounts = settings.accounts.length > 0 ? settings.accounts : await discoverAccounts(source);
+  const perAccount = await mapLimit(accounts, LISTING_CONCURRENCY, async (account) => {
+    const regions = settings.regions.length > 0 ? settings.regions : await discoverRegions(source, account);
+    return regions.map((region) => ({ account, region }));
+  });
+  return perAccount.flat();
+}
