@@ -1,16 +1,25 @@
 // Bundles the flowq CLI into dist/flowq.js; SQL templates are embedded as text, packages stay external.
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: ['src/cli/bin.ts'],
-  outfile: 'dist/flowq.js',
+const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   packages: 'external',
   loader: { '.sql': 'text' },
-  banner: { js: '#!/usr/bin/env node' },
   sourcemap: true,
   logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: ['src/cli/bin.ts'],
+  outfile: 'dist/flowq.js',
+  banner: { js: '#!/usr/bin/env node' },
 });
+
+// The benchmark is built only for `npm run bench`.
+if (process.argv.includes('--bench')) {
+  await build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' });
+}

@@ -1,7 +1,10 @@
-import { open, readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import { createGunzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism, homedir } from 'node:os';
+import { dirname, join, relative, sep } from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { DataError } from '../errors.js';
 import { parseObjectKey, type FileFormat, type Layout, type ParsedKey } from '../flowlog/layout.js';
 
@@ -110,4 +113,54 @@ export async function readHeaderLine(path: string): Promise<string> {
     input.on('error', (e) => done(new DataError(`cannot read ${path}: ${e.message}`)));
     input.pipe(gunzip);
   });
+}
+
+/** Where the local engine remembers which gzip files it has verified: `FLOWQ_CACHE_DIR`, else ~/.cache/flowq. */
+export function verifiedCachePath(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const base = env.FLOWQ_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'flowq');
+  return join(base, 'verified-gzip.json');
+}
+
+function inflateFully(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sink = new Writable({ write: (_chunk, _encoding, next) => next() });
+    pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), createGunzip(), sink).then(resolve, (error: Error) =>
+      reject(new DataError(`${path} is a corrupt gzip file (${error.message})`)),
+    );
+  });
+}
+
+/**
+ * Checks that each gzip file inflates completely with a matching CRC and length. DuckDB does not:
+ * it reads a truncated or damaged file up to where it breaks and returns partial answers without a
+ * word. A file is checked once per size and modification time; the result is kept in a cache file.
+ * @throws DataError naming the first corrupt file.
+ */
+export async function verifyGzipFiles(files: readonly LocalFile[], cachePath: string = verifiedCachePath()): Promise<void> {
+  const cache = await readFile(cachePath, 'utf8').then((text) => JSON.parse(text) as Record<string, string>).catch(() => ({}) as Record<string, string>);
+  const stamp = async (f: LocalFile): Promise<string> => `${f.size}:${(await stat(f.path)).mtimeMs}`;
+  const todo: Array<{ file: LocalFile; stamp: string }> = [];
+  for (const file of files) {
+    const s = await stamp(file);
+    if (cache[file.path] !== s) todo.push({ file, stamp: s });
+  }
+  if (todo.length === 0) return;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < todo.length) {
+      const item = todo[next++];
+      await inflateFully(item.file.path);
+      cache[item.file.path] = item.stamp;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(availableParallelism(), todo.length) }, worker));
+  } finally {
+    // Keep what was verified even when a file failed; a cache that cannot be written is only a lost shortcut.
+    const temp = `${cachePath}.${process.pid}.tmp`;
+    await mkdir(dirname(cachePath), { recursive: true })
+      .then(() => writeFile(temp, JSON.stringify(cache)))
+      .then(() => rename(temp, cachePath))
+      .catch(() => undefined);
+  }
 }

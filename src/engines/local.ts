@@ -16,12 +16,14 @@ import { partitionPathPattern, PARTITION_KEYS, type FileFormat } from '../flowlo
 import type { Source } from '../flowlog/source.js';
 import { checkIdentifier, sqlStringLiteral, type RenderedQuery } from '../queries/render.js';
 import type { Column, Engine, QueryResult, Row } from './engine.js';
-import { readHeaderLine, scanLocation, type LocalFile } from './local-files.js';
+import { readHeaderLine, scanLocation, verifyGzipFiles, type LocalFile } from './local-files.js';
 
 /** Where the local engine finds its data, and what it may assume about it. */
 export interface LocalEngineOptions {
   /** The local folder that holds `AWSLogs/` (a copy of `s3://bucket/prefix/`). */
   readonly location: string;
+  /** The file that remembers verified gzip files; default {@link verifiedCachePath}. */
+  readonly verifiedCache?: string;
   /** The view's name, as the Glue table's; default `flow_logs`. */
   readonly table?: string;
   /** The expected format; by default read from the files' header lines (or Parquet schema). */
@@ -91,7 +93,7 @@ function textViewSql(table: string, source: Source, files: readonly LocalFile[])
   ${partitionColumns(source)}
 FROM read_csv(${listLiteral(files)}, delim = ' ', header = false, skip = 1, auto_detect = false,
   columns = {${raw}}, null_padding = true, strict_mode = false, quote = '', escape = '',
-  nullstr = '\\N', compression = 'gzip', filename = true)`;
+  nullstr = '\\N', compression = 'gzip', filename = true, hive_partitioning = false)`;
 }
 
 function parquetViewSql(table: string, source: Source, files: readonly LocalFile[]): string {
@@ -99,7 +101,7 @@ function parquetViewSql(table: string, source: Source, files: readonly LocalFile
   return `CREATE OR REPLACE VIEW ${table} AS SELECT
   ${columns.join(',\n  ')},
   ${partitionColumns(source)}
-FROM read_parquet(${listLiteral(files)}, filename = true, union_by_name = true)`;
+FROM read_parquet(${listLiteral(files)}, filename = true, union_by_name = true, hive_partitioning = false)`;
 }
 
 function toJsValue(value: unknown): string | number | boolean | null {
@@ -140,6 +142,7 @@ export class LocalEngine implements Engine {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly profileDir: string,
+    private readonly verifiedCache: string | undefined,
   ) {}
 
   /** Opens the data under a local folder: finds the files, checks their format, creates the view. */
@@ -168,7 +171,7 @@ export class LocalEngine implements Engine {
       // The JSON profile of each query tells which files its scan read (`Total Files Read`).
       await connection.run(`SET enable_profiling = 'json'`);
       await connection.run(`SET profiling_output = ${sqlStringLiteral(join(profileDir, 'profile.json'))}`);
-      return new LocalEngine(source, table, tree.files, instance, connection, profileDir);
+      return new LocalEngine(source, table, tree.files, instance, connection, profileDir, options.verifiedCache);
     } catch (error) {
       connection.closeSync();
       instance.closeSync();
@@ -186,6 +189,12 @@ export class LocalEngine implements Engine {
   /** Runs a rendered template: the same SQL text Athena receives, with the values bound to its `?`. */
   async run(query: RenderedQuery): Promise<QueryResult> {
     const started = performance.now();
+    const { from, to } = query.partitions;
+    const selected = this.files.filter((f) => f.key.dt >= from && f.key.dt <= to);
+    if (selected.length === 0) {
+      throw new DataError(`no flow-log files for ${query.params.start} to ${query.params.end} under ${this.source.location}AWSLogs (partitions ${from} to ${to})`);
+    }
+    if (this.source.fileFormat === 'plain-text') await verifyGzipFiles(selected, this.verifiedCache);
     const values: DuckDBValue[] = query.values.map((v) => (v.type === 'bigint' ? BigInt(v.value) : v.value));
     const types: DuckDBType[] = query.values.map((v) => (v.type === 'bigint' ? BIGINT : VARCHAR));
     let reader;
@@ -199,8 +208,6 @@ export class LocalEngine implements Engine {
     const rows: Row[] = reader.getRowsJS().map((values) => Object.fromEntries(names.map((n, i) => [n, toJsValue(values[i])])));
     // DuckDB's profile counts the files its scan read but names only a few of them, so the bytes
     // are those of the files in the partitions the predicate selects: the same set when pruning works.
-    const { from, to } = query.partitions;
-    const selected = this.files.filter((f) => f.key.dt >= from && f.key.dt <= to);
     return {
       columns,
       rows,
@@ -238,7 +245,7 @@ async function parquetFormat(connection: DuckDBConnection, files: readonly Local
   let names: string[];
   try {
     const reader = await connection.runAndReadAll(
-      `SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet(${listLiteral(files)}, union_by_name = true))`,
+      `SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet(${listLiteral(files)}, union_by_name = true, hive_partitioning = false))`,
     );
     names = reader.getRowsJS().map((r) => String(r[0]));
   } catch (error) {

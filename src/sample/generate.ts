@@ -1,3 +1,4 @@
+import { InvalidConfiguration } from '../errors.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../flowlog/format.js';
 import type { FileFormat } from '../flowlog/layout.js';
 import { FlowLogWriter, type FlowLogFile } from './writer.js';
@@ -22,6 +23,8 @@ export interface SampleOptions {
   /** How many flow logs (account × region pairs), 1 to 3. Default 3. */
   readonly flowLogs?: number;
   readonly gzipLevel?: number;
+  /** Also write the 10 minutes after `until`, where the last day's late-ending flows are filed. Default true. */
+  readonly lateTail?: boolean;
   readonly onProgress?: (written: number, total: number) => void;
 }
 
@@ -113,14 +116,22 @@ export async function writeSample(options: SampleOptions): Promise<SampleSummary
   const days = options.days ?? 3;
   const until = options.until ?? Math.floor(Date.now() / 86_400_000) * 86_400;
   const from = until - days * 86_400;
-  const span = (options.fileMinutes ?? 60) * 60;
+  const fileMinutes = options.fileMinutes ?? 60;
+  const period = options.perHour ? 60 : 1440;
+  // A file must not straddle two partitions: its folder is that of its window's start.
+  if (!Number.isInteger(fileMinutes) || fileMinutes < 1 || period % fileMinutes !== 0) {
+    throw new InvalidConfiguration(`file minutes must divide ${period} (the minutes of one partition), not ${fileMinutes}`);
+  }
+  if (until % 86_400 !== 0) throw new InvalidConfiguration('until must be a UTC midnight');
+  const span = fileMinutes * 60;
   const format = options.logFormat === undefined ? DEFAULT_LOG_FORMAT : parseLogFormat(options.logFormat);
   const version = Math.max(...format.fields.map((f) => f.version));
   const flowLogs = makeFlowLogs(random, Math.min(3, Math.max(1, options.flowLogs ?? 3)));
   const peers = makePeers(random);
   // Windows run 10 minutes past `until`, so the last day's late-ending flows are filed after it.
+  const stop = until + (options.lateTail === false ? 0 : 600);
   const windows: number[] = [];
-  for (let t = from; t < until + 600; t += span) windows.push(t);
+  for (let t = from; t < stop; t += span) windows.push(t);
   const total = windows.length * flowLogs.length;
   const perFile = Math.max(1, Math.round((options.records ?? 60_000) / total));
   const writer = new FlowLogWriter({
@@ -139,7 +150,7 @@ export async function writeSample(options: SampleOptions): Promise<SampleSummary
   const pending: Promise<unknown>[] = [];
   try {
     for (const windowStart of windows) {
-      const windowEnd = Math.min(windowStart + span, until + 600);
+      const windowEnd = Math.min(windowStart + span, stop);
       for (const log of flowLogs) {
         const lines: string[][] = [];
         for (let n = 0; n < perFile; n++) {

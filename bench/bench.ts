@@ -1,0 +1,133 @@
+/**
+ * `npm run bench`: top-talkers over 10 million default-format records (gzip text, 100 files, 5 days)
+ * on the local engine, next to two baselines measured in the same run — decompression alone (zcat,
+ * two processes in parallel, to /dev/null) and a plain Node streaming parser (zlib + line split +
+ * Map). Prints ratios, not absolute targets: this machine is shared and noisy.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import { scanLocation } from '../src/engines/local-files.js';
+import { formatTime } from '../src/queries/params.js';
+import { humanBytes } from '../src/reports/text.js';
+import { writeSample } from '../src/sample/generate.js';
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 10_000_000);
+const DAYS = 5;
+const DIR = resolve(process.env.BENCH_DIR ?? `.flowq/bench-${RECORDS}`);
+const UNTIL = Date.UTC(2026, 10, 1) / 1000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const RSS_HOOK = resolve('bench/max-rss.mjs');
+
+interface Measured {
+  readonly ms: number;
+  readonly maxRssBytes?: number;
+  readonly stdout: string;
+}
+
+function run(command: string, args: string[], stdoutTo?: 'ignore'): Promise<Measured> {
+  const started = performance.now();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', stdoutTo ?? 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - started;
+      if (code !== 0) return reject(new Error(`${command} ${args.slice(0, 3).join(' ')} exited ${code}: ${stderr.trim()}`));
+      const rss = /^max-rss (\d+)$/m.exec(stderr);
+      resolvePromise({ ms, stdout, maxRssBytes: rss ? Number(rss[1]) : undefined });
+    });
+  });
+}
+
+async function best(label: string, fn: () => Promise<Measured>): Promise<Measured> {
+  let fastest: Measured | undefined;
+  for (let i = 0; i < ROUNDS; i++) {
+    const m = await fn();
+    if (!fastest || m.ms < fastest.ms) fastest = m;
+  }
+  process.stderr.write(`  ${label.padEnd(34)} ${(fastest!.ms / 1000).toFixed(2)} s (best of ${ROUNDS})\n`);
+  return fastest!;
+}
+
+async function ensureData(): Promise<void> {
+  const marker = join(DIR, 'flowq-sample.json');
+  if (existsSync(marker)) return;
+  await rm(DIR, { recursive: true, force: true });
+  process.stderr.write(`generating ${RECORDS.toLocaleString('en-US')} records in ${DIR} (once)\n`);
+  const summary = await writeSample({
+    out: DIR, days: DAYS, records: RECORDS, until: UNTIL, seed: 7, flowLogs: 1, fileMinutes: (DAYS * 1440) / 100, lateTail: false,
+    onProgress: (done, total) => done % 10 === 0 && process.stderr.write(`  ${done}/${total} files\n`),
+  });
+  await writeFile(marker, JSON.stringify(summary));
+}
+
+/** The baseline parser: what a careful person would write in plain Node for top talkers. */
+async function nodeParserTopTalkers(files: string[], start: number, end: number): Promise<Array<[string, number]>> {
+  const totals = new Map<string, number>();
+  for (const file of files) {
+    const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
+    let header = true;
+    for await (const line of lines) {
+      if (header) { header = false; continue; }
+      const f = line.split(' ');
+      const t = Number(f[10]);
+      if (f[13] !== 'OK' || !(t >= start && t < end) || f[9] === '-') continue;
+      const key = `${f[3]} ${f[4]}`;
+      totals.set(key, (totals.get(key) ?? 0) + Number(f[9]));
+    }
+  }
+  return [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
+}
+
+async function main(): Promise<void> {
+  await ensureData();
+  const tree = await scanLocation(DIR);
+  const files = tree.files.map((f) => f.path);
+  const totalBytes = tree.files.reduce((s, f) => s + f.size, 0);
+  const start = UNTIL - DAYS * 86_400;
+  process.stderr.write(`${files.length} files, ${humanBytes(totalBytes)} gzip, ${RECORDS.toLocaleString('en-US')} records\n`);
+
+  const half = Math.ceil(files.length / 2);
+  const zcat = await best('zcat, 2 processes, to /dev/null', async () => {
+    const t = performance.now();
+    await Promise.all([run('zcat', files.slice(0, half), 'ignore'), run('zcat', files.slice(half), 'ignore')]);
+    return { ms: performance.now() - t, stdout: '' };
+  });
+  const parser = await best('Node streaming parser', async () => {
+    const t = performance.now();
+    const rows = await nodeParserTopTalkers(files, start, UNTIL);
+    return { ms: performance.now() - t, stdout: JSON.stringify(rows) };
+  });
+  const cli = (from: number, to: number) =>
+    run(process.execPath, ['--import', RSS_HOOK, 'dist/flowq.js', 'run', 'top-talkers', '--data', DIR, '--start', formatTime(from), '--end', formatTime(to), '--output', 'json']);
+  const all = await best(`flowq top-talkers, ${DAYS} days`, () => cli(start, UNTIL));
+  const oneDay = await best('flowq top-talkers, 1 day', () => cli(UNTIL - 86_400, UNTIL));
+
+  const doc = JSON.parse(all.stdout) as { rows: Array<{ srcaddr: string; dstaddr: string; bytes: number }>; stats: { bytesRead: number; filesRead: number } };
+  const day = JSON.parse(oneDay.stdout) as { stats: { bytesRead: number; filesRead: number } };
+  const expected = JSON.parse(parser.stdout) as Array<[string, number]>;
+  const same = JSON.stringify(doc.rows.map((r) => [`${r.srcaddr} ${r.dstaddr}`, r.bytes])) === JSON.stringify(expected);
+
+  const lines = [
+    '',
+    `top-talkers over ${RECORDS.toLocaleString('en-US')} records, ${files.length} gzip files (${humanBytes(totalBytes)}), ${DAYS} days`,
+    `  flowq / parallel zcat floor     ${(all.ms / zcat.ms).toFixed(2)}x   (target <= 1.30x)`,
+    `  flowq / Node streaming parser   ${(all.ms / parser.ms).toFixed(2)}x`,
+    `  flowq peak memory               ${humanBytes(all.maxRssBytes ?? NaN)}   (target < 1 GB)`,
+    `  1-day / ${DAYS}-day bytes read        ${(day.stats.bytesRead / doc.stats.bytesRead).toFixed(3)}   (${day.stats.filesRead} of ${doc.stats.filesRead} files; a fifth is ${(1 / DAYS).toFixed(3)})`,
+    `  1-day / ${DAYS}-day time              ${(oneDay.ms / all.ms).toFixed(3)}`,
+    `  same top 10 as the Node parser  ${same ? 'yes' : 'NO'}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  await writeFile(join(DIR, 'last-bench.txt'), `${lines.join('\n')}\n`);
+  if (!same) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,163 @@
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DataError } from '../../src/errors.js';
+import { openLocalEngine, type LocalEngine } from '../../src/engines/local.js';
+import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
+import { objectKey, partitionsForRange } from '../../src/flowlog/layout.js';
+import { renderQuery } from '../../src/queries/render.js';
+import { TEMPLATES } from '../../src/queries/templates.js';
+import { writeSample } from '../../src/sample/generate.js';
+import { FlowLogWriter } from '../../src/sample/writer.js';
+import { useTempDir } from '../support/tmp.js';
+
+const UNTIL = Date.UTC(2026, 0, 1) / 1000; // the sample crosses a year boundary at its end
+const LAST_DAY = { start: UNTIL - 86_400, end: UNTIL };
+const tmp = useTempDir();
+
+async function withEngine<T>(location: string, fn: (engine: LocalEngine) => Promise<T>, options = {}): Promise<T> {
+  const engine = await openLocalEngine({ location, ...options });
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+function render(engine: LocalEngine, name: string, params: Record<string, unknown>) {
+  return renderQuery(name, params, { table: engine.table, layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: 600 });
+}
+
+const LAYOUTS = [
+  { hive: false, perHour: false },
+  { hive: false, perHour: true },
+  { hive: true, perHour: false },
+  { hive: true, perHour: true },
+];
+
+describe('the local engine', () => {
+  it('gives the same answers for the same records in every layout and both file formats', async () => {
+    const results: Record<string, unknown> = {};
+    for (const layout of LAYOUTS) {
+      for (const fileFormat of ['plain-text', 'parquet'] as const) {
+        const dir = join(tmp(), `same-${layout.hive}-${layout.perHour}-${fileFormat}`);
+        await writeSample({ out: dir, days: 2, records: 3000, seed: 42, until: UNTIL, ...layout, fileFormat });
+        results[dir] = await withEngine(dir, async (engine) => {
+          expect(engine.source).toMatchObject({ hiveCompatiblePartitions: layout.hive, perHourPartition: layout.perHour, fileFormat });
+          const out: Record<string, unknown> = {};
+          for (const name of TEMPLATES.keys()) out[name] = (await engine.run(render(engine, name, { ...LAST_DAY, limit: 50 }))).rows;
+          return out;
+        });
+      }
+    }
+    const [first, ...rest] = Object.values(results) as Array<Record<string, unknown[]>>;
+    expect(first['top-talkers'].length).toBe(50);
+    expect(first['rejected-ports'].length).toBeGreaterThan(5);
+    for (const other of rest) expect(other).toEqual(first);
+  });
+
+  it('presents the view with the format columns, Athena types and the partition keys', async () => {
+    const format = '${region} ${account-id} ${end} ${start} ${bytes} ${packets} ${action} ${log-status} ${protocol} ${dstport} ${srcport} ${dstaddr} ${srcaddr} ${interface-id} ${flow-direction} ${traffic-path} ${version}';
+    const dir = join(tmp(), 'custom');
+    await writeSample({ out: dir, days: 1, records: 500, until: UNTIL, logFormat: format });
+    await withEngine(dir, async (engine) => {
+      expect(engine.source.logFormat.text).toBe(format);
+      expect(await engine.viewColumns()).toEqual([
+        ...parseLogFormat(format).fields.map((f) => ({ name: f.column, type: { int: 'integer', bigint: 'bigint', string: 'varchar' }[f.athenaType] })),
+        { name: 'aws_account', type: 'varchar' }, { name: 'aws_region', type: 'varchar' }, { name: 'dt', type: 'varchar' },
+      ]);
+    });
+  });
+
+  it('reads only the files of the partitions a query needs', async () => {
+    const dir = join(tmp(), 'prune');
+    await writeSample({ out: dir, days: 4, records: 2000, until: UNTIL, perHour: true, fileMinutes: 30 });
+    await withEngine(dir, async (engine) => {
+      const all = engine.files.length;
+      const hours = { start: UNTIL - 3 * 86_400 + 5 * 3600 + 17 * 60, end: UNTIL - 3 * 86_400 + 8 * 3600 };
+      const wanted = new Set(partitionsForRange(engine.source, hours.start, hours.end, 600));
+      const expected = engine.files.filter((f) => wanted.has(f.key.dt));
+      const result = await engine.run(render(engine, 'eni-bytes', hours));
+      expect(wanted.size).toBe(4);
+      expect(result.stats).toMatchObject({ engine: 'local', filesRead: expected.length, bytesRead: expected.reduce((s, f) => s + f.size, 0) });
+      expect(expected.length).toBeLessThan(all / 10);
+    });
+  });
+
+  it('refuses a file whose header disagrees with the configured format', async () => {
+    const dir = join(tmp(), 'header');
+    await writeSample({ out: dir, days: 1, records: 100, until: UNTIL, flowLogs: 1 });
+    await expect(openLocalEngine({ location: dir, logFormat: '${version} ${srcaddr}' })).rejects.toThrow(/has header 'version account-id .* but the log format says 'version srcaddr'/);
+  });
+
+  it('refuses files whose headers disagree with each other', async () => {
+    const dir = join(tmp(), 'headers');
+    const writer = new FlowLogWriter({ location: dir, logFormat: DEFAULT_LOG_FORMAT, fileFormat: 'plain-text', hiveCompatiblePartitions: false, perHourPartition: false });
+    const file = { account: '111122223333', region: 'us-east-1', flowLogId: 'fl-1', fileTime: UNTIL - 3600, records: [] };
+    await writer.write(file);
+    const other = new FlowLogWriter({ ...writer.target, logFormat: parseLogFormat('${version} ${srcaddr} ${bytes}') });
+    await other.write({ ...file, fileTime: UNTIL - 1800 });
+    await expect(openLocalEngine({ location: dir })).rejects.toThrow(/has header 'version srcaddr bytes' but .* says 'version account-id/);
+  });
+
+  it('refuses a corrupt gzip file: a broken start at open, a truncated or damaged body at query time', async () => {
+    const dir = join(tmp(), 'corrupt');
+    const key = objectKey({ hiveCompatiblePartitions: false, perHourPartition: false }, 'plain-text', { account: '111122223333', region: 'us-east-1', flowLogId: 'fl-1', fileTime: UNTIL - 3600, hash: 'ab12cd34' });
+    const path = join(dir, key);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, 'this is not gzip');
+    await expect(openLocalEngine({ location: dir })).rejects.toThrow(new DataError(`${path} is not a gzip file`));
+
+    const header = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n';
+    const body = Array.from({ length: 20_000 }, (_, i) => `2 111122223333 eni-0123456789abcdef0 10.0.0.${i % 200} 10.0.1.${i % 7} ${i} 443 6 1 ${100 + i} 1767222000 1767222060 ACCEPT OK\n`).join('');
+    const gz = gzipSync(header + body);
+    const flipped = Buffer.from(gz);
+    for (let i = 2000; i < 2100; i++) flipped[i] ^= 0x5a;
+    // DuckDB alone reads both of these without complaint and answers from part of the file.
+    for (const [damage, bytes] of [['unexpected end of file', gz.subarray(0, gz.length - 500)], ['', flipped]] as const) {
+      writeFileSync(path, bytes);
+      await withEngine(dir, async (engine) => {
+        await expect(engine.run(render(engine, 'eni-bytes', LAST_DAY))).rejects.toThrow(new RegExp(`${path} is a corrupt gzip file \\(.*${damage}.*\\)`));
+      });
+    }
+    writeFileSync(path, gz);
+    await withEngine(dir, async (engine) => {
+      expect((await engine.run(render(engine, 'eni-bytes', LAST_DAY))).rows).toEqual([{ interface_id: 'eni-0123456789abcdef0', bytes: 20_000 * 100 + (19_999 * 20_000) / 2, packets: 20_000, flows: 20_000 }]);
+    });
+  });
+
+  it('says clearly when the folder, its AWSLogs/ or any flow-log file is missing', async () => {
+    await expect(openLocalEngine({ location: join(tmp(), 'nowhere') })).rejects.toThrow(`data folder ${join(tmp(), 'nowhere')} does not exist`);
+    mkdirSync(join(tmp(), 'empty', 'AWSLogs', 'x'), { recursive: true });
+    await expect(openLocalEngine({ location: tmp() })).rejects.toThrow(/no AWSLogs\/ folder in .*: point --data at the folder that holds AWSLogs\//);
+    await expect(openLocalEngine({ location: join(tmp(), 'empty') })).rejects.toThrow(/no flow-log files in AWS's layout under/);
+  });
+
+  it('says clearly when no file holds the range asked for', async () => {
+    const dir = join(tmp(), 'range');
+    await writeSample({ out: dir, days: 1, records: 100, until: UNTIL, flowLogs: 1 });
+    await withEngine(dir, async (engine) => {
+      await expect(engine.run(render(engine, 'eni-bytes', { start: '2020-01-01', end: '2020-01-02' }))).rejects.toThrow(
+        /no flow-log files for 2020-01-01T00:00:00Z to 2020-01-02T00:00:00Z under .*AWSLogs \(partitions 2020\/01\/01 to 2020\/01\/02\)/,
+      );
+    });
+  });
+
+  it('refuses a tree that mixes layouts unless one is chosen', async () => {
+    const dir = join(tmp(), 'mixed');
+    await writeSample({ out: dir, days: 1, records: 100, until: UNTIL, flowLogs: 1 });
+    const hive = join(tmp(), 'mixed-hive');
+    await writeSample({ out: hive, days: 1, records: 100, until: UNTIL, flowLogs: 1, hive: true });
+    cpSync(join(hive, 'AWSLogs'), join(dir, 'AWSLogs'), { recursive: true });
+    await expect(openLocalEngine({ location: dir })).rejects.toThrow(/mixes plain daily and Hive-compatible daily layouts/);
+    await withEngine(dir, async (engine) => expect(engine.source.hiveCompatiblePartitions).toBe(true), { hiveCompatiblePartitions: true });
+    rmSync(hive, { recursive: true });
+    expect(readdirSync(join(dir, 'AWSLogs')).sort()).toEqual(['111122223333', 'aws-account-id=111122223333']);
+  });
+
+  it('refuses a Parquet data set that lacks a column of the configured format', async () => {
+    const dir = join(tmp(), 'parquet-cols');
+    await writeSample({ out: dir, days: 1, records: 100, until: UNTIL, flowLogs: 1, fileFormat: 'parquet', logFormat: '${version} ${srcaddr} ${dstaddr} ${bytes} ${packets} ${start} ${end}' });
+    await expect(openLocalEngine({ location: dir, logFormat: '${version} ${srcaddr} ${vpc-id}' })).rejects.toThrow('the Parquet files have no column for vpc-id of the log format');
+  });
+});
