@@ -4,9 +4,13 @@ function identifier(name: string): string {
   return `\`${name.replaceAll('`', '``')}\``;
 }
 
-/** A Hive DDL string literal. Double quotes, because projection date formats hold single quotes. */
+/**
+ * A Hive DDL string literal: single-quoted as Athena's documentation writes them, double-quoted
+ * when the value holds a single quote (projection date formats quote their literal text).
+ */
 function literal(value: string): string {
-  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+  const escaped = value.replaceAll('\\', '\\\\');
+  return value.includes("'") ? `"${escaped.replaceAll('"', '\\"')}"` : `'${escaped}'`;
 }
 
 function columnList(columns: readonly Column[]): string {

@@ -129,24 +129,24 @@ function ddl(request: CatalogRequest): string {
 async function apply(request: CatalogRequest, io: CliIo): Promise<number> {
   const { settings, range } = request;
   const table = await ensureTable(settings);
-  io.err(`database ${settings.database}: ${table.database}; table ${settings.table}: ${table.table}`);
-  for (const change of table.changes) io.err(`  ${change}`);
+  io.err(`database ${settings.database}: ${table.database}; table ${settings.table}: ${table.table}\n`);
+  for (const change of table.changes) io.err(`  ${change}\n`);
   let partitions: AddPartitionsResult = { created: 0, existing: 0, failed: [] };
   if (range !== undefined && settings.partitionMode === 'managed') {
     const pairs = await resolveAccountRegions(settings);
     const wanted = partitionsForPairs(settings.source, range.from, range.to, pairs);
-    io.err(`adding ${wanted.length} partitions for ${pairs.length} account-region pairs`);
+    io.err(`adding ${wanted.length} partitions for ${pairs.length} account-region pairs\n`);
     let reported = 0;
     partitions = await addPartitions(settings, wanted, {
       onProgress: (p) => {
         if (p.done - reported >= 1000 || p.done === p.total) {
           reported = p.done;
-          io.err(`  ${p.done}/${p.total}: ${p.created} created, ${p.existing} existing, ${p.failed.length} failed`);
+          io.err(`  ${p.done}/${p.total}: ${p.created} created, ${p.existing} existing, ${p.failed.length} failed\n`);
         }
       },
     });
   }
-  io.out(JSON.stringify({ database: table.database, table: table.table, changes: table.changes, partitions }, null, 2));
+  io.out(`${JSON.stringify({ database: table.database, table: table.table, changes: table.changes, partitions }, null, 2)}\n`);
   return partitions.failed.length === 0 ? 0 : 1;
 }
 
@@ -159,7 +159,7 @@ async function apply(request: CatalogRequest, io: CliIo): Promise<number> {
 export async function catalogCommand(argv: string[], io: CliIo): Promise<number> {
   const [subcommand, ...rest] = argv;
   if (subcommand === '--help' || subcommand === 'help') {
-    io.out(CATALOG_USAGE);
+    io.out(`${CATALOG_USAGE}\n`);
     return 0;
   }
   if (subcommand === undefined || !['plan', 'ddl', 'apply'].includes(subcommand)) {
@@ -169,10 +169,10 @@ export async function catalogCommand(argv: string[], io: CliIo): Promise<number>
   const request = readRequest(rest);
   switch (subcommand) {
     case 'plan':
-      io.out(JSON.stringify(plan(request), null, 2));
+      io.out(`${JSON.stringify(plan(request), null, 2)}\n`);
       return 0;
     case 'ddl':
-      io.out(ddl(request));
+      io.out(`${ddl(request)}\n`);
       return 0;
     default:
       return apply(request, io);

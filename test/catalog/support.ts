@@ -1,0 +1,45 @@
+import type { Layout } from '../../src/flowlog/layout.js';
+import type { RetryPolicy } from '../../src/catalog/retry.js';
+import { makeCatalogSettings, type CatalogOptions, type CatalogSettings } from '../../src/catalog/settings.js';
+
+/** The four S3 key layouts, named the way test titles read. */
+export const LAYOUTS: ReadonlyArray<readonly [string, Layout]> = [
+  ['plain daily', { hiveCompatiblePartitions: false, perHourPartition: false }],
+  ['plain per-hour', { hiveCompatiblePartitions: false, perHourPartition: true }],
+  ['Hive daily', { hiveCompatiblePartitions: true, perHourPartition: false }],
+  ['Hive per-hour', { hiveCompatiblePartitions: true, perHourPartition: true }],
+];
+
+export const ACCOUNT_A = '111122223333';
+export const ACCOUNT_B = '444455556666';
+
+/** Settings for a table over `s3://flow-logs-bucket/org/`, with overrides. */
+export function settingsFor(options: CatalogOptions = {}): CatalogSettings {
+  return makeCatalogSettings({
+    database: 'flowq',
+    table: 'flow_logs',
+    location: 's3://flow-logs-bucket/org/',
+    ...options,
+  });
+}
+
+/** A retry policy that never waits and records the waits it was asked for. */
+export function instantRetry(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { waits: number[] } {
+  const waits: number[] = [];
+  return {
+    maxAttempts: 5,
+    baseDelayMs: 100,
+    maxDelayMs: 2000,
+    random: () => 0.5,
+    sleep: async (ms: number) => {
+      waits.push(ms);
+    },
+    ...overrides,
+    waits,
+  };
+}
+
+/** A Glue service error the way the SDK throws it. */
+export function awsError(name: string, message = `${name} from the mock`, status = 400): Error {
+  return Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
+}
