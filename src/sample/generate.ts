@@ -203,7 +203,12 @@ export async function writeSample(options: SampleOptions): Promise<SampleSummary
         }
         const file: FlowLogFile = { account: log.account, region: log.region, flowLogId: log.flowLogId, fileTime: windowStart, records: lines };
         records += lines.length;
-        pending.push(writer.write(file).then(() => options.onProgress?.(++files, total)));
+        pending.push(
+          writer.write(file).then(() => {
+            files++;
+            options.onProgress?.(files, total);
+          }),
+        );
         // A few files in flight: gzip runs on libuv's threads while the next file is generated.
         if (pending.length >= 4) await Promise.all(pending.splice(0));
       }

@@ -1,0 +1,91 @@
+import { UnknownExecution } from '../errors.js';
+import type { ExecutionView } from '../engines/athena.js';
+import { toResultDocument, type ResultDocument } from '../engines/engine.js';
+import { logger } from '../logger.js';
+import { paramsJsonSchema } from '../queries/params.js';
+import { renderQuery, type RenderedQuery } from '../queries/render.js';
+import { TEMPLATES } from '../queries/templates.js';
+import type { Api, QueryBackend } from './backend.js';
+
+/** One template as `GET /queries` lists it. */
+export interface QueryDescription {
+  readonly name: string;
+  readonly description: string;
+  /** JSON Schema of the `params` object the template takes. */
+  readonly params: Record<string, unknown>;
+}
+
+/** A request to run one template. */
+export interface QueryRequest {
+  readonly query: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Names the request, so a retry reuses the execution it started (see AthenaRunOptions). */
+  readonly requestKey?: string;
+}
+
+/** The answer to `POST /queries/{name}`: the result, or the execution to fetch it from later. */
+export type QueryAnswer =
+  | { readonly done: true; readonly document: ResultDocument }
+  | { readonly done: false; readonly executionId: string; readonly state: 'QUEUED' | 'RUNNING' };
+
+/** Every template with its description and the JSON Schema of its parameters. */
+export function describeQueries(): QueryDescription[] {
+  return [...TEMPLATES.values()].map((t) => ({ name: t.name, description: t.description, params: paramsJsonSchema(t.params) }));
+}
+
+/** Validates and renders a request for the backend's table. @throws UnknownQuery, InvalidParameter. */
+function render(backend: QueryBackend, request: QueryRequest): RenderedQuery {
+  logger.appendKeys({ query: request.query });
+  return renderQuery(request.query, request.params, backend.target);
+}
+
+function noteStart(executionId: string): void {
+  logger.appendKeys({ executionId });
+  logger.info('query started');
+}
+
+/**
+ * Answers a request within the API's sync budget: with the result document when the query ends in
+ * time, otherwise with the id and state of the execution, which keeps running.
+ * @throws UnknownQuery, InvalidParameter before anything runs; QueryFailed, QueryCancelled, QueryTimedOut.
+ */
+export async function answerQuery(api: Api, request: QueryRequest): Promise<QueryAnswer> {
+  const backend = await api.backend();
+  const query = render(backend, request);
+  const deadline = api.clock.now() + api.settings.syncBudgetMs;
+  if (backend.executions === undefined) {
+    return { done: true, document: toResultDocument(query, await backend.engine.run(query, { deadline })) };
+  }
+  const submission = await backend.executions.submit(query, { deadline, requestKey: request.requestKey, onStart: noteStart });
+  if (!submission.done) {
+    logger.info('query still running; answered with its execution id', { state: submission.state });
+    return submission;
+  }
+  return { done: true, document: toResultDocument(query, submission.result) };
+}
+
+/**
+ * Runs a request to the end or to `deadline`, whichever is first; at the deadline the query is
+ * stopped and the timeout raised, so a caller answers before it is cut off.
+ * @throws UnknownQuery, InvalidParameter before anything runs; QueryFailed, QueryCancelled, QueryTimedOut.
+ */
+export async function runQueryUntil(api: Api, request: QueryRequest, deadline: number): Promise<ResultDocument> {
+  const backend = await api.backend();
+  const query = render(backend, request);
+  const result =
+    backend.executions === undefined
+      ? await backend.engine.run(query, { deadline })
+      : await backend.executions.run(query, { deadline, requestKey: request.requestKey, onStart: noteStart });
+  return toResultDocument(query, result);
+}
+
+/**
+ * An execution started by `POST /queries/{name}`: its state, or a page of its rows.
+ * @throws UnknownExecution when there is no such execution (always, in local mode); QueryFailed, QueryCancelled.
+ */
+export async function readExecution(api: Api, executionId: string, page: { nextToken?: string; pageSize?: number }): Promise<ExecutionView> {
+  const backend = await api.backend();
+  logger.appendKeys({ executionId });
+  if (backend.executions === undefined) throw new UnknownExecution(`no query execution ${executionId}: the local engine keeps no executions`);
+  return backend.executions.view(executionId, page);
+}

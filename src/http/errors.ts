@@ -1,0 +1,107 @@
+import httpErrorHandler from '@middy/http-error-handler';
+import type { MiddlewareObj, Request } from '@middy/core';
+import { FlowqError, InvalidParameter, QueryCancelled, QueryFailed, QueryTimedOut, type ParameterProblem } from '../errors.js';
+import { logger } from '../logger.js';
+
+/** The JSON body of every error answer. */
+export interface ErrorBody {
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    /** For 400: one entry per bad parameter. */
+    readonly details?: readonly ParameterProblem[];
+    /** For errors about an Athena execution: its id. */
+    readonly executionId?: string;
+  };
+}
+
+/** An error answer: status and body. */
+export interface ErrorAnswer {
+  readonly statusCode: number;
+  readonly body: ErrorBody;
+}
+
+const INTERNAL: ErrorAnswer = { statusCode: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'internal error' } } };
+
+/** Codes for the HTTP errors middy's own middlewares raise (body parser, validator). */
+const HTTP_CODES: Readonly<Record<number, string>> = {
+  400: 'INVALID_PARAMETER',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'MALFORMED_JSON',
+};
+
+/** Where the validator found a problem, relative to the request part it lives in. */
+const REQUEST_PARTS = new Set(['body', 'pathParameters', 'queryStringParameters', 'headers']);
+
+interface AjvError {
+  readonly instancePath: string;
+  readonly keyword: string;
+  readonly message?: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** Turns the validator's AJV errors into one problem per parameter, named as the caller wrote it. */
+export function validationProblems(errors: readonly AjvError[]): ParameterProblem[] {
+  return errors.map((e) => {
+    const path = e.instancePath.split('/').filter((s) => s.length > 0);
+    const inPart = path.length > 0 && REQUEST_PARTS.has(path[0]) ? path.slice(1) : path;
+    if (e.keyword === 'required') return { param: [...inPart, String(e.params.missingProperty)].join('.'), message: 'is required' };
+    if (e.keyword === 'additionalProperties') return { param: [...inPart, String(e.params.additionalProperty)].join('.'), message: 'is not allowed' };
+    return { param: inPart.length > 0 ? inPart.join('.') : (path[0] ?? 'request'), message: e.message ?? 'is invalid' };
+  });
+}
+
+function executionIdOf(error: unknown): string | undefined {
+  return error instanceof QueryFailed || error instanceof QueryCancelled || error instanceof QueryTimedOut ? error.executionId : undefined;
+}
+
+/**
+ * Maps any error to its answer, once for every handler: flowq's typed errors by their status and
+ * code, middy's HTTP errors (415, 422, the validator's 400) by theirs, and anything else — a bug,
+ * or an error not meant for callers — to a 500 that says nothing about the inside.
+ */
+export function toErrorAnswer(error: unknown): ErrorAnswer {
+  if (error instanceof FlowqError) {
+    if (!error.expose) return INTERNAL;
+    const details = error instanceof InvalidParameter ? error.details : undefined;
+    const executionId = executionIdOf(error);
+    return {
+      statusCode: error.statusCode,
+      body: { error: { code: error.code, message: error.message, ...(details && { details }), ...(executionId && { executionId }) } },
+    };
+  }
+  const e = error as { statusCode?: unknown; expose?: unknown; message?: unknown; cause?: { package?: string; data?: unknown } } | null;
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 && e.expose !== false) {
+    const code = HTTP_CODES[e.statusCode] ?? `HTTP_${e.statusCode}`;
+    if (e.cause?.package === '@middy/validator' && Array.isArray(e.cause.data)) {
+      const details = validationProblems(e.cause.data as AjvError[]);
+      return { statusCode: 400, body: { error: { code, message: details.map((d) => `${d.param}: ${d.message}`).join('; '), details } } };
+    }
+    return { statusCode: e.statusCode, body: { error: { code, message: String(e.message) } } };
+  }
+  return INTERNAL;
+}
+
+function logError(error: unknown, answer: ErrorAnswer): void {
+  if (answer.statusCode >= 500) logger.error('request failed', { statusCode: answer.statusCode, error: error as Error });
+  else logger.info('request refused', { statusCode: answer.statusCode, code: answer.body.error.code, message: answer.body.error.message });
+}
+
+/**
+ * The last middleware of every HTTP handler: maps the error with {@link toErrorAnswer}, logs it
+ * (5xx with the cause, for the operator; never in the answer) and lets middy's http-error-handler
+ * write the JSON response.
+ */
+export function jsonErrorHandler(): MiddlewareObj {
+  const writer = httpErrorHandler({ logger: false });
+  return {
+    onError: (request: Request) => {
+      if (request.response !== undefined && request.response !== null) return;
+      const answer = toErrorAnswer(request.error);
+      logError(request.error, answer);
+      request.error = Object.assign(new Error(JSON.stringify(answer.body)), { statusCode: answer.statusCode, expose: true });
+      return writer.onError?.(request);
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * JSON Schemas of the events the query handlers accept, checked by middy's validator. They check
+ * the request's shape; a template's own parameters are checked by `validateParams`, which names
+ * every bad one.
+ */
+
+const EXECUTION_ID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+const PARAMS = { type: 'object', errorMessage: { type: 'must be an object of parameter values' } };
+
+/** `GET /queries`: nothing to check. */
+export const LIST_QUERIES_EVENT = { type: 'object' };
+
+/** `POST /queries/{name}` with `{"params": {...}}`, and an optional `Idempotency-Key` header. */
+export const RUN_QUERY_EVENT = {
+  type: 'object',
+  required: ['pathParameters', 'body'],
+  properties: {
+    pathParameters: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+    headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } } },
+    body: { type: 'object', required: ['params'], properties: { params: PARAMS }, additionalProperties: false },
+  },
+};
+
+/** `GET /executions/{id}?nextToken=...&pageSize=...`. */
+export const GET_EXECUTION_EVENT = {
+  type: 'object',
+  required: ['pathParameters'],
+  properties: {
+    pathParameters: {
+      type: 'object',
+      required: ['id'],
+      properties: { id: { type: 'string', pattern: EXECUTION_ID, errorMessage: { pattern: 'must be a query execution id (a UUID)' } } },
+    },
+    queryStringParameters: {
+      type: 'object',
+      properties: {
+        nextToken: { type: 'string', minLength: 1, maxLength: 1024 },
+        pageSize: { type: 'integer', minimum: 1, maximum: 1000 },
+      },
+      additionalProperties: false,
+    },
+  },
+};
+
+/** A direct invocation: `{"query": "top-talkers", "params": {...}}`. */
+export const INVOKE_EVENT = {
+  type: 'object',
+  required: ['query'],
+  properties: { query: { type: 'string' }, params: PARAMS },
+  additionalProperties: false,
+};

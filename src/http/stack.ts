@@ -1,0 +1,52 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import validator from '@middy/validator';
+import { transpileSchema } from '@middy/validator/transpile';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { logger } from '../logger.js';
+import { jsonErrorHandler } from './errors.js';
+
+/** What one HTTP handler's stack needs to know. */
+export interface HttpStackOptions {
+  /** JSON Schema of the event after body parsing: path, query string and body. */
+  readonly eventSchema: Record<string, unknown>;
+  /** True when the route takes a JSON body (415 for another content type, 422 for bad JSON). */
+  readonly jsonBody?: boolean;
+  /** Origins allowed by CORS; without any, no CORS middleware runs. */
+  readonly corsOrigins?: readonly string[];
+}
+
+/** An API Gateway v2 event whose body the stack has parsed and whose parts it has validated. */
+export type ParsedEvent<TBody = unknown, TPath = Record<string, string>, TQuery = Record<string, unknown>> = Omit<
+  APIGatewayProxyEventV2,
+  'body' | 'pathParameters' | 'queryStringParameters'
+> & { body: TBody; pathParameters: TPath; queryStringParameters?: TQuery };
+
+// A JSON body is parsed by the time the validator runs, so nothing may coerce its types; query
+// strings are text, so their numbers must be.
+const BODY_AJV = { coerceTypes: false } as const;
+
+/**
+ * The shared middy stack of every HTTP handler, in order: Powertools Logger context, header
+ * normalizer, JSON body parser (routes with a body), validation, CORS (only when configured),
+ * security headers, and the JSON error handler last.
+ */
+export function httpStack<TEvent>(options: HttpStackOptions): MiddyfiedHandler<TEvent, APIGatewayProxyResultV2> {
+  const middlewares: MiddlewareObj[] = [injectLambdaContext(logger, { resetKeys: true }) as MiddlewareObj, httpHeaderNormalizer()];
+  if (options.jsonBody) middlewares.push(httpJsonBodyParser() as MiddlewareObj);
+  middlewares.push(validator({ eventSchema: transpileSchema(options.eventSchema, options.jsonBody ? BODY_AJV : {}) }));
+  if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) {
+    middlewares.push(httpCors({ origins: [...options.corsOrigins], headers: 'content-type,authorization,x-amz-date,x-amz-security-token,idempotency-key' }));
+  }
+  middlewares.push(httpSecurityHeaders(), jsonErrorHandler());
+  return middlewares.reduce((chain, m) => chain.use(m as MiddlewareObj<TEvent, APIGatewayProxyResultV2>), middy<TEvent, APIGatewayProxyResultV2>());
+}
+
+/** A JSON answer. */
+export function jsonAnswer(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResultV2 {
+  return { statusCode, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}

@@ -1,0 +1,156 @@
+import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { main } from '../../src/cli/main.js';
+import { openLocalEngine } from '../../src/engines/local.js';
+import { renderQuery } from '../../src/queries/render.js';
+import { writeSample } from '../../src/sample/generate.js';
+import { useTempDir } from '../support/tmp.js';
+
+const UNTIL = Date.UTC(2026, 10, 1) / 1000;
+const tmp = useTempDir();
+const data = () => join(tmp(), 'data');
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  await writeSample({ out: data(), days: 2, records: 4000, seed: 3, until: UNTIL });
+});
+
+const RANGE = ['--start', '2026-10-31T00:00:00Z', '--end', '2026-11-01T00:00:00Z'];
+
+describe('flowq run', () => {
+  it('prints exactly one JSON document with the rows the engine returns for the same request', async () => {
+    const { code, out, err } = await cli('run', 'top-talkers', '--data', data(), ...RANGE, '--limit', '3', '--action', 'ACCEPT', '--output', 'json');
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    const doc = JSON.parse(out);
+    expect(Object.keys(doc)).toEqual(['query', 'params', 'columns', 'rows', 'stats']);
+    expect(doc.query).toBe('top-talkers');
+    expect(doc.params).toEqual({ start: '2026-10-31T00:00:00Z', end: '2026-11-01T00:00:00Z', limit: 3, action: 'ACCEPT' });
+    expect(doc.columns).toEqual([
+      { name: 'srcaddr', type: 'varchar' }, { name: 'dstaddr', type: 'varchar' }, { name: 'bytes', type: 'bigint' }, { name: 'packets', type: 'bigint' },
+      { name: 'flows', type: 'bigint' }, { name: 'first_seen', type: 'bigint' }, { name: 'last_seen', type: 'bigint' },
+    ]);
+    const engine = await openLocalEngine({ location: data() });
+    const direct = await engine.run(renderQuery('top-talkers', { start: '2026-10-31', end: '2026-11-01', limit: 3, action: 'ACCEPT' }, { table: 'flow_logs', layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: 600 }));
+    await engine.close();
+    expect(doc.rows).toEqual(direct.rows);
+    expect(doc.rows).toHaveLength(3);
+    expect(typeof doc.rows[0].bytes).toBe('number');
+    expect(doc.stats).toMatchObject({ engine: 'local', rowsReturned: 3, filesRead: 75 }); // 3 flow logs × (24 hourly files + the next day's first, where late flows are filed)
+  });
+
+  it('reads --interface-id and --interface_id as the same flag', async () => {
+    const first = JSON.parse((await cli('run', 'eni-bytes', '--data', data(), ...RANGE, '--output', 'json')).out).rows[0].interface_id as string;
+    const dashed = await cli('run', 'eni-bytes', '--data', data(), ...RANGE, '--interface-id', first, '--output', 'json');
+    const underscored = await cli('run', 'eni-bytes', '--data', data(), ...RANGE, `--interface_id=${first}`, '--output', 'json');
+    expect(JSON.parse(dashed.out).rows).toEqual(JSON.parse(underscored.out).rows);
+    expect(JSON.parse(dashed.out).rows.map((r: { interface_id: string }) => r.interface_id)).toEqual([first]);
+  });
+
+  it('prints RFC 4180 CSV with a header row', async () => {
+    const { code, out } = await cli('run', 'rejected-ports', '--data', data(), ...RANGE, '--limit', '2', '--output', 'csv');
+    expect(code).toBe(0);
+    const lines = out.split('\r\n');
+    expect(lines[0]).toBe('dstport,protocol,flows,packets,sources,bytes');
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toBe('');
+    expect(lines[1]).toMatch(/^22,6,\d+,\d+,\d+,\d+$/);
+  });
+
+  it('prints an aligned table with human units and protocol names, and stats on stderr', async () => {
+    const { code, out, err } = await cli('run', 'rejected-ports', '--data', data(), ...RANGE, '--limit', '2');
+    expect(code).toBe(0);
+    const [header, rule, first] = out.split('\n');
+    expect(header).toMatch(/^dstport  protocol  flows  packets  sources +bytes$/);
+    expect(rule).toMatch(/^-+( +-+){5}$/);
+    expect(first).toMatch(/^ +22 {2}TCP +[\d,]+ +[\d,]+ +\d+ +[\d.]+ (B|kB|MB)$/);
+    expect(err).toMatch(/^2 rows, 75 files, [\d.]+ kB read, \d+ ms\n$/);
+  });
+
+  it('takes --since as a range ending now', async () => {
+    const now = Date.UTC(2026, 9, 31, 12);
+    const { runCommand, openLocal } = await import('../../src/cli/commands.js');
+    let out = '';
+    await runCommand(['eni-bytes', '--data', data(), '--since', '6h', '--output', 'json'], { out: (t) => (out += t), err: () => undefined }, { local: openLocal }, () => now);
+    expect(JSON.parse(out).params).toMatchObject({ start: '2026-10-31T06:00:00Z', end: '2026-10-31T12:00:00Z' });
+  });
+
+  it.each([
+    [['run', 'top-speakers', '--data', 'x'], 2, /^flowq: unknown query 'top-speakers'; known queries: top-talkers, rejected-ports, eni-bytes\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--colour', 'red'], 2, /^flowq: unknown flag --colour; known flags: --start, --end, --limit, --interface-id, --action, --since, --output, --engine, --data, /],
+    [['run', 'eni-bytes', '--data', 'DATA', ...RANGE, '--action', 'ACCEPT'], 2, /^flowq: unknown flag --action/],
+    [['run', 'top-talkers', '--data', 'DATA', '--start', 'soon', '--end', '2026-11-01', '--limit', '0'], 2, /^flowq: start: 'soon' is not ISO-8601 UTC .*; limit: must be between 1 and 1000\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--since', '1h'], 2, /^flowq: give either --since or --start\/--end, not both\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', '--since', '1 week'], 2, /^flowq: --since must look like 30m, 24h or 7d, not '1 week'\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--output', 'xml'], 2, /^flowq: --output must be table, json or csv, not 'xml'\n$/],
+    [['run', 'top-talkers', ...RANGE], 2, /^flowq: --data <dir> is required/],
+    [['run', 'top-talkers', '--data', '/no/such/folder', ...RANGE], 1, /^flowq: data folder \/no\/such\/folder does not exist\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', '--start', '2020-01-01', '--end', '2020-01-02'], 1, /^flowq: no flow-log files for 2020-01-01T00:00:00Z to 2020-01-02T00:00:00Z under /],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--log-format', '${version} ${nope}'], 2, /^flowq: log format field '\$\{nope\}' is unknown\. Valid fields: version, /],
+    [['frobnicate'], 2, /^flowq: unknown command 'frobnicate'; try: flowq help\n$/],
+    [['sample'], 2, /^flowq: --out <dir> is required\n$/],
+    [['sample', '--out', 'x', '--days', 'many'], 2, /^flowq: --days must be a whole number >= 1, not 'many'\n$/],
+  ])('refuses %j with one line on stderr and exit code %i', async (argv, code, message) => {
+    const result = await cli(...argv.map((a) => a.replace('DATA', data())));
+    expect(result.code).toBe(code);
+    expect(result.out).toBe('');
+    expect(result.err).toMatch(message);
+    expect(result.err.split('\n')).toHaveLength(2);
+  });
+
+  it('refuses a corrupt .gz with one line naming the file', async () => {
+    const dir = join(tmp(), 'corrupt');
+    await writeSample({ out: dir, days: 1, records: 200, until: UNTIL, flowLogs: 1 });
+    const key = 'AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/10/31';
+    const { readdirSync } = await import('node:fs');
+    const victim = join(dir, key, readdirSync(join(dir, key))[3]);
+    const bytes = readFileSync(victim);
+    writeFileSync(victim, bytes.subarray(0, bytes.length - 40));
+    const result = await cli('run', 'top-talkers', '--data', dir, ...RANGE);
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(`flowq: ${victim} is a corrupt gzip file (unexpected end of file)\n`);
+  });
+});
+
+describe('flowq queries', () => {
+  it('lists every template with its parameters as flags', async () => {
+    const { code, out } = await cli('queries');
+    expect(code).toBe(0);
+    expect(out.split('\n').filter((l) => /^\S/.test(l))).toEqual([
+      'top-talkers  Source/destination pairs that moved the most bytes',
+      'rejected-ports  Destination ports and protocols rejected most often',
+      'eni-bytes  Network interfaces that moved the most bytes',
+    ]);
+    expect(out).toContain('\n  --interface-id   Only records of this network interface (eni-...)\n');
+    expect(out).toContain('\n  --start          (required) Start of the range, inclusive');
+  });
+});
+
+describe('flowq sample and demo', () => {
+  it('writes the same bytes for the same seed', async () => {
+    const a = join(tmp(), 'seed-a');
+    const b = join(tmp(), 'seed-b');
+    for (const out of [a, b]) expect((await cli('sample', '--out', out, '--days', '1', '--records', '500', '--seed', '9', '--until', '2026-11-01')).code).toBe(0);
+    const { readdirSync } = await import('node:fs');
+    const list = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length)).sort();
+    expect(list(a)).toEqual(list(b));
+    for (const f of list(a)) expect(readFileSync(join(a, f))).toEqual(readFileSync(join(b, f)));
+  });
+
+  it('prints the three templates as tables for the last full day, making the sample only once', async () => {
+    const dir = join(tmp(), 'demo');
+    const first = await cli('demo', '--data', dir);
+    expect(first.code).toBe(0);
+    expect(first.err).toContain(`making a sample data set in ${dir} (once)`);
+    expect(first.out.match(/^== \S+/gm)).toEqual(['== top-talkers', '== rejected-ports', '== eni-bytes']);
+    expect(existsSync(join(dir, 'flowq-sample.json'))).toBe(true);
+    const second = await cli('demo', '--data', dir);
+    expect(second.err).toBe('');
+    expect(second.out.replace(/\d+ ms/g, '')).toBe(first.out.replace(/\d+ ms/g, ''));
+  });
+});
