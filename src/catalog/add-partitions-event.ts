@@ -94,10 +94,12 @@ function remember(known: Set<string>, partitions: readonly PartitionValues[]): v
 
 async function addRange(settings: CatalogSettings, trigger: 'schedule' | 'backfill', range: { from: number; to: number }, options: AddPartitionsEventOptions) {
   const pairs = await resolveAccountRegions(settings);
-  const partitions = partitionsForPairs(settings.source, range.from, range.to, pairs);
-  if (partitions.length > MAX_PARTITIONS_PER_RUN) {
-    throw new InvalidEvent(`the range needs ${partitions.length} partitions; one run adds at most ${MAX_PARTITIONS_PER_RUN}: split it`);
+  const step = settings.source.perHourPartition ? 3600 : DAY;
+  const needed = (Math.floor((range.to - 1) / step) - Math.floor(range.from / step) + 1) * pairs.length;
+  if (needed > MAX_PARTITIONS_PER_RUN) {
+    throw new InvalidEvent(`the range needs ${needed} partitions; one run adds at most ${MAX_PARTITIONS_PER_RUN}: split it`);
   }
+  const partitions = partitionsForPairs(settings.source, range.from, range.to, pairs);
   logger.info('adding partitions for a range', { trigger, from: formatTime(range.from), to: formatTime(range.to), pairs: pairs.length, partitions: partitions.length });
   const result = await addPartitions(settings, partitions, options);
   return { trigger, from: formatTime(range.from), to: formatTime(range.to), partitions: partitions.length, ...result };

@@ -78,7 +78,8 @@ function checkRequest(event: CustomResourceRequest): void {
 async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the catalog did not answer within ${Math.round(ms / 1000)} s of the Lambda timeout`)), ms);
+    const message = `Glue did not finish in time: gave up ${RESPONSE_MARGIN_MS / 1000} s before the Lambda timeout`;
+    timer = setTimeout(() => reject(new Error(message)), ms);
   });
   try {
     return await Promise.race([work, deadline]);
