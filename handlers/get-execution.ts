@@ -1,7 +1,7 @@
 import { apiFromEnvironment, type Api } from '../src/api/backend.js';
 import { readExecution } from '../src/api/queries.js';
 import { GET_EXECUTION_EVENT } from '../src/http/schemas.js';
-import { httpStack, jsonAnswer, type ParsedEvent } from '../src/http/stack.js';
+import { httpHandler, jsonAnswer, type ParsedEvent } from '../src/http/stack.js';
 
 type GetExecutionEvent = ParsedEvent<unknown, { id: string }, { nextToken?: string; pageSize?: number }>;
 
@@ -10,7 +10,7 @@ type GetExecutionEvent = ParsedEvent<unknown, { id: string }, { nextToken?: stri
  * done, 202 with its state while it is queued or running.
  */
 export function createHandler(api: Api) {
-  return httpStack<GetExecutionEvent>({ eventSchema: GET_EXECUTION_EVENT, corsOrigins: api.settings.corsOrigins }).handler(async (event) => {
+  return httpHandler<GetExecutionEvent>({ eventSchema: GET_EXECUTION_EVENT, corsOrigins: api.settings.corsOrigins }, async (event) => {
     const { nextToken, pageSize } = event.queryStringParameters ?? {};
     const view = await readExecution(api, event.pathParameters.id.toLowerCase(), { nextToken, pageSize });
     if (!view.done) {

@@ -1,7 +1,7 @@
 import { apiFromEnvironment, type Api } from '../src/api/backend.js';
 import { answerQuery } from '../src/api/queries.js';
 import { RUN_QUERY_EVENT } from '../src/http/schemas.js';
-import { httpStack, jsonAnswer, type ParsedEvent } from '../src/http/stack.js';
+import { httpHandler, jsonAnswer, type ParsedEvent } from '../src/http/stack.js';
 
 type RunQueryEvent = ParsedEvent<{ params: Record<string, unknown> }, { name: string }>;
 
@@ -10,7 +10,7 @@ type RunQueryEvent = ParsedEvent<{ params: Record<string, unknown> }, { name: st
  * within the sync budget, otherwise 202 with the execution to fetch it from.
  */
 export function createHandler(api: Api) {
-  return httpStack<RunQueryEvent>({ eventSchema: RUN_QUERY_EVENT, jsonBody: true, corsOrigins: api.settings.corsOrigins }).handler(async (event) => {
+  return httpHandler<RunQueryEvent>({ eventSchema: RUN_QUERY_EVENT, jsonBody: true, corsOrigins: api.settings.corsOrigins }, async (event) => {
     const answer = await answerQuery(api, {
       query: event.pathParameters.name,
       params: event.body.params,

@@ -6,7 +6,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import validator from '@middy/validator';
 import { transpileSchema } from '@middy/validator/transpile';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { logger } from '../logger.js';
 import { jsonErrorHandler } from './errors.js';
 
@@ -35,15 +35,27 @@ const BODY_AJV = { coerceTypes: false } as const;
  * normalizer, JSON body parser (routes with a body), validation, CORS (only when configured),
  * security headers, and the JSON error handler last.
  */
-export function httpStack<TEvent>(options: HttpStackOptions): MiddyfiedHandler<TEvent, APIGatewayProxyResultV2> {
-  const middlewares: MiddlewareObj[] = [injectLambdaContext(logger, { resetKeys: true }) as MiddlewareObj, httpHeaderNormalizer()];
-  if (options.jsonBody) middlewares.push(httpJsonBodyParser() as MiddlewareObj);
-  middlewares.push(validator({ eventSchema: transpileSchema(options.eventSchema, options.jsonBody ? BODY_AJV : {}) }));
+export function httpStack(options: HttpStackOptions): MiddyfiedHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
+  type Middleware = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
+  const middlewares = [injectLambdaContext(logger, { resetKeys: true }) as Middleware, httpHeaderNormalizer() as Middleware];
+  if (options.jsonBody) middlewares.push(httpJsonBodyParser() as Middleware);
+  middlewares.push(validator({ eventSchema: transpileSchema(options.eventSchema, options.jsonBody ? BODY_AJV : {}) }) as Middleware);
   if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) {
-    middlewares.push(httpCors({ origins: [...options.corsOrigins], headers: 'content-type,authorization,x-amz-date,x-amz-security-token,idempotency-key' }));
+    middlewares.push(httpCors({ origins: [...options.corsOrigins], headers: 'content-type,authorization,x-amz-date,x-amz-security-token,idempotency-key' }) as Middleware);
   }
-  middlewares.push(httpSecurityHeaders(), jsonErrorHandler());
-  return middlewares.reduce((chain, m) => chain.use(m as MiddlewareObj<TEvent, APIGatewayProxyResultV2>), middy<TEvent, APIGatewayProxyResultV2>());
+  middlewares.push(httpSecurityHeaders() as Middleware, jsonErrorHandler() as Middleware);
+  return middlewares.reduce((chain, m) => chain.use(m), middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>());
+}
+
+/**
+ * An HTTP handler: the shared stack around `handle`, which receives the event as the stack left it
+ * (body parsed, parts validated against `eventSchema`, hence typed `TEvent`).
+ */
+export function httpHandler<TEvent extends Partial<ParsedEvent>>(
+  options: HttpStackOptions,
+  handle: (event: TEvent, context: Context) => Promise<APIGatewayProxyResultV2>,
+): MiddyfiedHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
+  return httpStack(options).handler((event, context) => handle(event as unknown as TEvent, context));
 }
 
 /** A JSON answer. */
