@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import type { Layout } from '../../src/flowlog/layout.js';
 import type { RetryPolicy } from '../../src/catalog/retry.js';
 import { makeCatalogSettings, type CatalogOptions, type CatalogSettings } from '../../src/catalog/settings.js';
@@ -42,4 +43,22 @@ export function instantRetry(overrides: Partial<RetryPolicy> = {}): RetryPolicy 
 /** A Glue service error the way the SDK throws it. */
 export function awsError(name: string, message = `${name} from the mock`, status = 400): Error {
   return Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
+}
+
+/** A Lambda context as the catalog handlers receive it. */
+export function lambdaContext(functionName: string, remainingMs = 300_000): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:111122223333:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: '2026/11/27/[$LATEST]abcdef',
+    getRemainingTimeInMillis: () => remainingMs,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
 }

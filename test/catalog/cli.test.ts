@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { BatchCreatePartitionCommand, CreateTableCommand, GetDatabaseCommand, GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { catalogCommand } from '../../src/cli/catalog.js';
+import { UsageError } from '../../src/cli/args.js';
+import { InvalidConfiguration } from '../../src/errors.js';
+import { awsError } from './support.js';
+
+const glue = mockClient(GlueClient);
+const s3 = mockClient(S3Client);
+
+beforeEach(() => {
+  glue.reset();
+  s3.reset();
+});
+
+function fixture(name: string): string {
+  return readFileSync(new URL(`../fixtures/catalog/${name}`, import.meta.url), 'utf8');
+}
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await catalogCommand(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+const BASE = ['--location', 's3://flow-logs-bucket/org/', '--database', 'flowq', '--table', 'flow_logs'];
+const V5_FORMAT =
+  '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id} ${subnet-id} ${region} ${flow-direction}';
+
+describe('flowq catalog plan', () => {
+  test('prints the database, table and partition requests as one JSON document', async () => {
+    const result = await run(['plan', ...BASE, '--from', '2026-11-27', '--to', '2026-11-28', '--accounts', '111122223333', '--regions', 'us-east-1,eu-west-1']);
+
+    expect(result).toEqual({ code: 0, out: fixture('plan-plain-daily.json'), err: '' });
+    expect(Object.keys(JSON.parse(result.out))).toEqual(['database', 'table', 'partitions']);
+  });
+
+  test('plans a Parquet table with partition projection in the Hive per-hour layout, and no partitions to add', async () => {
+    const argv = ['plan', ...BASE, '--hive', '--per-hour', '--file-format', 'parquet', '--partitions', 'projection', '--accounts', '111122223333,444455556666', '--regions', 'us-east-1', '--log-format', V5_FORMAT, '--from', '2026-11-27', '--to', '2026-11-28'];
+
+    const result = await run(argv);
+
+    expect(result).toEqual({ code: 0, out: fixture('plan-hive-hourly-parquet-projection.json'), err: '' });
+  });
+
+  test('plans no partitions without a range', async () => {
+    const result = await run(['plan', ...BASE]);
+
+    expect(JSON.parse(result.out).partitions).toEqual([]);
+  });
+
+  test('sends nothing to AWS', async () => {
+    await run(['plan', ...BASE, '--from', '2026-11-27', '--to', '2026-11-28', '--accounts', '111122223333', '--regions', 'us-east-1']);
+
+    expect(glue.calls()).toHaveLength(0);
+    expect(s3.calls()).toHaveLength(0);
+  });
+});
+
+describe('flowq catalog ddl', () => {
+  test('prints the CREATE EXTERNAL TABLE statement, and ALTER TABLE ADD PARTITION for a range', async () => {
+    const result = await run(['ddl', ...BASE, '--hive', '--from', '2026-11-27', '--to', '2026-11-29', '--accounts', '111122223333', '--regions', 'us-east-1']);
+
+    expect(result).toEqual({ code: 0, out: fixture('ddl-hive-daily.sql'), err: '' });
+  });
+
+  test('prints only the CREATE statement without a range', async () => {
+    const result = await run(['ddl', ...BASE]);
+
+    expect(result.out.startsWith('CREATE EXTERNAL TABLE IF NOT EXISTS `flowq`.`flow_logs` (\n')).toBe(true);
+    expect(result.out).not.toContain('ALTER TABLE');
+  });
+});
+
+describe('flowq catalog apply', () => {
+  test("creates the table and the range's partitions for the discovered accounts and regions, and prints what it did", async () => {
+    // Arrange
+    glue.on(GetDatabaseCommand).resolves({ Database: { Name: 'flowq' } });
+    glue.on(GetTableCommand).rejects(awsError('EntityNotFoundException'));
+    glue.on(CreateTableCommand).resolves({});
+    glue.on(BatchCreatePartitionCommand).resolves({});
+    s3.on(ListObjectsV2Command, { Prefix: 'org/AWSLogs/' }).resolves({ CommonPrefixes: [{ Prefix: 'org/AWSLogs/111122223333/' }] });
+    s3.on(ListObjectsV2Command, { Prefix: 'org/AWSLogs/111122223333/vpcflowlogs/' }).resolves({ CommonPrefixes: [{ Prefix: 'org/AWSLogs/111122223333/vpcflowlogs/us-east-1/' }] });
+
+    // Act
+    const result = await run(['apply', ...BASE, '--from', '2026-11-01', '--to', '2026-12-01']);
+
+    // Assert
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toEqual({ database: 'exists', table: 'created', changes: [], partitions: { created: 30, existing: 0, failed: [] } });
+    expect(result.err).toBe(
+      'database flowq: exists; table flow_logs: created\nadding 30 partitions for 1 account-region pairs\n  30/30: 30 created, 0 existing, 0 failed\n',
+    );
+  });
+
+  test('exits 1 when some partitions could not be created', async () => {
+    glue.on(GetDatabaseCommand).resolves({ Database: { Name: 'flowq' } });
+    glue.on(GetTableCommand).rejects(awsError('EntityNotFoundException'));
+    glue.on(CreateTableCommand).resolves({});
+    glue.on(BatchCreatePartitionCommand).resolves({
+      Errors: [{ PartitionValues: ['111122223333', 'us-east-1', '2026/11/27'], ErrorDetail: { ErrorCode: 'InvalidInputException', ErrorMessage: 'bad' } }],
+    });
+
+    const result = await run(['apply', ...BASE, '--from', '2026-11-27', '--to', '2026-11-28', '--accounts', '111122223333', '--regions', 'us-east-1']);
+
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.out).partitions).toEqual({ created: 0, existing: 0, failed: [{ values: ['111122223333', 'us-east-1', '2026/11/27'], code: 'InvalidInputException', message: 'bad' }] });
+  });
+});
+
+describe('flowq catalog usage', () => {
+  test.each([
+    [[], UsageError, 'missing subcommand: expected flowq catalog plan|ddl|apply (flowq catalog --help)'],
+    [['drop'], UsageError, "unknown subcommand 'drop': expected flowq catalog plan|ddl|apply (flowq catalog --help)"],
+    [['plan', '--database', 'flowq', '--table', 'flow_logs'], UsageError, '--location is required; see flowq catalog --help'],
+    [['plan', ...BASE, '--bucket', 'x'], UsageError, 'unknown flag --bucket'],
+    [['plan', ...BASE, '--from', '2026-11-27'], UsageError, '--from and --to go together'],
+    [['plan', ...BASE, '--from', 'soon', '--to', '2026-11-28'], UsageError, "--from: 'soon' is not ISO-8601 UTC"],
+    [['plan', ...BASE, '--from', '2026-11-27', '--to', '2026-11-28'], UsageError, 'a plan with --from/--to needs --accounts and --regions (apply discovers them in S3)'],
+    [['plan', ...BASE, '--partitions', 'crawler'], InvalidConfiguration, "--partitions: 'crawler' is not one of managed, projection"],
+    [['plan', ...BASE, '--partitions', 'projection'], InvalidConfiguration, 'partition projection enumerates accounts and regions: set --accounts and --regions (comma-separated)'],
+    [['plan', ...BASE, '--accounts', '1234'], InvalidConfiguration, "--accounts: '1234' is not a 12-digit account id"],
+    [['plan', ...BASE.slice(0, 2).map((a) => a.replace('s3://flow-logs-bucket/org/', '/tmp/flows')), ...BASE.slice(2)], InvalidConfiguration, "--location: '/tmp/flows' is not an S3 location"],
+    [['plan', ...BASE.slice(0, 4), '--table', 'Flow-Logs'], InvalidConfiguration, "table name 'Flow-Logs' must match ^[a-z0-9_]{1,255}$"],
+  ])('refuses %j with a one-line error', async (argv, type, message) => {
+    const attempt = run(argv as string[]);
+
+    await expect(attempt).rejects.toThrow(type);
+    await expect(attempt).rejects.toThrow(message);
+    await expect(attempt).rejects.toThrow(/^[^\n]*$/);
+  });
+
+  test('prints its usage on --help', async () => {
+    const result = await run(['--help']);
+
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('usage: flowq catalog plan|ddl|apply --location s3://bucket/prefix/ --database <db> --table <table>');
+  });
+});
