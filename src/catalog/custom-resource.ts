@@ -1,3 +1,4 @@
+import { FlowqError } from '../errors.js';
 import { logger } from '../logger.js';
 import { ensureTable, type EnsureTableResult } from './ensure-table.js';
 import { InvalidEvent } from './errors.js';
@@ -43,9 +44,11 @@ export const RESPONSE_MARGIN_MS = 10_000;
 const MAX_REASON = 1000;
 const RESPONSE_ATTEMPTS = 4;
 
+/** Our errors say what is wrong in their message; an AWS error also needs its name (AccessDeniedException). */
 function reasonOf(error: unknown): string {
   const e = error as { name?: string; message?: string };
-  const text = e?.message ? (e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message) : String(error);
+  const named = !(error instanceof FlowqError) && e?.name !== undefined && e.name !== 'Error';
+  const text = e?.message ? (named ? `${e.name}: ${e.message}` : e.message) : String(error);
   return text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1)}…` : text;
 }
 

@@ -1,7 +1,6 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Layout } from '../flowlog/layout.js';
 import type { Source } from '../flowlog/source.js';
-import { s3 } from './aws.js';
 import { mapLimit } from './pool.js';
 import type { CatalogSettings } from './settings.js';
 
@@ -17,6 +16,9 @@ export function splitS3Location(location: string): { bucket: string; prefix: str
   const slash = rest.indexOf('/');
   return slash === -1 ? { bucket: rest, prefix: '' } : { bucket: rest.slice(0, slash), prefix: rest.slice(slash + 1) };
 }
+
+/** The one S3 client of the catalog, for listing accounts and regions under `AWSLogs/`. */
+const s3 = new S3Client({});
 
 const LISTING_CONCURRENCY = 4;
 
