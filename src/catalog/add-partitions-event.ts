@@ -92,7 +92,17 @@ function remember(known: Set<string>, partitions: readonly PartitionValues[]): v
   for (const p of partitions) known.add(keyOf(p));
 }
 
-async function addRange(settings: CatalogSettings, trigger: 'schedule' | 'backfill', range: { from: number; to: number }, options: AddPartitionsEventOptions) {
+/**
+ * Adds every partition of a range (Unix seconds, `to` exclusive) for the settings' accounts and
+ * regions, discovering in S3 those not listed: the schedule, a backfill and `flowq catalog apply`.
+ * @throws InvalidEvent when the range needs more than MAX_PARTITIONS_PER_RUN partitions.
+ */
+export async function addPartitionsForRange(
+  settings: CatalogSettings,
+  trigger: 'schedule' | 'backfill',
+  range: { from: number; to: number },
+  options: AddPartitionsOptions = {},
+): Promise<AddPartitionsRun> {
   const pairs = await resolveAccountRegions(settings);
   const step = settings.source.perHourPartition ? 3600 : DAY;
   const needed = (Math.floor((range.to - 1) / step) - Math.floor(range.from / step) + 1) * pairs.length;
@@ -142,10 +152,11 @@ export async function onAddPartitionsEvent(event: unknown, settings: () => Catal
     case 'schedule': {
       const time = shape.time === undefined ? undefined : parseTime(shape.time);
       if (typeof time === 'string') throw new InvalidEvent(`time: ${time}`);
-      return addRange(config, 'schedule', todayAndTomorrow(time ?? (options.now ?? (() => Math.floor(Date.now() / 1000)))()), options);
+      const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+      return addPartitionsForRange(config, 'schedule', todayAndTomorrow(time ?? now()), options);
     }
     case 'backfill':
-      return addRange(config, 'backfill', parseRange(shape.from, shape.to), options);
+      return addPartitionsForRange(config, 'backfill', parseRange(shape.from, shape.to), options);
     case 's3':
       return addFromS3(config, shape.records, options);
   }

@@ -1,8 +1,8 @@
 import type { DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
-import { addPartitions, partitionsForPairs, type AddPartitionsResult } from '../catalog/add-partitions.js';
-import { parseRange } from '../catalog/add-partitions-event.js';
+import { partitionsForPairs } from '../catalog/add-partitions.js';
+import { addPartitionsForRange, parseRange, type AddPartitionsRun } from '../catalog/add-partitions-event.js';
 import { renderAddPartitions, renderCreateTable } from '../catalog/ddl.js';
-import { resolveAccountRegions, type AccountRegion } from '../catalog/discover.js';
+import type { AccountRegion } from '../catalog/discover.js';
 import { ensureTable } from '../catalog/ensure-table.js';
 import { InvalidEvent } from '../catalog/errors.js';
 import { databaseInput, partitionInput, tableInput } from '../catalog/model.js';
@@ -131,23 +131,21 @@ async function apply(request: CatalogRequest, io: CliIo): Promise<number> {
   const table = await ensureTable(settings);
   io.err(`database ${settings.database}: ${table.database}; table ${settings.table}: ${table.table}\n`);
   for (const change of table.changes) io.err(`  ${change}\n`);
-  let partitions: AddPartitionsResult = { created: 0, existing: 0, failed: [] };
-  if (range !== undefined && settings.partitionMode === 'managed') {
-    const pairs = await resolveAccountRegions(settings);
-    const wanted = partitionsForPairs(settings.source, range.from, range.to, pairs);
-    io.err(`adding ${wanted.length} partitions for ${pairs.length} account-region pairs\n`);
+  let partitions: AddPartitionsRun | undefined;
+  if (range !== undefined && settings.partitionMode === 'projection') io.err('partition projection is on: no partitions to add\n');
+  else if (range !== undefined) {
     let reported = 0;
-    partitions = await addPartitions(settings, wanted, {
+    partitions = await addPartitionsForRange(settings, 'backfill', range, {
       onProgress: (p) => {
         if (p.done - reported >= 1000 || p.done === p.total) {
           reported = p.done;
-          io.err(`  ${p.done}/${p.total}: ${p.created} created, ${p.existing} existing, ${p.failed.length} failed\n`);
+          io.err(`partitions ${p.done}/${p.total}: ${p.created} created, ${p.existing} existing, ${p.failed.length} failed\n`);
         }
       },
     });
   }
-  io.out(`${JSON.stringify({ database: table.database, table: table.table, changes: table.changes, partitions }, null, 2)}\n`);
-  return partitions.failed.length === 0 ? 0 : 1;
+  io.out(`${JSON.stringify({ ...table, ...(partitions === undefined ? {} : { partitions }) }, null, 2)}\n`);
+  return (partitions?.failed.length ?? 0) === 0 ? 0 : 1;
 }
 
 /**

@@ -90,10 +90,13 @@ describe('flowq catalog apply', () => {
 
     // Assert
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.out)).toEqual({ database: 'exists', table: 'created', changes: [], partitions: { created: 30, existing: 0, failed: [] } });
-    expect(result.err).toBe(
-      'database flowq: exists; table flow_logs: created\nadding 30 partitions for 1 account-region pairs\n  30/30: 30 created, 0 existing, 0 failed\n',
-    );
+    expect(JSON.parse(result.out)).toEqual({
+      database: 'exists',
+      table: 'created',
+      changes: [],
+      partitions: { trigger: 'backfill', from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z', partitions: 30, created: 30, existing: 0, failed: [] },
+    });
+    expect(result.err).toBe('database flowq: exists; table flow_logs: created\npartitions 30/30: 30 created, 0 existing, 0 failed\n');
   });
 
   test('exits 1 when some partitions could not be created', async () => {
@@ -107,7 +110,24 @@ describe('flowq catalog apply', () => {
     const result = await run(['apply', ...BASE, '--from', '2026-11-27', '--to', '2026-11-28', '--accounts', '111122223333', '--regions', 'us-east-1']);
 
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.out).partitions).toEqual({ created: 0, existing: 0, failed: [{ values: ['111122223333', 'us-east-1', '2026/11/27'], code: 'InvalidInputException', message: 'bad' }] });
+    expect(JSON.parse(result.out).partitions.failed).toEqual([{ values: ['111122223333', 'us-east-1', '2026/11/27'], code: 'InvalidInputException', message: 'bad' }]);
+  });
+});
+
+describe('flowq catalog apply with partition projection', () => {
+  test('updates the table and adds no partitions', async () => {
+    glue.on(GetDatabaseCommand).resolves({ Database: { Name: 'flowq' } });
+    glue.on(GetTableCommand).rejects(awsError('EntityNotFoundException'));
+    glue.on(CreateTableCommand).resolves({});
+
+    const result = await run(['apply', ...BASE, '--partitions', 'projection', '--accounts', '111122223333', '--regions', 'us-east-1', '--from', '2026-11-01', '--to', '2026-12-01']);
+
+    expect(result).toEqual({
+      code: 0,
+      out: `${JSON.stringify({ database: 'exists', table: 'created', changes: [] }, null, 2)}\n`,
+      err: 'database flowq: exists; table flow_logs: created\npartition projection is on: no partitions to add\n',
+    });
+    expect(glue).toHaveReceivedCommandTimes(BatchCreatePartitionCommand, 0);
   });
 });
 
