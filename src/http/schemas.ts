@@ -32,8 +32,10 @@ export const GET_EXECUTION_EVENT = {
       required: ['id'],
       properties: { id: { type: 'string', pattern: EXECUTION_ID, errorMessage: { pattern: 'must be a query execution id (a UUID)' } } },
     },
+    // serverless-offline sends null where API Gateway leaves the key out.
     queryStringParameters: {
       type: 'object',
+      nullable: true,
       properties: {
         nextToken: { type: 'string', minLength: 1, maxLength: 1024 },
         pageSize: { type: 'integer', minimum: 1, maximum: 1000 },

@@ -325,6 +325,16 @@ describe('GET /executions/{id}', () => {
     });
   });
 
+  test('takes a null query string as none, as serverless-offline sends it', async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves(executionIn('RUNNING'));
+    const event = getExecutionEvent(EXECUTION_ID);
+    (event as { queryStringParameters: unknown }).queryStringParameters = null;
+
+    const answer = parsed(await getExecution.createHandler(testApi())(event, lambdaContext()));
+
+    expect(answer).toMatchObject({ statusCode: 202, body: { executionId: EXECUTION_ID, state: 'RUNNING' } });
+  });
+
   test('passes the next token on and asks Athena for exactly a page', async () => {
     athenaMock.on(GetQueryExecutionCommand).resolves(executionIn('SUCCEEDED'));
     athenaMock.on(GetQueryResultsCommand).resolves(resultsPage([3], { first: false }));
