@@ -1,0 +1,89 @@
+// One SQL text, two engines: for the same request, Athena is sent exactly the SQL and values the
+// local engine ran on a sample data set.
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createApi, type Api } from '../../src/api/backend.js';
+import { answerQuery } from '../../src/api/queries.js';
+import { readApiSettings } from '../../src/api/settings.js';
+import type { Engine } from '../../src/engines/engine.js';
+import type { RenderedQuery } from '../../src/queries/render.js';
+import { writeSample } from '../../src/sample/generate.js';
+import { EXECUTION_ID, executionIn, FakeClock, resultsPage } from './athena-support.js';
+
+const athenaMock = mockClient(AthenaClient);
+const UNTIL = Date.UTC(2026, 10, 27) / 1000;
+
+/** Athena's literal for a bound value, written out independently of the renderer. */
+function literal(value: { type: string; value: string | number }): string {
+  return value.type === 'bigint' ? String(value.value) : `'${String(value.value).replaceAll("'", "''")}'`;
+}
+
+const LAYOUTS = [
+  { name: 'plain daily', hive: false, perHour: false },
+  { name: 'Hive-compatible hourly', hive: true, perHour: true },
+];
+
+describe.each(LAYOUTS)('on a $name sample', ({ hive, perHour }) => {
+  let data: string;
+  let local: Api;
+  let athena: Api;
+  const ran: RenderedQuery[] = [];
+
+  beforeAll(async () => {
+    data = mkdtempSync(join(tmpdir(), 'flowq-parity-'));
+    await writeSample({ out: data, days: 2, records: 4000, seed: 5, until: UNTIL, hive, perHour });
+    local = createApi(readApiSettings({ FLOWQ_ENGINE: 'local', FLOWQ_LOCAL_DATA: data }));
+    const { engine, target } = await local.backend();
+    // Record what the local engine is given to run, and still run it.
+    const run = engine.run.bind(engine);
+    (engine as { run: Engine['run'] }).run = (query, options) => {
+      ran.push(query);
+      return run(query, options);
+    };
+    athena = createApi(
+      readApiSettings({
+        FLOWQ_DATABASE: 'flowq',
+        FLOWQ_TABLE: target.table,
+        FLOWQ_WORKGROUP: 'flowq',
+        FLOWQ_LOG_FORMAT: target.logFormat.text,
+        FLOWQ_HIVE_PARTITIONS: String(target.layout.hiveCompatiblePartitions),
+        FLOWQ_PER_HOUR: String(target.layout.perHourPartition),
+      }),
+      new FakeClock(),
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await (await local.backend()).engine.close();
+    rmSync(data, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    athenaMock.reset();
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: EXECUTION_ID });
+    athenaMock.on(GetQueryExecutionCommand).resolves(executionIn('SUCCEEDED'));
+    athenaMock.on(GetQueryResultsCommand).resolves(resultsPage([], { first: true }));
+  });
+
+  test.each([
+    ['top-talkers', { start: '2026-11-25T00:00:00Z', end: '2026-11-26T00:00:00Z', limit: 7, action: 'ACCEPT' }],
+    ['top-talkers', { start: 1795570200, end: '2026-11-26T12:30:00Z' }],
+    ['rejected-ports', { start: '2026-11-25', end: '2026-11-27', limit: 3 }],
+    ['eni-bytes', { start: '2026-11-25T23:00:00Z', end: '2026-11-26T01:00:00Z', interface_id: 'eni-0a1b2c3d4e5f60718' }],
+  ])('%s with %j: Athena receives the SQL text and values the local engine ran', async (query, params) => {
+    // Act
+    const answers = [await answerQuery(local, { query, params }), await answerQuery(athena, { query, params, requestKey: 'r' })];
+
+    // Assert
+    const localRun = ran.at(-1) as RenderedQuery;
+    const sent = athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
+    expect(answers.map((a) => a.done)).toEqual([true, true]);
+    expect(sent.map((s) => ({ sql: s.QueryString, values: s.ExecutionParameters }))).toEqual([
+      { sql: localRun.sql, values: localRun.values.map(literal) },
+    ]);
+    expect(localRun.template).toBe(query);
+  });
+});
