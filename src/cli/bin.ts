@@ -1,5 +1,8 @@
 import { main } from './main.js';
 
+// The SDK warns on Node 20 about its releases from 2027 on; flowq supports Node >= 20.19 today.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 process.exitCode = await main(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),

@@ -29,6 +29,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await sampleCommand(rest, io);
       case 'demo':
         return await demoCommand(rest, io);
+      case 'catalog':
+        // Loaded on demand: the AWS SDK costs start-up time that local commands need not pay.
+        return await (await import('./catalog.js')).catalogCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
