@@ -12,17 +12,10 @@ const run = promisify(execFile);
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../..');
 const QUERY_FUNCTIONS = ['listQueries', 'runQueryHttp', 'getExecution', 'runQuery'];
 
-interface EsbuildSettings {
-  bundle: boolean;
-  minify: boolean;
-  format: 'esm';
-  platform: 'node';
-  target: string;
-  splitting?: boolean;
+/** serverless.yml's custom.esbuild: esbuild's own options plus serverless-esbuild's. */
+interface EsbuildSettings extends Record<string, unknown> {
   outputFileExtension: string;
-  loader: Record<string, 'text'>;
   exclude: string[];
-  banner: { js: string };
 }
 
 /** Static imports of a bundle file: `import{a}from"x"` and `import"x"`, never `import("x")`. */
@@ -54,23 +47,17 @@ beforeAll(async () => {
   const { stdout } = await run('npx', ['sls', 'print', '--format', 'json'], { cwd: ROOT, env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } });
   const config = JSON.parse(stdout) as { custom: { esbuild: EsbuildSettings }; functions: Record<string, { handler: string }> };
   functions = config.functions;
-  const settings = config.custom.esbuild;
+  // serverless-esbuild turns `exclude` into externals and `outputFileExtension` into outExtension.
+  const { exclude, outputFileExtension, ...esbuildOptions } = config.custom.esbuild;
   out = mkdtempSync(join(tmpdir(), 'flowq-bundle-'));
   for (const name of QUERY_FUNCTIONS) {
     const entry = functions[name].handler.replace(/\.handler$/, '.ts');
     await build({
+      ...esbuildOptions,
       entryPoints: { [entry.replace(/\.ts$/, '')]: join(ROOT, entry) },
       outdir: join(out, name),
-      outExtension: { '.js': settings.outputFileExtension },
-      bundle: settings.bundle,
-      minify: settings.minify,
-      format: settings.format,
-      platform: settings.platform,
-      target: settings.target,
-      splitting: settings.splitting,
-      loader: settings.loader,
-      external: settings.exclude,
-      banner: settings.banner,
+      outExtension: { '.js': outputFileExtension },
+      external: exclude,
       logLevel: 'silent',
     });
   }

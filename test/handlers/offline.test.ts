@@ -1,14 +1,16 @@
-// The query handlers in local mode under a real serverless-offline, answering over HTTP from a
-// sample data set exactly as `flowq run ... --output json` answers from it.
-import { spawn, type ChildProcess } from 'node:child_process';
+// The query handlers in local mode, under a real `sls invoke local` and a real serverless-offline,
+// answering from a sample data set exactly as `flowq run ... --output json` answers from it.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { main } from '../../src/cli/main.js';
 import { writeSample } from '../../src/sample/generate.js';
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../..');
+const SLS = join(ROOT, 'node_modules/osls/bin/serverless.js');
 const UNTIL = Date.UTC(2026, 10, 27) / 1000;
 const FIRST_DAY = { start: '2026-11-25T00:00:00Z', end: '2026-11-26T00:00:00Z' };
 
@@ -61,31 +63,60 @@ async function post(path: string, body: string, contentType = 'application/json'
   return { status: response.status, body: await response.json() };
 }
 
+/** The environment of a local-mode run of the handlers. */
+function localEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env, FLOWQ_ENGINE: 'local', FLOWQ_LOCAL_DATA: data, SLS_TELEMETRY_DISABLED: '1', POWERTOOLS_LOG_LEVEL: 'ERROR' };
+}
+
 beforeAll(async () => {
   data = mkdtempSync(join(tmpdir(), 'flowq-offline-'));
   await writeSample({ out: data, days: 2, records: 6000, seed: 11, until: UNTIL });
-  const [httpPort, lambdaPort] = [await freePort(), await freePort()];
-  server = spawn(process.execPath, [join(ROOT, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort)], {
-    cwd: ROOT,
-    env: { ...process.env, FLOWQ_ENGINE: 'local', FLOWQ_LOCAL_DATA: data, SLS_TELEMETRY_DISABLED: '1', POWERTOOLS_LOG_LEVEL: 'WARN' },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  base = `http://localhost:${httpPort}`;
-  await waitForReady(server, 150_000);
-}, 180_000);
+}, 60_000);
 
-afterAll(async () => {
-  if (server?.pid !== undefined && server.exitCode === null) {
-    const exited = new Promise((done) => server?.once('exit', done));
-    // serverless-offline runs handlers in workers of its own process group: end the whole group.
-    process.kill(-server.pid, 'SIGTERM');
-    await exited;
-  }
+afterAll(() => {
   if (data) rmSync(data, { recursive: true, force: true });
-}, 30_000);
+});
+
+// Runs before serverless-offline starts: both build into .esbuild/.
+describe('sls invoke local in local mode', () => {
+  test('sls invoke local -f runQuery returns the document `flowq run --output json` prints', async () => {
+    const params = { ...FIRST_DAY, limit: 4 };
+    const cli = (await flowqRunJson(['top-talkers', '--data', data, '--start', params.start, '--end', params.end, '--limit', '4'])) as Record<string, unknown>;
+
+    const { stdout } = await promisify(execFile)(process.execPath, [SLS, 'invoke', 'local', '-f', 'runQuery', '--data', JSON.stringify({ query: 'top-talkers', params })], {
+      cwd: ROOT,
+      env: localEnvironment(),
+    });
+
+    const { stats, ...document } = JSON.parse(stdout) as Record<string, unknown>;
+    const { stats: cliStats, ...cliDocument } = cli;
+    expect(document).toEqual(cliDocument);
+    expect([(stats as { engine: string }).engine, (document.rows as unknown[]).length]).toEqual(['local', 4]);
+  }, 120_000);
+});
 
 describe('serverless-offline in local mode', () => {
+  beforeAll(async () => {
+    const [httpPort, lambdaPort] = [await freePort(), await freePort()];
+    server = spawn(process.execPath, [SLS, 'offline', 'start', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort)], {
+      cwd: ROOT,
+      env: localEnvironment(),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    base = `http://localhost:${httpPort}`;
+    await waitForReady(server, 150_000);
+  }, 180_000);
+
+  afterAll(async () => {
+    if (server?.pid !== undefined && server.exitCode === null) {
+      const exited = new Promise((done) => server?.once('exit', done));
+      // serverless-offline runs handlers in workers of its own process group: end the whole group.
+      process.kill(-server.pid, 'SIGTERM');
+      await exited;
+    }
+  }, 30_000);
+
   test.each([
     ['top-talkers', { ...FIRST_DAY, limit: 10 }],
     ['top-talkers', { ...FIRST_DAY, limit: 5, action: 'REJECT' }],
