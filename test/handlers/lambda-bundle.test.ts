@@ -44,7 +44,8 @@ let out: string;
 let functions: Record<string, { handler: string }>;
 
 beforeAll(async () => {
-  const { stdout } = await run('npx', ['sls', 'print', '--format', 'json'], { cwd: ROOT, env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } });
+  const sls = join(ROOT, 'node_modules/osls/bin/serverless.js');
+  const { stdout } = await run(process.execPath, [sls, 'print', '--format', 'json'], { cwd: ROOT, env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } });
   const config = JSON.parse(stdout) as { custom: { esbuild: EsbuildSettings }; functions: Record<string, { handler: string }> };
   functions = config.functions;
   // serverless-esbuild turns `exclude` into externals and `outputFileExtension` into outExtension.
