@@ -1,0 +1,70 @@
+import { createError } from '@middy/util';
+import { toErrorAnswer, validationProblems } from '../../src/http/errors.js';
+import {
+  DataError,
+  InvalidConfiguration,
+  InvalidParameter,
+  QueryCancelled,
+  QueryFailed,
+  QueryTimedOut,
+  UnknownExecution,
+  UnknownQuery,
+} from '../../src/errors.js';
+
+const ID = '5b1a0c1e-8c1b-4a57-9c2b-2f7c9f0e1d11';
+const INTERNAL = { statusCode: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'internal error' } } };
+
+describe('toErrorAnswer', () => {
+  test.each([
+    [new InvalidParameter([{ param: 'limit', message: 'must be between 1 and 1000' }]), { statusCode: 400, body: { error: { code: 'INVALID_PARAMETER', message: 'limit: must be between 1 and 1000', details: [{ param: 'limit', message: 'must be between 1 and 1000' }] } } }],
+    [new UnknownQuery('unknown query'), { statusCode: 404, body: { error: { code: 'UNKNOWN_QUERY', message: 'unknown query' } } }],
+    [new UnknownExecution(`no query execution ${ID}`), { statusCode: 404, body: { error: { code: 'UNKNOWN_EXECUTION', message: `no query execution ${ID}` } } }],
+    [new DataError('no flow-log files'), { statusCode: 422, body: { error: { code: 'DATA_ERROR', message: 'no flow-log files' } } }],
+    [new QueryFailed('failed: HIVE_BAD_DATA', { executionId: ID, errorCategory: 2 }), { statusCode: 502, body: { error: { code: 'QUERY_FAILED', message: 'failed: HIVE_BAD_DATA', executionId: ID } } }],
+    [new QueryCancelled('cancelled', { executionId: ID }), { statusCode: 502, body: { error: { code: 'QUERY_CANCELLED', message: 'cancelled', executionId: ID } } }],
+    [new QueryTimedOut('stopped', { executionId: ID }), { statusCode: 504, body: { error: { code: 'QUERY_TIMED_OUT', message: 'stopped', executionId: ID } } }],
+    [createError(415, 'Unsupported Media Type'), { statusCode: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported Media Type' } } }],
+    [createError(422, 'Invalid or malformed JSON was provided'), { statusCode: 422, body: { error: { code: 'MALFORMED_JSON', message: 'Invalid or malformed JSON was provided' } } }],
+    [createError(413, 'Payload Too Large'), { statusCode: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'Payload Too Large' } } }],
+    [createError(405, 'Method Not Allowed'), { statusCode: 405, body: { error: { code: 'HTTP_405', message: 'Method Not Allowed' } } }],
+  ])('%s answers as its type says', (error, answer) => {
+    expect(toErrorAnswer(error)).toEqual(answer);
+  });
+
+  test.each([
+    ['a configuration error', new InvalidConfiguration('environment variable FLOWQ_DATABASE is required')],
+    ['a plain Error with a stack', new Error('Cannot read properties of undefined (reading "rows")')],
+    ['an SDK error', Object.assign(new Error('User: arn:aws:sts::123456789012:assumed-role/x is not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } })],
+    ['an HTTP error not meant for callers', createError(400, 'secret', { expose: false })],
+    ['a 5xx HTTP error', createError(503, 'upstream down')],
+    ['a thrown string', 'boom'],
+    ['null', null],
+    ['undefined', undefined],
+  ])('%s becomes a 500 that says nothing about the inside', (_, error) => {
+    expect(toErrorAnswer(error)).toEqual(INTERNAL);
+  });
+});
+
+describe('validationProblems', () => {
+  test('names each problem after the field as the caller wrote it', () => {
+    const problems = validationProblems([
+      { instancePath: '/body', keyword: 'required', params: { missingProperty: 'params' } },
+      { instancePath: '/body', keyword: 'additionalProperties', params: { additionalProperty: 'parms' } },
+      { instancePath: '/body/params', keyword: 'errorMessage', message: 'must be an object of parameter values', params: {} },
+      { instancePath: '/pathParameters/id', keyword: 'errorMessage', message: 'must be a query execution id (a UUID)', params: {} },
+      { instancePath: '/queryStringParameters/pageSize', keyword: 'maximum', message: 'must be <= 1000', params: { limit: 1000 } },
+      { instancePath: '/body', keyword: 'type', message: 'must be object', params: { type: 'object' } },
+      { instancePath: '', keyword: 'required', params: { missingProperty: 'query' } },
+    ]);
+
+    expect(problems).toEqual([
+      { param: 'params', message: 'is required' },
+      { param: 'parms', message: 'is not allowed' },
+      { param: 'params', message: 'must be an object of parameter values' },
+      { param: 'id', message: 'must be a query execution id (a UUID)' },
+      { param: 'pageSize', message: 'must be <= 1000' },
+      { param: 'body', message: 'must be object' },
+      { param: 'query', message: 'is required' },
+    ]);
+  });
+});
