@@ -1,6 +1,7 @@
 import { FlowqError } from '../errors.js';
 import type { CliIo } from './args.js';
 import { UsageError } from './args.js';
+import { openAthena } from './athena.js';
 import { demoCommand, openLocal, queriesCommand, runCommand, sampleCommand, type EngineFactory } from './commands.js';
 
 const USAGE = `flowq: answers from VPC Flow Logs
@@ -8,13 +9,15 @@ const USAGE = `flowq: answers from VPC Flow Logs
   flowq queries                         list the query templates and their parameters
   flowq run <query> --data <dir> --start <time> --end <time> [--limit N] [--<param> <value>]
             [--since 24h] [--log-format <fmt>] [--output table|json|csv]
+  flowq run <query> --engine athena --database <db> --table <t> [--workgroup <wg>]
+            [--output-location s3://...] [--timeout 15m] --start <time> --end <time> ...
   flowq sample --out <dir> [--days N] [--records N] [--seed N] [--log-format <fmt>]
             [--hive] [--per-hour] [--file-format plain-text|parquet]
   flowq catalog plan|ddl|apply ...      the Glue table and partitions (see README)
   flowq demo                            make a sample once and print every query for its last day
 `;
 
-const ENGINES: Record<string, EngineFactory> = { local: openLocal };
+const ENGINES: Record<string, EngineFactory> = { local: openLocal, athena: openAthena };
 
 /** Runs the flowq command line; returns the process exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -46,9 +49,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.err(`flowq: ${error.message}\n`);
       return error instanceof UsageError || error.statusCode === 400 || error.statusCode === 404 ? 2 : 1;
     }
+    if (isAwsError(error)) {
+      io.err(`flowq: AWS: ${error.message.split('\n')[0]}\n`);
+      return 1;
+    }
     // Not one of ours: a bug. One line for the user; the stack only when asked for.
     io.err(`flowq: unexpected error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
     if (process.env.FLOWQ_DEBUG) io.err(`${(error as Error).stack}\n`);
     return 1;
   }
+}
+
+/** An error the AWS SDK raised: a service answer (with `$metadata`) or a missing credential. */
+function isAwsError(error: unknown): error is Error {
+  return error instanceof Error && ('$metadata' in error || error.name === 'CredentialsProviderError');
 }

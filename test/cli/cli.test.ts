@@ -117,6 +117,20 @@ describe('flowq run', () => {
   });
 });
 
+describe('flowq run --engine athena', () => {
+  it('says in one line when AWS refuses, without a stack', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'flowq-test-no-such-profile', AWS_CONFIG_FILE: join(tmp(), 'none'), AWS_SHARED_CREDENTIALS_FILE: join(tmp(), 'none'), AWS_EC2_METADATA_DISABLED: 'true' });
+    try {
+      const result = await cli('run', 'top-talkers', '--engine', 'athena', '--database', 'flowq', '--table', 'flow_logs', ...RANGE);
+      expect(result.code).toBe(1);
+      expect(result.err).toBe("flowq: AWS: Could not load credentials from any providers\n");
+    } finally {
+      process.env = saved;
+    }
+  });
+});
+
 describe('flowq queries', () => {
   it('lists every template with its parameters as flags', async () => {
     const { code, out } = await cli('queries');
