@@ -82,11 +82,14 @@ function partitionColumns(source: Source): string {
 function textViewSql(table: string, source: Source, files: readonly LocalFile[]): string {
   const fields = source.logFormat.fields;
   const raw = fields.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-  // Every field is read as text and converted with TRY_CAST: a `-` or any unparsable value in a
+  // Every field is read as text and only whole decimal integers are converted (DuckDB's own cast also
+  // takes 0x10, 1e3, 1_000 and 1.5, which Athena reads as NULL): a `-` or any other value in a
   // numeric column becomes NULL and stays `-` in a string column, as LazySimpleSerDe does. Short
   // lines are padded with NULLs (null_padding) and extra fields dropped (strict_mode off).
   const columns = fields.map((f, i) =>
-    f.athenaType === 'string' ? `c${i} AS ${quoteIdent(f.column)}` : `TRY_CAST(c${i} AS ${DUCKDB_TYPE[f.athenaType]}) AS ${quoteIdent(f.column)}`,
+    f.athenaType === 'string'
+      ? `c${i} AS ${quoteIdent(f.column)}`
+      : `CASE WHEN regexp_full_match(c${i}, '[+-]?[0-9]+') THEN TRY_CAST(c${i} AS ${DUCKDB_TYPE[f.athenaType]}) END AS ${quoteIdent(f.column)}`,
   );
   return `CREATE OR REPLACE VIEW ${table} AS SELECT
   ${columns.join(',\n  ')},

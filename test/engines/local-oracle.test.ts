@@ -147,11 +147,9 @@ describe('local engine against the oracle', () => {
     }
   });
 
-  // Known engine bug (reported): the text view converts numbers with DuckDB's TRY_CAST, which reads
-  // hex (0x10), binary (0b101), digit separators (1_000) and exponents (1e3) as numbers and rounds
-  // 1.5 to 2, where LazySimpleSerDe (Athena) reads them as NULL (and Hive truncates 1.5 to 1).
-  // `it.failing` passes while the bug is there; remove `.failing` when the engine is fixed.
-  it.failing.each(LENIENT_JUNK)('known bug, fails until fixed: reads %s in a numeric column of a text file as NULL, as Athena does', async (junk) => {
+  // DuckDB's TRY_CAST alone reads hex (0x10), binary (0b101), digit separators (1_000) and exponents
+  // (1e3) as numbers and rounds 1.5 to 2, where LazySimpleSerDe (Athena) reads them as NULL.
+  it.each(LENIENT_JUNK)('reads %s in a numeric column of a text file as NULL, as Athena does', async (junk) => {
     const t = Date.parse('2026-06-16T12:00:00Z') / 1000;
     const record = ['2', '123456789012', 'eni-0a1b2c3d', '10.0.0.1', '10.0.0.2', '443', '22', '6', '2', junk, String(t), String(t + 30), 'ACCEPT', 'OK'];
     const ds: Dataset = {
