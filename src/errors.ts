@@ -64,40 +64,36 @@ export class DataError extends FlowqError {
   override readonly statusCode = 422;
 }
 
+/** An error about one query execution, carrying its id when the engine gave one. */
+export class ExecutionError extends FlowqError {
+  readonly executionId?: string;
+
+  constructor(message: string, options?: { executionId?: string; cause?: unknown }) {
+    super(message, options);
+    this.executionId = options?.executionId;
+  }
+}
+
 /** The engine ran the query and it failed. */
-export class QueryFailed extends FlowqError {
+export class QueryFailed extends ExecutionError {
   override readonly code = 'QUERY_FAILED';
   override readonly statusCode = 502;
-  readonly executionId?: string;
   readonly errorCategory?: number;
 
   constructor(message: string, options?: { executionId?: string; errorCategory?: number; cause?: unknown }) {
     super(message, options);
-    this.executionId = options?.executionId;
     this.errorCategory = options?.errorCategory;
   }
 }
 
 /** The query was cancelled by someone else. */
-export class QueryCancelled extends FlowqError {
+export class QueryCancelled extends ExecutionError {
   override readonly code = 'QUERY_CANCELLED';
   override readonly statusCode = 502;
-  readonly executionId?: string;
-
-  constructor(message: string, options?: { executionId?: string }) {
-    super(message);
-    this.executionId = options?.executionId;
-  }
 }
 
 /** The query did not finish before its deadline and was stopped. */
-export class QueryTimedOut extends FlowqError {
+export class QueryTimedOut extends ExecutionError {
   override readonly code = 'QUERY_TIMED_OUT';
   override readonly statusCode = 504;
-  readonly executionId?: string;
-
-  constructor(message: string, options?: { executionId?: string }) {
-    super(message);
-    this.executionId = options?.executionId;
-  }
 }
