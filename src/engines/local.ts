@@ -17,6 +17,7 @@ import type { Source } from '../flowlog/source.js';
 import { checkIdentifier, sqlStringLiteral, type RenderedQuery } from '../queries/render.js';
 import type { Column, Engine, QueryResult, Row } from './engine.js';
 import { readHeaderLine, scanLocation, verifyGzipFiles, type LocalFile } from './local-files.js';
+import { DUCKDB_TYPE } from './duckdb-types.js';
 
 /** Where the local engine finds its data, and what it may assume about it. */
 export interface LocalEngineOptions {
@@ -33,7 +34,6 @@ export interface LocalEngineOptions {
   readonly perHourPartition?: boolean;
 }
 
-const DUCKDB_TYPE = { int: 'INTEGER', bigint: 'BIGINT', string: 'VARCHAR' } as const;
 const ATHENA_NAME: Readonly<Record<string, string>> = {
   INTEGER: 'integer', BIGINT: 'bigint', HUGEINT: 'bigint', VARCHAR: 'varchar', DOUBLE: 'double',
   BOOLEAN: 'boolean', DATE: 'date', TIMESTAMP: 'timestamp', SMALLINT: 'smallint', TINYINT: 'tinyint',

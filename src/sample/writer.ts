@@ -7,6 +7,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { headerLine, type LogFormat } from '../flowlog/format.js';
 import { objectKey, type FileFormat, type Layout } from '../flowlog/layout.js';
 import { sqlStringLiteral } from '../queries/render.js';
+import { DUCKDB_TYPE } from '../engines/duckdb-types.js';
 
 const gzip = promisify(gzipCallback);
 
@@ -30,7 +31,6 @@ export interface FlowLogFile {
   readonly records: ReadonlyArray<readonly string[]>;
 }
 
-const DUCKDB_TYPE = { int: 'INTEGER', bigint: 'BIGINT', string: 'VARCHAR' } as const;
 
 /**
  * Writes flow-log files exactly as AWS delivers them: gzip text with a header line, or Parquet with
