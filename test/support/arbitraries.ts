@@ -63,7 +63,7 @@ export interface LogicalRecord {
   readonly shape: Shape;
 }
 
-const numberText = (valid: fc.Arbitrary<number>): fc.Arbitrary<string> =>
+export const numberText = (valid: fc.Arbitrary<number>): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 14, arbitrary: valid.map(String) },
     { weight: 1, arbitrary: valid.map((n) => `+${n}`) },
@@ -71,7 +71,7 @@ const numberText = (valid: fc.Arbitrary<number>): fc.Arbitrary<string> =>
     { weight: 2, arbitrary: fc.constantFrom(...NUMERIC_JUNK) },
   );
 
-const stringOrDash = (values: readonly string[]): fc.Arbitrary<string> =>
+export const stringOrDash = (values: readonly string[]): fc.Arbitrary<string> =>
   fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: fc.constant('-') });
 
 const timeForm = fc.oneof(
@@ -197,41 +197,50 @@ const windowIndex = fc.oneof(
 
 const account = fc.stringMatching(/^[0-9]{12}$/);
 
-export const dataset: fc.Arbitrary<Dataset> = fc
-  .record({
-    hiveCompatiblePartitions: fc.boolean(),
-    perHourPartition: fc.boolean(),
-    fileFormat: fc.constantFrom<FileFormat>('plain-text', 'parquet'),
-    formatText: fc.constantFrom(LOG_FORMATS.default, LOG_FORMATS.customV5, LOG_FORMATS.noLogStatus),
-    passFormat: fc.boolean(),
-    base: fc.constantFrom(...BASES),
-    accounts: fc.uniqueArray(account, { minLength: 1, maxLength: 3 }),
-    regions: fc.shuffledSubarray(REGIONS, { minLength: 1, maxLength: 3 }),
-    files: fc.array(
-      fc.record({
-        account: fc.nat(),
-        region: fc.nat(),
-        window: windowIndex,
-        records: fc.array(logicalRecord, { minLength: 1, maxLength: 8 }),
-      }),
-      { minLength: 1, maxLength: 8 },
-    ),
-  })
-  .map(({ accounts, regions, files, ...rest }) => {
-    const format = parseLogFormat(rest.formatText);
-    // One file per account, region and window: records that land in the same one are merged.
-    const byKey = new Map<string, FlowLogFile & { records: string[][] }>();
-    for (const f of files) {
-      const acc = accounts[f.account % accounts.length];
-      const region = regions[f.region % regions.length];
-      const fileTime = rest.base + f.window * MINUTES_5;
-      const key = `${acc}/${region}/${fileTime}`;
-      const file = byKey.get(key) ?? { account: acc, region, flowLogId: `fl-0${accounts.indexOf(acc)}${REGIONS.indexOf(region)}a1b2c3d4e5f6`, fileTime, records: [] };
-      byKey.set(key, file);
-      for (const r of f.records) file.records.push(renderRecord(format, rest.fileFormat, file, r));
-    }
-    return { ...rest, files: [...byKey.values()] };
-  });
+/** Data sets in these log formats and file formats, their records drawn from `record`. */
+export function datasetOf(
+  formats: readonly string[],
+  record: fc.Arbitrary<LogicalRecord> = logicalRecord,
+  fileFormats: readonly FileFormat[] = ['plain-text', 'parquet'],
+): fc.Arbitrary<Dataset> {
+  return fc
+    .record({
+      hiveCompatiblePartitions: fc.boolean(),
+      perHourPartition: fc.boolean(),
+      fileFormat: fc.constantFrom(...fileFormats),
+      formatText: fc.constantFrom(...formats),
+      passFormat: fc.boolean(),
+      base: fc.constantFrom(...BASES),
+      accounts: fc.uniqueArray(account, { minLength: 1, maxLength: 3 }),
+      regions: fc.shuffledSubarray(REGIONS, { minLength: 1, maxLength: 3 }),
+      files: fc.array(
+        fc.record({
+          account: fc.nat(),
+          region: fc.nat(),
+          window: windowIndex,
+          records: fc.array(record, { minLength: 1, maxLength: 8 }),
+        }),
+        { minLength: 1, maxLength: 8 },
+      ),
+    })
+    .map(({ accounts, regions, files, ...rest }) => {
+      const format = parseLogFormat(rest.formatText);
+      // One file per account, region and window: records that land in the same one are merged.
+      const byKey = new Map<string, FlowLogFile & { records: string[][] }>();
+      for (const f of files) {
+        const acc = accounts[f.account % accounts.length];
+        const region = regions[f.region % regions.length];
+        const fileTime = rest.base + f.window * MINUTES_5;
+        const key = `${acc}/${region}/${fileTime}`;
+        const file = byKey.get(key) ?? { account: acc, region, flowLogId: `fl-0${accounts.indexOf(acc)}${REGIONS.indexOf(region)}a1b2c3d4e5f6`, fileTime, records: [] };
+        byKey.set(key, file);
+        for (const r of f.records) file.records.push(renderRecord(format, rest.fileFormat, file, r));
+      }
+      return { ...rest, files: [...byKey.values()] };
+    });
+}
+
+export const dataset: fc.Arbitrary<Dataset> = datasetOf([LOG_FORMATS.default, LOG_FORMATS.customV5, LOG_FORMATS.noLogStatus]);
 
 /** Instants worth asking about: the records' own start times, the files' windows and the base midnight. */
 function anchors(ds: Dataset, format: LogFormat): number[] {

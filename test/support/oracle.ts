@@ -76,7 +76,7 @@ export function compareStrings(a: string, b: string): number {
 }
 
 /** Ascending order with NULLs last (the default of both Trino and DuckDB). */
-function ascending(a: Value, b: Value): number {
+export function ascending(a: Value, b: Value): number {
   if (a === b) return 0;
   if (a === null) return 1;
   if (b === null) return -1;
@@ -84,7 +84,8 @@ function ascending(a: Value, b: Value): number {
   return compareStrings(String(a), String(b));
 }
 
-function descending(a: Value, b: Value): number {
+/** Descending order with NULLs last (the default of both Trino and DuckDB for DESC). */
+export function descending(a: Value, b: Value): number {
   if (a === b) return 0;
   if (a === null) return 1;
   if (b === null) return -1;
@@ -92,13 +93,13 @@ function descending(a: Value, b: Value): number {
 }
 
 /** SQL's sum: NULLs ignored, NULL when there is no number at all. */
-function sqlSum(values: readonly Value[]): number | null {
+export function sqlSum(values: readonly Value[]): number | null {
   const numbers = values.filter((v): v is number => typeof v === 'number');
   return numbers.length === 0 ? null : numbers.reduce((s, v) => s + v, 0);
 }
 
 /** SQL's count(DISTINCT x): NULLs are not counted. */
-function countDistinct(values: readonly Value[]): number {
+export function countDistinct(values: readonly Value[]): number {
   return new Set(values.filter((v) => v !== null)).size;
 }
 
@@ -108,7 +109,11 @@ export function readAll(format: LogFormat, files: readonly OracleFile[]): Array<
 }
 
 /** The records that count for a query under the common rules, before the template's own filter. */
-function counting(format: LogFormat, records: ReadonlyArray<Record<string, Value>>, q: OracleQuery): Array<Record<string, Value>> {
+export function counting(
+  format: LogFormat,
+  records: ReadonlyArray<Record<string, Value>>,
+  q: Pick<OracleQuery, 'start' | 'end' | 'interface_id' | 'action'>,
+): Array<Record<string, Value>> {
   const hasStatus = format.fields.some((f) => f.column === 'log_status');
   return records.filter((r) => {
     const start = r.start;
@@ -121,7 +126,7 @@ function counting(format: LogFormat, records: ReadonlyArray<Record<string, Value
   });
 }
 
-function groupBy<K extends string>(records: ReadonlyArray<Record<string, Value>>, keys: readonly K[]): Array<[Record<K, Value>, Array<Record<string, Value>>]> {
+export function groupBy<K extends string>(records: ReadonlyArray<Record<string, Value>>, keys: readonly K[]): Array<[Record<K, Value>, Array<Record<string, Value>>]> {
   const groups = new Map<string, [Record<K, Value>, Array<Record<string, Value>>]>();
   for (const r of records) {
     const keyValues = Object.fromEntries(keys.map((k) => [k, r[k]])) as Record<K, Value>;

@@ -1,0 +1,36 @@
+-- @name accepted-traffic
+-- @description Accepted traffic by source, destination, destination port and protocol
+-- @params start end limit interface_id vpc_id subnet_id protocol src_cidr dst_cidr
+-- @fields srcaddr dstaddr dstport protocol packets bytes start action
+-- @column srcaddr varchar
+-- @column dstaddr varchar
+-- @column dstport integer
+-- @column protocol integer
+-- @column bytes bigint
+-- @column packets bigint
+-- @column flows bigint
+-- @order bytes desc, srcaddr, dstaddr, dstport, protocol (NULLs last)
+-- @chart bars bytes srcaddr dstaddr dstport
+SELECT
+  srcaddr,
+  dstaddr,
+  dstport,
+  protocol,
+  CAST(sum(bytes) AS BIGINT) AS bytes,
+  CAST(sum(packets) AS BIGINT) AS packets,
+  count(*) AS flows
+FROM {{table}}
+WHERE dt BETWEEN :partition_from AND :partition_to
+  AND start >= :start AND start < :end
+  AND bytes IS NOT NULL
+  AND log_status = 'OK' -- if-column log_status
+  AND interface_id = :interface_id
+  AND vpc_id = :vpc_id
+  AND subnet_id = :subnet_id
+  AND action = 'ACCEPT'
+  AND protocol = :protocol
+  AND {{cidr_contains(:src_cidr, srcaddr)}}
+  AND {{cidr_contains(:dst_cidr, dstaddr)}}
+GROUP BY srcaddr, dstaddr, dstport, protocol
+ORDER BY bytes DESC, srcaddr ASC NULLS LAST, dstaddr ASC NULLS LAST, dstport ASC NULLS LAST, protocol ASC NULLS LAST
+LIMIT {{limit}}

@@ -1,0 +1,30 @@
+-- @name ip-versions
+-- @description IPv4 and IPv6 traffic compared (IPv6 when the source address contains a colon)
+-- @params start end limit interface_id vpc_id subnet_id action protocol src_cidr dst_cidr
+-- @fields srcaddr packets bytes start
+-- @column ip_version varchar
+-- @column bytes bigint
+-- @column packets bigint
+-- @column flows bigint
+-- @order ip_version
+-- @chart bars bytes ip_version
+SELECT
+  CASE WHEN srcaddr LIKE '%:%' THEN 'IPv6' ELSE 'IPv4' END AS ip_version,
+  CAST(sum(bytes) AS BIGINT) AS bytes,
+  CAST(sum(packets) AS BIGINT) AS packets,
+  count(*) AS flows
+FROM {{table}}
+WHERE dt BETWEEN :partition_from AND :partition_to
+  AND start >= :start AND start < :end
+  AND bytes IS NOT NULL
+  AND log_status = 'OK' -- if-column log_status
+  AND interface_id = :interface_id
+  AND vpc_id = :vpc_id
+  AND subnet_id = :subnet_id
+  AND action = :action
+  AND protocol = :protocol
+  AND {{cidr_contains(:src_cidr, srcaddr)}}
+  AND {{cidr_contains(:dst_cidr, dstaddr)}}
+GROUP BY CASE WHEN srcaddr LIKE '%:%' THEN 'IPv6' ELSE 'IPv4' END
+ORDER BY ip_version ASC
+LIMIT {{limit}}

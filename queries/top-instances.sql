@@ -1,0 +1,31 @@
+-- @name top-instances
+-- @description EC2 instances that moved the most bytes
+-- @params start end limit interface_id vpc_id subnet_id action protocol src_cidr dst_cidr
+-- @fields instance-id packets bytes start
+-- @column instance_id varchar
+-- @column bytes bigint
+-- @column packets bigint
+-- @column flows bigint
+-- @order bytes desc, instance_id
+-- @chart bars bytes instance_id
+SELECT
+  instance_id,
+  CAST(sum(bytes) AS BIGINT) AS bytes,
+  CAST(sum(packets) AS BIGINT) AS packets,
+  count(*) AS flows
+FROM {{table}}
+WHERE dt BETWEEN :partition_from AND :partition_to
+  AND start >= :start AND start < :end
+  AND bytes IS NOT NULL
+  AND log_status = 'OK' -- if-column log_status
+  AND interface_id = :interface_id
+  AND vpc_id = :vpc_id
+  AND subnet_id = :subnet_id
+  AND instance_id <> '-'
+  AND action = :action
+  AND protocol = :protocol
+  AND {{cidr_contains(:src_cidr, srcaddr)}}
+  AND {{cidr_contains(:dst_cidr, dstaddr)}}
+GROUP BY instance_id
+ORDER BY bytes DESC, instance_id ASC
+LIMIT {{limit}}

@@ -1,0 +1,41 @@
+-- @name traffic-paths
+-- @description Egress traffic by the path it took out of the VPC: same VPC, internet or gateway endpoint, peering, ...
+-- @params start end limit interface_id vpc_id subnet_id action protocol src_cidr dst_cidr
+-- @fields traffic-path packets bytes start
+-- @column traffic_path integer
+-- @column path varchar
+-- @column bytes bigint
+-- @column packets bigint
+-- @column flows bigint
+-- @order bytes desc, traffic_path (NULL last)
+-- @chart bars bytes path traffic_path
+SELECT
+  traffic_path,
+  CASE traffic_path
+    WHEN 1 THEN 'same VPC'
+    WHEN 2 THEN 'internet gateway or gateway endpoint'
+    WHEN 3 THEN 'virtual private gateway'
+    WHEN 4 THEN 'intra-region peering'
+    WHEN 5 THEN 'inter-region peering'
+    WHEN 6 THEN 'local gateway'
+    WHEN 7 THEN 'gateway endpoint (Nitro)'
+    WHEN 8 THEN 'internet gateway (Nitro)'
+  END AS path,
+  CAST(sum(bytes) AS BIGINT) AS bytes,
+  CAST(sum(packets) AS BIGINT) AS packets,
+  count(*) AS flows
+FROM {{table}}
+WHERE dt BETWEEN :partition_from AND :partition_to
+  AND start >= :start AND start < :end
+  AND bytes IS NOT NULL
+  AND log_status = 'OK' -- if-column log_status
+  AND interface_id = :interface_id
+  AND vpc_id = :vpc_id
+  AND subnet_id = :subnet_id
+  AND action = :action
+  AND protocol = :protocol
+  AND {{cidr_contains(:src_cidr, srcaddr)}}
+  AND {{cidr_contains(:dst_cidr, dstaddr)}}
+GROUP BY traffic_path
+ORDER BY bytes DESC, traffic_path ASC NULLS LAST
+LIMIT {{limit}}
