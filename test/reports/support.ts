@@ -1,0 +1,78 @@
+// Shared by the report tests: a sample data set on the local engine, a sink that records what it is
+// asked to do, and a fixed clock.
+import { join } from 'node:path';
+import { runTemplate, type ResultDocument } from '../../src/engines/engine.js';
+import { openLocalEngine, type LocalEngine } from '../../src/engines/local.js';
+import type { RunTemplate } from '../../src/reports/report.js';
+import { FolderSink, type ReportObject, type ReportSink } from '../../src/reports/sink.js';
+import { writeSample } from '../../src/sample/generate.js';
+
+/** The sample's three full days are 2026-10-29, -30 and -31. */
+export const SAMPLE_UNTIL = Date.UTC(2026, 10, 1) / 1000;
+export const FIXED_NOW = Date.UTC(2026, 10, 1, 1, 15);
+export const FIXED_CLOCK = { now: () => FIXED_NOW };
+
+/** Writes the sample into `dir` (once per test file) and opens the local engine over it. */
+export async function openSample(dir: string): Promise<{ engine: LocalEngine; run: RunTemplate; data: string }> {
+  const data = join(dir, 'data');
+  await writeSample({ out: data, days: 3, records: 4000, seed: 3, until: SAMPLE_UNTIL });
+  const engine = await openLocalEngine({ location: data });
+  const target = { table: engine.table, layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: 600 };
+  return { engine, data, run: (name, params) => runTemplate(engine, target, name, params) };
+}
+
+/** A runner that answers from recorded documents, with fixed statistics, so two runs give the same bytes. */
+export function replaying(run: RunTemplate): RunTemplate {
+  const seen = new Map<string, ResultDocument>();
+  return async (name, params) => {
+    const key = JSON.stringify([name, params]);
+    if (!seen.has(key)) {
+      const doc = await run(name, params);
+      seen.set(key, { ...doc, stats: { ...doc.stats, elapsedMs: 7 } });
+    }
+    return seen.get(key)!;
+  };
+}
+
+/** One call a sink received. */
+export type SinkCall = { op: 'put'; object: ReportObject } | { op: 'get' | 'delete'; key: string };
+
+/** A folder sink that records every call, and can be told to fail a put. */
+export class RecordingSink implements ReportSink {
+  readonly calls: SinkCall[] = [];
+  readonly inner: FolderSink;
+  failPut?: (key: string) => boolean;
+
+  constructor(root: string) {
+    this.inner = new FolderSink(root);
+  }
+
+  async put(object: ReportObject): Promise<void> {
+    this.calls.push({ op: 'put', object });
+    if (this.failPut?.(object.key)) throw new Error(`disk full writing ${object.key}`);
+    await this.inner.put(object);
+  }
+
+  get(key: string): Promise<Uint8Array | undefined> {
+    this.calls.push({ op: 'get', key });
+    return this.inner.get(key);
+  }
+
+  delete(key: string): Promise<void> {
+    this.calls.push({ op: 'delete', key });
+    return this.inner.delete(key);
+  }
+
+  location(key: string): string {
+    return this.inner.location(key);
+  }
+
+  /** The keys put, in order. */
+  puts(): string[] {
+    return this.calls.flatMap((c) => (c.op === 'put' ? [c.object.key] : []));
+  }
+
+  clear(): void {
+    this.calls.length = 0;
+  }
+}
