@@ -1,5 +1,6 @@
 import { intEnv, requireEnv } from '../config.js';
 import { InvalidConfiguration } from '../errors.js';
+import { validateParams } from '../queries/params.js';
 import { getTemplate, TEMPLATES } from '../queries/templates.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -46,8 +47,8 @@ export function normalisePrefix(prefix: string): string {
 }
 
 /**
- * Checks a list of report templates: known names, each once, parameters as an object of strings
- * and numbers without `start` or `end`.
+ * Checks a list of report templates: known names, each once, parameters the template accepts
+ * (without `start` or `end`, which come from the report's day).
  * @throws Error with a message that names the first bad entry.
  */
 export function checkReportTemplates(value: unknown): ReportTemplate[] {
@@ -64,6 +65,11 @@ export function checkReportTemplates(value: unknown): ReportTemplate[] {
     for (const [key, v] of Object.entries(params)) {
       if (key === 'start' || key === 'end') throw new Error(`entry ${i}: ${key} comes from the report's day, leave it out`);
       if (typeof v !== 'string' && typeof v !== 'number') throw new Error(`entry ${i}: param ${key} must be a string or a number`);
+    }
+    try {
+      validateParams(getTemplate(e.name).params, { ...params, start: 0, end: 86_400 });
+    } catch (error) {
+      throw new Error(`entry ${i} (${e.name}): ${(error as Error).message}`, { cause: error });
     }
     return { name: e.name, params: params as Record<string, string | number> };
   });
