@@ -1,6 +1,6 @@
 import type { Column, Row } from '../engines/engine.js';
 import { displayValue } from './text.js';
-import { escapeHtml } from './escape.js';
+import { escapeHtml, revealControls } from './escape.js';
 
 /** How a template's result is drawn: `bars` (horizontal, a ranking) or `columns` (vertical, a time series). */
 export interface ChartSpec {
@@ -60,15 +60,15 @@ const VALUE_WIDTH = 90;
 const MIN_BAR = 2;
 
 /**
- * One chart as inline SVG, every text HTML-escaped. Each row is a `<g class="bar">` holding its
+ * One chart as inline SVG, every text HTML-escaped and bidi controls shown rather than obeyed. Each row is a `<g class="bar">` holding its
  * `<rect>` and a `<title>` with its label and value; a bar is never narrower than 2 px, so a row
  * with a tiny value still shows.
  */
 export function renderChartSvg(spec: ChartSpec, columns: readonly Column[], rows: readonly Row[], title: string): string {
   const valueColumn = columns.find((c) => c.name === spec.value) ?? { name: spec.value, type: 'bigint' };
   const max = Math.max(1, ...rows.map((r) => numeric(r[spec.value])));
-  const items = rows.map((row) => ({ label: rowLabel(spec, columns, row), value: numeric(row[spec.value]), shown: displayValue(valueColumn, row[spec.value]) }));
-  return spec.kind === 'bars' ? barsSvg(items, max, title, spec.value) : columnsSvg(items, max, title, spec.value);
+  const items = rows.map((row) => ({ label: revealControls(rowLabel(spec, columns, row)), value: numeric(row[spec.value]), shown: displayValue(valueColumn, row[spec.value]) }));
+  return spec.kind === 'bars' ? barsSvg(items, max, title, spec.value) : columnsSvg(items, max, displayValue(valueColumn, max), title, spec.value);
 }
 
 interface Item {
@@ -99,24 +99,42 @@ function barsSvg(items: readonly Item[], max: number, title: string, valueName: 
 }
 
 const COLUMN_AREA = 220;
-const AXIS_SPACE = 70;
+const COLUMN_TOP = 10;
+const AXIS_LEFT = 70;
+const AXIS_SPACE = 40;
 
-function columnsSvg(items: readonly Item[], max: number, title: string, valueName: string): string {
+/** The labels without what they all begin with up to a space (the date, when every column is on one day). */
+function dropCommonPrefix(labels: readonly string[]): string[] {
+  if (labels.length < 2) return [...labels];
+  let prefix = labels[0];
+  for (const label of labels) while (!label.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  const cut = prefix.lastIndexOf(' ') + 1;
+  return labels.map((l) => l.slice(cut));
+}
+
+function columnsSvg(items: readonly Item[], max: number, shownMax: string, title: string, valueName: string): string {
   const width = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH;
-  const slot = width / Math.max(1, items.length);
+  const plot = width - AXIS_LEFT;
+  const slot = plot / Math.max(1, items.length);
   const barWidth = Math.max(MIN_BAR, slot * 0.8);
-  // Time labels every few columns, so they never overlap; each column's title names it exactly.
-  const every = Math.max(1, Math.ceil(items.length / Math.floor(width / 130)));
+  const axisLabels = dropCommonPrefix(items.map((i) => i.label));
+  // Axis labels every few columns, so they never overlap; each column's title names it exactly.
+  const every = Math.max(1, Math.ceil(items.length / Math.max(1, Math.floor(plot / (8 * Math.max(...axisLabels.map((l) => l.length)) + 16)))));
+  const bottom = COLUMN_TOP + COLUMN_AREA;
   const bars = items.map((item, i) => {
     const h = Math.max(MIN_BAR, Math.round((item.value / max) * COLUMN_AREA));
-    const x = i * slot + (slot - barWidth) / 2;
+    const x = AXIS_LEFT + i * slot + (slot - barWidth) / 2;
     const label =
       i % every === 0
-        ? `<text class="label" x="${(x + barWidth / 2).toFixed(1)}" y="${COLUMN_AREA + 16}" text-anchor="middle">${escapeHtml(truncate(item.label, 20))}</text>`
+        ? `<text class="label" x="${(x + barWidth / 2).toFixed(1)}" y="${bottom + 16}" text-anchor="middle">${escapeHtml(truncate(axisLabels[i], 20))}</text>`
         : '';
-    return `<g class="bar"><title>${escapeHtml(`${item.label}: ${item.shown}`)}</title><rect x="${x.toFixed(1)}" y="${COLUMN_AREA - h}" width="${barWidth.toFixed(1)}" height="${h}"/>${label}</g>`;
+    return `<g class="bar"><title>${escapeHtml(`${item.label}: ${item.shown}`)}</title><rect x="${x.toFixed(1)}" y="${bottom - h}" width="${barWidth.toFixed(1)}" height="${h}"/>${label}</g>`;
   });
-  return svg(width, COLUMN_AREA + AXIS_SPACE, `${title}: ${valueName} over time`, bars);
+  const axis =
+    `<line class="axis" x1="${AXIS_LEFT}" y1="${bottom}" x2="${width}" y2="${bottom}"/>` +
+    `<text class="value" x="${AXIS_LEFT - 8}" y="${COLUMN_TOP}" text-anchor="end" dominant-baseline="central">${escapeHtml(shownMax)}</text>` +
+    `<text class="value" x="${AXIS_LEFT - 8}" y="${bottom}" text-anchor="end" dominant-baseline="central">0</text>`;
+  return svg(width, bottom + AXIS_SPACE, `${title}: ${valueName} over time`, [axis, ...bars]);
 }
 
 function svg(width: number, height: number, label: string, body: readonly string[]): string {

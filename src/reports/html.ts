@@ -2,7 +2,7 @@ import type { ResultDocument } from '../engines/engine.js';
 import { formatTime } from '../queries/params.js';
 import { TEMPLATES } from '../queries/templates.js';
 import { chartFor, renderChartSvg } from './chart.js';
-import { escapeHtml } from './escape.js';
+import { escapeHtml, revealControls } from './escape.js';
 import type { ReportDay } from './period.js';
 import type { TemplateStatus } from './report.js';
 import { displayValue, humanBytes, renderStats } from './text.js';
@@ -31,7 +31,7 @@ const STYLE = `
 :root { color-scheme: light; --ink: #1d2733; --muted: #5b6877; --line: #d9dee4; --bar: #2f6db5; --new: #1b7f4b; --bad: #b3261e; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: #f6f7f9; }
-header, main { max-width: 1040px; margin: 0 auto; padding: 0 20px; }
+header, main { max-width: 1180px; margin: 0 auto; padding: 0 20px; }
 header { padding-top: 24px; }
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 18px; margin: 0 0 2px; }
@@ -44,6 +44,7 @@ section.failed { border-color: var(--bad); }
 .chart rect { fill: var(--bar); }
 .chart .label { font-size: 12px; fill: var(--ink); unicode-bidi: isolate; }
 .chart .value { font-size: 12px; fill: var(--muted); }
+.chart .axis { stroke: var(--line); }
 table { border-collapse: collapse; width: 100%; margin-top: 8px; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
 th { font-weight: 600; border-bottom-color: var(--ink); }
@@ -82,7 +83,7 @@ function table(doc: ResultDocument, isNew: readonly boolean[] | undefined): stri
     const fresh = isNew?.[r] === true;
     const cells = doc.columns.map((c, i) => {
       const badge = fresh && i === 0 ? '<span class="badge">new</span>' : '';
-      return `<td${right[i] ? ' class="num"' : ''}>${badge}<bdi>${escapeHtml(displayValue(c, row[c.name]))}</bdi></td>`;
+      return `<td${right[i] ? ' class="num"' : ''}>${badge}<bdi>${escapeHtml(revealControls(displayValue(c, row[c.name])))}</bdi></td>`;
     });
     return `<tr${fresh ? ' class="new"' : ''}>${cells.join('')}</tr>`;
   });

@@ -5,7 +5,13 @@ import type { ResultDocument } from '../../src/engines/engine.js';
 export interface HostileValue {
   readonly value: string;
   readonly csv: string;
+  /** As the page's HTML holds it: escaped, bidi controls named. */
   readonly html: string;
+}
+
+/** What a person reads on the page: the HTML's text, where the parser turns a CR into a line feed. */
+export function shownText(h: HostileValue): string {
+  return h.html.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&amp;', '&').replace(/\r\n?/g, '\n');
 }
 
 export const HOSTILE: readonly HostileValue[] = [
@@ -20,8 +26,9 @@ export const HOSTILE: readonly HostileValue[] = [
   { value: '@SUM(A1:A9)', csv: "'@SUM(A1:A9)", html: '@SUM(A1:A9)' },
   { value: '\t=1', csv: "'\t=1", html: '\t=1' },
   { value: '\r=1', csv: "'\r=1", html: '\r=1' },
-  { value: '\u202Eevil.exe', csv: '\u202Eevil.exe', html: '\u202Eevil.exe' },
-  { value: '\u202E=cmd|calc', csv: "'\u202E=cmd|calc", html: '\u202E=cmd|calc' },
+  { value: '\u202Eevil.exe', csv: '\u202Eevil.exe', html: '⟨U+202E⟩evil.exe' },
+  { value: '\u202E=cmd|calc', csv: "'\u202E=cmd|calc", html: '⟨U+202E⟩=cmd|calc' },
+  { value: 'mark\u200Fed \u2067isolate\u2069', csv: 'mark\u200Fed \u2067isolate\u2069', html: 'mark⟨U+200F⟩ed ⟨U+2067⟩isolate⟨U+2069⟩' },
   { value: ' =1', csv: "' =1", html: ' =1' },
   { value: '<b>bold</b> & "quoted" \'single\'', csv: '<b>bold</b> & "quoted" \'single\'', html: '&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; &#39;single&#39;' },
   { value: '" onmouseover="alert(1)', csv: '" onmouseover="alert(1)', html: '&quot; onmouseover=&quot;alert(1)' },
