@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { LocalEngine } from '../../src/engines/local.js';
 import { reportDay } from '../../src/reports/period.js';
@@ -6,7 +6,7 @@ import { writeDayReport, type ReportOptions, type RunTemplate } from '../../src/
 import { S3Sink } from '../../src/reports/s3-sink.js';
 import { DEFAULT_REPORT_TEMPLATES } from '../../src/reports/settings.js';
 import { useTempDir } from '../support/tmp.js';
-import { FIXED_CLOCK, openSample } from './support.js';
+import { fakeBucket, FIXED_CLOCK, openSample } from './support.js';
 
 const s3 = mockClient(S3Client);
 const tmp = useTempDir('flowq-s3-sink-');
@@ -14,7 +14,7 @@ let engine: LocalEngine;
 let run: RunTemplate;
 
 /** What the mocked bucket holds: puts are kept, so a later get sees them as S3 would answer. */
-let bucket: Map<string, Uint8Array>;
+let bucket: Map<string, { body: Uint8Array }>;
 
 beforeAll(async () => {
   ({ engine, run } = await openSample(tmp()));
@@ -28,20 +28,7 @@ function awsError(name: string, message: string, status: number): S3ServiceExcep
 
 beforeEach(() => {
   s3.reset();
-  bucket = new Map();
-  s3.on(PutObjectCommand).callsFake((input: PutObjectCommandInput) => {
-    bucket.set(input.Key!, input.Body as Uint8Array);
-    return {};
-  });
-  s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
-    const body = bucket.get(input.Key);
-    if (body === undefined) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
-    return { Body: { transformToByteArray: () => Promise.resolve(body) } };
-  });
-  s3.on(DeleteObjectCommand).callsFake((input: { Key: string }) => {
-    bucket.delete(input.Key);
-    return {};
-  });
+  bucket = fakeBucket(s3);
 });
 
 const D31 = reportDay(Date.UTC(2026, 9, 31) / 1000);
@@ -65,7 +52,7 @@ describe('the S3 sink', () => {
     ]);
     expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: 'flowq-reports', Key: 'reports/2026/10/31/manifest.json' });
     expect(report.index).toBe('s3://flowq-reports/reports/2026/10/31/index.html');
-    expect(JSON.parse(Buffer.from(bucket.get('reports/latest.json')!).toString('utf8'))).toMatchObject({ date: '2026-10-31', index: '2026/10/31/index.html' });
+    expect(JSON.parse(Buffer.from(bucket.get('reports/latest.json')!.body).toString('utf8'))).toMatchObject({ date: '2026-10-31', index: '2026/10/31/index.html' });
   });
 
   it('asks for SSE-KMS with the configured key on every object', async () => {

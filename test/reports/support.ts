@@ -1,5 +1,7 @@
 // Shared by the report tests: a sample data set on the local engine, a sink that records what it is
 // asked to do, and a fixed clock.
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type PutObjectCommandInput, type S3ClientResolvedConfig, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-s3';
+import type { AwsStub } from 'aws-sdk-client-mock';
 import { join } from 'node:path';
 import { runTemplate, type ResultDocument } from '../../src/engines/engine.js';
 import { openLocalEngine, type LocalEngine } from '../../src/engines/local.js';
@@ -76,3 +78,26 @@ export class RecordingSink implements ReportSink {
     this.calls.length = 0;
   }
 }
+
+/**
+ * Makes a mocked S3 client behave as a bucket: puts are kept, gets answer them or NoSuchKey, deletes
+ * remove them. Returns the bucket's contents by key.
+ */
+export function fakeBucket(s3: AwsStub<ServiceInputTypes, ServiceOutputTypes, S3ClientResolvedConfig>): Map<string, { body: Uint8Array; input: PutObjectCommandInput }> {
+  const objects = new Map<string, { body: Uint8Array; input: PutObjectCommandInput }>();
+  s3.on(PutObjectCommand).callsFake((input: PutObjectCommandInput) => {
+    objects.set(input.Key!, { body: input.Body as Uint8Array, input });
+    return {};
+  });
+  s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
+    const found = objects.get(input.Key);
+    if (found === undefined) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
+    return { Body: { transformToByteArray: () => Promise.resolve(found.body) } };
+  });
+  s3.on(DeleteObjectCommand).callsFake((input: { Key: string }) => {
+    objects.delete(input.Key);
+    return {};
+  });
+  return objects;
+}
+
