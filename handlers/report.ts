@@ -20,13 +20,13 @@ const sink = new S3Sink({ bucket: settings.bucket, kmsKeyId: settings.kmsKeyId }
 export const handler = middy<unknown, ReportRun, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event, context) => {
-    const backend = await api.backend();
+    const engine = await api.engine();
     const deadline = api.clock.now() + context.getRemainingTimeInMillis() - api.settings.invokeMarginMs;
     const run = await runReportEvent(event, {
       ...settings,
       sink,
       clock: api.clock,
-      runTemplate: (name, params) => runTemplate(backend.engine, backend.target, name, params, { deadline }),
+      runTemplate: (name, params) => runTemplate(engine, name, params, { deadline }),
       onTemplate: (day, outcome) => logger.info('report template done', { date: day.date, ...outcome }),
     });
     logger.info('report delivered', { location: run.location, days: run.days.length });

@@ -1,20 +1,26 @@
-import type { Engine } from '../engines/engine.js';
-import { runTemplate } from '../engines/engine.js';
-import type { RenderTarget } from '../queries/render.js';
+import { SYSTEM_CLOCK } from '../clock.js';
+import { runTemplate, type Engine, type RunOptions } from '../engines/engine.js';
 import { reportDays, type ReportDay } from '../reports/period.js';
 import { writeReports, type ReportSummary } from '../reports/report.js';
 import { DEFAULT_REPORT_CONCURRENCY, DEFAULT_REPORT_TEMPLATES, reportTemplate, type ReportTemplate } from '../reports/settings.js';
 import { FolderSink } from '../reports/sink.js';
 import { checkFlags, parseArgs, UsageError, type CliIo } from './args.js';
-import { openLocal } from './commands.js';
+import { BOOLEAN_FLAGS, engineFlags, openCliEngine, type CliContext } from './engine.js';
 
 /**
  * Writes the report of each day into a folder, over an engine, with progress on stderr: what
- * `flowq report` and `flowq demo` share.
+ * `flowq report` and `flowq demo` share. `runOptions` gives each query its deadline and progress.
  */
-export async function writeLocalReport(engine: Engine, target: RenderTarget, out: string, days: readonly ReportDay[], templates: readonly ReportTemplate[], io: CliIo): Promise<ReportSummary> {
+export async function writeLocalReport(
+  engine: Engine,
+  out: string,
+  days: readonly ReportDay[],
+  templates: readonly ReportTemplate[],
+  io: CliIo,
+  runOptions: () => RunOptions = () => ({}),
+): Promise<ReportSummary> {
   return writeReports(days, {
-    runTemplate: (name, params) => runTemplate(engine, target, name, params),
+    runTemplate: (name, params) => runTemplate(engine, name, params, runOptions()),
     sink: new FolderSink(out),
     clock: { now: () => Date.now() },
     prefix: '',
@@ -35,22 +41,23 @@ function templatesFlag(value: string | undefined): ReportTemplate[] {
 
 /**
  * `flowq report --data <dir> --out <dir> [--date D | --start D --end D] [--templates a,b]`: the
- * daily report, as the schedule delivers it to S3, written into a folder. Prints each day's
- * `index.html`; exits 1 when a template failed (after writing the rest).
+ * daily report, as the schedule delivers it to S3, written into a folder, over the local engine or
+ * (with `--engine athena`) Athena. Prints each day's `index.html`; exits 1 when a template failed
+ * (after writing the rest).
  */
-export async function reportCommand(argv: string[], io: CliIo, now: () => number = Date.now): Promise<number> {
-  const args = parseArgs(argv, new Set(['hive', 'per_hour']));
-  checkFlags(args, ['out', 'date', 'start', 'end', 'templates', ...openLocal.flags]);
+export async function reportCommand(argv: string[], io: CliIo, context: CliContext = {}): Promise<number> {
+  const args = parseArgs(argv, BOOLEAN_FLAGS);
+  checkFlags(args, ['out', 'date', 'start', 'end', 'templates', ...engineFlags(args)]);
   const out = args.flags.get('out');
   if (out === undefined) throw new UsageError('--out <dir> is required: the folder the report is written to');
   const templates = templatesFlag(args.flags.get('templates'));
-  const days = reportDays({ date: args.flags.get('date'), start: args.flags.get('start'), end: args.flags.get('end') }, now());
-  const { engine, target } = await openLocal(args, io);
+  const days = reportDays({ date: args.flags.get('date'), start: args.flags.get('start'), end: args.flags.get('end') }, (context.clock ?? SYSTEM_CLOCK).now());
+  const cli = await openCliEngine(args, io, context);
   let summary: ReportSummary;
   try {
-    summary = await writeLocalReport(engine, target, out, days, templates, io);
+    summary = await writeLocalReport(cli.engine, out, days, templates, io, () => cli.runOptions());
   } finally {
-    await engine.close();
+    await cli.engine.close();
   }
   for (const day of summary.days) io.out(`${day.index}\n`);
   for (const failure of summary.failures) io.err(`flowq: report template failed: ${failure}\n`);

@@ -1,5 +1,5 @@
 import type { ResultDocument } from '../engines/engine.js';
-import { formatTime } from '../queries/params.js';
+import { formatTime } from '../time.js';
 import { TEMPLATES } from '../queries/templates.js';
 import { chartFor, renderChartSvg } from './chart.js';
 import { escapeHtml, revealControls } from './escape.js';

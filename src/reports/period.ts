@@ -1,5 +1,5 @@
 import { InvalidParameter } from '../errors.js';
-import { formatTime } from '../queries/params.js';
+import { formatDate, parseDate } from '../time.js';
 
 const DAY = 86_400;
 
@@ -23,7 +23,7 @@ export interface ReportRequest {
 
 /** The UTC day that starts at `start` (Unix seconds at midnight). */
 export function reportDay(start: number): ReportDay {
-  return { date: formatTime(start).slice(0, 10), start, end: start + DAY };
+  return { date: formatDate(start), start, end: start + DAY };
 }
 
 /** The last UTC day that has ended by `nowMs`. */
@@ -41,13 +41,10 @@ export function dayFolder(day: ReportDay): string {
   return `${day.date.replaceAll('-', '/')}/`;
 }
 
-function parseDate(param: string, value: unknown): number {
-  const m = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim()) : null;
-  const ms = m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) : NaN;
-  if (!m || new Date(ms).toISOString().slice(0, 10) !== value) {
-    throw new InvalidParameter([{ param, message: `must be a date (YYYY-MM-DD), not ${JSON.stringify(value)}` }]);
-  }
-  return ms / 1000;
+function dateParam(param: string, value: unknown): number {
+  const start = typeof value === 'string' ? parseDate(value) : undefined;
+  if (start === undefined) throw new InvalidParameter([{ param, message: `must be a date (YYYY-MM-DD), not ${JSON.stringify(value)}` }]);
+  return start;
 }
 
 /**
@@ -59,12 +56,12 @@ export function reportDays(request: ReportRequest, nowMs: number): ReportDay[] {
   const { date, start, end } = request;
   if (date !== undefined) {
     if (start !== undefined || end !== undefined) throw new InvalidParameter([{ param: 'date', message: 'give either date or start and end, not both' }]);
-    return [reportDay(parseDate('date', date))];
+    return [reportDay(dateParam('date', date))];
   }
   if (start === undefined && end === undefined) return [previousFullDay(nowMs)];
   if (start === undefined || end === undefined) throw new InvalidParameter([{ param: start === undefined ? 'start' : 'end', message: 'start and end go together' }]);
-  const from = parseDate('start', start);
-  const to = parseDate('end', end);
+  const from = dateParam('start', start);
+  const to = dateParam('end', end);
   const days = (to - from) / DAY;
   if (days < 1) throw new InvalidParameter([{ param: 'end', message: 'must be after start (end is exclusive)' }]);
   if (days > MAX_REPORT_DAYS) throw new InvalidParameter([{ param: 'end', message: `a run covers at most ${MAX_REPORT_DAYS} days, not ${days}` }]);

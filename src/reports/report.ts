@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ResultDocument, Row } from '../engines/engine.js';
 import { FlowqError } from '../errors.js';
-import { mapLimit } from '../catalog/pool.js';
-import { formatTime } from '../queries/params.js';
+import { mapLimit } from '../pool.js';
+import { formatTime } from '../time.js';
 import { chartFor, type ChartSpec } from './chart.js';
 import { renderReportHtml, type ReportSection } from './html.js';
 import { dayBefore, dayFolder, type ReportDay } from './period.js';
@@ -202,7 +202,6 @@ export async function writeReports(days: readonly ReportDay[], options: ReportOp
 /** Some templates of a report failed; the others were delivered. */
 export class ReportIncomplete extends FlowqError {
   override readonly code = 'REPORT_INCOMPLETE';
-  override readonly statusCode = 502;
   readonly summary: ReportSummary;
 
   constructor(summary: ReportSummary) {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { ResultDocument, Row } from '../../src/engines/engine.js';
-import type { LocalEngine } from '../../src/engines/local.js';
+import type { Engine } from '../../src/engines/engine.js';
 import { QueryFailed } from '../../src/errors.js';
 import { reportDay } from '../../src/reports/period.js';
 import { writeDayReport, type ReportOptions, type RunTemplate } from '../../src/reports/report.js';
@@ -21,7 +21,7 @@ const available = existsSync(CHROMIUM);
 if (!available) process.stderr.write(`skipping the browser tests: ${CHROMIUM} is missing (apt-get install -y --no-install-recommends chromium)\n`);
 
 const tmp = useTempDir('flowq-browser-');
-let engine: LocalEngine;
+let engine: Engine;
 let run: RunTemplate;
 let context: BrowserContext;
 let profile: string;

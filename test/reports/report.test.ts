@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResultDocument, Row } from '../../src/engines/engine.js';
-import type { LocalEngine } from '../../src/engines/local.js';
+import type { Engine } from '../../src/engines/engine.js';
 import { QueryFailed } from '../../src/errors.js';
 import { reportDay } from '../../src/reports/period.js';
 import { writeDayReport, type Manifest, type ReportOptions, type RunTemplate } from '../../src/reports/report.js';
@@ -12,7 +12,7 @@ import { useTempDir } from '../support/tmp.js';
 import { FIXED_CLOCK, FIXED_NOW, openSample, RecordingSink, replaying } from './support.js';
 
 const tmp = useTempDir('flowq-report-');
-let engine: LocalEngine;
+let engine: Engine;
 let run: RunTemplate;
 let folders = 0;
 

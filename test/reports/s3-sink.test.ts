@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { LocalEngine } from '../../src/engines/local.js';
+import type { Engine } from '../../src/engines/engine.js';
 import { reportDay } from '../../src/reports/period.js';
 import { writeDayReport, type ReportOptions, type RunTemplate } from '../../src/reports/report.js';
 import { S3Sink } from '../../src/reports/s3-sink.js';
@@ -10,7 +10,7 @@ import { fakeBucket, FIXED_CLOCK, openSample } from './support.js';
 
 const s3 = mockClient(S3Client);
 const tmp = useTempDir('flowq-s3-sink-');
-let engine: LocalEngine;
+let engine: Engine;
 let run: RunTemplate;
 
 /** What the mocked bucket holds: puts are kept, so a later get sees them as S3 would answer. */

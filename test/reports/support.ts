@@ -3,8 +3,9 @@
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type PutObjectCommandInput, type S3ClientResolvedConfig, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-s3';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { join } from 'node:path';
-import { runTemplate, type ResultDocument } from '../../src/engines/engine.js';
-import { openLocalEngine, type LocalEngine } from '../../src/engines/local.js';
+import { DEFAULT_QUERY_SETTINGS } from '../../src/config.js';
+import { runTemplate, type Engine, type ResultDocument } from '../../src/engines/engine.js';
+import { openEngine } from '../../src/engines/open.js';
 import type { RunTemplate } from '../../src/reports/report.js';
 import { FolderSink, type ReportObject, type ReportSink } from '../../src/reports/sink.js';
 import { writeSample } from '../../src/sample/generate.js';
@@ -15,12 +16,11 @@ export const FIXED_NOW = Date.UTC(2026, 10, 1, 1, 15);
 export const FIXED_CLOCK = { now: () => FIXED_NOW };
 
 /** Writes the sample into `dir` (once per test file) and opens the local engine over it. */
-export async function openSample(dir: string): Promise<{ engine: LocalEngine; run: RunTemplate; data: string }> {
+export async function openSample(dir: string): Promise<{ engine: Engine; run: RunTemplate; data: string }> {
   const data = join(dir, 'data');
   await writeSample({ out: data, days: 3, records: 4000, seed: 3, until: SAMPLE_UNTIL });
-  const engine = await openLocalEngine({ location: data });
-  const target = { table: engine.table, layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: 600 };
-  return { engine, data, run: (name, params) => runTemplate(engine, target, name, params) };
+  const engine = await openEngine({ kind: 'local', local: { location: data }, query: DEFAULT_QUERY_SETTINGS });
+  return { engine, data, run: (name, params) => runTemplate(engine, name, params) };
 }
 
 /** A runner that answers from recorded documents, with fixed statistics, so two runs give the same bytes. */
