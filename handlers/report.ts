@@ -26,7 +26,8 @@ export const handler = middy<unknown, ReportRun, Error, Context>()
       ...settings,
       sink,
       clock: api.clock,
-      runTemplate: (name, params) => runTemplate(engine, name, params, { deadline }),
+      // A retried invocation (same request id) finds the Athena executions it started.
+      runTemplate: (name, params) => runTemplate(engine, name, params, { deadline, requestKey: context.awsRequestId }),
       onTemplate: (day, outcome) => logger.info('report template done', { date: day.date, ...outcome }),
     });
     logger.info('report delivered', { location: run.location, days: run.days.length });
