@@ -14,10 +14,8 @@ WITH counted AS (
   SELECT
     pkt_src_aws_service,
     pkt_dst_aws_service,
-    -- traffic_path when the format has it, else NULL: the second line is dropped without the column.
-    CASE WHEN false THEN CAST(NULL AS INTEGER)
-      WHEN true THEN traffic_path -- if-column traffic_path
-    END AS traffic_path,
+    traffic_path, -- if-column traffic_path
+    CAST(NULL AS INTEGER) AS traffic_path, -- if-no-column traffic_path
     bytes,
     packets
   FROM {{table}}
