@@ -25,12 +25,12 @@ async function openBackend(settings: ApiSettings, clock: Clock): Promise<QueryBa
   if (settings.engine.kind === 'athena') {
     const { athena } = settings.engine;
     const engine = new AthenaEngine(athena, clock);
-    return { engine, executions: engine, target: { table: athena.table, layout: athena.layout, logFormat: athena.logFormat, lateMarginSeconds, limits } };
+    return { engine, executions: engine, target: { table: athena.table, layout: athena.layout, logFormat: athena.logFormat, lateMarginSeconds, limits, dialect: 'athena' } };
   }
   // Loaded only in local mode, so DuckDB never has to be in a Lambda package.
   const { openLocalEngine } = await import('../engines/local.js');
   const engine = await openLocalEngine(settings.engine.local);
-  return { engine, target: { table: engine.table, layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds, limits } };
+  return { engine, target: { table: engine.table, layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds, limits, dialect: 'duckdb' } };
 }
 
 /**

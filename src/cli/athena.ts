@@ -86,6 +86,7 @@ export async function openAthenaEngine(
     logFormat: logFormat === undefined ? DEFAULT_LOG_FORMAT : parseLogFormat(logFormat),
     lateMarginSeconds: DEFAULT_QUERY_SETTINGS.lateMarginSeconds,
     limits: DEFAULT_QUERY_SETTINGS,
+    dialect: 'athena',
   };
   // The SDK reads these when its client first sends, which is after this point.
   if (args.flags.has('region')) process.env.AWS_REGION = args.flags.get('region');

@@ -8,7 +8,8 @@ import type { FileFormat } from '../flowlog/layout.js';
 import { parseFileFormat } from '../flowlog/source.js';
 import { formatTime } from '../queries/params.js';
 import { renderQuery, type RenderTarget } from '../queries/render.js';
-import { getTemplate, TEMPLATES } from '../queries/templates.js';
+import { describeTemplates, getTemplate, TEMPLATES } from '../queries/templates.js';
+import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../flowlog/format.js';
 import { renderCsv, renderStats, renderTable } from '../reports/text.js';
 import { writeSample, type SampleOptions } from '../sample/generate.js';
 import { booleanFlag, checkFlags, parseArgs, UsageError, type CliIo, type ParsedArgs } from './args.js';
@@ -42,21 +43,23 @@ export function parseSince(value: string): number {
   return Number(m[1]) * { m: 60, h: 3600, d: 86_400 }[m[2] as 'm' | 'h' | 'd'];
 }
 
-/** `flowq queries`: the templates with their parameters. */
+/** `flowq queries [--log-format <fmt>]`: the templates, their parameters and whether the format supports them. */
 export function queriesCommand(argv: string[], io: CliIo): number {
   const args = parseArgs(argv);
-  checkFlags(args, ['output']);
+  checkFlags(args, ['output', 'log_format']);
   const output = args.flags.get('output') ?? 'table';
+  if (output !== 'table' && output !== 'json') throw new UsageError(`--output must be table or json, not '${output}'`);
+  const logFormat = args.flags.get('log_format');
+  const descriptions = describeTemplates(logFormat === undefined ? DEFAULT_LOG_FORMAT : parseLogFormat(logFormat), DEFAULT_QUERY_SETTINGS);
   if (output === 'json') {
-    io.out(`${JSON.stringify([...TEMPLATES.values()].map((t) => ({ name: t.name, description: t.description, params: t.params.map(({ name, kind, description }) => ({ name, kind, description })) })), null, 2)}\n`);
+    io.out(`${JSON.stringify(descriptions, null, 2)}\n`);
     return 0;
   }
-  if (output !== 'table') throw new UsageError(`--output must be table or json, not '${output}'`);
-  for (const t of TEMPLATES.values()) {
-    io.out(`${t.name}  ${t.description}\n`);
-    for (const p of t.params) {
+  for (const d of descriptions) {
+    io.out(`${d.name}  ${d.description}${d.supported ? '' : `  (the log format lacks ${d.missingFields.join(', ')})`}\n`);
+    for (const p of getTemplate(d.name).params) {
       const flag = `--${p.name.replaceAll('_', '-')}`;
-      io.out(`  ${flag.padEnd(16)} ${p.kind === 'time' ? '(required) ' : ''}${p.description}\n`);
+      io.out(`  ${flag.padEnd(16)} ${p.required ? '(required) ' : ''}${p.description}\n`);
     }
     io.out('\n');
   }
@@ -82,7 +85,7 @@ export const openLocal: EngineFactory = Object.assign(async (args: ParsedArgs) =
     hiveCompatiblePartitions: booleanFlag(args, 'hive'),
     perHourPartition: booleanFlag(args, 'per_hour'),
   });
-  const target: RenderTarget = { table: engine.table, layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: DEFAULT_QUERY_SETTINGS.lateMarginSeconds, limits: DEFAULT_QUERY_SETTINGS };
+  const target: RenderTarget = { table: engine.table, layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: DEFAULT_QUERY_SETTINGS.lateMarginSeconds, limits: DEFAULT_QUERY_SETTINGS, dialect: 'duckdb' };
   return { engine, target };
 }, { flags: SOURCE_FLAGS });
 

@@ -48,6 +48,7 @@ describe('openAthenaEngine', () => {
       logFormat: TARGET.logFormat,
       lateMarginSeconds: 600,
       limits: { lateMarginSeconds: 600, maxRangeDays: 31 },
+      dialect: 'athena',
     });
     expect(result.rows).toEqual([decodedTalker(1)]);
     expect(athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([
