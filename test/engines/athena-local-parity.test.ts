@@ -1,5 +1,5 @@
 // One SQL text, two engines: for the same request, Athena is sent exactly the SQL and values the
-// local engine ran on a sample data set.
+// local engine ran on a sample data set, apart from the one dialect hook (CIDR containment).
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,13 @@ const UNTIL = Date.UTC(2026, 10, 27) / 1000;
 /** Athena's literal for a bound value, written out independently of the renderer. */
 function literal(value: { type: string; value: string | number }): string {
   return value.type === 'bigint' ? String(value.value) : `'${String(value.value).replaceAll("'", "''")}'`;
+}
+
+/** The SQL with each engine's rendering of the CIDR hook written back as the hook, so the rest must match exactly. */
+function withoutHook(sql: string): string {
+  return sql
+    .replace(/\bcontains\(\?, TRY_CAST\(([a-z_]+) AS IPADDRESS\)\)/g, '{{cidr_contains(?, $1)}}')
+    .replace(/\bflowq_cidr_contains\(\?, ([a-z_]+)\)/g, '{{cidr_contains(?, $1)}}');
 }
 
 const LAYOUTS = [
@@ -73,6 +80,8 @@ describe.each(LAYOUTS)('on a $name sample', ({ hive, perHour }) => {
     ['top-talkers', { start: 1795570200, end: '2026-11-26T12:30:00Z' }],
     ['rejected-ports', { start: '2026-11-25', end: '2026-11-27', limit: 3 }],
     ['eni-bytes', { start: '2026-11-25T23:00:00Z', end: '2026-11-26T01:00:00Z', interface_id: 'eni-0a1b2c3d4e5f60718' }],
+    ['rejected-ports', { start: '2026-11-25', end: '2026-11-26', protocol: 'TCP' }],
+    ['eni-bytes', { start: '2026-11-25', end: '2026-11-26', action: 'reject', protocol: 17 }],
   ])('%s with %j: Athena receives the SQL text and values the local engine ran', async (query, params) => {
     // Act
     const answers = [await answerQuery(local, { query, params }), await answerQuery(athena, { query, params, requestKey: 'r' })];
@@ -81,8 +90,8 @@ describe.each(LAYOUTS)('on a $name sample', ({ hive, perHour }) => {
     const localRun = ran.at(-1) as RenderedQuery;
     const sent = athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
     expect(answers.map((a) => a.done)).toEqual([true, true]);
-    expect(sent.map((s) => ({ sql: s.QueryString, values: s.ExecutionParameters }))).toEqual([
-      { sql: localRun.sql, values: localRun.values.map(literal) },
+    expect(sent.map((s) => ({ sql: withoutHook(s.QueryString ?? ''), values: s.ExecutionParameters }))).toEqual([
+      { sql: withoutHook(localRun.sql), values: localRun.values.map(literal) },
     ]);
     expect(localRun.template).toBe(query);
   });
