@@ -1,8 +1,11 @@
-import { InvalidConfiguration, InvalidParameter } from '../errors.js';
+import type { QuerySettings } from '../config.js';
+import { InvalidParameter } from '../errors.js';
 import { partitionBounds, type Layout } from '../flowlog/layout.js';
 import type { LogFormat } from '../flowlog/format.js';
 import { CIDR_CONTAINS, IF_COLUMN, IF_NO_COLUMN, PLACEHOLDER } from './header.js';
-import { formatTime, validateParams, type ParamValue, type ParamValues, type ValidationLimits } from './params.js';
+import { checkIdentifier, sqlStringLiteral } from '../sql.js';
+import { formatTime } from '../time.js';
+import { validateParams, type ParamValue, type ParamValues, type ValidationLimits } from './params.js';
 import { getTemplate, missingFields, type Template } from './templates.js';
 
 /** A value bound to one positional `?`, typed so both engines read it the same way. */
@@ -39,22 +42,20 @@ export interface RenderTarget {
   readonly dialect: Dialect;
 }
 
-const IDENTIFIER = /^[a-z0-9_]{1,255}$/;
-
 /**
- * Checks an identifier from configuration (database, table, workgroup-free names).
- * @throws InvalidConfiguration when it is not `^[a-z0-9_]{1,255}$`.
+ * The render target of a table or view over a Source's layout and log format, under the query
+ * settings, in an engine's dialect: the one derivation every engine's target comes from.
+ * @throws InvalidConfiguration when the table name is not a plain identifier.
  */
-export function checkIdentifier(kind: string, value: string): string {
-  if (!IDENTIFIER.test(value)) {
-    throw new InvalidConfiguration(`${kind} name '${value}' must match ^[a-z0-9_]{1,255}$`);
-  }
-  return value;
-}
-
-/** Quotes a string as a SQL literal: the form Athena's ExecutionParameters take. */
-export function sqlStringLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
+export function renderTargetFor(table: string, source: Layout & { readonly logFormat: LogFormat }, settings: QuerySettings, dialect: Dialect): RenderTarget {
+  return {
+    table: checkIdentifier('table', table),
+    layout: { hiveCompatiblePartitions: source.hiveCompatiblePartitions, perHourPartition: source.perHourPartition },
+    logFormat: source.logFormat,
+    lateMarginSeconds: settings.lateMarginSeconds,
+    limits: { maxRangeDays: settings.maxRangeDays },
+    dialect,
+  };
 }
 
 // TODO(cidr): replaced by cidrContainsSql from ./dialect.js (with the DuckDB macro) when branch cidr lands.

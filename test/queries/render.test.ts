@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { InvalidConfiguration, InvalidParameter } from '../../src/errors.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
-import { renderQuery, sqlStringLiteral, type RenderTarget } from '../../src/queries/render.js';
+import { renderQuery, type RenderTarget } from '../../src/queries/render.js';
 import { buildTemplate, TEMPLATES } from '../../src/queries/templates.js';
+import { sqlStringLiteral } from '../../src/sql.js';
 
 const TARGET: RenderTarget = { table: 'flow_logs', layout: { hiveCompatiblePartitions: false, perHourPartition: false }, logFormat: DEFAULT_LOG_FORMAT, lateMarginSeconds: 600, dialect: 'athena' };
 const DAY = { start: '2026-11-26T00:00:00Z', end: '2026-11-27T00:00:00Z' };
