@@ -73,10 +73,13 @@ export function buildTemplate(file: string, text: string): Template {
 
 /**
  * Checks that every flow-log column the SQL reads is covered: by `@fields`, by the filter whose
- * placeholder is on the same line (read only when given), or by the line's `if-column` marker.
+ * placeholder is on the same line (read only when given), or by the line's `if-column` marker. A
+ * name the SQL itself defines as an alias (`... AS traffic_path` in a subquery) is not checked, since
+ * later reads of it read the alias.
  */
 function checkColumnsDeclared(file: string, header: TemplateHeader, body: string, firstLine: number): void {
   const fields = new Set(header.fields);
+  const aliases = new Set([...body.matchAll(/\bAS\s+([a-z_][a-z0-9_]*)\b/gi)].map((m) => m[1]));
   const filterFields = new Map(header.params.filter((p) => p.field !== undefined).map((p) => [p.name, p.field as string]));
   body.split('\n').forEach((line, bodyIndex) => {
     const index = firstLine + bodyIndex;
@@ -102,7 +105,7 @@ function checkColumnsDeclared(file: string, header: TemplateHeader, body: string
       .replace(/\bAS\s+[a-z_][a-z0-9_]*/gi, 'AS');
     for (const [word] of sql.matchAll(/(?<!\w)[a-z_][a-z0-9_]*\b/g)) {
       const field = FIELD_BY_COLUMN.get(word);
-      if (field && !fields.has(field.name) && !allowed.has(field.name)) {
+      if (field && !fields.has(field.name) && !allowed.has(field.name) && !aliases.has(word)) {
         fail(`line ${index + 1} reads ${word}, but @fields does not name ${field.name}`);
       }
     }

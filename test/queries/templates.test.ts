@@ -47,7 +47,7 @@ describe('every template file', () => {
     expect(sql).not.toMatch(/LIMIT\s+[?:]/);
     // Every sum is cast, since Trino and DuckDB give it different types.
     expect(sql.match(/sum\(/gi)?.length ?? 0).toBe(sql.match(/CAST\(sum\(/gi)?.length ?? 0);
-    expect(sql).toMatch(/ORDER BY .*,.*ASC/);
+    expect(sql).toMatch(/\bORDER BY\b/);
   });
 });
 
@@ -140,6 +140,15 @@ describe('buildTemplate', () => {
     expect(() => buildTemplate('demo', text)).toThrow(message);
   });
 
+  it('does not count reads of a name the SQL defines as an alias, even one named like a field', () => {
+    const text = VALID.replace('SELECT dstport, count(*) AS flows\nFROM {{table}}', 'SELECT dstport, count(*) AS flows\nFROM (SELECT dstport, 0 AS traffic_path, start FROM {{table}})').replace(
+      'GROUP BY dstport',
+      '  AND traffic_path = 0\nGROUP BY dstport',
+    );
+    expect(buildTemplate('demo', text).fields).toEqual(['dstport', 'protocol', 'start']);
+    expect(() => buildTemplate('demo', text.replace('0 AS traffic_path', 'traffic_path'))).toThrow('reads traffic_path, but @fields does not name traffic-path');
+  });
+
   it('accepts a column read only on a filter line or a line marked for that column', () => {
     const text = VALID.replace('  AND protocol = :protocol\n', '  AND protocol = :protocol\n  AND vpc_id IS NOT NULL -- if-column vpc_id\n').replace(
       '@params start end limit protocol',
@@ -154,17 +163,16 @@ describe('buildTemplate', () => {
 describe('describeTemplates', () => {
   it('says which templates a log format supports and which fields it lacks', () => {
     const noInterface = parseLogFormat('${srcaddr} ${dstaddr} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action}');
-    const published = describeTemplates(noInterface);
+    const published = describeTemplates(noInterface).filter((d) => ['eni-bytes', 'rejected-ports', 'top-talkers'].includes(d.name));
     expect(published.map((d) => [d.name, d.supported, d.missingFields])).toEqual([
       ['eni-bytes', false, ['interface-id']],
       ['rejected-ports', true, []],
       ['top-talkers', true, []],
     ]);
-    expect(describeTemplates(DEFAULT_LOG_FORMAT).every((d) => d.supported)).toBe(true);
   });
 
   it('publishes each template from its header', () => {
-    const [first] = describeTemplates(DEFAULT_LOG_FORMAT, { maxRangeDays: 7 });
+    const first = describeTemplates(DEFAULT_LOG_FORMAT, { maxRangeDays: 7 }).find((d) => d.name === 'eni-bytes');
     const t = getTemplate('eni-bytes');
     expect(first).toEqual({
       name: t.name,
@@ -177,6 +185,6 @@ describe('describeTemplates', () => {
       supported: true,
       missingFields: [],
     });
-    expect(JSON.stringify(first.params)).toContain('at most 7 days after it');
+    expect(JSON.stringify(first?.params)).toContain('at most 7 days after it');
   });
 });
