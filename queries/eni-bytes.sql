@@ -1,6 +1,13 @@
--- eni-bytes: the network interfaces that moved the most bytes.
--- Params: start, end (time range of record start), limit; interface_id (optional).
--- One row per interface_id: bytes, packets, flows; ordered by bytes desc, interface_id.
+-- @name eni-bytes
+-- @description Network interfaces that moved the most bytes
+-- @params start end limit interface_id vpc_id subnet_id action protocol src_cidr dst_cidr
+-- @fields interface-id bytes packets start
+-- @column interface_id varchar
+-- @column bytes bigint
+-- @column packets bigint
+-- @column flows bigint
+-- @order bytes desc, interface_id
+-- @chart bars bytes interface_id
 SELECT
   interface_id,
   CAST(sum(bytes) AS BIGINT) AS bytes,
@@ -12,6 +19,12 @@ WHERE dt BETWEEN :partition_from AND :partition_to
   AND bytes IS NOT NULL
   AND log_status = 'OK' -- if-column log_status
   AND interface_id = :interface_id
+  AND vpc_id = :vpc_id
+  AND subnet_id = :subnet_id
+  AND action = :action
+  AND protocol = :protocol
+  AND {{cidr_contains(:src_cidr, srcaddr)}}
+  AND {{cidr_contains(:dst_cidr, dstaddr)}}
 GROUP BY interface_id
 ORDER BY bytes DESC, interface_id ASC
 LIMIT {{limit}}

@@ -1,6 +1,15 @@
--- rejected-ports: the destination ports and protocols that were rejected most often.
--- Params: start, end (time range of record start), limit; interface_id (optional).
--- One row per (dstport, protocol): flows, packets, distinct sources; ordered by flows desc, dstport, protocol.
+-- @name rejected-ports
+-- @description Destination ports and protocols rejected most often
+-- @params start end limit interface_id vpc_id subnet_id protocol src_cidr dst_cidr
+-- @fields dstport protocol packets bytes srcaddr start action
+-- @column dstport integer
+-- @column protocol integer
+-- @column flows bigint
+-- @column packets bigint
+-- @column sources bigint
+-- @column bytes bigint
+-- @order flows desc, dstport, protocol (NULL last)
+-- @chart bars flows dstport protocol
 SELECT
   dstport,
   protocol,
@@ -15,6 +24,11 @@ WHERE dt BETWEEN :partition_from AND :partition_to
   AND log_status = 'OK' -- if-column log_status
   AND action = 'REJECT'
   AND interface_id = :interface_id
+  AND vpc_id = :vpc_id
+  AND subnet_id = :subnet_id
+  AND protocol = :protocol
+  AND {{cidr_contains(:src_cidr, srcaddr)}}
+  AND {{cidr_contains(:dst_cidr, dstaddr)}}
 GROUP BY dstport, protocol
 ORDER BY flows DESC, dstport ASC NULLS LAST, protocol ASC NULLS LAST
 LIMIT {{limit}}

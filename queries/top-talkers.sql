@@ -1,6 +1,16 @@
--- top-talkers: the source/destination pairs that moved the most bytes.
--- Params: start, end (time range of record start), limit; interface_id, action (optional).
--- One row per (srcaddr, dstaddr): bytes, packets, flows; ordered by bytes desc, srcaddr, dstaddr.
+-- @name top-talkers
+-- @description Source/destination pairs that moved the most bytes
+-- @params start end limit interface_id vpc_id subnet_id action protocol src_cidr dst_cidr
+-- @fields srcaddr dstaddr bytes packets start end
+-- @column srcaddr varchar
+-- @column dstaddr varchar
+-- @column bytes bigint
+-- @column packets bigint
+-- @column flows bigint
+-- @column first_seen bigint
+-- @column last_seen bigint
+-- @order bytes desc, srcaddr, dstaddr
+-- @chart bars bytes srcaddr dstaddr
 SELECT
   srcaddr,
   dstaddr,
@@ -15,7 +25,12 @@ WHERE dt BETWEEN :partition_from AND :partition_to
   AND bytes IS NOT NULL
   AND log_status = 'OK' -- if-column log_status
   AND interface_id = :interface_id
+  AND vpc_id = :vpc_id
+  AND subnet_id = :subnet_id
   AND action = :action
+  AND protocol = :protocol
+  AND {{cidr_contains(:src_cidr, srcaddr)}}
+  AND {{cidr_contains(:dst_cidr, dstaddr)}}
 GROUP BY srcaddr, dstaddr
 ORDER BY bytes DESC, srcaddr ASC, dstaddr ASC
 LIMIT {{limit}}

@@ -1,17 +1,8 @@
 import { toResultDocument, type Engine, type ExecutionView, type ResultDocument } from '../engines/engine.js';
 import { logger } from '../logger.js';
-import { paramsJsonSchema } from '../queries/params.js';
 import { renderQuery, type RenderedQuery } from '../queries/render.js';
-import { TEMPLATES } from '../queries/templates.js';
+import { describeTemplates, type QueryDescription } from '../queries/templates.js';
 import type { Api } from './backend.js';
-
-/** One template as `GET /queries` lists it. */
-export interface QueryDescription {
-  readonly name: string;
-  readonly description: string;
-  /** JSON Schema of the `params` object the template takes. */
-  readonly params: Record<string, unknown>;
-}
 
 /** A request to run one template. */
 export interface QueryRequest {
@@ -26,9 +17,10 @@ export type QueryAnswer =
   | { readonly done: true; readonly document: ResultDocument }
   | { readonly done: false; readonly executionId: string; readonly state: 'QUEUED' | 'RUNNING' };
 
-/** Every template with its description and the JSON Schema of its parameters. */
-export function describeQueries(): QueryDescription[] {
-  return [...TEMPLATES.values()].map((t) => ({ name: t.name, description: t.description, params: paramsJsonSchema(t.params) }));
+/** Every template as published for the engine's log format and limits (see describeTemplates). */
+export async function describeQueries(api: Api): Promise<QueryDescription[]> {
+  const { target } = await api.engine();
+  return describeTemplates(target.logFormat, target.limits);
 }
 
 /** Validates and renders a request for the engine's table. @throws UnknownQuery, InvalidParameter. */

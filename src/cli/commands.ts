@@ -5,8 +5,9 @@ import { DEFAULT_QUERY_SETTINGS } from '../config.js';
 import { SYSTEM_CLOCK } from '../clock.js';
 import { runTemplate, type ResultDocument } from '../engines/engine.js';
 import { openEngine } from '../engines/open.js';
+import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../flowlog/format.js';
 import { formatTime, parseDate, parseDuration, shorten } from '../time.js';
-import { getTemplate, TEMPLATES } from '../queries/templates.js';
+import { describeTemplates, getTemplate, TEMPLATES } from '../queries/templates.js';
 import { renderCsv, renderJson, renderStats, renderTable } from '../reports/text.js';
 import { reportDay } from '../reports/period.js';
 import { DEFAULT_REPORT_TEMPLATES } from '../reports/settings.js';
@@ -31,21 +32,23 @@ export function parseSince(value: string): number {
   return seconds;
 }
 
-/** `flowq queries`: the templates with their parameters. */
+/** `flowq queries [--log-format <fmt>]`: the templates, their parameters and whether the format supports them. */
 export function queriesCommand(argv: string[], io: CliIo): number {
   const args = parseArgs(argv);
-  checkFlags(args, ['output']);
+  checkFlags(args, ['output', 'log_format']);
   const output = args.flags.get('output') ?? 'table';
+  if (output !== 'table' && output !== 'json') throw new UsageError(`--output must be table or json, not '${output}'`);
+  const logFormat = args.flags.get('log_format');
+  const descriptions = describeTemplates(logFormat === undefined ? DEFAULT_LOG_FORMAT : parseLogFormat(logFormat), DEFAULT_QUERY_SETTINGS);
   if (output === 'json') {
-    io.out(`${JSON.stringify([...TEMPLATES.values()].map((t) => ({ name: t.name, description: t.description, params: t.params.map(({ name, kind, description }) => ({ name, kind, description })) })), null, 2)}\n`);
+    io.out(`${JSON.stringify(descriptions, null, 2)}\n`);
     return 0;
   }
-  if (output !== 'table') throw new UsageError(`--output must be table or json, not '${output}'`);
-  for (const t of TEMPLATES.values()) {
-    io.out(`${t.name}  ${t.description}\n`);
-    for (const p of t.params) {
+  for (const d of descriptions) {
+    io.out(`${d.name}  ${d.description}${d.supported ? '' : `  (the log format lacks ${d.missingFields.join(', ')})`}\n`);
+    for (const p of getTemplate(d.name).params) {
       const flag = `--${p.name.replaceAll('_', '-')}`;
-      io.out(`  ${flag.padEnd(16)} ${p.kind === 'time' ? '(required) ' : ''}${p.description}\n`);
+      io.out(`  ${flag.padEnd(16)} ${p.required ? '(required) ' : ''}${p.description}\n`);
     }
     io.out('\n');
   }

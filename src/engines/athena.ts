@@ -110,7 +110,7 @@ export class AthenaEngine implements Engine {
       outputLocation: settings.outputLocation,
       resultReuseMinutes: reuse,
     };
-    this.target = renderTargetFor(settings.table, { ...settings.layout, logFormat: settings.logFormat }, query);
+    this.target = renderTargetFor(settings.table, { ...settings.layout, logFormat: settings.logFormat }, query, 'athena');
   }
 
   /**

@@ -100,7 +100,7 @@ export interface Engine {
 /** The JSON document a query answers with: `flowq run --output json` and the HTTP API. */
 export interface ResultDocument {
   readonly query: string;
-  readonly params: Readonly<Record<string, string | number>>;
+  readonly params: RenderedQuery['params'];
   readonly columns: readonly Column[];
   readonly rows: readonly Row[];
   readonly stats: QueryStats;

@@ -135,7 +135,7 @@ export class LocalEngine implements Engine {
     private readonly verifiedCache: string | undefined,
     query: QuerySettings,
   ) {
-    this.target = renderTargetFor(table, source, query);
+    this.target = renderTargetFor(table, source, query, 'duckdb');
   }
 
   /** Opens the data under a local folder: finds the files, checks their format, creates the view. */
@@ -186,7 +186,7 @@ export class LocalEngine implements Engine {
     const { from, to } = query.partitions;
     const selected = this.files.filter((f) => f.key.dt >= from && f.key.dt <= to);
     if (selected.length === 0) {
-      throw new DataError(`no flow-log files for ${query.params.start} to ${query.params.end} under ${this.source.location}AWSLogs (partitions ${from} to ${to})`);
+      throw new DataError(`no flow-log files for ${String(query.params.start)} to ${String(query.params.end)} under ${this.source.location}AWSLogs (partitions ${from} to ${to})`);
     }
     if (this.source.fileFormat === 'plain-text') await verifyGzipFiles(selected, this.verifiedCache);
     const values: DuckDBValue[] = query.values.map((v) => (v.type === 'bigint' ? BigInt(v.value) : v.value));

@@ -1,15 +1,39 @@
 import { InvalidParameter, type ParameterProblem } from '../errors.js';
-import { parseTime } from '../time.js';
+import { MAX_TIME_SECONDS, parseTime, shorten } from '../time.js';
 
-/** How one template parameter is typed, checked and described. */
-export type ParamSpec =
-  | { kind: 'time'; name: string; description: string; required: true }
-  | { kind: 'integer'; name: string; description: string; min: number; max: number; default: number }
-  | { kind: 'pattern'; name: string; description: string; pattern: RegExp; example: string; column: string }
-  | { kind: 'enum'; name: string; description: string; values: readonly string[]; column: string };
+/** A validated parameter value: times as Unix seconds, numbers, strings, or a list of numbers. */
+export type ParamValue = string | number | readonly number[];
 
-/** Validated parameter values: times as Unix seconds, integers as numbers, filters as strings. */
-export type ParamValues = Readonly<Record<string, string | number | undefined>>;
+/** Validated parameter values by name; an optional parameter the caller left out is undefined. */
+export type ParamValues = Readonly<Record<string, ParamValue | undefined>>;
+
+interface SpecBase {
+  readonly name: string;
+  readonly description: string;
+  /** A required parameter has no default and may not be left out. */
+  readonly required: boolean;
+  /** The log-format field a filter reads (`vpc-id`): needed only when the filter is given. */
+  readonly field?: string;
+}
+
+/** How one template parameter is typed, checked, bound and published. */
+export type ParamSpec = SpecBase &
+  (
+    | { readonly kind: 'time' }
+    | { readonly kind: 'integer'; readonly min: number; readonly max: number; readonly default?: number }
+    | {
+        readonly kind: 'integer-list';
+        readonly min: number;
+        readonly max: number;
+        readonly minCount: number;
+        readonly maxCount: number;
+        readonly default?: readonly number[];
+      }
+    | { readonly kind: 'pattern'; readonly pattern: string; readonly example: string }
+    | { readonly kind: 'enum'; readonly values: readonly string[]; readonly default?: string }
+    | { readonly kind: 'cidr'; readonly default?: string }
+    | { readonly kind: 'protocol' }
+  );
 
 /** Limits that apply to every request, from configuration. */
 export interface ValidationLimits {
@@ -19,73 +43,233 @@ export interface ValidationLimits {
 
 export const DEFAULT_LIMITS: ValidationLimits = { maxRangeDays: 31 };
 
-/** The parameters every template takes. */
-export const COMMON_PARAMS: readonly ParamSpec[] = [
-  { kind: 'time', name: 'start', required: true, description: 'Start of the range, inclusive: ISO-8601 UTC (2026-11-27T00:00:00Z) or Unix seconds' },
-  { kind: 'time', name: 'end', required: true, description: 'End of the range, exclusive: ISO-8601 UTC or Unix seconds' },
-  { kind: 'integer', name: 'limit', min: 1, max: 1000, default: 10, description: 'Most rows to return (1-1000)' },
-];
+/**
+ * A regular expression body matching the decimal numbers from `min` to `max` (both at least 0)
+ * written without leading zeros, so that a JSON Schema can bound a number given as a string.
+ */
+export function integerRangePattern(min: number, max: number): string {
+  const alternatives: string[] = [];
+  for (let digits = String(min).length; digits <= String(max).length; digits++) {
+    const lo = digits === String(min).length ? String(min) : `1${'0'.repeat(digits - 1)}`;
+    const hi = digits === String(max).length ? String(max) : '9'.repeat(digits);
+    if (Number(lo) <= Number(hi)) alternatives.push(...sameLengthRange(lo, hi));
+  }
+  return alternatives.join('|');
+}
 
-export const INTERFACE_ID: ParamSpec = {
-  kind: 'pattern',
-  name: 'interface_id',
-  column: 'interface_id',
-  pattern: /^eni-[0-9a-f]{8,17}$/,
-  example: 'eni-0123456789abcdef0',
-  description: 'Only records of this network interface (eni-...)',
-};
+function digitClass(a: number, b: number): string {
+  return a === b ? String(a) : `[${a}-${b}]`;
+}
 
-export const ACTION: ParamSpec = {
-  kind: 'enum',
-  name: 'action',
-  column: 'action',
-  values: ['ACCEPT', 'REJECT'],
-  description: 'Only records with this action: ACCEPT or REJECT',
-};
+/** Alternatives matching the numbers from `lo` to `hi`, which have the same number of digits. */
+function sameLengthRange(lo: string, hi: string): string[] {
+  if (lo.length === 1) return [digitClass(Number(lo), Number(hi))];
+  const rest = lo.length - 1;
+  if (lo[0] === hi[0]) return [`${lo[0]}(?:${sameLengthRange(lo.slice(1), hi.slice(1)).join('|')})`];
+  const alternatives: string[] = [];
+  let first = Number(lo[0]);
+  let last = Number(hi[0]);
+  if (lo.slice(1) !== '0'.repeat(rest)) {
+    alternatives.push(`${lo[0]}(?:${sameLengthRange(lo.slice(1), '9'.repeat(rest)).join('|')})`);
+    first++;
+  }
+  if (hi.slice(1) !== '9'.repeat(rest)) {
+    alternatives.push(`${hi[0]}(?:${sameLengthRange('0'.repeat(rest), hi.slice(1)).join('|')})`);
+    last--;
+  }
+  if (first <= last) alternatives.push(`${digitClass(first, last)}\\d{${rest}}`);
+  return alternatives;
+}
 
-function checkValue(spec: ParamSpec, raw: unknown): string | number {
+/** A whole string, with surrounding white space, as both validation and the published schema read it. */
+function anchored(body: string): string {
+  return `^\\s*(?:${body})\\s*$`;
+}
+
+function matcher(body: string): RegExp {
+  // The flags JSON Schema validators use (ECMA-262 with `u`), so both read the pattern alike.
+  return new RegExp(anchored(body), 'u');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** A pattern body matching `word` in any ASCII case: `[aA][cC][cC]...`. */
+function anyCase(word: string): string {
+  return [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRegExp(c))).join('');
+}
+
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/** A whole number from min to max written as a string: leading zeros allowed, no sign. */
+function numberText(min: number, max: number): string {
+  return `0*(?:${integerRangePattern(min, max)})`;
+}
+
+const ISO_TIME =
+  '\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])' +
+  '(?:[T ](?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,9})?)?)?' +
+  '(?:Z|[+-](?:[01]\\d|2[0-3]):?[0-5]\\d)?';
+/** Unix seconds as up to 12 digits, or ISO-8601: the text forms of a time. */
+const TIME_TEXT = `(?=\\d{1,12}\\s*$)${numberText(0, MAX_TIME_SECONDS)}|${ISO_TIME}`;
+
+const IPV4 = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}';
+const HEX = '[0-9a-fA-F]{1,4}';
+/** Every RFC 4291 text form of an IPv6 address: eight groups, `::` for one or more zero groups, an IPv4 tail. */
+const IPV6 = (() => {
+  const forms = [`${HEX}(?::${HEX}){7}`, `(?:${HEX}:){6}${IPV4}`];
+  const left = (n: number): string => (n === 0 ? '' : `${HEX}(?::${HEX}){${n - 1}}`);
+  for (let n = 0; n <= 7; n++) forms.push(`${left(n)}::${n === 7 ? '' : `(?:${HEX}(?::${HEX}){0,${6 - n}})?`}`);
+  for (let n = 0; n <= 5; n++) forms.push(`${left(n)}::(?:${HEX}:){0,${5 - n}}${IPV4}`);
+  return `(?:${forms.join('|')})`;
+})();
+/** An IPv4 or IPv6 address, bare or with a prefix length in range for its family. */
+const CIDR_TEXT = `${IPV4}(?:/(?:${integerRangePattern(0, 32)}))?|${IPV6}(?:/(?:${integerRangePattern(0, 128)}))?`;
+
+const PROTOCOLS: ReadonlyMap<string, number> = new Map([
+  ['tcp', 6],
+  ['udp', 17],
+  ['icmp', 1],
+  ['icmpv6', 58],
+]);
+const PROTOCOL_TEXT = `${numberText(0, 255)}|${[...PROTOCOLS.keys()].map(anyCase).join('|')}`;
+
+function listText(spec: { min: number; max: number; minCount: number; maxCount: number }): string {
+  const item = numberText(spec.min, spec.max);
+  return `${item}(?:\\s*,\\s*${item}){${spec.minCount - 1},${spec.maxCount - 1}}`;
+}
+
+/** The text forms a value of this kind may take (also the published schema's string pattern). */
+function textPattern(spec: ParamSpec): string {
+  switch (spec.kind) {
+    case 'time':
+      return TIME_TEXT;
+    case 'integer':
+      return numberText(spec.min, spec.max);
+    case 'integer-list':
+      return listText(spec);
+    case 'pattern':
+      return spec.pattern;
+    case 'enum':
+      return spec.values.map(anyCase).join('|');
+    case 'cidr':
+      return CIDR_TEXT;
+    case 'protocol':
+      return PROTOCOL_TEXT;
+  }
+}
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+function inRange(n: unknown, min: number, max: number): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max;
+}
+
+/** The canonical text of a CIDR block: a bare address gets its family's full prefix. */
+function canonicalCidr(text: string): string {
+  // TODO(cidr): parseCidr from src/flowlog/cidr.ts canonicalises the block once that module is on main.
+  const lower = text.toLowerCase();
+  if (lower.includes('/')) return lower;
+  return `${lower}/${lower.includes(':') ? 128 : 32}`;
+}
+
+function problem(spec: ParamSpec): string {
+  switch (spec.kind) {
+    case 'time':
+      return 'must be ISO-8601 UTC (2026-11-27T00:00:00Z, 2026-11-27) or Unix seconds';
+    case 'integer':
+      return `must be a whole number from ${spec.min} to ${spec.max}`;
+    case 'integer-list':
+      return `must be ${spec.minCount} to ${spec.maxCount} whole numbers from ${spec.min} to ${spec.max}, separated by commas`;
+    case 'pattern':
+      return `must look like ${spec.example}`;
+    case 'enum':
+      return `must be one of ${spec.values.join(', ')} (any case)`;
+    case 'cidr':
+      return 'must be an IPv4 or IPv6 address or CIDR block (10.0.0.0/8, 2001:db8::/32)';
+    case 'protocol':
+      return `must be ${[...PROTOCOLS.keys()].join(', ')} (any case) or a protocol number from 0 to 255`;
+  }
+}
+
+/** Checks one given (not blank) value. @throws Error with the reason. */
+function checkValue(spec: ParamSpec, raw: unknown): ParamValue {
+  const bad = new Error(spec.kind === 'time' && typeof raw === 'string' ? `'${shorten(raw)}' is not ISO-8601 UTC (2026-11-27T00:00:00Z) or Unix seconds` : problem(spec));
+  if (typeof raw === 'number') {
+    switch (spec.kind) {
+      case 'time':
+        if (inRange(raw, 0, MAX_TIME_SECONDS)) return raw;
+        throw bad;
+      case 'integer':
+        if (inRange(raw, spec.min, spec.max)) return raw;
+        throw bad;
+      case 'protocol':
+        if (inRange(raw, 0, 255)) return raw;
+        throw bad;
+      default:
+        throw bad;
+    }
+  }
+  if (spec.kind === 'integer-list' && Array.isArray(raw)) {
+    const item = matcher(numberText(spec.min, spec.max));
+    const items = (raw as unknown[]).map((n) => (typeof n === 'string' && item.test(n) ? Number(n) : n));
+    if (items.length >= spec.minCount && items.length <= spec.maxCount && items.every((n) => inRange(n, spec.min, spec.max))) return items;
+    throw bad;
+  }
+  if (typeof raw !== 'string' || !matcher(textPattern(spec)).test(raw)) throw bad;
+  const text = raw.trim();
   switch (spec.kind) {
     case 'time': {
-      const t = parseTime(raw);
-      if (typeof t === 'string') throw new Error(t);
-      return t;
+      const seconds = parseTime(text);
+      if (typeof seconds === 'string') throw new Error(seconds);
+      return seconds;
     }
-    case 'integer': {
-      const n = typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
-      if (typeof n !== 'number' || !Number.isInteger(n)) throw new Error('must be a whole number');
-      if (n < spec.min || n > spec.max) throw new Error(`must be between ${spec.min} and ${spec.max}`);
-      return n;
-    }
+    case 'integer':
+      return Number(text);
+    case 'integer-list':
+      return text.split(',').map((item) => Number(item.trim()));
     case 'pattern':
-      if (typeof raw !== 'string' || !spec.pattern.test(raw)) throw new Error(`must look like ${spec.example}`);
-      return raw;
+      return text;
     case 'enum':
-      if (typeof raw !== 'string' || !spec.values.includes(raw)) throw new Error(`must be one of ${spec.values.join(', ')}`);
-      return raw;
+      return spec.values.find((v) => asciiLower(v) === asciiLower(text)) as string;
+    case 'cidr':
+      return canonicalCidr(text);
+    case 'protocol':
+      return PROTOCOLS.get(asciiLower(text)) ?? Number(text);
   }
 }
 
 /**
+ * Checks a value written in a template header (a default) against its spec.
+ * @throws Error with the reason.
+ */
+export function checkDefault(spec: ParamSpec, text: string): ParamValue {
+  return checkValue(spec, text);
+}
+
+/**
  * Checks raw parameter values (strings from a command line or JSON values from a body) against
- * their specs. Every problem is collected before throwing, so a caller sees them all at once.
+ * their specs. A value left out, null or blank counts as not given. Every problem is collected
+ * before throwing, so a caller sees them all at once.
  * @throws InvalidParameter listing each bad or unknown parameter.
  */
-export function validateParams(
-  specs: readonly ParamSpec[],
-  raw: Readonly<Record<string, unknown>>,
-  limits: ValidationLimits = DEFAULT_LIMITS,
-): ParamValues {
+export function validateParams(specs: readonly ParamSpec[], raw: Readonly<Record<string, unknown>>, limits: ValidationLimits = DEFAULT_LIMITS): ParamValues {
   const problems: ParameterProblem[] = [];
-  const values: Record<string, string | number | undefined> = {};
+  const values: Record<string, ParamValue | undefined> = {};
   const known = new Set(specs.map((s) => s.name));
   for (const name of Object.keys(raw)) {
     if (!known.has(name)) problems.push({ param: name, message: `unknown parameter; expected one of ${[...known].join(', ')}` });
   }
   for (const spec of specs) {
     const value = raw[spec.name];
-    if (value === undefined || value === null || value === '') {
-      if (spec.kind === 'time') problems.push({ param: spec.name, message: 'is required' });
-      else values[spec.name] = spec.kind === 'integer' ? spec.default : undefined;
+    if (isBlank(value)) {
+      if (spec.required) problems.push({ param: spec.name, message: 'is required' });
+      else values[spec.name] = 'default' in spec ? spec.default : undefined;
       continue;
     }
     try {
@@ -105,32 +289,74 @@ export function validateParams(
   return values;
 }
 
-/** The JSON Schema of a template's parameters, for `GET /queries` and request validation. */
-export function paramsJsonSchema(specs: readonly ParamSpec[]): Record<string, unknown> {
+/** The JSON Schema of one parameter's value, given (not blank). */
+function valueSchemas(spec: ParamSpec): Record<string, unknown>[] {
+  const text = { type: 'string', pattern: anchored(textPattern(spec)) };
+  switch (spec.kind) {
+    case 'time':
+      return [{ type: 'integer', minimum: 0, maximum: MAX_TIME_SECONDS }, text];
+    case 'integer':
+      return [{ type: 'integer', minimum: spec.min, maximum: spec.max }, text];
+    case 'integer-list': {
+      const item = { anyOf: [{ type: 'integer', minimum: spec.min, maximum: spec.max }, { type: 'string', pattern: anchored(numberText(spec.min, spec.max)) }] };
+      return [{ type: 'array', minItems: spec.minCount, maxItems: spec.maxCount, items: item }, text];
+    }
+    case 'protocol':
+      return [{ type: 'integer', minimum: 0, maximum: 255 }, text];
+    default:
+      return [text];
+  }
+}
+
+function describeParam(spec: ParamSpec, limits: ValidationLimits): string {
+  const words = [spec.description];
+  if (spec.kind === 'time') {
+    words.push('a real calendar date and time from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z (an offset such as +02:00 is applied first)');
+    if (spec.name === 'end') words.push(`after start, and at most ${limits.maxRangeDays} days after it`);
+  }
+  if (!spec.required && !('default' in spec && spec.default !== undefined)) words.push('null or blank: not given');
+  return words.join('; ');
+}
+
+/**
+ * The JSON Schema (2020-12) of a template's parameters, as `GET /queries` and `flowq queries`
+ * publish it. It accepts exactly what `validateParams` accepts, apart from what a schema cannot
+ * state — calendar validity, the range of a time after its offset, and end after start within the
+ * longest range — which the descriptions give in words.
+ */
+export function paramsJsonSchema(specs: readonly ParamSpec[], limits: ValidationLimits = DEFAULT_LIMITS): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   for (const spec of specs) {
-    switch (spec.kind) {
-      case 'time':
-        properties[spec.name] = {
-          description: spec.description,
-          oneOf: [{ type: 'string', format: 'date-time' }, { type: 'integer', minimum: 0 }],
-        };
-        break;
-      case 'integer':
-        properties[spec.name] = { type: 'integer', minimum: spec.min, maximum: spec.max, default: spec.default, description: spec.description };
-        break;
-      case 'pattern':
-        properties[spec.name] = { type: 'string', pattern: spec.pattern.source, examples: [spec.example], description: spec.description };
-        break;
-      case 'enum':
-        properties[spec.name] = { type: 'string', enum: [...spec.values], description: spec.description };
-        break;
-    }
+    const given = valueSchemas(spec);
+    const anyOf = spec.required ? given : [{ type: 'null' }, { type: 'string', pattern: '^\\s*$' }, ...given];
+    const defaultValue = 'default' in spec && spec.default !== undefined ? { default: spec.default } : {};
+    properties[spec.name] = { description: describeParam(spec, limits), ...defaultValue, anyOf };
   }
   return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
     type: 'object',
     additionalProperties: false,
-    required: specs.filter((s) => s.kind === 'time').map((s) => s.name),
+    required: specs.filter((s) => s.required).map((s) => s.name),
     properties,
   };
 }
+
+const TIME_DESCRIPTION = 'ISO-8601 UTC (2026-11-27T00:00:00Z, or a date 2026-11-27) or Unix seconds';
+
+/** The one catalogue of parameters templates share; a header's `@params` names them. */
+export const SHARED_PARAMS: ReadonlyMap<string, ParamSpec> = new Map(
+  (
+    [
+      { kind: 'time', name: 'start', required: true, description: `Start of the range, inclusive: ${TIME_DESCRIPTION}` },
+      { kind: 'time', name: 'end', required: true, description: `End of the range, exclusive: ${TIME_DESCRIPTION}` },
+      { kind: 'integer', name: 'limit', required: false, min: 1, max: 1000, default: 10, description: 'Most rows to return' },
+      { kind: 'pattern', name: 'interface_id', required: false, field: 'interface-id', pattern: 'eni-[0-9a-f]{8,17}', example: 'eni-0123456789abcdef0', description: 'Only records of this network interface' },
+      { kind: 'pattern', name: 'vpc_id', required: false, field: 'vpc-id', pattern: 'vpc-[0-9a-f]{8,17}', example: 'vpc-0123456789abcdef0', description: 'Only records of this VPC' },
+      { kind: 'pattern', name: 'subnet_id', required: false, field: 'subnet-id', pattern: 'subnet-[0-9a-f]{8,17}', example: 'subnet-0123456789abcdef0', description: 'Only records of this subnet' },
+      { kind: 'enum', name: 'action', required: false, field: 'action', values: ['ACCEPT', 'REJECT'], description: 'Only records with this action' },
+      { kind: 'protocol', name: 'protocol', required: false, field: 'protocol', description: 'Only records of this protocol: tcp, udp, icmp, icmpv6 (any case) or its IANA number 0-255' },
+      { kind: 'cidr', name: 'src_cidr', required: false, field: 'srcaddr', description: 'Only records whose srcaddr lies in this IPv4 or IPv6 CIDR block (a bare address is /32 or /128)' },
+      { kind: 'cidr', name: 'dst_cidr', required: false, field: 'dstaddr', description: 'Only records whose dstaddr lies in this IPv4 or IPv6 CIDR block (a bare address is /32 or /128)' },
+    ] satisfies ParamSpec[]
+  ).map((spec) => [spec.name, spec]),
+);

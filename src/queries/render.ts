@@ -2,20 +2,24 @@ import type { QuerySettings } from '../config.js';
 import { InvalidParameter } from '../errors.js';
 import { partitionBounds, type Layout } from '../flowlog/layout.js';
 import type { LogFormat } from '../flowlog/format.js';
+import { CIDR_CONTAINS, IF_COLUMN, IF_NO_COLUMN, PLACEHOLDER } from './header.js';
 import { checkIdentifier, sqlStringLiteral } from '../sql.js';
 import { formatTime } from '../time.js';
-import { validateParams, type ParamValues, type ValidationLimits } from './params.js';
-import { getTemplate, type Template } from './templates.js';
+import { validateParams, type ParamValue, type ParamValues, type ValidationLimits } from './params.js';
+import { getTemplate, missingFields, type Template } from './templates.js';
 
 /** A value bound to one positional `?`, typed so both engines read it the same way. */
 export type BoundValue = { readonly type: 'varchar'; readonly value: string } | { readonly type: 'bigint'; readonly value: number };
+
+/** The SQL dialect a rendered query is written for: Athena (Trino) or the local engine (DuckDB). */
+export type Dialect = 'athena' | 'duckdb';
 
 /** A template made ready for an engine: SQL with positional `?` and the values that fill them. */
 export interface RenderedQuery {
   readonly template: string;
   /** The validated parameters as a caller should see them echoed back. */
-  readonly params: Readonly<Record<string, string | number>>;
-  /** The SQL text: identical for every engine. */
+  readonly params: Readonly<Record<string, ParamValue>>;
+  /** The SQL text: identical for every engine, apart from the dialect hook. */
   readonly sql: string;
   /** One value per `?`, in order. */
   readonly values: readonly BoundValue[];
@@ -34,84 +38,95 @@ export interface RenderTarget {
   /** How far past the range's end a record's file can be filed (the longest aggregation interval). */
   readonly lateMarginSeconds: number;
   readonly limits?: ValidationLimits;
+  /** The engine's dialect, for the one hook whose text differs: `{{cidr_contains(...)}}`. */
+  readonly dialect: Dialect;
 }
 
 /**
  * The render target of a table or view over a Source's layout and log format, under the query
- * settings: the one derivation every engine's target comes from.
+ * settings, in an engine's dialect: the one derivation every engine's target comes from.
  * @throws InvalidConfiguration when the table name is not a plain identifier.
  */
-export function renderTargetFor(table: string, source: Layout & { readonly logFormat: LogFormat }, settings: QuerySettings): RenderTarget {
+export function renderTargetFor(table: string, source: Layout & { readonly logFormat: LogFormat }, settings: QuerySettings, dialect: Dialect): RenderTarget {
   return {
     table: checkIdentifier('table', table),
     layout: { hiveCompatiblePartitions: source.hiveCompatiblePartitions, perHourPartition: source.perHourPartition },
     logFormat: source.logFormat,
     lateMarginSeconds: settings.lateMarginSeconds,
     limits: { maxRangeDays: settings.maxRangeDays },
+    dialect,
   };
 }
 
-const PLACEHOLDER = /(?<![:\w]):([a-z_][a-z0-9_]*)/g;
-const IF_COLUMN = /\s*--\s*if-column\s+([a-z0-9_]+)\s*$/;
-
-/** Parameters a template uses that the renderer derives rather than the caller gives. */
-export const DERIVED_PARAMS = ['partition_from', 'partition_to'] as const;
+// TODO(cidr): replaced by cidrContainsSql from ./dialect.js (with the DuckDB macro) when branch cidr lands.
+function cidrContainsSql(dialect: Dialect, cidr: string, address: string): string {
+  return dialect === 'athena' ? `contains(${cidr}, TRY_CAST(${address} AS IPADDRESS))` : `flowq_cidr_contains(${cidr}, ${address})`;
+}
 
 function bind(value: string | number): BoundValue {
   return typeof value === 'number' ? { type: 'bigint', value } : { type: 'varchar', value };
 }
 
-/** The names of the value placeholders in a template's SQL, in order of appearance. */
-export function placeholderNames(sql: string): string[] {
-  return [...stripComments(sql).matchAll(PLACEHOLDER)].map((m) => m[1]);
-}
-
-function stripComments(sql: string): string {
-  return sql
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('--'))
-    .map((line) => line.replace(IF_COLUMN, ''))
-    .join('\n');
+/**
+ * Checks that the log format has every field a template needs, and the field of every filter given.
+ * @throws InvalidParameter naming the missing fields as the log format names them.
+ */
+function checkFields(template: Template, params: ParamValues, format: LogFormat): void {
+  const present = new Set(format.fields.map((f) => f.name));
+  const problems = template.params
+    .filter((s) => s.field !== undefined && params[s.name] !== undefined && !present.has(s.field))
+    .map((s) => ({ param: s.name, message: `the log format has no ${s.field} field to filter on` }));
+  if (problems.length > 0) throw new InvalidParameter(problems);
 }
 
 /**
  * Validates a request's parameters and renders the template for a table. Values never enter the
- * SQL text: each `:name` becomes `?` with its value bound beside it. A line that names an optional
- * parameter the caller left out is dropped, and so is a line marked `-- if-column c` when the log
- * format has no column `c`. Only the table name (checked) and `limit` (a validated integer, since
- * Athena takes `?` only in WHERE) are written into the text.
- * @throws InvalidParameter when a value is bad or a filter needs a column the format lacks.
+ * SQL text: each `:name` becomes `?` (a list one `?` per element) with its value bound beside it.
+ * A line that names an optional parameter the caller left out is dropped, and so is a line marked
+ * `-- if-column c` when the log format has no column `c` (`-- if-no-column c`: when it has one).
+ * Only the table name (checked) and `limit` (a validated integer, since Athena takes `?` only in
+ * WHERE) are written into the text.
+ * @throws InvalidParameter when the format lacks a field the template needs, a value is bad, or a
+ * filter needs a field the format lacks.
  */
 export function renderQuery(templateOrName: Template | string, raw: Readonly<Record<string, unknown>>, target: RenderTarget): RenderedQuery {
   const template = typeof templateOrName === 'string' ? getTemplate(templateOrName) : templateOrName;
   const table = checkIdentifier('table', target.table);
-  const columns = new Set(target.logFormat.fields.map((f) => f.column));
-  const params = validateParams(template.params, raw, target.limits);
-
-  const missing = template.requiredColumns.filter((c) => !columns.has(c));
-  const filterProblems = template.params
-    .filter((s) => (s.kind === 'pattern' || s.kind === 'enum') && params[s.name] !== undefined && !columns.has(s.column))
-    .map((s) => ({ param: s.name, message: `the log format has no ${s.name.replaceAll('_', '-')} field to filter on` }));
+  const missing = missingFields(template, target.logFormat);
   if (missing.length > 0) {
-    filterProblems.push({ param: 'query', message: `${template.name} needs fields the log format lacks: ${missing.map((c) => c.replaceAll('_', '-')).join(', ')}` });
+    throw new InvalidParameter([{ param: 'query', message: `${template.name} needs fields the log format lacks: ${missing.join(', ')}` }]);
   }
-  if (filterProblems.length > 0) throw new InvalidParameter(filterProblems);
+  const params = validateParams(template.params, raw, target.limits);
+  checkFields(template, params, target.logFormat);
 
   const [partitionFrom, partitionTo] = partitionBounds(target.layout, params.start as number, params.end as number, target.lateMarginSeconds);
   const all: ParamValues = { ...params, partition_from: partitionFrom, partition_to: partitionTo };
+  const columns = new Set(target.logFormat.fields.map((f) => f.column));
 
   const values: BoundValue[] = [];
   const lines: string[] = [];
-  for (const line of template.sql.split('\n')) {
+  for (const line of template.body.split('\n')) {
     if (line.trimStart().startsWith('--')) continue;
     const ifColumn = IF_COLUMN.exec(line);
     if (ifColumn && !columns.has(ifColumn[1])) continue;
-    const names = [...line.matchAll(PLACEHOLDER)].map((m) => m[1]);
-    if (names.some((n) => all[n] === undefined)) continue;
-    for (const n of names) values.push(bind(all[n] as string | number));
-    lines.push(line.replace(IF_COLUMN, '').replace(PLACEHOLDER, '?').replaceAll('{{table}}', table).replaceAll('{{limit}}', String(params.limit)));
+    const ifNoColumn = IF_NO_COLUMN.exec(line);
+    if (ifNoColumn && columns.has(ifNoColumn[1])) continue;
+    if ([...line.matchAll(PLACEHOLDER)].some((m) => all[m[1]] === undefined)) continue;
+    const sql = line
+      .replace(IF_COLUMN, '')
+      .replace(IF_NO_COLUMN, '')
+      .replace(CIDR_CONTAINS, (_, param: string, column: string) => cidrContainsSql(target.dialect, `:${param}`, column))
+      .replace(PLACEHOLDER, (_, name: string) => {
+        const value = all[name] as ParamValue;
+        const list = typeof value === 'object' ? value : [value];
+        values.push(...list.map(bind));
+        return list.map(() => '?').join(', ');
+      })
+      .replaceAll('{{table}}', table)
+      .replaceAll('{{limit}}', String(params.limit));
+    lines.push(sql);
   }
-  const echoed: Record<string, string | number> = {};
+  const echoed: Record<string, ParamValue> = {};
   for (const spec of template.params) {
     const value = params[spec.name];
     if (value !== undefined) echoed[spec.name] = spec.kind === 'time' ? formatTime(value as number) : value;

@@ -1,47 +1,126 @@
 import { UnknownQuery } from '../errors.js';
+import { FIELD_BY_COLUMN, FIELD_BY_NAME } from '../flowlog/fields.js';
+import type { LogFormat } from '../flowlog/format.js';
 import eniBytesSql from '../../queries/eni-bytes.sql';
 import rejectedPortsSql from '../../queries/rejected-ports.sql';
 import topTalkersSql from '../../queries/top-talkers.sql';
-import { ACTION, COMMON_PARAMS, INTERFACE_ID, type ParamSpec } from './params.js';
+import {
+  CIDR_CONTAINS,
+  IF_COLUMN,
+  IF_NO_COLUMN,
+  parseTemplateFile,
+  placeholderNames,
+  PLACEHOLDER,
+  TemplateDefinitionError,
+  type ChartSpec,
+  type ColumnSpec,
+  type TemplateHeader,
+} from './header.js';
+import { paramsJsonSchema, type ValidationLimits } from './params.js';
 
-/** One SQL template: the product's vocabulary. */
-export interface Template {
-  /** The template's name; also its file name under `queries/`. */
-  readonly name: string;
-  readonly description: string;
-  /** The SQL text with named placeholders (`:start`) and configured identifiers (`{{table}}`). */
+/** Every template file under `queries/`, by file name without `.sql`. One line per file. */
+const FILES: Readonly<Record<string, string>> = {
+  'eni-bytes': eniBytesSql,
+  'rejected-ports': rejectedPortsSql,
+  'top-talkers': topTalkersSql,
+};
+
+/** One SQL template: the product's vocabulary, described by its own header. */
+export interface Template extends TemplateHeader {
+  /** The whole file: header and SQL with named placeholders (`:start`) and `{{table}}`, `{{limit}}`. */
   readonly sql: string;
-  /** The parameters a caller gives. */
-  readonly params: readonly ParamSpec[];
-  /** Columns the template reads; a log format without them cannot answer it. */
-  readonly requiredColumns: readonly string[];
+  /** The SQL after the header. */
+  readonly body: string;
 }
 
-/** Every template, by name. */
+/** Parameters a template uses that the renderer derives rather than the caller gives. */
+export const DERIVED_PARAMS = ['partition_from', 'partition_to'] as const;
+
+const TOKEN = /\{\{[^}]*\}\}/g;
+
+/**
+ * Builds a template from its file, checking everything the header promises against the body.
+ * @throws TemplateDefinitionError when the header is malformed, the name differs from the file, a
+ * placeholder is undeclared or a declared parameter unused, or a field or column is unknown.
+ */
+export function buildTemplate(file: string, text: string): Template {
+  const { header, body } = parseTemplateFile(file, text);
+  const fail = (why: string): never => {
+    throw new TemplateDefinitionError(file, why);
+  };
+  if (header.name !== file) fail(`@name ${header.name} differs from the file name ${file}`);
+
+  const declared = new Set(header.params.map((p) => p.name));
+  const used = new Set(placeholderNames(body));
+  for (const name of used) {
+    if (!declared.has(name) && !(DERIVED_PARAMS as readonly string[]).includes(name)) fail(`the SQL uses :${name}, which the header does not declare`);
+  }
+  for (const name of DERIVED_PARAMS) if (!used.has(name)) fail(`the SQL must filter partitions with dt BETWEEN :partition_from AND :partition_to`);
+  for (const name of declared) {
+    if (name === 'limit' ? !body.includes('{{limit}}') : !used.has(name)) fail(`the header declares ${name}, which the SQL never uses`);
+  }
+  if (!declared.has('limit') && body.includes('{{limit}}')) fail('the SQL uses {{limit}}; add limit to @params');
+  const sqlText = body.replace(CIDR_CONTAINS, '');
+  for (const token of sqlText.match(TOKEN) ?? []) {
+    if (token !== '{{table}}' && token !== '{{limit}}') fail(`unknown ${token}; the body may use {{table}}, {{limit}} and {{cidr_contains(:param, column)}}`);
+  }
+  if (!body.includes('{{table}}')) fail('the SQL must read FROM {{table}}');
+
+  for (const field of header.fields) if (!FIELD_BY_NAME.has(field)) fail(`@fields names '${field}', which is not a flow-log field`);
+  checkColumnsDeclared(file, header, body, text.split('\n').length - body.split('\n').length);
+  return { ...header, sql: text, body };
+}
+
+/**
+ * Checks that every flow-log column the SQL reads is covered: by `@fields`, by the filter whose
+ * placeholder is on the same line (read only when given), or by the line's `if-column` marker. A
+ * name the SQL itself defines as an alias (`... AS traffic_path` in a subquery) is not checked, since
+ * later reads of it read the alias.
+ */
+function checkColumnsDeclared(file: string, header: TemplateHeader, body: string, firstLine: number): void {
+  const fields = new Set(header.fields);
+  const aliases = new Set([...body.matchAll(/\bAS\s+([a-z_][a-z0-9_]*)\b/gi)].map((m) => m[1]));
+  const filterFields = new Map(header.params.filter((p) => p.field !== undefined).map((p) => [p.name, p.field as string]));
+  body.split('\n').forEach((line, bodyIndex) => {
+    const index = firstLine + bodyIndex;
+    if (line.trimStart().startsWith('--')) return;
+    const allowed = new Set<string>();
+    for (const marker of [IF_COLUMN, IF_NO_COLUMN]) {
+      const m = marker.exec(line);
+      if (m) {
+        const field = FIELD_BY_COLUMN.get(m[1]) ?? fail(`line ${index + 1}: '${m[1]}' in the if-column marker is not a flow-log column`);
+        allowed.add(field.name);
+      }
+    }
+    for (const m of line.matchAll(PLACEHOLDER)) {
+      const field = filterFields.get(m[1]);
+      if (field !== undefined) allowed.add(field);
+    }
+    const sql = line
+      .replace(IF_COLUMN, '')
+      .replace(IF_NO_COLUMN, '')
+      .replace(/'(?:[^']|'')*'/g, "''")
+      .replace(/"([a-z_][a-z0-9_]*)"/g, '$1')
+      .replace(PLACEHOLDER, '?')
+      .replace(/\bAS\s+[a-z_][a-z0-9_]*/gi, 'AS');
+    for (const [word] of sql.matchAll(/(?<!\w)[a-z_][a-z0-9_]*\b/g)) {
+      const field = FIELD_BY_COLUMN.get(word);
+      if (field && !fields.has(field.name) && !allowed.has(field.name) && !aliases.has(word)) {
+        fail(`line ${index + 1} reads ${word}, but @fields does not name ${field.name}`);
+      }
+    }
+  });
+
+  function fail(why: string): never {
+    throw new TemplateDefinitionError(file, why);
+  }
+}
+
+/** Every template, by name, in file-name order. Built at import, so a broken file fails at once. */
 export const TEMPLATES: ReadonlyMap<string, Template> = new Map(
-  [
-    {
-      name: 'top-talkers',
-      description: 'Source/destination pairs that moved the most bytes',
-      sql: topTalkersSql,
-      params: [...COMMON_PARAMS, INTERFACE_ID, ACTION],
-      requiredColumns: ['srcaddr', 'dstaddr', 'bytes', 'packets', 'start', 'end'],
-    },
-    {
-      name: 'rejected-ports',
-      description: 'Destination ports and protocols rejected most often',
-      sql: rejectedPortsSql,
-      params: [...COMMON_PARAMS, INTERFACE_ID],
-      requiredColumns: ['dstport', 'protocol', 'packets', 'bytes', 'srcaddr', 'start', 'action'],
-    },
-    {
-      name: 'eni-bytes',
-      description: 'Network interfaces that moved the most bytes',
-      sql: eniBytesSql,
-      params: [...COMMON_PARAMS, INTERFACE_ID],
-      requiredColumns: ['interface_id', 'bytes', 'packets', 'start'],
-    },
-  ].map((t) => [t.name, t]),
+  Object.keys(FILES)
+    .sort()
+    .map((file) => [file, buildTemplate(file, FILES[file])]),
 );
 
 /**
@@ -52,4 +131,46 @@ export function getTemplate(name: string): Template {
   const template = TEMPLATES.get(name);
   if (!template) throw new UnknownQuery(`unknown query '${name}'; known queries: ${[...TEMPLATES.keys()].join(', ')}`);
   return template;
+}
+
+/** The fields a template needs that a log format lacks, as the format names them. */
+export function missingFields(template: Template, format: LogFormat): string[] {
+  const present = new Set(format.fields.map((f) => f.name));
+  return template.fields.filter((f) => !present.has(f));
+}
+
+/** One template as `GET /queries` and `flowq queries --output json` publish it. */
+export interface QueryDescription {
+  readonly name: string;
+  readonly description: string;
+  /** JSON Schema (2020-12) of the `params` object the template takes. */
+  readonly params: Record<string, unknown>;
+  /** The result columns, in order, with Athena type names: what a run returns. */
+  readonly columns: readonly ColumnSpec[];
+  /** The log-format fields the template needs (a filter's field only when the filter is given). */
+  readonly fields: readonly string[];
+  readonly order: string;
+  readonly chart?: ChartSpec;
+  /** Whether the configured log format has every field the template needs. */
+  readonly supported: boolean;
+  /** The needed fields the configured log format lacks. */
+  readonly missingFields: readonly string[];
+}
+
+/** Every template as published for a log format and the configured limits: one list for the API and the CLI. */
+export function describeTemplates(format: LogFormat, limits?: ValidationLimits): QueryDescription[] {
+  return [...TEMPLATES.values()].map((t) => {
+    const missing = missingFields(t, format);
+    return {
+      name: t.name,
+      description: t.description,
+      params: paramsJsonSchema(t.params, limits),
+      columns: t.columns,
+      fields: t.fields,
+      order: t.order,
+      ...(t.chart ? { chart: t.chart } : {}),
+      supported: missing.length === 0,
+      missingFields: missing,
+    };
+  });
 }

@@ -3,7 +3,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { main } from '../../src/cli/main.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { openLocalEngine } from '../../src/engines/local.js';
+import { DEFAULT_QUERY_SETTINGS } from '../../src/config.js';
+import { parseLogFormat } from '../../src/flowlog/format.js';
 import { renderQuery } from '../../src/queries/render.js';
+import { describeTemplates } from '../../src/queries/templates.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { useTempDir } from '../support/tmp.js';
 
@@ -37,7 +40,7 @@ describe('flowq run', () => {
       { name: 'flows', type: 'bigint' }, { name: 'first_seen', type: 'bigint' }, { name: 'last_seen', type: 'bigint' },
     ]);
     const engine = await openLocalEngine({ location: data() });
-    const direct = await engine.run(renderQuery('top-talkers', { start: '2026-10-31', end: '2026-11-01', limit: 3, action: 'ACCEPT' }, { table: 'flow_logs', layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: 600 }));
+    const direct = await engine.run(renderQuery('top-talkers', { start: '2026-10-31', end: '2026-11-01', limit: 3, action: 'ACCEPT' }, { table: 'flow_logs', layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: 600, dialect: 'duckdb' }));
     await engine.close();
     expect(doc.rows).toEqual(direct.rows);
     expect(doc.rows).toHaveLength(3);
@@ -82,10 +85,10 @@ describe('flowq run', () => {
   });
 
   it.each([
-    [['run', 'top-speakers', '--data', 'x'], 2, /^flowq: unknown query 'top-speakers'; known queries: top-talkers, rejected-ports, eni-bytes\n$/],
-    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--colour', 'red'], 2, /^flowq: unknown flag --colour; known flags: --start, --end, --limit, --interface-id, --action, --since, --output, --engine, --timeout, --data, /],
-    [['run', 'eni-bytes', '--data', 'DATA', ...RANGE, '--action', 'ACCEPT'], 2, /^flowq: unknown flag --action/],
-    [['run', 'top-talkers', '--data', 'DATA', '--start', 'soon', '--end', '2026-11-01', '--limit', '0'], 2, /^flowq: start: 'soon' is not ISO-8601 UTC .*; limit: must be between 1 and 1000\n$/],
+    [['run', 'top-speakers', '--data', 'x'], 2, /^flowq: unknown query 'top-speakers'; known queries: eni-bytes, rejected-ports, top-talkers\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--colour', 'red'], 2, /^flowq: unknown flag --colour; known flags: --start, --end, --limit, --interface-id, --vpc-id, --subnet-id, --action, --protocol, --src-cidr, --dst-cidr, --since, --output, --engine, --timeout, --data, /],
+    [['run', 'eni-bytes', '--data', 'DATA', ...RANGE, '--min-ports', '3'], 2, /^flowq: unknown flag --min-ports/],
+    [['run', 'top-talkers', '--data', 'DATA', '--start', 'soon', '--end', '2026-11-01', '--limit', '0'], 2, /^flowq: start: 'soon' is not ISO-8601 UTC .*; limit: must be a whole number from 1 to 1000\n$/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--since', '1h'], 2, /^flowq: give either --since or --start\/--end, not both\n$/],
     [['run', 'top-talkers', '--data', 'DATA', '--since', '1 week'], 2, /^flowq: --since must look like 30m, 24h or 7d, not '1 week'\n$/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--output', 'xml'], 2, /^flowq: --output must be table, json or csv, not 'xml'\n$/],
@@ -153,12 +156,43 @@ describe('flowq queries', () => {
     const { code, out } = await cli('queries');
     expect(code).toBe(0);
     expect(out.split('\n').filter((l) => /^\S/.test(l))).toEqual([
-      'top-talkers  Source/destination pairs that moved the most bytes',
-      'rejected-ports  Destination ports and protocols rejected most often',
       'eni-bytes  Network interfaces that moved the most bytes',
+      'rejected-ports  Destination ports and protocols rejected most often',
+      'top-talkers  Source/destination pairs that moved the most bytes',
     ]);
-    expect(out).toContain('\n  --interface-id   Only records of this network interface (eni-...)\n');
+    expect(out).toContain('\n  --interface-id   Only records of this network interface\n');
     expect(out).toContain('\n  --start          (required) Start of the range, inclusive');
+  });
+
+  it('publishes as JSON the list GET /queries publishes, for the log format given', async () => {
+    const format = '${srcaddr} ${dstaddr} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action}';
+    const { code, out } = await cli('queries', '--output', 'json', '--log-format', format);
+    expect(code).toBe(0);
+    const listed = JSON.parse(out) as { name: string; supported: boolean; missingFields: string[]; columns: unknown[] }[];
+    expect(listed).toEqual(describeTemplates(parseLogFormat(format), DEFAULT_QUERY_SETTINGS));
+    expect(listed.map((d) => [d.name, d.supported, d.missingFields])).toEqual([
+      ['eni-bytes', false, ['interface-id']],
+      ['rejected-ports', true, []],
+      ['top-talkers', true, []],
+    ]);
+    expect(listed[0].columns).toEqual([
+      { name: 'interface_id', type: 'varchar' },
+      { name: 'bytes', type: 'bigint' },
+      { name: 'packets', type: 'bigint' },
+      { name: 'flows', type: 'bigint' },
+    ]);
+    const table = await cli('queries', '--log-format', format);
+    expect(table.out).toContain('eni-bytes  Network interfaces that moved the most bytes  (the log format lacks interface-id)\n');
+  });
+
+  it('refuses to run a template whose fields the data lacks: exit 2 and one line naming them', async () => {
+    const dir = join(tmp(), 'no-interface');
+    const format = '${version} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}';
+    await writeSample({ out: dir, days: 1, records: 200, seed: 4, until: UNTIL, logFormat: format });
+    const result = await cli('run', 'eni-bytes', '--data', dir, ...RANGE);
+    expect(result).toEqual({ code: 2, out: '', err: 'flowq: query: eni-bytes needs fields the log format lacks: interface-id\n' });
+    const filtered = await cli('run', 'top-talkers', '--data', dir, ...RANGE, '--vpc-id', 'vpc-0123456789abcdef0');
+    expect(filtered).toEqual({ code: 2, out: '', err: 'flowq: vpc_id: the log format has no vpc-id field to filter on\n' });
   });
 });
 
@@ -179,7 +213,7 @@ describe('flowq sample and demo', () => {
     const first = await cli('demo', '--data', dir, '--out', out);
     expect(first.code).toBe(0);
     expect(first.err).toContain(`making a sample data set in ${dir} (once)`);
-    expect(first.out.match(/^== \S+/gm)).toEqual(['== top-talkers', '== rejected-ports', '== eni-bytes']);
+    expect(first.out.match(/^== \S+/gm)).toEqual(['== eni-bytes', '== rejected-ports', '== top-talkers']);
     expect(existsSync(join(dir, 'flowq-sample.json'))).toBe(true);
     const { until } = JSON.parse(readFileSync(join(dir, 'flowq-sample.json'), 'utf8')) as { until: number };
     const day = new Date((until - 86_400) * 1000).toISOString().slice(0, 10);

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { TEMPLATES } from '../../src/queries/templates.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { useTempDir } from '../support/tmp.js';
 
@@ -75,7 +76,7 @@ describe('flowq report', () => {
     expect(await cli('report', '--data', data(), '--out', out, '--templates', 'top-talkers,nope')).toEqual({
       code: 2,
       out: '',
-      err: "flowq: unknown query 'nope'; known queries: top-talkers, rejected-ports, eni-bytes\n",
+      err: `flowq: unknown query 'nope'; known queries: ${[...TEMPLATES.keys()].join(', ')}\n`,
     });
     expect(await cli('report', '--data', data(), '--date', '2026-10-31')).toEqual({ code: 2, out: '', err: 'flowq: --out <dir> is required: the folder the report is written to\n' });
     expect(existsSync(out)).toBe(false);

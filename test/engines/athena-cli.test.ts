@@ -49,6 +49,7 @@ describe('openCliEngine --engine athena', () => {
       logFormat: TARGET.logFormat,
       lateMarginSeconds: 600,
       limits: { maxRangeDays: 31 },
+      dialect: 'athena',
     });
     expect(result.rows).toEqual([decodedTalker(1)]);
     expect(athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([

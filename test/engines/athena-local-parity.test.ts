@@ -1,5 +1,6 @@
 // One SQL text, two engines: for the same request, Athena is sent exactly the SQL and values that,
-// run by the local engine on a sample data set, give the local answer.
+// run by the local engine on a sample data set, give the local answer, apart from the one dialect
+// hook (CIDR containment).
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,13 @@ const UNTIL = Date.UTC(2026, 10, 27) / 1000;
 /** Athena's literal for a bound value, written out independently of the renderer. */
 function literal(value: { type: string; value: string | number }): string {
   return value.type === 'bigint' ? String(value.value) : `'${String(value.value).replaceAll("'", "''")}'`;
+}
+
+/** The SQL with each engine's rendering of the CIDR hook written back as the hook, so the rest must match exactly. */
+function withoutHook(sql: string): string {
+  return sql
+    .replace(/\bcontains\(\?, TRY_CAST\(([a-z_]+) AS IPADDRESS\)\)/g, '{{cidr_contains(?, $1)}}')
+    .replace(/\bflowq_cidr_contains\(\?, ([a-z_]+)\)/g, '{{cidr_contains(?, $1)}}');
 }
 
 const LAYOUTS = [
@@ -66,6 +74,8 @@ describe.each(LAYOUTS)('on a $name sample', ({ hive, perHour }) => {
     ['top-talkers', { start: 1795570200, end: '2026-11-26T12:30:00Z' }],
     ['rejected-ports', { start: '2026-11-25', end: '2026-11-27', limit: 3 }],
     ['eni-bytes', { start: '2026-11-25T23:00:00Z', end: '2026-11-26T01:00:00Z', interface_id: 'eni-0a1b2c3d4e5f60718' }],
+    ['rejected-ports', { start: '2026-11-25', end: '2026-11-26', protocol: 'TCP' }],
+    ['eni-bytes', { start: '2026-11-25', end: '2026-11-26', action: 'reject', protocol: 17 }],
   ])('%s with %j: Athena receives the SQL text and values that give the local answer', async (query, params) => {
     // Arrange: the query as rendered for the local view, and what the local engine answers to it.
     const engine = await local.engine();
@@ -79,6 +89,8 @@ describe.each(LAYOUTS)('on a $name sample', ({ hive, perHour }) => {
     const sent = athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
     expect(answers[0]).toEqual({ done: true, document: { ...direct, stats: expect.any(Object) } });
     expect(answers[1].done).toBe(true);
-    expect(sent.map((s) => ({ sql: s.QueryString, values: s.ExecutionParameters }))).toEqual([{ sql: rendered.sql, values: rendered.values.map(literal) }]);
+    expect(sent.map((s) => ({ sql: withoutHook(s.QueryString ?? ''), values: s.ExecutionParameters }))).toEqual([
+      { sql: withoutHook(rendered.sql), values: rendered.values.map(literal) },
+    ]);
   });
 });

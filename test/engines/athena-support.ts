@@ -23,6 +23,7 @@ export const TARGET: RenderTarget = {
   layout: { hiveCompatiblePartitions: false, perHourPartition: false },
   logFormat: DEFAULT_LOG_FORMAT,
   lateMarginSeconds: 600,
+  dialect: 'athena',
 };
 
 /** A GetQueryExecution answer in a state, with statistics as Athena reports them. */

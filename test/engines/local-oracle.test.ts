@@ -53,6 +53,7 @@ async function check(ds: Dataset, queries: readonly OracleQuery[]): Promise<void
           layout: engine.source,
           logFormat: engine.source.logFormat,
           lateMarginSeconds: LATE_MARGIN_SECONDS,
+          dialect: 'duckdb',
         });
         const filesInRange = expectedFilesRead(ds.perHourPartition, ds.files, q.start, q.end, LATE_MARGIN_SECONDS);
         if (filesInRange === 0) {

@@ -25,7 +25,7 @@ async function withEngine<T>(location: string, fn: (engine: LocalEngine) => Prom
 }
 
 function render(engine: LocalEngine, name: string, params: Record<string, unknown>) {
-  return renderQuery(name, params, { table: engine.table, layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: 600 });
+  return renderQuery(name, params, { table: engine.table, layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: 600, dialect: 'duckdb' });
 }
 
 const LAYOUTS = [

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { main } from '../../src/cli/main.js';
+import { TEMPLATES } from '../../src/queries/templates.js';
 import { writeSample } from '../../src/sample/generate.js';
+
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../..');
 const SLS = join(ROOT, 'node_modules/osls/bin/serverless.js');
@@ -139,11 +141,11 @@ describe('serverless-offline in local mode', () => {
     expect([(stats as { engine: string }).engine, (cliStats as { engine: string }).engine]).toEqual(['local', 'local']);
   });
 
-  test('GET /queries lists the three templates', async () => {
+  test('GET /queries lists every template', async () => {
     const response = await fetch(`${base}/queries`);
 
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { queries: { name: string }[] }).queries.map((q) => q.name)).toEqual(['top-talkers', 'rejected-ports', 'eni-bytes']);
+    expect(((await response.json()) as { queries: { name: string }[] }).queries.map((q) => q.name)).toEqual([...TEMPLATES.keys()]);
   });
 
   test('errors come back in the JSON error shape through the real HTTP server', async () => {

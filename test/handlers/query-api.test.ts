@@ -58,18 +58,42 @@ beforeEach(() => {
 });
 
 describe('GET /queries', () => {
-  test('lists every template with its description and the JSON Schema of its parameters', async () => {
-    const answer = parsed(await listQueries.createHandler(testApi())(fixture('list-queries'), lambdaContext()));
+  test('lists every template with its parameter schema, result columns, needed fields and whether the format has them', async () => {
+    const format = '${version} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}';
+    const answer = parsed(await listQueries.createHandler(testApi({ FLOWQ_LOG_FORMAT: format, FLOWQ_MAX_RANGE_DAYS: '7' }))(fixture('list-queries'), lambdaContext()));
 
     expect(answer.statusCode).toBe(200);
     expect(answer.headers).toMatchObject({ 'Content-Type': 'application/json', ...SECURITY_HEADERS });
     expect(answer.headers).not.toHaveProperty('Access-Control-Allow-Origin');
+    const queries = (answer.body as { queries: { name: string }[] }).queries;
+    expect(queries.map((q) => q.name)).toEqual(['eni-bytes', 'rejected-ports', 'top-talkers']);
+    expect(queries[2]).toEqual({
+      name: 'top-talkers',
+      description: 'Source/destination pairs that moved the most bytes',
+      params: paramsJsonSchema(getTemplate('top-talkers').params, { maxRangeDays: 7 }),
+      columns: COLUMNS,
+      fields: ['srcaddr', 'dstaddr', 'bytes', 'packets', 'start', 'end'],
+      order: 'bytes desc, srcaddr, dstaddr',
+      chart: { kind: 'bars', value: 'bytes', labels: ['srcaddr', 'dstaddr'] },
+      supported: true,
+      missingFields: [],
+    });
+    expect(queries[0]).toMatchObject({ name: 'eni-bytes', supported: false, missingFields: ['interface-id'] });
+    expect(athenaMock.calls()).toHaveLength(0);
+  });
+
+  test('answers 400 naming the missing fields when a template needs fields the format lacks', async () => {
+    const api = testApi({ FLOWQ_LOG_FORMAT: '${srcaddr} ${dstaddr} ${bytes} ${packets} ${start} ${end}' });
+
+    const answer = parsed(await runQueryHttp.createHandler(api)(postEvent(JSON.stringify({ params: PARAMS }), { name: 'eni-bytes' }), lambdaContext()));
+
+    expect(answer.statusCode).toBe(400);
     expect(answer.body).toEqual({
-      queries: [
-        { name: 'top-talkers', description: 'Source/destination pairs that moved the most bytes', params: paramsJsonSchema(getTemplate('top-talkers').params) },
-        { name: 'rejected-ports', description: 'Destination ports and protocols rejected most often', params: paramsJsonSchema(getTemplate('rejected-ports').params) },
-        { name: 'eni-bytes', description: 'Network interfaces that moved the most bytes', params: paramsJsonSchema(getTemplate('eni-bytes').params) },
-      ],
+      error: {
+        code: 'INVALID_PARAMETER',
+        message: 'query: eni-bytes needs fields the log format lacks: interface-id',
+        details: [{ param: 'query', message: 'eni-bytes needs fields the log format lacks: interface-id' }],
+      },
     });
     expect(athenaMock.calls()).toHaveLength(0);
   });
@@ -165,9 +189,9 @@ describe('POST /queries/{name}', () => {
     const answer = parsed(await runQueryHttp.createHandler(testApi())(postEvent(body), lambdaContext()));
 
     const details = [
-      { param: 'colour', message: 'unknown parameter; expected one of start, end, limit, interface_id, action' },
+      { param: 'colour', message: 'unknown parameter; expected one of start, end, limit, interface_id, vpc_id, subnet_id, action, protocol, src_cidr, dst_cidr' },
       { param: 'start', message: "'yesterday' is not ISO-8601 UTC (2026-11-27T00:00:00Z) or Unix seconds" },
-      { param: 'limit', message: 'must be between 1 and 1000' },
+      { param: 'limit', message: 'must be a whole number from 1 to 1000' },
       { param: 'interface_id', message: 'must look like eni-0123456789abcdef0' },
     ];
     expect(answer).toEqual({
@@ -203,7 +227,7 @@ describe('POST /queries/{name}', () => {
     expect(answer).toEqual({
       statusCode: 404,
       headers: expect.objectContaining({ 'Content-Type': 'application/json' }),
-      body: { error: { code: 'UNKNOWN_QUERY', message: "unknown query 'nope'; known queries: top-talkers, rejected-ports, eni-bytes" } },
+      body: { error: { code: 'UNKNOWN_QUERY', message: "unknown query 'nope'; known queries: eni-bytes, rejected-ports, top-talkers" } },
     });
   });
 

@@ -17,19 +17,20 @@ function problems(raw: Record<string, unknown>, limits = { maxRangeDays: 31 }) {
 describe('validateParams', () => {
   it('gives typed values with the limit defaulted', () => {
     expect(validateParams(TOP, { start: '2026-11-26', end: '2026-11-27', action: 'REJECT' })).toEqual({
-      start: 1795651200, end: 1795737600, limit: 10, interface_id: undefined, action: 'REJECT',
+      start: 1795651200, end: 1795737600, limit: 10, interface_id: undefined, vpc_id: undefined, subnet_id: undefined, action: 'REJECT',
+      protocol: undefined, src_cidr: undefined, dst_cidr: undefined,
     });
     expect(validateParams(TOP, { start: 1, end: 2, limit: '1000', interface_id: 'eni-0123456789abcdef0' }).limit).toBe(1000);
   });
 
   it('lists every bad parameter at once, each with its reason', () => {
     expect(problems({ start: 'soon', limit: 0, action: 'DROP', interface_id: "eni-1' OR 1=1 --", colour: 'red' })).toEqual([
-      { param: 'colour', message: 'unknown parameter; expected one of start, end, limit, interface_id, action' },
+      { param: 'colour', message: 'unknown parameter; expected one of start, end, limit, interface_id, vpc_id, subnet_id, action, protocol, src_cidr, dst_cidr' },
       { param: 'start', message: "'soon' is not ISO-8601 UTC (2026-11-27T00:00:00Z) or Unix seconds" },
       { param: 'end', message: 'is required' },
-      { param: 'limit', message: 'must be between 1 and 1000' },
+      { param: 'limit', message: 'must be a whole number from 1 to 1000' },
       { param: 'interface_id', message: 'must look like eni-0123456789abcdef0' },
-      { param: 'action', message: 'must be one of ACCEPT, REJECT' },
+      { param: 'action', message: 'must be one of ACCEPT, REJECT (any case)' },
     ]);
   });
 
@@ -42,8 +43,8 @@ describe('validateParams', () => {
   });
 
   it('refuses a limit that is not a whole number', () => {
-    expect(problems({ start: 1, end: 2, limit: '5; DROP' })).toEqual([{ param: 'limit', message: 'must be a whole number' }]);
-    expect(problems({ start: 1, end: 2, limit: 2.5 })).toEqual([{ param: 'limit', message: 'must be a whole number' }]);
-    expect(problems({ start: 1, end: 2, limit: 1001 })).toEqual([{ param: 'limit', message: 'must be between 1 and 1000' }]);
+    expect(problems({ start: 1, end: 2, limit: '5; DROP' })).toEqual([{ param: 'limit', message: 'must be a whole number from 1 to 1000' }]);
+    expect(problems({ start: 1, end: 2, limit: 2.5 })).toEqual([{ param: 'limit', message: 'must be a whole number from 1 to 1000' }]);
+    expect(problems({ start: 1, end: 2, limit: 1001 })).toEqual([{ param: 'limit', message: 'must be a whole number from 1 to 1000' }]);
   });
 });

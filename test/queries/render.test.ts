@@ -1,43 +1,12 @@
 import fc from 'fast-check';
-import { readdirSync, readFileSync } from 'node:fs';
 import { InvalidConfiguration, InvalidParameter } from '../../src/errors.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
-import { DERIVED_PARAMS, placeholderNames, renderQuery, type RenderTarget } from '../../src/queries/render.js';
+import { renderQuery, type RenderTarget } from '../../src/queries/render.js';
+import { buildTemplate, TEMPLATES } from '../../src/queries/templates.js';
 import { sqlStringLiteral } from '../../src/sql.js';
-import { TEMPLATES } from '../../src/queries/templates.js';
 
-const TARGET: RenderTarget = { table: 'flow_logs', layout: { hiveCompatiblePartitions: false, perHourPartition: false }, logFormat: DEFAULT_LOG_FORMAT, lateMarginSeconds: 600 };
+const TARGET: RenderTarget = { table: 'flow_logs', layout: { hiveCompatiblePartitions: false, perHourPartition: false }, logFormat: DEFAULT_LOG_FORMAT, lateMarginSeconds: 600, dialect: 'athena' };
 const DAY = { start: '2026-11-26T00:00:00Z', end: '2026-11-27T00:00:00Z' };
-
-describe('templates', () => {
-  it('are one file each under queries/, named like the template', () => {
-    const files = readdirSync('queries').filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, ''));
-    expect(files.sort()).toEqual([...TEMPLATES.keys()].sort());
-    for (const t of TEMPLATES.values()) expect(readFileSync(`queries/${t.name}.sql`, 'utf8')).toBe(t.sql);
-  });
-
-  it('declare every placeholder they use and use every parameter they declare', () => {
-    for (const t of TEMPLATES.values()) {
-      const used = new Set(placeholderNames(t.sql));
-      const declared = new Set([...t.params.map((p) => p.name).filter((n) => n !== 'limit'), ...DERIVED_PARAMS]);
-      expect({ template: t.name, used: [...used].sort() }).toEqual({ template: t.name, used: [...declared].sort() });
-      expect(t.sql).toContain('{{limit}}');
-      expect(t.sql).toContain('FROM {{table}}');
-      expect(t.sql).toMatch(/WHERE dt BETWEEN :partition_from AND :partition_to/);
-    }
-  });
-
-  it('avoid the constructs that differ between Trino and DuckDB', () => {
-    for (const t of TEMPLATES.values()) {
-      const sql = t.sql.replace(/--.*$/gm, '');
-      expect(sql).not.toMatch(/\bconcat\s*\(|\bSTRING\b|::|\bsubstr\s*\(|\bregexp_extract\s*\(|\bapprox_/i);
-      expect(sql).not.toMatch(/LIMIT\s+[?:]/);
-      // Every sum is cast, since Trino and DuckDB give it different types.
-      expect(sql.match(/sum\(/gi)?.length ?? 0).toBe(sql.match(/CAST\(sum\(/gi)?.length ?? 0);
-      expect(sql).toMatch(/ORDER BY .*,.*ASC/);
-    }
-  });
-});
 
 describe('renderQuery', () => {
   it('renders top-talkers with positional values, the partition predicate and the limit inlined', () => {
@@ -120,5 +89,80 @@ LIMIT 5`);
     const q = renderQuery('top-talkers', { ...DAY, interface_id: 'eni-0123456789abcdef0' }, TARGET);
     expect(q.sql).not.toContain('eni-');
     expect(q.sql).not.toContain('1795651200');
+  });
+
+  it('binds a protocol name as its number, a case-insensitive enum as its canonical value, and a CIDR with its prefix', () => {
+    const q = renderQuery('top-talkers', { ...DAY, action: ' reject', protocol: 'TCP', src_cidr: '10.0.0.0/8', dst_cidr: '2001:DB8::1' }, TARGET);
+    expect(q.sql).toContain(`  AND action = ?
+  AND protocol = ?
+  AND contains(?, TRY_CAST(srcaddr AS IPADDRESS))
+  AND contains(?, TRY_CAST(dstaddr AS IPADDRESS))
+GROUP BY`);
+    expect(q.values.slice(4)).toEqual([
+      { type: 'varchar', value: 'REJECT' },
+      { type: 'bigint', value: 6 },
+      { type: 'varchar', value: '10.0.0.0/8' },
+      { type: 'varchar', value: '2001:db8::1/128' },
+    ]);
+    expect(q.params).toEqual({ ...DAY, limit: 10, action: 'REJECT', protocol: 6, src_cidr: '10.0.0.0/8', dst_cidr: '2001:db8::1/128' });
+  });
+
+  it('renders the CIDR hook in the target dialect and nothing else differently', () => {
+    const raw = { ...DAY, src_cidr: '10.0.0.0/8', protocol: 17 };
+    const athena = renderQuery('rejected-ports', raw, TARGET);
+    const duckdb = renderQuery('rejected-ports', raw, { ...TARGET, dialect: 'duckdb' });
+    expect(duckdb.values).toEqual(athena.values);
+    const differing = athena.sql.split('\n').flatMap((line, i) => (line === duckdb.sql.split('\n')[i] ? [] : [[line, duckdb.sql.split('\n')[i]]]));
+    expect(differing).toEqual([['  AND contains(?, TRY_CAST(srcaddr AS IPADDRESS))', '  AND flowq_cidr_contains(?, srcaddr)']]);
+  });
+
+  const PORTS = buildTemplate(
+    'ports',
+    `-- @name ports
+-- @description Flows to some ports
+-- @params start end limit
+-- @param ports integer-list 0..65535 count 1..5 default 22,3389: Destination ports
+-- @param direction enum ingress|egress: Only this direction
+-- @fields dstport start
+-- @column dstport integer
+-- @column flows bigint
+-- @order flows desc, dstport
+SELECT dstport, count(*) AS flows
+FROM {{table}}
+WHERE dt BETWEEN :partition_from AND :partition_to
+  AND start >= :start AND start < :end
+  AND dstport IN (:ports)
+  AND flow_direction = :direction -- if-column flow_direction
+  AND traffic_path IS NULL -- if-no-column traffic_path
+GROUP BY dstport
+ORDER BY flows DESC, dstport ASC
+LIMIT {{limit}}`,
+  );
+
+  it('binds a list with one ? per element, in order with the other values', () => {
+    const q = renderQuery(PORTS, { ...DAY, ports: '443, 80,8080', limit: '3' }, TARGET);
+    expect(q.sql).toContain('  AND dstport IN (?, ?, ?)\n');
+    expect(q.values.slice(2)).toEqual([1795651200, 1795737600, 443, 80, 8080].map((value) => ({ type: 'bigint', value })));
+    expect(renderQuery(PORTS, DAY, TARGET).executionParameters.slice(4)).toEqual(['22', '3389']);
+    expect(renderQuery(PORTS, { ...DAY, ports: [1, 2] }, TARGET).params.ports).toEqual([1, 2]);
+  });
+
+  it('keeps an if-column line only when the format has the column, and an if-no-column line only when it lacks it', () => {
+    const v5 = parseLogFormat('${dstport} ${start} ${flow-direction} ${traffic-path}');
+    expect(renderQuery(PORTS, { ...DAY, direction: 'EGRESS' }, { ...TARGET, logFormat: v5 }).sql).toContain('AND flow_direction = ?\nGROUP BY');
+    expect(renderQuery(PORTS, DAY, TARGET).sql).toContain('AND dstport IN (?, ?)\n  AND traffic_path IS NULL\nGROUP BY');
+  });
+
+  it('refuses a template whose fields the format lacks in one line naming them as the format does', () => {
+    const needsInstance = buildTemplate('ports', PORTS.sql.replace('@fields dstport start', '@fields dstport start instance-id pkt-srcaddr'));
+    const error = (() => {
+      try {
+        renderQuery(needsInstance, { ...DAY, ports: 'x' }, TARGET);
+      } catch (e) {
+        return e as InvalidParameter;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidParameter);
+    expect(error?.message).toBe('query: ports needs fields the log format lacks: instance-id, pkt-srcaddr');
   });
 });

@@ -1,4 +1,5 @@
 import { InvalidConfiguration, InvalidParameter } from '../../src/errors.js';
+import { TEMPLATES } from '../../src/queries/templates.js';
 import { daysForEvent } from '../../src/reports/event.js';
 import { reportDays } from '../../src/reports/period.js';
 import { readReportSettings } from '../../src/reports/settings.js';
@@ -83,12 +84,12 @@ describe('report settings', () => {
     expect(message({})).toBe('environment variable FLOWQ_REPORT_BUCKET is required');
     expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_TEMPLATES: '[{"name": ' })).toBe('environment variable FLOWQ_REPORT_TEMPLATES: is not valid JSON');
     expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_TEMPLATES: '[{"name": "top-talkerz"}]' })).toBe(
-      "environment variable FLOWQ_REPORT_TEMPLATES: entry 0: unknown template 'top-talkerz'; known: top-talkers, rejected-ports, eni-bytes",
+      `environment variable FLOWQ_REPORT_TEMPLATES: entry 0: unknown template 'top-talkerz'; known: ${[...TEMPLATES.keys()].join(', ')}`,
     );
     expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_TEMPLATES: '[{"name": "eni-bytes"}, {"name": "eni-bytes"}]' })).toBe("environment variable FLOWQ_REPORT_TEMPLATES: entry 1: template 'eni-bytes' is listed twice");
     expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_TEMPLATES: '[{"name": "eni-bytes", "params": {"start": "2026-01-01"}}]' })).toBe("environment variable FLOWQ_REPORT_TEMPLATES: entry 0: start comes from the report's day, leave it out");
     expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_TEMPLATES: '[{"name": "top-talkers", "params": {"limit": 5000, "colour": "red"}}]' })).toBe(
-      'environment variable FLOWQ_REPORT_TEMPLATES: entry 0 (top-talkers): colour: unknown parameter; expected one of start, end, limit, interface_id, action; limit: must be between 1 and 1000',
+      'environment variable FLOWQ_REPORT_TEMPLATES: entry 0 (top-talkers): colour: unknown parameter; expected one of start, end, limit, interface_id, vpc_id, subnet_id, action, protocol, src_cidr, dst_cidr; limit: must be a whole number from 1 to 1000',
     );
     expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_TEMPLATES: '{}' })).toBe('environment variable FLOWQ_REPORT_TEMPLATES: must be a non-empty JSON list of {"name", "params"}');
     expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_CONCURRENCY: '0' })).toBe("environment variable FLOWQ_REPORT_CONCURRENCY must be a whole number >= 1, not '0'");
