@@ -17,7 +17,7 @@ export const DUCKDB_MACROS: readonly string[] = [
   // A dotted quad's 32 bits; NULL when the text is not one.
   `CREATE OR REPLACE MACRO flowq_ipv4_bits(a) AS
   CASE WHEN regexp_full_match(a, ${IPV4})
-    THEN lpad(bin(list_dot_product(string_split(a, '.')::DOUBLE[], [16777216, 65536, 256, 1])::UBIGINT), 32, '0') END`,
+    THEN printf('%032b', list_dot_product(string_split(a, '.')::DOUBLE[], [16777216, 65536, 256, 1])::UBIGINT) END`,
   // Valid IPv6 text with its dotted tail, if any, rewritten as two hex groups.
   `CREATE OR REPLACE MACRO flowq_ipv6_hex_groups(a) AS
   CASE WHEN contains(a, '.')
@@ -25,22 +25,20 @@ export const DUCKDB_MACROS: readonly string[] = [
       list_dot_product(string_split(regexp_extract(a, '[0-9.]+$'), '.')::DOUBLE[], [256, 1, 0, 0])::INTEGER,
       list_dot_product(string_split(regexp_extract(a, '[0-9.]+$'), '.')::DOUBLE[], [0, 0, 256, 1])::INTEGER)
     ELSE a END`,
-  // Eight hex groups, '::' expanded to the zero groups it stands for, each group enclosed in colons.
-  `CREATE OR REPLACE MACRO flowq_ipv6_groups(s) AS
-  ':' || replace(trim(replace(s, '::', ':' || repeat('0:', 8 - len(regexp_extract_all(s, '[0-9A-Fa-f]+')))), ':'), ':', '::') || ':'`,
-  // 128 bits from the enclosed groups: each padded to four hex digits.
-  `CREATE OR REPLACE MACRO flowq_ipv6_group_bits(g) AS
-  from_hex(replace(
-    regexp_replace(regexp_replace(regexp_replace(g,
-      ':([0-9A-Fa-f]):', ':000\\1:', 'g'), ':([0-9A-Fa-f]{2}):', ':00\\1:', 'g'), ':([0-9A-Fa-f]{3}):', ':0\\1:', 'g'),
-    ':', ''))::BIT::VARCHAR`,
-  // Family and bits of an address as Trino's TRY_CAST(a AS IPADDRESS) reads it (IPv4-mapped IPv6 is IPv4); NULL
-  // where that is NULL.
+  // Eight hex groups of valid IPv6 text: '::' stands for as many zero groups as the text leaves out (its colons,
+  // one more for a dotted tail, one fewer where '::' opens or closes it).
+  `CREATE OR REPLACE MACRO flowq_ipv6_groups(a) AS
+  trim(replace(flowq_ipv6_hex_groups(a), '::', ':' || repeat('0:', 8 - (length(a) - length(replace(a, ':', ''))
+    + contains(a, '.')::INTEGER - starts_with(a, '::')::INTEGER - ends_with(a, '::')::INTEGER))), ':')`,
+  `CREATE OR REPLACE MACRO flowq_ipv6_bits(groups) AS
+  array_to_string(list_transform(string_split(groups, ':'), lambda g: printf('%016b', ('0x' || g)::USMALLINT)), '')`,
+  // Family and bits of an address as Trino's TRY_CAST(a AS IPADDRESS) reads it, NULL where that is NULL. An IPv4-mapped
+  // IPv6 address (80 zero bits, 16 one bits) is IPv4: the '6' can only match at the start.
   `CREATE OR REPLACE MACRO flowq_ip_bits(a) AS
   CASE
     WHEN NOT contains(a, ':') THEN '4' || flowq_ipv4_bits(a)
     WHEN regexp_full_match(a, ${IPV6})
-      THEN regexp_replace('6' || flowq_ipv6_group_bits(flowq_ipv6_groups(flowq_ipv6_hex_groups(a))), '^60{80}1{16}', '4')
+      THEN replace('6' || flowq_ipv6_bits(flowq_ipv6_groups(a)), '6${'0'.repeat(80)}${'1'.repeat(16)}', '4')
   END`,
   // The family and first bits of a network, once per query; an error for what Trino's contains() refuses.
   `CREATE OR REPLACE MACRO flowq_cidr_bits(cidr) AS (
