@@ -2,8 +2,10 @@
  * IP addresses and CIDR networks as Athena engine v3 (Trino) reads them.
  *
  * Trino's `CAST(x AS IPADDRESS)` parses text with Guava's `InetAddresses.forString` (io.trino.type.IpAddressOperators)
- * and `contains(network VARCHAR, address IPADDRESS)` (io.trino.operator.scalar.IpAddressFunctions) parses the network
- * the same way. Their rules, which the DuckDB macros of the local engine reproduce:
+ * into 16 bytes, IPv4 as IPv4-mapped IPv6; `contains(network VARCHAR, address IPADDRESS)`
+ * (io.trino.operator.scalar.IpAddressFunctions) parses the network the same way and compares the first n bits of
+ * addresses of one family (Java's InetAddress turns IPv4-mapped bytes back into IPv4). Trino has no IPPREFIX type.
+ * The rules, which the DuckDB macros of the local engine reproduce:
  * - IPv4 is a dotted quad of decimal octets 0-255 without leading zeros (`010.0.0.1` is not an address).
  * - IPv6 is RFC 4291 text: one to four hex digits a group (any case), at most one `::` standing for at least one
  *   zero group, an optional dotted-quad tail. A zone (`%eth0`) is host-dependent in Trino; flow logs never carry

@@ -13,13 +13,15 @@ export const DUCKDB_CIDR_CONTAINS = 'flowq_cidr_contains';
 
 /**
  * SQL that is true when the address lies in the network, false when it does not (including an address of the other
- * family) and NULL when the address is NULL or not an address (`-`, junk), so such a record never matches.
+ * family) and NULL when the address is NULL or not an address (`-`, junk), so such a record never matches. A NULL
+ * network gives NULL too, so `(? IS NULL OR <this>)` makes the filter optional.
  *
- * On Athena it is Trino's `contains(VARCHAR, IPADDRESS)`; DuckDB's `contains` is a substring test, so the local
- * engine calls the macro {@link DUCKDB_CIDR_CONTAINS} (src/engines/duckdb-macros.ts) instead.
- * @param cidrSql SQL for the network: a placeholder bound to {@link parseCidr}'s canonical `cidr` (Trino refuses a
- *   bare address or an IPv4 network with host bits set).
- * @param addressSql SQL for the address, a column such as `srcaddr` (the macro reads it more than once).
+ * On Athena it is Trino's `contains(network VARCHAR, address IPADDRESS)` (Trino has no IPPREFIX type; that is
+ * Presto's). DuckDB's `contains` is a substring test, so the local engine calls the macro
+ * {@link DUCKDB_CIDR_CONTAINS} (src/engines/duckdb-macros.ts) instead.
+ * @param cidrSql SQL for the network: a placeholder bound to the `cidr` that `parseCidr` (src/flowlog/cidr.ts)
+ *   returns, since Trino refuses a bare address or an IPv4 network with host bits set.
+ * @param addressSql SQL for the address: a column such as `srcaddr` (the macro reads it more than once).
  */
 export function cidrContainsSql(dialect: Dialect, cidrSql: string, addressSql: string): string {
   return dialect === 'athena'

@@ -129,9 +129,14 @@ describe('the local engine CIDR macro', () => {
     expect(await macroWithParameter('10.0.0.0/08', '10.0.0.1')).toBe(true);
   });
 
-  it('is NULL for a NULL network, as contains(NULL, ...) is', async () => {
+  it('is NULL for a NULL network, as contains(NULL, ...) is, so an optional filter can be switched off', async () => {
     const reader = await connection.runAndReadAll(`SELECT ${cidrContainsSql('duckdb', 'NULL', "'10.1.2.3'")}`);
     expect(reader.getRowsJS()).toEqual([[null]]);
+    const optional = `SELECT a FROM (VALUES ('10.1.2.3'), ('-'), ('2001:db8::1')) AS t(a) WHERE (? IS NULL OR ${cidrContainsSql('duckdb', '?', 'a')}) ORDER BY a`;
+    const off = await connection.runAndReadAll(optional, [null, null], [VARCHAR, VARCHAR]);
+    expect(off.getRowsJS()).toEqual([['-'], ['10.1.2.3'], ['2001:db8::1']]);
+    const on = await connection.runAndReadAll(optional, ['10.0.0.0/8', '10.0.0.0/8'], [VARCHAR, VARCHAR]);
+    expect(on.getRowsJS()).toEqual([['10.1.2.3']]);
   });
 });
 
