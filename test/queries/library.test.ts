@@ -1,0 +1,164 @@
+/**
+ * The template library (issue 10) against its independent oracle: random small data sets in the
+ * default and custom formats and in version-5 formats with every field the library reads, as text
+ * and as Parquet in every key layout, are written in AWS's layout; each template runs on the local
+ * engine with its filters given or left out (VPC, subnet, action, protocol by name or number, CIDR
+ * blocks of both families), and the whole result must equal the rows computed in plain TypeScript
+ * from the generated records (test/support/library-oracle.ts), which follows the issue's contract.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { openLocalEngine, type LocalEngine } from '../../src/engines/local.js';
+import { InvalidParameter } from '../../src/errors.js';
+import { renderQuery } from '../../src/queries/render.js';
+import { getTemplate } from '../../src/queries/templates.js';
+import { FlowLogWriter } from '../../src/sample/writer.js';
+import { datasetFormat, datasetOf, LOG_FORMATS, logicalRecord, type Dataset } from '../support/arbitraries.js';
+import { datasetWithLibraryQueries, formatServes, V5_FORMATS, v5Record, withScans, type LibraryRequest } from '../support/library-arbitraries.js';
+import { expectedLibraryRows, EXTRA_FIELDS, LIBRARY_COLUMNS, LIBRARY_TEMPLATES, type LibraryTemplate } from '../support/library-oracle.js';
+import { expectedFilesRead } from '../support/oracle.js';
+
+const NUM_RUNS = Number(process.env.LIBRARY_RUNS ?? 10);
+
+/** Requests compared with the oracle, by template, and how many of them had rows: the figures the run reports. */
+const compared = new Map<string, { requests: number; withRows: number }>();
+/** CIDR blocks among those requests, by family. */
+const cidrBlocks = { IPv4: 0, IPv6: 0 };
+
+async function withEngine(ds: Dataset, use: (engine: LocalEngine) => Promise<void> | void): Promise<void> {
+  const location = await mkdtemp(join(tmpdir(), 'flowq-library-'));
+  try {
+    const writer = new FlowLogWriter({
+      location,
+      logFormat: datasetFormat(ds),
+      fileFormat: ds.fileFormat,
+      hiveCompatiblePartitions: ds.hiveCompatiblePartitions,
+      perHourPartition: ds.perHourPartition,
+    });
+    try {
+      for (const file of ds.files) await writer.write(file);
+    } finally {
+      await writer.close();
+    }
+    const engine = await openLocalEngine({ location, ...(ds.passFormat ? { logFormat: ds.formatText } : {}) });
+    try {
+      await use(engine);
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    await rm(location, { recursive: true, force: true });
+  }
+}
+
+/** Runs each request on the local engine and compares the whole result with the oracle's rows. */
+async function check(template: LibraryTemplate, ds: Dataset, requests: readonly LibraryRequest[]): Promise<void> {
+  const format = datasetFormat(ds);
+  await withEngine(ds, async (engine) => {
+    for (const { query, params } of requests) {
+      const rendered = renderQuery(template, params, engine.target);
+      try {
+        if (expectedFilesRead(ds.perHourPartition, ds.files, query.start, query.end, engine.target.lateMarginSeconds) === 0) {
+          await expect(engine.run(rendered)).rejects.toThrow(/no flow-log files/);
+          continue;
+        }
+        const result = await engine.run(rendered);
+        // The contract's column names, and the columns the template publishes (names and types).
+        expect(result.columns.map((c) => c.name)).toEqual(LIBRARY_COLUMNS[template]);
+        expect(result.columns).toEqual(getTemplate(template).columns);
+        expect(result.rows).toEqual(expectedLibraryRows(format, ds.files, query));
+        const count = compared.get(template) ?? { requests: 0, withRows: 0 };
+        compared.set(template, { requests: count.requests + 1, withRows: count.withRows + (result.rows.length > 0 ? 1 : 0) });
+        for (const cidr of [query.cidr, query.src_cidr, query.dst_cidr]) {
+          if (cidr !== undefined) cidrBlocks[cidr.includes(':') ? 'IPv6' : 'IPv4'] += 1;
+        }
+      } catch (error) {
+        if (error instanceof Error) error.message = `params ${JSON.stringify(params)} on ${ds.formatText} (${ds.fileFormat})\n${rendered.sql}\n${error.message}`;
+        throw error;
+      }
+    }
+  });
+}
+
+/** The core formats (default, custom version 5, no log-status) that have a template's fields. */
+function coreFormats(template: LibraryTemplate): string[] {
+  return Object.values(LOG_FORMATS).filter((f) => formatServes(f, template));
+}
+
+function v5Formats(template: LibraryTemplate): string[] {
+  return Object.values(V5_FORMATS).filter((f) => formatServes(f, template));
+}
+
+describe('the template library against its oracle', () => {
+  afterAll(() => {
+    const total = [...compared.values()].reduce((a, b) => a + b.requests, 0);
+    const perTemplate = [...compared].map(([t, n]) => `${t} ${n.requests} (${n.withRows} with rows)`).join(', ');
+    process.stdout.write(`library: ${total} requests compared with the oracle: ${perTemplate}; CIDR blocks: ${cidrBlocks.IPv4} IPv4, ${cidrBlocks.IPv6} IPv6\n`);
+  });
+
+  it.each(LIBRARY_TEMPLATES.filter((t) => coreFormats(t).length > 0))(
+    '%s returns exactly the rows its contract defines over data sets in the default and custom formats',
+    async (template) => {
+      const datasets = datasetOf(coreFormats(template), withScans(logicalRecord));
+      await fc.assert(
+        fc.asyncProperty(datasetWithLibraryQueries(template, datasets), async ({ ds, requests }) => check(template, ds, requests)),
+        { numRuns: NUM_RUNS, interruptAfterTimeLimit: 120_000, endOnFailure: process.env.LIBRARY_NO_SHRINK === '1' },
+      );
+    },
+    200_000,
+  );
+
+  it.each(LIBRARY_TEMPLATES.filter((t) => v5Formats(t).length > 0))(
+    '%s returns exactly the rows its contract defines over data sets in version-5 formats with every field it reads',
+    async (template) => {
+      const datasets = datasetOf(v5Formats(template), withScans(v5Record));
+      await fc.assert(
+        fc.asyncProperty(datasetWithLibraryQueries(template, datasets), async ({ ds, requests }) => check(template, ds, requests)),
+        { numRuns: NUM_RUNS, interruptAfterTimeLimit: 120_000, endOnFailure: process.env.LIBRARY_NO_SHRINK === '1' },
+      );
+    },
+    200_000,
+  );
+});
+
+describe('a log format without the fields a template reads', () => {
+  const t = Date.parse('2026-06-16T12:00:00Z') / 1000;
+  const record = ['2', '123456789012', 'eni-0a1b2c3d', '10.0.0.1', '10.0.0.2', '443', '22', '6', '2', '100', String(t), String(t + 30), 'ACCEPT', 'OK'];
+  const defaultFormat: Dataset = {
+    hiveCompatiblePartitions: false,
+    perHourPartition: false,
+    fileFormat: 'plain-text',
+    formatText: LOG_FORMATS.default,
+    passFormat: true,
+    base: t,
+    files: [{ account: '123456789012', region: 'us-east-1', flowLogId: 'fl-0a1b2c3d', fileTime: t, records: [record] }],
+  };
+  const range = { start: t - 60, end: t + 60 };
+  const required = (template: LibraryTemplate) => (template === 'traffic-from' || template === 'traffic-to' ? { cidr: '10.0.0.0/8' } : {});
+
+  it.each(LIBRARY_TEMPLATES.filter((template) => EXTRA_FIELDS[template].length > 0))(
+    '%s is refused with one line naming exactly the fields the default format lacks',
+    async (template) => {
+      await withEngine(defaultFormat, (engine) => {
+        const render = () => renderQuery(template, range, engine.target);
+        expect(render).toThrow(InvalidParameter);
+        // toThrow with an error compares the whole message.
+        expect(render).toThrow(new Error(`query: ${template} needs fields the log format lacks: ${EXTRA_FIELDS[template].join(', ')}`));
+      });
+    },
+  );
+
+  it('runs every template that needs no more than the default format, and refuses a VPC or subnet filter naming its field', async () => {
+    await withEngine(defaultFormat, async (engine) => {
+      for (const template of LIBRARY_TEMPLATES.filter((name) => EXTRA_FIELDS[name].length === 0)) {
+        const result = await engine.run(renderQuery(template, { ...range, ...required(template) }, engine.target));
+        expect({ template, rows: result.rows }).toEqual({ template, rows: expectedLibraryRows(datasetFormat(defaultFormat), defaultFormat.files, { template, ...range, limit: 10, ...required(template) }) });
+        expect(() => renderQuery(template, { ...range, ...required(template), vpc_id: 'vpc-0a1b2c3d', subnet_id: 'subnet-0a1b2c3d' }, engine.target)).toThrow(
+          'vpc_id: the log format has no vpc-id field to filter on; subnet_id: the log format has no subnet-id field to filter on',
+        );
+      }
+    });
+  });
+});
