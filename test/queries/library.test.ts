@@ -20,7 +20,7 @@ import { datasetWithLibraryQueries, formatServes, V5_FORMATS, v5Record, withScan
 import { expectedLibraryRows, EXTRA_FIELDS, LIBRARY_COLUMNS, LIBRARY_TEMPLATES, type LibraryTemplate } from '../support/library-oracle.js';
 import { expectedFilesRead } from '../support/oracle.js';
 
-const NUM_RUNS = Number(process.env.LIBRARY_RUNS ?? 10);
+const NUM_RUNS = Number(process.env.LIBRARY_RUNS ?? 12);
 
 /** Requests compared with the oracle, by template, and how many of them had rows: the figures the run reports. */
 const compared = new Map<string, { requests: number; withRows: number }>();

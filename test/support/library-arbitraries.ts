@@ -37,6 +37,7 @@ export const V5_FORMATS = {
 
 /** Addresses beyond the core set: a public S3 address and one of an AWS IPv6 range, so CIDR blocks split them. */
 export const LIBRARY_ADDRESSES = [...ADDRESSES, '172.31.5.20', '52.216.8.1', '2600:1f18:abcd::5'];
+/** VPCs and subnets of the records; a filter may also name a VPC that is never there. */
 export const VPCS = ['vpc-0a1b2c3d', 'vpc-0fedcba9876543210'];
 export const SUBNETS = ['subnet-0a1b2c3d', 'subnet-0123456789abcdef0', 'subnet-0f1e2d3c'];
 const INSTANCES = ['i-0123456789abcdef0', 'i-0a1b2c3d4e5f60718'];
@@ -163,6 +164,7 @@ export interface LibraryQuerySpec {
 const sometimes = <T>(value: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
   fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: value });
 
+/** Requests with each optional filter given now and then; the required `cidr` is drawn always and used by traffic-from/-to. */
 export const libraryQuerySpec: fc.Arbitrary<LibraryQuerySpec> = fc.record({
   core: querySpec('eni-bytes'),
   wide: fc.oneof({ weight: 2, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
