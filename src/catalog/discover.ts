@@ -23,7 +23,7 @@ const s3 = new S3Client({});
 const LISTING_CONCURRENCY = 4;
 
 /** The names of the "folders" directly under a prefix, read with a delimiter so no object is listed. */
-async function listFolders(bucket: string, prefix: string): Promise<string[]> {
+export async function listFolders(bucket: string, prefix: string): Promise<string[]> {
   const names: string[] = [];
   let token: string | undefined;
   do {
@@ -55,14 +55,19 @@ function matching(names: readonly string[], pattern: RegExp): string[] {
   return names.flatMap((name) => pattern.exec(name)?.[1] ?? []).sort();
 }
 
+/** The accounts among the folder names directly under `AWSLogs/` that are named as in a layout. */
+export function accountsIn(names: readonly string[], layout: Layout): string[] {
+  return matching(names, folderNames(layout).account);
+}
+
 /** Lists the accounts that have folders under `AWSLogs/` in the Source's layout. */
 export async function discoverAccounts(source: Source): Promise<string[]> {
   const { bucket, prefix } = splitS3Location(source.location);
-  return matching(await listFolders(bucket, `${prefix}AWSLogs/`), folderNames(source).account);
+  return accountsIn(await listFolders(bucket, `${prefix}AWSLogs/`), source);
 }
 
 /** Lists the regions one account has flow-log folders for. */
-export async function discoverRegions(source: Source, account: string): Promise<string[]> {
+export async function discoverRegions(source: Pick<Source, 'location' | 'hiveCompatiblePartitions' | 'perHourPartition'>, account: string): Promise<string[]> {
   const { bucket, prefix } = splitS3Location(source.location);
   const names = folderNames(source);
   return matching(await listFolders(bucket, `${prefix}${names.regionsUnder(account)}`), names.region);

@@ -3,20 +3,23 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_QUERY_SETTINGS } from '../config.js';
 import type { Engine } from '../engines/engine.js';
+import type { LocalEngine } from '../engines/local.js';
 import { toResultDocument, type ResultDocument } from '../engines/engine.js';
 import type { FileFormat } from '../flowlog/layout.js';
 import { parseFileFormat } from '../flowlog/source.js';
-import { formatTime } from '../queries/params.js';
+import { COMMON_PARAMS, formatTime, validateParams } from '../queries/params.js';
 import { renderQuery, type RenderTarget } from '../queries/render.js';
 import { getTemplate, TEMPLATES } from '../queries/templates.js';
 import { renderCsv, renderStats, renderTable } from '../reports/text.js';
 import { writeSample, type SampleOptions } from '../sample/generate.js';
 import { booleanFlag, checkFlags, parseArgs, UsageError, type CliIo, type ParsedArgs } from './args.js';
+import { dataOptionsFromFlags, resolveDataLocation, S3_DATA_FLAGS } from './data-location.js';
 
-const SOURCE_FLAGS = ['data', 'log_format', 'hive', 'per_hour', 'file_format', 'table'];
-const BOOLEANS = new Set(['hive', 'per_hour']);
-const OUTPUTS = ['table', 'json', 'csv'] as const;
-type Output = (typeof OUTPUTS)[number];
+/** The flags that describe local or S3 data (`--data` and its layout), `_` for `-`. */
+export const SOURCE_FLAGS = ['data', 'log_format', 'hive', 'per_hour', 'file_format', 'table', ...S3_DATA_FLAGS];
+export const BOOLEANS = new Set(['hive', 'per_hour']);
+export const OUTPUTS = ['table', 'json', 'csv'] as const;
+export type Output = (typeof OUTPUTS)[number];
 
 function wholeNumber(args: ParsedArgs, name: string, fallback: number, min = 1): number {
   const value = args.flags.get(name);
@@ -63,31 +66,50 @@ export function queriesCommand(argv: string[], io: CliIo): number {
   return 0;
 }
 
-/** Opens the engine a `run` asks for. The Athena engine is loaded only when asked for. */
-export type EngineFactory = ((args: ParsedArgs, io: CliIo) => Promise<{ engine: Engine; target: RenderTarget }>) & {
+/** A question's time range, [start, end) in Unix seconds. */
+export interface TimeRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Opens the engine a `run` asks for, for a question over `range`. The Athena engine is loaded only when asked for. */
+export type EngineFactory = ((args: ParsedArgs, io: CliIo, range?: TimeRange) => Promise<{ engine: Engine; target: RenderTarget }>) & {
   /** The flags this engine reads, beyond the template's parameters. */
   readonly flags: readonly string[];
 };
 
-/** The local engine over `--data`, described by the source flags. */
-export const openLocal: EngineFactory = Object.assign(async (args: ParsedArgs) => {
+/**
+ * The local engine over `--data` (a folder, or `s3://...` mirrored for `range`), described by the
+ * source flags. With `onlyRange` the engine opens only the range's partitions, for statements that
+ * carry no partition predicate of their own.
+ */
+export async function openLocalData(args: ParsedArgs, io: CliIo, range?: TimeRange, onlyRange = false): Promise<LocalEngine> {
   const data = args.flags.get('data');
-  if (data === undefined) throw new UsageError('--data <dir> is required: the folder that holds AWSLogs/ (try `flowq sample --out ./sample`)');
+  if (data === undefined) throw new UsageError('--data <dir|s3://...> is required: the folder or S3 location that holds AWSLogs/ (try `flowq sample --out ./sample`)');
+  const fileFormat = fileFormatFlag(args);
+  const options = dataOptionsFromFlags(args, fileFormat);
+  const location = await resolveDataLocation(data, range, io, options);
   const { openLocalEngine } = await import('../engines/local.js');
-  const engine = await openLocalEngine({
-    location: data,
+  return openLocalEngine({
+    location,
     table: args.flags.get('table'),
     logFormat: args.flags.get('log_format'),
-    fileFormat: fileFormatFlag(args),
-    hiveCompatiblePartitions: booleanFlag(args, 'hive'),
-    perHourPartition: booleanFlag(args, 'per_hour'),
+    fileFormat,
+    hiveCompatiblePartitions: options.hiveCompatiblePartitions,
+    perHourPartition: options.perHourPartition,
+    range: onlyRange && range !== undefined ? { ...range, lateMarginSeconds: DEFAULT_QUERY_SETTINGS.lateMarginSeconds } : undefined,
   });
+}
+
+/** The local engine over `--data` as a `run` engine: see {@link openLocalData}. */
+export const openLocal: EngineFactory = Object.assign(async (args: ParsedArgs, io: CliIo, range?: TimeRange) => {
+  const engine = await openLocalData(args, io, range);
   const target: RenderTarget = { table: engine.table, layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: DEFAULT_QUERY_SETTINGS.lateMarginSeconds, limits: DEFAULT_QUERY_SETTINGS };
   return { engine, target };
 }, { flags: SOURCE_FLAGS });
 
-/** Reads the template parameters from a `run` command's flags. */
-function templateParams(args: ParsedArgs, paramNames: readonly string[], now: () => number): Record<string, string> {
+/** Reads the template parameters from a command's flags, with `--since` as the range that ends now. */
+export function templateParams(args: ParsedArgs, paramNames: readonly string[], now: () => number): Record<string, string> {
   const raw: Record<string, string> = {};
   for (const name of paramNames) {
     const value = args.flags.get(name);
@@ -134,7 +156,13 @@ export async function runCommand(argv: string[], io: CliIo, engines: Readonly<Re
   const output = (args.flags.get('output') ?? 'table') as Output;
   if (!OUTPUTS.includes(output)) throw new UsageError(`--output must be table, json or csv, not '${output}'`);
   const raw = templateParams(args, paramNames, now);
-  const { engine, target } = await factory(args, io);
+  // The range is checked before the engine opens, so that S3 data is fetched only for a valid range.
+  const checked = validateParams(
+    COMMON_PARAMS.filter((p) => p.kind === 'time'),
+    { start: raw.start, end: raw.end },
+    DEFAULT_QUERY_SETTINGS,
+  );
+  const { engine, target } = await factory(args, io, { start: checked.start as number, end: checked.end as number });
   try {
     printResult(await runTemplate(engine, target, name, raw), output, io);
   } finally {
