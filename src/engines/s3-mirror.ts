@@ -86,7 +86,7 @@ interface Sidecar {
 
 function firstLine(error: unknown): string {
   const e = error as { name?: string; message?: string };
-  const message = (e?.message ?? String(error)).split('\n')[0];
+  const message = (e?.message ?? String(error)).split('\n')[0].replace(/^AWS SDK error wrapper for /, '');
   return e?.name && e.name !== 'Error' && !message.includes(e.name) ? `${e.name}: ${message}` : message;
 }
 

@@ -57,8 +57,8 @@ describe('flowq sql on local data', () => {
     const everything = await json('sql', 'SELECT count(*) AS records, count(DISTINCT dt) AS days FROM flow_logs', '--data', data());
 
     expect(narrowed.rows).toEqual(predicate.rows);
-    expect(narrowed.rows).toEqual([{ records: expect.any(Number), days: 2 }]);
-    expect(everything.rows).toEqual([{ records: expect.any(Number), days: 3 }]);
+    expect(narrowed.rows).toEqual([{ records: expect.any(Number) as unknown, days: 2 }]);
+    expect(everything.rows).toEqual([{ records: expect.any(Number) as unknown, days: 3 }]);
     expect((everything.rows[0] as { records: number }).records).toBeGreaterThan((narrowed.rows[0] as { records: number }).records);
     // 3 flow logs × (24 hourly files of the day + the first file of the next, where late flows are filed)
     expect(narrowed.stats.filesRead).toBe(75);
@@ -104,8 +104,8 @@ describe('flowq sql on local data', () => {
   });
 
   it('refuses a missing statement and unknown flags as usage mistakes', async () => {
-    expect(await cli('sql', '--data', data())).toEqual({ code: 2, out: '', err: expect.stringMatching(/^flowq: sql needs a statement/) });
-    expect(await cli('sql', 'SELECT 1', '--data', data(), '--limit', '3')).toEqual({ code: 2, out: '', err: expect.stringMatching(/^flowq: unknown flag --limit/) });
+    expect(await cli('sql', '--data', data())).toEqual({ code: 2, out: '', err: expect.stringMatching(/^flowq: sql needs a statement/) as unknown });
+    expect(await cli('sql', 'SELECT 1', '--data', data(), '--limit', '3')).toEqual({ code: 2, out: '', err: expect.stringMatching(/^flowq: unknown flag --limit/) as unknown });
   });
 });
 
@@ -126,7 +126,7 @@ describe('flowq sql --engine athena', () => {
         ExecutionParameters: undefined,
         QueryExecutionContext: { Database: 'flowq', Catalog: 'AwsDataCatalog' },
         WorkGroup: 'analysts',
-        ClientRequestToken: expect.stringMatching(/^[0-9a-f]{64}$/),
+        ClientRequestToken: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
         ResultConfiguration: undefined,
         ResultReuseConfiguration: { ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: 60 } },
       },
@@ -140,7 +140,10 @@ describe('flowq sql --engine athena', () => {
 
     const table = await cli('sql', statement, '--engine', 'athena', '--database', 'flowq', '--table', 'vpc_logs', '--workgroup', 'analysts');
     expect(table.code).toBe(0);
-    expect(table.err.trimEnd().split('\n').at(-1)).toMatch(/^2 rows, 52\.0 MB scanned, \$0\.000250, \d+ ms$/);
+    // $5 per TB (2^40 bytes) of data scanned, rounded up to the MB (2^20 bytes).
+    const cost = ((Math.ceil(52_000_000 / 2 ** 20) * 2 ** 20) / 2 ** 40) * 5;
+    expect(table.err.trimEnd().split('\n').at(-1)).toBe(`2 rows, 52.0 MB scanned, $${cost.toFixed(6)}, ${table.err.split(', ').at(-1)!.trimEnd()}`);
+    expect(table.err).toMatch(/ \d+ ms\n$/);
   });
 
   it.each([
