@@ -1,5 +1,5 @@
 import { AthenaEngine } from '../engines/athena.js';
-import { SYSTEM_CLOCK, type Clock } from '../engines/athena-retry.js';
+import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import type { Engine } from '../engines/engine.js';
 import type { RenderTarget } from '../queries/render.js';
 import { readApiSettings, type ApiSettings } from './settings.js';

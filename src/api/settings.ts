@@ -3,7 +3,7 @@ import { InvalidConfiguration } from '../errors.js';
 import { DEFAULT_RESULT_REUSE_MINUTES, type AthenaSettings } from '../engines/athena.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat, type LogFormat } from '../flowlog/format.js';
 import type { Layout } from '../flowlog/layout.js';
-import { checkIdentifier } from '../queries/render.js';
+import { checkIdentifier } from '../sql.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_QUERY_SETTINGS } from '../config.js';
 import type { AthenaEngine } from '../engines/athena.js';
-import type { Clock } from '../engines/athena-retry.js';
+import type { Clock } from '../clock.js';
 import type { Engine, QueryProgress } from '../engines/engine.js';
 import { FlowqError } from '../errors.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../flowlog/format.js';
 import type { RenderTarget } from '../queries/render.js';
 import { humanBytes } from '../reports/text.js';
+import { parseDuration, shorten } from '../time.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
 
 /** The flags `flowq run --engine athena` reads besides the template's parameters (`_` for `-`). */
@@ -30,9 +31,9 @@ export const DEFAULT_CLI_TIMEOUT_SECONDS = 30 * 60;
 
 /** Parses `--timeout`: seconds, or a number with s, m or h. */
 export function parseTimeout(value: string): number {
-  const m = /^(\d+)\s*([smh]?)$/.exec(value.trim());
-  if (!m || Number(m[1]) === 0) throw new UsageError(`--timeout must look like 90, 90s, 15m or 2h, not '${value}'`);
-  return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600 }[m[2] as '' | 's' | 'm' | 'h'];
+  const seconds = parseDuration(value, ['', 's', 'm', 'h']);
+  if (seconds === undefined) throw new UsageError(`--timeout must look like 90, 90s, 15m or 2h, not '${shorten(value)}'`);
+  return seconds;
 }
 
 function required(args: ParsedArgs, name: string, hint: string): string {

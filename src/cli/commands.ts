@@ -7,7 +7,8 @@ import type { LocalEngine } from '../engines/local.js';
 import { toResultDocument, type ResultDocument } from '../engines/engine.js';
 import type { FileFormat } from '../flowlog/layout.js';
 import { parseFileFormat } from '../flowlog/source.js';
-import { COMMON_PARAMS, formatTime, validateParams } from '../queries/params.js';
+import { validateParams } from '../queries/params.js';
+import { formatTime, parseDate, parseDuration, shorten } from '../time.js';
 import { renderQuery, type RenderTarget } from '../queries/render.js';
 import { getTemplate, TEMPLATES } from '../queries/templates.js';
 import { renderCsv, renderStats, renderTable } from '../reports/text.js';
@@ -40,9 +41,9 @@ function fileFormatFlag(args: ParsedArgs): FileFormat | undefined {
 
 /** Parses `--since 24h` (also m, d): the length of the range that ends now, in seconds. */
 export function parseSince(value: string): number {
-  const m = /^(\d+)\s*([mhd])$/.exec(value.trim());
-  if (!m || Number(m[1]) === 0) throw new UsageError(`--since must look like 30m, 24h or 7d, not '${value}'`);
-  return Number(m[1]) * { m: 60, h: 3600, d: 86_400 }[m[2] as 'm' | 'h' | 'd'];
+  const seconds = parseDuration(value, ['m', 'h', 'd']);
+  if (seconds === undefined) throw new UsageError(`--since must look like 30m, 24h or 7d, not '${shorten(value)}'`);
+  return seconds;
 }
 
 /** `flowq queries`: the templates with their parameters. */
@@ -156,12 +157,8 @@ export async function runCommand(argv: string[], io: CliIo, engines: Readonly<Re
   const output = (args.flags.get('output') ?? 'table') as Output;
   if (!OUTPUTS.includes(output)) throw new UsageError(`--output must be table, json or csv, not '${output}'`);
   const raw = templateParams(args, paramNames, now);
-  // The range is checked before the engine opens, so that S3 data is fetched only for a valid range.
-  const checked = validateParams(
-    COMMON_PARAMS.filter((p) => p.kind === 'time'),
-    { start: raw.start, end: raw.end },
-    DEFAULT_QUERY_SETTINGS,
-  );
+  // The parameters are checked before the engine opens, so that S3 data is fetched only for a valid request.
+  const checked = validateParams(template.params, raw, DEFAULT_QUERY_SETTINGS);
   const { engine, target } = await factory(args, io, { start: checked.start as number, end: checked.end as number });
   try {
     printResult(await runTemplate(engine, target, name, raw), output, io);
@@ -196,9 +193,9 @@ export async function sampleCommand(argv: string[], io: CliIo): Promise<number> 
 }
 
 function parseUntil(value: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!m) throw new UsageError(`--until must be a date (YYYY-MM-DD), not '${value}'`);
-  return Date.UTC(+m[1], +m[2] - 1, +m[3]) / 1000;
+  const day = parseDate(value);
+  if (day === undefined) throw new UsageError(`--until must be a real date (YYYY-MM-DD), not '${shorten(value)}'`);
+  return day;
 }
 
 /** Progress on stderr, at most every 5%, so long work shows it is moving. */

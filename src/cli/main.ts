@@ -9,13 +9,13 @@ const USAGE = `flowq: answers from VPC Flow Logs
   flowq queries                         list the query templates and their parameters
   flowq run <query> --data <dir|s3://bucket/prefix/> --start <time> --end <time> [--limit N]
             [--<param> <value>] [--since 24h] [--log-format <fmt>] [--output table|json|csv]
+  flowq run <query> --engine athena --database <db> --table <t> [--workgroup <wg>]
+            [--output-location s3://...] [--timeout 15m] --start <time> --end <time> ...
   flowq sql "<SELECT ... FROM flow_logs ...>" --data <dir|s3://...> [--start <time> --end <time>]
             [--since 24h] [--output table|json|csv]   one read-only statement over the view
   flowq sql "<SELECT ...>" --engine athena --database <db> --table <t> [--workgroup <wg>] ...
-  --data s3://... fetches only the range's partitions into the cache (FLOWQ_CACHE_DIR):
+            --data s3://... fetches only the range's partitions into the cache (FLOWQ_CACHE_DIR):
             [--max-download 5GB] [--accounts id,...] [--regions r,...] [--region r] [--profile p]
-  flowq run <query> --engine athena --database <db> --table <t> [--workgroup <wg>]
-            [--output-location s3://...] [--timeout 15m] --start <time> --end <time> ...
   flowq sample --out <dir> [--days N] [--records N] [--seed N] [--log-format <fmt>]
             [--hive] [--per-hour] [--file-format plain-text|parquet]
   flowq catalog plan|ddl|apply ...      the Glue table and partitions (see README)
@@ -52,22 +52,58 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         throw new UsageError(`unknown command '${command}'; try: flowq help`);
     }
   } catch (error) {
-    if (error instanceof FlowqError) {
-      io.err(`flowq: ${error.message}\n`);
-      return error instanceof UsageError || error.statusCode === 400 || error.statusCode === 404 ? 2 : 1;
-    }
-    if (isAwsError(error)) {
-      io.err(`flowq: AWS: ${error.message.split('\n')[0]}\n`);
-      return 1;
-    }
-    // Not one of ours: a bug. One line for the user; the stack only when asked for.
-    io.err(`flowq: unexpected error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
-    if (process.env.FLOWQ_DEBUG) io.err(`${(error as Error).stack}\n`);
-    return 1;
+    return reportError(error, io);
   }
 }
 
-/** An error the AWS SDK raised: a service answer (with `$metadata`) or a missing credential. */
-function isAwsError(error: unknown): error is Error {
-  return error instanceof Error && ('$metadata' in error || error.name === 'CredentialsProviderError');
+/**
+ * Exit 2: a mistake in the command line or a parameter, fixed by changing the command. Every other
+ * domain error (data, AWS, a failed query) exits 1.
+ */
+const COMMAND_LINE_CODES: ReadonlySet<string> = new Set(['USAGE', 'INVALID_PARAMETER', 'UNKNOWN_QUERY', 'INVALID_CONFIGURATION', 'INVALID_LOG_FORMAT']);
+
+/** The exit code of a domain error. */
+export function exitCodeOf(error: FlowqError): 1 | 2 {
+  return COMMAND_LINE_CODES.has(error.code) ? 2 : 1;
+}
+
+/** Writes one line for an error and returns the exit code: 2 for command-line mistakes, 1 for the rest. */
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof FlowqError) {
+    io.err(`flowq: ${error.message}\n`);
+    return exitCodeOf(error);
+  }
+  const aws = describeAwsError(error);
+  if (aws !== undefined) {
+    io.err(`flowq: ${aws}\n`);
+    return 1;
+  }
+  // Not one of ours: a bug. One line for the user; the stack only when asked for.
+  io.err(`flowq: unexpected error: ${error instanceof Error ? firstLine(error.message) : String(error)}\n`);
+  if (process.env.FLOWQ_DEBUG) io.err(`${(error as Error).stack}\n`);
+  return 1;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0];
+}
+
+/**
+ * One line for an error the AWS SDK raised, saying how to fix what can be fixed here: a missing
+ * region or credentials, an unknown profile; a service's answer with its name.
+ */
+export function describeAwsError(error: unknown, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if (/^Region is missing/i.test(error.message)) {
+    return 'no AWS region: pass --region, or set AWS_REGION (or a region in your AWS profile)';
+  }
+  if (error.name === 'CredentialsProviderError' || error.name === 'ProviderError') {
+    const profile = env.AWS_PROFILE;
+    if (profile !== undefined && profile !== '') {
+      return `AWS profile '${profile}' was not found or holds no credentials: check --profile / AWS_PROFILE and ~/.aws/config`;
+    }
+    return 'no AWS credentials: pass --profile or set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+  }
+  if ('$metadata' in error) return `AWS: ${error.name}: ${firstLine(error.message)}`;
+  return undefined;
 }

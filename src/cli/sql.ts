@@ -1,7 +1,8 @@
 import { DEFAULT_QUERY_SETTINGS } from '../config.js';
 import { toResultDocument } from '../engines/engine.js';
 import { partitionBounds, type Layout } from '../flowlog/layout.js';
-import { COMMON_PARAMS, formatTime, validateParams } from '../queries/params.js';
+import { COMMON_PARAMS, validateParams } from '../queries/params.js';
+import { formatTime } from '../time.js';
 import type { RenderedQuery } from '../queries/render.js';
 import { checkFlags, parseArgs, UsageError, type CliIo } from './args.js';
 import { ATHENA_FLAGS, openAthenaEngine } from './athena.js';

@@ -10,12 +10,23 @@ import {
 } from '@aws-sdk/client-athena';
 import { InvalidConfiguration, QueryCancelled, QueryFailed, QueryTimedOut, UnknownExecution } from '../errors.js';
 import { logger } from '../logger.js';
-import { checkIdentifier, type RenderedQuery } from '../queries/render.js';
+import type { RenderedQuery } from '../queries/render.js';
+import { checkIdentifier } from '../sql.js';
+import { SYSTEM_CLOCK, type Clock } from '../clock.js';
+import { DeadlineReached, isRetryableError, retry } from '../retry.js';
 import { executionStats, toColumns, toRows } from './athena-results.js';
-import { DeadlineReached, isThrottling, pollDelay, retryThrottled, SYSTEM_CLOCK, type Clock } from './athena-retry.js';
 import type { Column, Engine, QueryResult, QueryStats, Row, RunOptions } from './engine.js';
 
-const athena = new AthenaClient({});
+// flowq retries Athena calls itself, within the caller's deadline (src/retry.ts): the SDK must not retry too.
+const athena = new AthenaClient({ maxAttempts: 1 });
+
+/** How the engine polls a running query: starting near 100 ms, growing to about 2 s. */
+export const POLL_BACKOFF = { initialMs: 100, factor: 1.5, maxMs: 2000 } as const;
+
+/** The wait before the n-th poll (0-based). */
+export function pollDelay(attempt: number): number {
+  return Math.min(POLL_BACKOFF.maxMs, Math.round(POLL_BACKOFF.initialMs * POLL_BACKOFF.factor ** attempt));
+}
 
 /** Where and how queries run on Athena. */
 export interface AthenaSettings {
@@ -297,15 +308,15 @@ export class AthenaEngine implements Engine {
   }
 
   /**
-   * One SDK call with throttling retried.
-   * @throws DeadlineReached when throttling lasts past `deadline`.
-   * @throws QueryFailed when it lasts past every retry.
+   * One SDK call, with throttling and server faults retried.
+   * @throws DeadlineReached when they last past `deadline`.
+   * @throws QueryFailed when they last past every retry.
    */
   private async send<T>(call: () => Promise<T>, deadline?: number): Promise<T> {
     try {
-      return await retryThrottled(call, this.clock, deadline);
+      return await retry(call, { clock: this.clock, deadline });
     } catch (error) {
-      if (isThrottling(error)) throw new QueryFailed('Athena is throttling requests; try again later', { cause: error });
+      if (isRetryableError(error)) throw new QueryFailed('Athena is throttling requests or unavailable; try again later', { cause: error });
       throw error;
     }
   }

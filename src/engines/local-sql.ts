@@ -1,7 +1,7 @@
 import { DuckDBInstance, StatementType, type DuckDBConnection } from '@duckdb/node-api';
 import { DataError, InvalidParameter } from '../errors.js';
 import { partitionBounds } from '../flowlog/layout.js';
-import { sqlStringLiteral } from '../queries/render.js';
+import { sqlStringLiteral } from '../sql.js';
 import type { LocalTree } from './local-files.js';
 
 /** A question's time range, [start, end) in Unix seconds, and the late-filed margin its partitions include. */

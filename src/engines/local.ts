@@ -14,7 +14,9 @@ import { FIELD_BY_COLUMN } from '../flowlog/fields.js';
 import { headerLine, parseHeaderLine, parseLogFormat, type LogFormat } from '../flowlog/format.js';
 import { partitionPathPattern, PARTITION_KEYS, type FileFormat } from '../flowlog/layout.js';
 import type { Source } from '../flowlog/source.js';
-import { checkIdentifier, sqlStringLiteral, type RenderedQuery } from '../queries/render.js';
+import type { RenderedQuery } from '../queries/render.js';
+import { mapLimit } from '../pool.js';
+import { checkIdentifier, quoteIdent, sqlStringLiteral } from '../sql.js';
 import type { Column, Engine, QueryResult, Row } from './engine.js';
 import { readHeaderLine, scanLocation, verifyGzipFiles, type LocalFile } from './local-files.js';
 import { DUCKDB_TYPE } from './duckdb-types.js';
@@ -42,30 +44,13 @@ const ATHENA_NAME: Readonly<Record<string, string>> = {
   BOOLEAN: 'boolean', DATE: 'date', TIMESTAMP: 'timestamp', SMALLINT: 'smallint', TINYINT: 'tinyint',
 };
 
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
 function listLiteral(files: readonly LocalFile[]): string {
   return `[${files.map((f) => sqlStringLiteral(f.path)).join(', ')}]`;
 }
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /** The log format of text files: every header must agree with each other and with the configured format. */
 async function textFormat(files: readonly LocalFile[], configured: LogFormat | undefined): Promise<LogFormat> {
-  const headers = await mapLimited(files, 16, async (f) => ({ file: f, header: await readHeaderLine(f.path) }));
+  const headers = await mapLimit(files, 16, async (f) => ({ file: f, header: await readHeaderLine(f.path) }));
   const expected = configured ?? parseHeaderLine(headers[0].header);
   const want = headerLine(expected);
   for (const { file, header } of headers) {

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { accountsIn, discoverRegions, listFolders, splitS3Location } from '../catalog/discover.js';
-import { mapLimit } from '../catalog/pool.js';
+import { mapLimit } from '../pool.js';
 import { DataError, InvalidParameter } from '../errors.js';
 import { partitionBounds, partitionPrefix, partitionsForRange, parseObjectKey, type FileFormat, type Layout, type ParsedKey } from '../flowlog/layout.js';
 import { humanBytes } from '../reports/text.js';

@@ -1,7 +1,9 @@
-import { InvalidConfiguration, InvalidParameter } from '../errors.js';
+import { InvalidParameter } from '../errors.js';
 import { partitionBounds, type Layout } from '../flowlog/layout.js';
 import type { LogFormat } from '../flowlog/format.js';
-import { formatTime, validateParams, type ParamValues, type ValidationLimits } from './params.js';
+import { checkIdentifier, sqlStringLiteral } from '../sql.js';
+import { formatTime } from '../time.js';
+import { validateParams, type ParamValues, type ValidationLimits } from './params.js';
 import { getTemplate, type Template } from './templates.js';
 
 /** A value bound to one positional `?`, typed so both engines read it the same way. */
@@ -33,28 +35,11 @@ export interface RenderTarget {
   readonly limits?: ValidationLimits;
 }
 
-const IDENTIFIER = /^[a-z0-9_]{1,255}$/;
 const PLACEHOLDER = /(?<![:\w]):([a-z_][a-z0-9_]*)/g;
 const IF_COLUMN = /\s*--\s*if-column\s+([a-z0-9_]+)\s*$/;
 
 /** Parameters a template uses that the renderer derives rather than the caller gives. */
 export const DERIVED_PARAMS = ['partition_from', 'partition_to'] as const;
-
-/**
- * Checks an identifier from configuration (database, table, workgroup-free names).
- * @throws InvalidConfiguration when it is not `^[a-z0-9_]{1,255}$`.
- */
-export function checkIdentifier(kind: string, value: string): string {
-  if (!IDENTIFIER.test(value)) {
-    throw new InvalidConfiguration(`${kind} name '${value}' must match ^[a-z0-9_]{1,255}$`);
-  }
-  return value;
-}
-
-/** Quotes a string as a SQL literal: the form Athena's ExecutionParameters take. */
-export function sqlStringLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
 
 function bind(value: string | number): BoundValue {
   return typeof value === 'number' ? { type: 'bigint', value } : { type: 'varchar', value };

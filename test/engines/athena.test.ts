@@ -205,7 +205,7 @@ describe('AthenaEngine.run', () => {
 
     // Assert
     expect(result.rows).toEqual([decodedTalker(1)]);
-    expect(clock.sleeps).toEqual([0.25 * 400, 0.25 * 800]);
+    expect(clock.sleeps).toEqual([0.25 * 100, 0.25 * 200]);
     const tokens = athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.ClientRequestToken);
     expect(tokens).toHaveLength(3);
     expect(new Set(tokens).size).toBe(1);
@@ -225,7 +225,7 @@ describe('AthenaEngine.run', () => {
     const result = await new AthenaEngine(SETTINGS, clock).run(QUERY);
 
     expect(result.rows).toEqual([decodedTalker(1)]);
-    expect(clock.sleeps).toEqual([200, 200]);
+    expect(clock.sleeps).toEqual([0.5 * 100, 0.5 * 100]);
   });
 
   test('throttling that outlasts every retry becomes QueryFailed after a bounded number of attempts', async () => {
@@ -235,9 +235,9 @@ describe('AthenaEngine.run', () => {
     const error = await failWith(new AthenaEngine(SETTINGS, clock).run(QUERY));
 
     expect(error).toBeInstanceOf(QueryFailed);
-    expect((error as Error).message).toBe('Athena is throttling requests; try again later');
+    expect((error as Error).message).toBe('Athena is throttling requests or unavailable; try again later');
     expect(athenaMock).toHaveReceivedCommandTimes(StartQueryExecutionCommand, 6);
-    expect(clock.sleeps).toEqual([399, 799, 1598, 3196, 4995]);
+    expect(clock.sleeps).toEqual([99, 199, 399, 799, 1598]);
   });
 
   test('throttling that lasts past the deadline raises a timeout without waiting beyond it', async () => {
