@@ -11,6 +11,7 @@ import { mapLimit } from '../pool.js';
 import { DataError, InvalidParameter } from '../errors.js';
 import { partitionBounds, partitionPrefix, partitionsForRange, parseObjectKey, type FileFormat, type Layout, type ParsedKey } from '../flowlog/layout.js';
 import { humanBytes } from '../reports/text.js';
+import { formatTime } from '../time.js';
 import { verifiedCachePath } from './local-files.js';
 
 /** The S3 client of the mirror: region, credentials and endpoint from the environment, as the other AWS commands. */
@@ -287,6 +288,10 @@ export async function mirrorS3(options: MirrorOptions): Promise<MirrorSummary> {
     await pruneDeleted(folder, prefixes[i], present);
   }
 
+  if (objects.length === 0) {
+    const where = options.range === undefined ? '' : ` for ${formatTime(options.range.start)} to ${formatTime(options.range.end)}`;
+    throw new DataError(`no flow-log objects under s3://${bucket}/${prefix}AWSLogs/${where} (${prefixes.length} partition prefixes listed)`);
+  }
   const cached = await mapLimit(objects, 32, (o) => isCached(bucket, o));
   const todo = objects.filter((_, i) => !cached[i]);
   const bytes = objects.reduce((sum, o) => sum + o.size, 0);

@@ -274,6 +274,16 @@ describe('S3 errors', () => {
     expect(err).toMatch(/^flowq: S3: s3:\/\/no-such-bucket\/logs\/AWSLogs\/: NoSuchBucket: .+\n$/);
   });
 
+  it('say so when the bucket holds nothing in the range', async () => {
+    freshCache();
+    const { code, err } = await cli('run', 'top-talkers', '--data', LOCATION, '--start', '2025-01-01', '--end', '2025-01-02');
+    expect({ code, err }).toEqual({
+      code: 1,
+      err: `flowq: no flow-log objects under ${LOCATION}AWSLogs/ for 2025-01-01T00:00:00Z to 2025-01-02T00:00:00Z (6 partition prefixes listed)\n`,
+    });
+    expect(objectGets()).toEqual([]);
+  });
+
   it('refuses a location that climbs out of the cache', async () => {
     const { code, err } = await cli('run', 'top-talkers', '--data', 's3://bucket/../../etc/', ...RANGE);
     expect({ code, err }).toEqual({ code: 2, err: "flowq: data: 's3://bucket/../../etc/' is not an S3 location (s3://bucket/prefix/)\n" });
