@@ -62,10 +62,11 @@ export async function sqlCommand(argv: string[], io: CliIo, now: () => number = 
   const output = (args.flags.get('output') ?? 'table') as Output;
   if (!OUTPUTS.includes(output)) throw new UsageError(`--output must be table, json or csv, not '${output}'`);
   const range = optionalRange(args, now);
+  // Parsed before anything is fetched or sent; the local engine then binds it in its sandbox.
+  const { checkSelectSyntax } = await import('../engines/local-sql.js');
+  await checkSelectSyntax(statement);
 
   if (engineName === 'athena') {
-    const { checkSelectSyntax } = await import('../engines/local-sql.js');
-    await checkSelectSyntax(statement);
     const { engine, target } = await openAthenaEngine(args, io);
     try {
       const query = statementQuery(statement, range, target.layout);

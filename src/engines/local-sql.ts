@@ -68,7 +68,7 @@ export async function checkReadOnly(connection: DuckDBConnection, sql: string): 
   } catch (error) {
     const message = firstLine(error);
     if (message.startsWith('Permission Error')) {
-      throw refused(`only the flow_logs view may be read; the statement reaches other files or settings (${message})`);
+      throw refused(`the statement reaches a file outside the flow logs (${message})`);
     }
     throw refused(message);
   }

@@ -77,20 +77,20 @@ describe('flowq sql on local data', () => {
   const outside = () => join(tmp(), 'outside.csv');
   const refusals: Array<[string, () => string, RegExp]> = [
     ['two statements', () => 'SELECT 1; SELECT 2', /give exactly one statement, not 2/],
-    ['a write to a file', () => `COPY (SELECT * FROM flow_logs) TO '${outside()}'`, /other files|only queries/],
+    ['a write to a file', () => `COPY (SELECT * FROM flow_logs) TO '${outside()}'`, /outside the flow logs|only queries/],
     ['a table created', () => 'CREATE TABLE t AS SELECT * FROM flow_logs', /only queries \(SELECT \.\.\.\) may run/],
     ['an insert', () => 'INSERT INTO flow_logs VALUES (1)', /only queries|Binder Error|Catalog Error|cannot/i],
     ['a view dropped', () => 'DROP VIEW flow_logs', /only queries \(SELECT \.\.\.\) may run/],
     ['a setting changed', () => "SET enable_external_access = true", /only queries|locked/],
     ['a pragma that sets', () => 'PRAGMA threads = 1', /only queries|locked/],
-    ['an attached database', () => `ATTACH '${join(tmp(), 'other.duckdb')}'`, /other files|only queries/],
-    ['an extension installed', () => 'INSTALL httpfs', /other files|only queries/],
+    ['an attached database', () => `ATTACH '${join(tmp(), 'other.duckdb')}'`, /outside the flow logs|only queries/],
+    ['an extension installed', () => 'INSTALL httpfs', /outside the flow logs|only queries/],
     ['an extension loaded', () => 'LOAD httpfs', /only queries|disabled/],
-    ['another file read', () => "SELECT * FROM read_text('/etc/passwd')", /only the flow_logs view may be read/],
-    ['another CSV read', () => "SELECT * FROM read_csv('/etc/hostname')", /only the flow_logs view may be read/],
-    ['a folder listed', () => `SELECT * FROM glob('${tmp()}/*')`, /only the flow_logs view may be read/],
-    ['a file read through a view body', () => `SELECT * FROM '${join(data(), 'flowq-sample.json')}'`, /only the flow_logs view may be read|other files/],
-    ['a URL read', () => "SELECT * FROM read_csv('https://example.com/x.csv')", /only the flow_logs view may be read|disabled/],
+    ['another file read', () => "SELECT * FROM read_text('/etc/passwd')", /outside the flow logs/],
+    ['another CSV read', () => "SELECT * FROM read_csv('/etc/hostname')", /outside the flow logs/],
+    ['a folder listed', () => `SELECT * FROM glob('${tmp()}/*')`, /outside the flow logs/],
+    ['a file read through a view body', () => `SELECT * FROM '${join(data(), 'flowq-sample.json')}'`, /outside the flow logs/],
+    ['a URL read', () => "SELECT * FROM read_csv('https://example.com/x.csv')", /outside the flow logs|disabled/],
   ];
 
   it.each(refusals)('refuses %s with one line and exit code 2', async (_what, statement, reason) => {

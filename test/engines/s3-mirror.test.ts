@@ -304,4 +304,12 @@ describe('flowq sql --data s3://...', () => {
     expect(new Set((rowsOf(fromS3.out) as Array<{ dt: string }>).map((r) => r.dt))).toEqual(new Set(RANGE_DAYS));
     expect(filesUnder(mirrorOf(cache)).length).toBe(2 * keysOfDays(RANGE_DAYS).length);
   });
+
+  it('refuses a statement that is not one query before listing or fetching anything', async () => {
+    const cache = freshCache();
+    const { code, err } = await cli('sql', 'CREATE TABLE copy AS SELECT * FROM flow_logs', '--data', LOCATION, ...RANGE);
+    expect({ code, err }).toEqual({ code: 2, err: 'flowq: sql: only queries (SELECT ...) may run\n' });
+    expect(requests).toEqual([]);
+    expect(existsSync(cache)).toBe(false);
+  });
 });
