@@ -203,6 +203,42 @@ describe('flowq run --data s3://...', () => {
   });
 });
 
+describe('the Hive-compatible hourly layout', () => {
+  it('is detected from the folder names, and only the hours of the range are fetched', async () => {
+    // Arrange: the same kind of data in the other layout, under another prefix.
+    const hive = join(tmp(), 'hive');
+    await writeSample({ out: hive, days: 2, records: 3000, seed: 7, until: UNTIL, hive: true, perHour: true });
+    const keys = filesUnder(join(hive, 'AWSLogs')).map((p) => relative(hive, p).split(sep).join('/'));
+    for (const key of keys) await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `hive/${key}`, Body: readFileSync(join(hive, key)) }));
+    const folders = new Set(keys.map((k) => k.split('/').slice(0, 4).join('/')));
+    for (const folder of folders) {
+      const [, account, , region] = folder.split('/');
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `hive/AWSLogs/${account}/.keep`, Body: Buffer.alloc(0) }));
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `hive/AWSLogs/${account}/aws-service=vpcflowlogs/${region}/.keep`, Body: Buffer.alloc(0) }));
+    }
+    freshCache();
+    requests.length = 0;
+    const range = ['--start', '2026-10-31T06:00:00Z', '--end', '2026-10-31T09:00:00Z'];
+
+    // Act
+    const fromS3 = await cli('run', 'top-talkers', '--data', `s3://${BUCKET}/hive/`, ...range, '--output', 'json');
+    const fromLocal = await cli('run', 'top-talkers', '--data', hive, ...range, '--output', 'json');
+
+    // Assert: hours 06 to 09 (09:00 to 09:10 holds late-filed flows), of one day's listing per flow log.
+    expect(fromS3.code).toBe(0);
+    expect(rowsOf(fromS3.out)).toEqual(rowsOf(fromLocal.out));
+    const hours = ['06', '07', '08', '09'].map((h) => `/year=2026/month=10/day=31/hour=${h}/`);
+    const wanted = keys.filter((k) => hours.some((h) => k.includes(h))).sort();
+    expect(wanted.length).toBeGreaterThan(0);
+    const gets = requests
+      .filter((r) => r.startsWith('GET ') && !r.includes('list-type=2'))
+      .map((r) => decodeURIComponent(r.slice(`GET /${BUCKET}/hive/`.length).split('?')[0]))
+      .sort();
+    expect(gets).toEqual(wanted);
+    expect(listings()).toHaveLength(1 + new Set([...folders].map((f) => f.split('/')[1])).size + folders.size);
+  });
+});
+
 describe('a failed download', () => {
   it('leaves no partial file in the cache, names the bucket and key, and the next run fetches only what is missing', async () => {
     // Arrange: s3rver sends half of one object's body, then drops the connection.
