@@ -2,24 +2,21 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_QUERY_SETTINGS } from '../config.js';
-import type { Engine } from '../engines/engine.js';
-import type { LocalEngine } from '../engines/local.js';
-import { toResultDocument, type ResultDocument } from '../engines/engine.js';
+import { SYSTEM_CLOCK } from '../clock.js';
+import { toResultDocument, type Engine, type ResultDocument, type RunOptions } from '../engines/engine.js';
+import { openEngine } from '../engines/open.js';
 import type { FileFormat } from '../flowlog/layout.js';
-import { parseFileFormat } from '../flowlog/source.js';
-import { validateParams } from '../queries/params.js';
 import { formatTime, parseDate, parseDuration, shorten } from '../time.js';
-import { renderQuery, type RenderTarget } from '../queries/render.js';
+import { validateParams } from '../queries/params.js';
+import { renderQuery } from '../queries/render.js';
 import { getTemplate, TEMPLATES } from '../queries/templates.js';
 import { renderCsv, renderStats, renderTable } from '../reports/text.js';
 import { writeSample, type SampleOptions } from '../sample/generate.js';
 import { booleanFlag, checkFlags, parseArgs, UsageError, type CliIo, type ParsedArgs } from './args.js';
-import { dataOptionsFromFlags, resolveDataLocation, S3_DATA_FLAGS } from './data-location.js';
+import { BOOLEAN_FLAGS, engineFlags, fileFormatFlag, openCliEngine, type CliContext } from './engine.js';
 
-/** The flags that describe local or S3 data (`--data` and its layout), `_` for `-`. */
-export const SOURCE_FLAGS = ['data', 'log_format', 'hive', 'per_hour', 'file_format', 'table', ...S3_DATA_FLAGS];
-export const BOOLEANS = new Set(['hive', 'per_hour']);
-export const OUTPUTS = ['table', 'json', 'csv'] as const;
+const OUTPUTS = ['table', 'json', 'csv'] as const;
+/** The forms `--output` prints a result in. */
 export type Output = (typeof OUTPUTS)[number];
 
 function wholeNumber(args: ParsedArgs, name: string, fallback: number, min = 1): number {
@@ -27,16 +24,6 @@ function wholeNumber(args: ParsedArgs, name: string, fallback: number, min = 1):
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name.replaceAll('_', '-')} must be a whole number >= ${min}, not '${value}'`);
   return Number(value);
-}
-
-function fileFormatFlag(args: ParsedArgs): FileFormat | undefined {
-  const value = args.flags.get('file_format');
-  if (value === undefined) return undefined;
-  try {
-    return parseFileFormat(value);
-  } catch {
-    throw new UsageError(`--file-format must be plain-text or parquet, not '${value}'`);
-  }
 }
 
 /** Parses `--since 24h` (also m, d): the length of the range that ends now, in seconds. */
@@ -67,48 +54,6 @@ export function queriesCommand(argv: string[], io: CliIo): number {
   return 0;
 }
 
-/** A question's time range, [start, end) in Unix seconds. */
-export interface TimeRange {
-  readonly start: number;
-  readonly end: number;
-}
-
-/** Opens the engine a `run` asks for, for a question over `range`. The Athena engine is loaded only when asked for. */
-export type EngineFactory = ((args: ParsedArgs, io: CliIo, range?: TimeRange) => Promise<{ engine: Engine; target: RenderTarget }>) & {
-  /** The flags this engine reads, beyond the template's parameters. */
-  readonly flags: readonly string[];
-};
-
-/**
- * The local engine over `--data` (a folder, or `s3://...` mirrored for `range`), described by the
- * source flags. With `onlyRange` the engine opens only the range's partitions, for statements that
- * carry no partition predicate of their own.
- */
-export async function openLocalData(args: ParsedArgs, io: CliIo, range?: TimeRange, onlyRange = false): Promise<LocalEngine> {
-  const data = args.flags.get('data');
-  if (data === undefined) throw new UsageError('--data <dir|s3://...> is required: the folder or S3 location that holds AWSLogs/ (try `flowq sample --out ./sample`)');
-  const fileFormat = fileFormatFlag(args);
-  const options = dataOptionsFromFlags(args, fileFormat);
-  const location = await resolveDataLocation(data, range, io, options);
-  const { openLocalEngine } = await import('../engines/local.js');
-  return openLocalEngine({
-    location,
-    table: args.flags.get('table'),
-    logFormat: args.flags.get('log_format'),
-    fileFormat,
-    hiveCompatiblePartitions: options.hiveCompatiblePartitions,
-    perHourPartition: options.perHourPartition,
-    range: onlyRange && range !== undefined ? { ...range, lateMarginSeconds: DEFAULT_QUERY_SETTINGS.lateMarginSeconds } : undefined,
-  });
-}
-
-/** The local engine over `--data` as a `run` engine: see {@link openLocalData}. */
-export const openLocal: EngineFactory = Object.assign(async (args: ParsedArgs, io: CliIo, range?: TimeRange) => {
-  const engine = await openLocalData(args, io, range);
-  const target: RenderTarget = { table: engine.table, layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: DEFAULT_QUERY_SETTINGS.lateMarginSeconds, limits: DEFAULT_QUERY_SETTINGS };
-  return { engine, target };
-}, { flags: SOURCE_FLAGS });
-
 /** Reads the template parameters from a command's flags, with `--since` as the range that ends now. */
 export function templateParams(args: ParsedArgs, paramNames: readonly string[], now: () => number): Record<string, string> {
   const raw: Record<string, string> = {};
@@ -137,40 +82,43 @@ export function printResult(doc: ResultDocument, output: Output, io: CliIo): voi
 }
 
 /** Runs one template on an engine and assembles its result document. */
-export async function runTemplate(engine: Engine, target: RenderTarget, name: string, raw: Record<string, unknown>): Promise<ResultDocument> {
-  const query = renderQuery(getTemplate(name), raw, target);
-  return toResultDocument(query, await engine.run(query));
+export async function runTemplate(engine: Engine, name: string, raw: Readonly<Record<string, unknown>>, options?: RunOptions): Promise<ResultDocument> {
+  const query = renderQuery(getTemplate(name), raw, engine.target);
+  return toResultDocument(query, await engine.run(query, options));
 }
 
 /** `flowq run <query> ...`: one template, on the local engine or (with `--engine athena`) on Athena. */
-export async function runCommand(argv: string[], io: CliIo, engines: Readonly<Record<string, EngineFactory>>, now: () => number = Date.now): Promise<number> {
-  const args = parseArgs(argv, BOOLEANS);
+export async function runCommand(argv: string[], io: CliIo, context: CliContext = {}): Promise<number> {
+  const args = parseArgs(argv, BOOLEAN_FLAGS);
   const [name, ...extra] = args.positionals;
   if (name === undefined) throw new UsageError(`run needs a query name: ${[...TEMPLATES.keys()].join(', ')}`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${shorten(extra[0])}'`);
   const template = getTemplate(name);
   const paramNames = template.params.map((p) => p.name);
-  const engineName = args.flags.get('engine') ?? 'local';
-  const factory = engines[engineName];
-  if (!factory) throw new UsageError(`--engine must be one of ${Object.keys(engines).join(', ')}, not '${engineName}'`);
-  checkFlags(args, [...paramNames, 'since', 'output', 'engine', ...factory.flags]);
-  const output = (args.flags.get('output') ?? 'table') as Output;
-  if (!OUTPUTS.includes(output)) throw new UsageError(`--output must be table, json or csv, not '${output}'`);
-  const raw = templateParams(args, paramNames, now);
+  checkFlags(args, [...paramNames, 'since', 'output', ...engineFlags(args)]);
+  const output = outputFlag(args);
+  const raw = templateParams(args, paramNames, () => (context.clock ?? SYSTEM_CLOCK).now());
   // The parameters are checked before the engine opens, so that S3 data is fetched only for a valid request.
   const checked = validateParams(template.params, raw, DEFAULT_QUERY_SETTINGS);
-  const { engine, target } = await factory(args, io, { start: checked.start as number, end: checked.end as number });
+  const { engine, runOptions } = await openCliEngine(args, io, context, { range: { start: checked.start as number, end: checked.end as number } });
   try {
-    printResult(await runTemplate(engine, target, name, raw), output, io);
+    printResult(await runTemplate(engine, name, raw, runOptions()), output, io);
   } finally {
     await engine.close();
   }
   return 0;
 }
 
+/** `--output table|json|csv`, any case. @throws UsageError for another value. */
+export function outputFlag(args: ParsedArgs): Output {
+  const output = (args.flags.get('output') ?? 'table').toLowerCase() as Output;
+  if (!OUTPUTS.includes(output)) throw new UsageError(`--output must be table, json or csv, not '${shorten(args.flags.get('output') ?? '')}'`);
+  return output;
+}
+
 /** `flowq sample --out <dir> ...`: a deterministic data set in AWS's layout. */
 export async function sampleCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, BOOLEANS);
+  const args = parseArgs(argv, BOOLEAN_FLAGS);
   checkFlags(args, ['out', 'days', 'records', 'seed', 'log_format', 'hive', 'per_hour', 'file_format', 'file_minutes', 'until']);
   const out = args.flags.get('out');
   if (out === undefined) throw new UsageError('--out <dir> is required');
@@ -236,11 +184,11 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     manifest = { from: summary.from, until: summary.until };
     await writeFile(manifestPath, `${JSON.stringify(manifest)}\n`);
   }
-  const { engine, target } = await openLocal(parseArgs(['--data', dir]), io);
+  const engine = await openEngine({ kind: 'local', local: { location: dir }, query: DEFAULT_QUERY_SETTINGS });
   try {
     const range = { start: manifest.until - 86_400, end: manifest.until };
     for (const name of TEMPLATES.keys()) {
-      const doc = await runTemplate(engine, target, name, range);
+      const doc = await runTemplate(engine, name, range);
       io.out(`\n== ${name}  (${formatTime(range.start)} to ${formatTime(range.end)})\n\n`);
       io.out(renderTable(doc));
       io.out(`${renderStats(doc)}\n`);

@@ -3,6 +3,7 @@ import type { MirrorProgress } from '../engines/s3-mirror.js';
 import type { FileFormat } from '../flowlog/layout.js';
 import { humanBytes } from '../reports/text.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
+import { applyAwsFlags } from './athena.js';
 
 /** The flags `--data s3://...` reads besides the source flags (`_` for `-`). */
 export const S3_DATA_FLAGS = ['max_download', 'accounts', 'regions', 'region', 'profile'] as const;
@@ -40,8 +41,7 @@ function list(args: ParsedArgs, name: string, pattern: RegExp, what: string): st
  * `--region`/`--profile`, which set the AWS environment the S3 client reads when it first sends.
  */
 export function dataOptionsFromFlags(args: ParsedArgs, fileFormat?: FileFormat): DataOptions {
-  if (args.flags.has('region')) process.env.AWS_REGION = args.flags.get('region');
-  if (args.flags.has('profile')) process.env.AWS_PROFILE = args.flags.get('profile');
+  applyAwsFlags(args);
   const max = args.flags.get('max_download');
   return {
     maxDownloadBytes: max === undefined ? undefined : parseByteSize(max),

@@ -1,8 +1,7 @@
 import { FlowqError } from '../errors.js';
 import type { CliIo } from './args.js';
 import { UsageError } from './args.js';
-import { openAthena } from './athena.js';
-import { demoCommand, openLocal, queriesCommand, runCommand, sampleCommand, type EngineFactory } from './commands.js';
+import { demoCommand, queriesCommand, runCommand, sampleCommand } from './commands.js';
 
 const USAGE = `flowq: answers from VPC Flow Logs
 
@@ -22,8 +21,6 @@ const USAGE = `flowq: answers from VPC Flow Logs
   flowq demo                            make a sample once and print every query for its last day
 `;
 
-const ENGINES: Record<string, EngineFactory> = { local: openLocal, athena: openAthena };
-
 /** Runs the flowq command line; returns the process exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -32,7 +29,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       case 'queries':
         return queriesCommand(rest, io);
       case 'run':
-        return await runCommand(rest, io, ENGINES);
+        return await runCommand(rest, io);
       case 'sql':
         return await (await import('./sql.js')).sqlCommand(rest, io);
       case 'sample':

@@ -1,12 +1,20 @@
+import { SYSTEM_CLOCK } from '../clock.js';
 import { DEFAULT_QUERY_SETTINGS } from '../config.js';
 import { toResultDocument } from '../engines/engine.js';
+import type { LocalEngine } from '../engines/local.js';
 import { partitionBounds, type Layout } from '../flowlog/layout.js';
 import { COMMON_PARAMS, validateParams } from '../queries/params.js';
-import { formatTime } from '../time.js';
 import type { RenderedQuery } from '../queries/render.js';
-import { checkFlags, parseArgs, UsageError, type CliIo } from './args.js';
-import { ATHENA_FLAGS, openAthenaEngine } from './athena.js';
-import { BOOLEANS, openLocalData, OUTPUTS, printResult, SOURCE_FLAGS, templateParams, type Output, type TimeRange } from './commands.js';
+import { formatTime, shorten } from '../time.js';
+import { checkFlags, parseArgs, UsageError, type CliIo, type ParsedArgs } from './args.js';
+import { outputFlag, printResult, templateParams } from './commands.js';
+import { BOOLEAN_FLAGS, engineFlags, engineName, openCliEngine, type CliContext } from './engine.js';
+
+/** A question's time range, [start, end) in Unix seconds. */
+interface TimeRange {
+  readonly start: number;
+  readonly end: number;
+}
 
 /** Every partition: the bounds of a statement given without a range. */
 const ALL_PARTITIONS = { from: '', to: '\uffff' } as const;
@@ -16,7 +24,6 @@ const ALL_PARTITIONS = { from: '', to: '\uffff' } as const;
  * partitions of the range when one is given (every partition otherwise).
  */
 export function statementQuery(sql: string, range: TimeRange | undefined, layout: Layout): RenderedQuery {
-  const text = sql.trim().replace(/;\s*$/, '');
   const partitions =
     range === undefined
       ? ALL_PARTITIONS
@@ -24,7 +31,7 @@ export function statementQuery(sql: string, range: TimeRange | undefined, layout
   return {
     template: 'sql',
     params: range === undefined ? {} : { start: formatTime(range.start), end: formatTime(range.end) },
-    sql: text,
+    sql: sql.trim().replace(/;\s*$/, ''),
     values: [],
     executionParameters: [],
     partitions,
@@ -32,7 +39,7 @@ export function statementQuery(sql: string, range: TimeRange | undefined, layout
 }
 
 /** `--start/--end` or `--since`: optional for `flowq sql`, checked as the templates check them. */
-function optionalRange(args: ReturnType<typeof parseArgs>, now: () => number): TimeRange | undefined {
+function optionalRange(args: ParsedArgs, now: () => number): TimeRange | undefined {
   const raw = templateParams(args, ['start', 'end'], now);
   if (raw.start === undefined && raw.end === undefined) return undefined;
   const checked = validateParams(
@@ -46,41 +53,28 @@ function optionalRange(args: ReturnType<typeof parseArgs>, now: () => number): T
 /**
  * `flowq sql "<SELECT ...>" --data <dir|s3://...> [--start --end | --since] [--output ...]`: one
  * read-only statement over the `flow_logs` view the templates see, on the local engine (only the
- * range's partitions opened, or fetched from S3), or with `--engine athena` on the workgroup.
- * Anything but one query is refused (exit 2).
+ * range's partitions opened, or fetched from S3), or with `--engine athena` on the workgroup, with
+ * the progress, cost line and deadline of templates. Anything but one query is refused (exit 2).
  */
-export async function sqlCommand(argv: string[], io: CliIo, now: () => number = Date.now): Promise<number> {
-  const args = parseArgs(argv, BOOLEANS);
+export async function sqlCommand(argv: string[], io: CliIo, context: CliContext = {}): Promise<number> {
+  const args = parseArgs(argv, BOOLEAN_FLAGS);
   const [statement, ...extra] = args.positionals;
   if (statement === undefined || statement.trim() === '') {
     throw new UsageError('sql needs a statement: flowq sql "SELECT ... FROM flow_logs WHERE dt BETWEEN ..." --data <dir|s3://...>');
   }
-  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}': quote the statement as one argument`);
-  const engineName = args.flags.get('engine') ?? 'local';
-  if (engineName !== 'local' && engineName !== 'athena') throw new UsageError(`--engine must be local or athena, not '${engineName}'`);
-  checkFlags(args, ['engine', 'output', 'start', 'end', 'since', ...(engineName === 'athena' ? ATHENA_FLAGS : SOURCE_FLAGS)]);
-  const output = (args.flags.get('output') ?? 'table') as Output;
-  if (!OUTPUTS.includes(output)) throw new UsageError(`--output must be table, json or csv, not '${output}'`);
-  const range = optionalRange(args, now);
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${shorten(extra[0])}': quote the statement as one argument`);
+  checkFlags(args, ['output', 'start', 'end', 'since', ...engineFlags(args)]);
+  const output = outputFlag(args);
+  const range = optionalRange(args, () => (context.clock ?? SYSTEM_CLOCK).now());
   // Parsed before anything is fetched or sent; the local engine then binds it in its sandbox.
   const { checkSelectSyntax } = await import('../engines/local-sql.js');
   await checkSelectSyntax(statement);
-
-  if (engineName === 'athena') {
-    const { engine, target } = await openAthenaEngine(args, io);
-    try {
-      const query = statementQuery(statement, range, target.layout);
-      printResult(toResultDocument(query, await engine.run(query)), output, io);
-    } finally {
-      await engine.close();
-    }
-    return 0;
-  }
-
-  const engine = await openLocalData(args, io, range, true);
+  const local = engineName(args) === 'local';
+  const { engine, runOptions } = await openCliEngine(args, io, context, { range, onlyRange: true });
   try {
-    const query = statementQuery(statement, range, engine.source);
-    printResult(toResultDocument(query, await engine.runStatement(query)), output, io);
+    const query = statementQuery(statement, range, engine.target.layout);
+    const result = local ? await (engine as LocalEngine).runStatement(query) : await engine.run(query, runOptions());
+    printResult(toResultDocument(query, result), output, io);
   } finally {
     await engine.close();
   }

@@ -1,3 +1,4 @@
+import type { QuerySettings } from '../config.js';
 import { InvalidParameter } from '../errors.js';
 import { partitionBounds, type Layout } from '../flowlog/layout.js';
 import type { LogFormat } from '../flowlog/format.js';
@@ -33,6 +34,21 @@ export interface RenderTarget {
   /** How far past the range's end a record's file can be filed (the longest aggregation interval). */
   readonly lateMarginSeconds: number;
   readonly limits?: ValidationLimits;
+}
+
+/**
+ * The render target of a table or view over a Source's layout and log format, under the query
+ * settings: the one derivation every engine's target comes from.
+ * @throws InvalidConfiguration when the table name is not a plain identifier.
+ */
+export function renderTargetFor(table: string, source: Layout & { readonly logFormat: LogFormat }, settings: QuerySettings): RenderTarget {
+  return {
+    table: checkIdentifier('table', table),
+    layout: { hiveCompatiblePartitions: source.hiveCompatiblePartitions, perHourPartition: source.perHourPartition },
+    logFormat: source.logFormat,
+    lateMarginSeconds: settings.lateMarginSeconds,
+    limits: { maxRangeDays: settings.maxRangeDays },
+  };
 }
 
 const PLACEHOLDER = /(?<![:\w]):([a-z_][a-z0-9_]*)/g;

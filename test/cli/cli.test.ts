@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { main } from '../../src/cli/main.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { openLocalEngine } from '../../src/engines/local.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { writeSample } from '../../src/sample/generate.js';
@@ -74,15 +75,15 @@ describe('flowq run', () => {
 
   it('takes --since as a range ending now', async () => {
     const now = Date.UTC(2026, 9, 31, 12);
-    const { runCommand, openLocal } = await import('../../src/cli/commands.js');
+    const { runCommand } = await import('../../src/cli/commands.js');
     let out = '';
-    await runCommand(['eni-bytes', '--data', data(), '--since', '6h', '--output', 'json'], { out: (t) => (out += t), err: () => undefined }, { local: openLocal }, () => now);
+    await runCommand(['eni-bytes', '--data', data(), '--since', '6h', '--output', 'json'], { out: (t) => (out += t), err: () => undefined }, { clock: new FakeClock(now) });
     expect(JSON.parse(out).params).toMatchObject({ start: '2026-10-31T06:00:00Z', end: '2026-10-31T12:00:00Z' });
   });
 
   it.each([
     [['run', 'top-speakers', '--data', 'x'], 2, /^flowq: unknown query 'top-speakers'; known queries: top-talkers, rejected-ports, eni-bytes\n$/],
-    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--colour', 'red'], 2, /^flowq: unknown flag --colour; known flags: --start, --end, --limit, --interface-id, --action, --since, --output, --engine, --data, /],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--colour', 'red'], 2, /^flowq: unknown flag --colour; known flags: --start, --end, --limit, --interface-id, --action, --since, --output, --engine, --timeout, --data, /],
     [['run', 'eni-bytes', '--data', 'DATA', ...RANGE, '--action', 'ACCEPT'], 2, /^flowq: unknown flag --action/],
     [['run', 'top-talkers', '--data', 'DATA', '--start', 'soon', '--end', '2026-11-01', '--limit', '0'], 2, /^flowq: start: 'soon' is not ISO-8601 UTC .*; limit: must be between 1 and 1000\n$/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--since', '1h'], 2, /^flowq: give either --since or --start\/--end, not both\n$/],

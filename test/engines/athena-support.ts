@@ -3,7 +3,17 @@ import type { GetQueryExecutionOutput, GetQueryResultsOutput, QueryExecutionStat
 import { DEFAULT_LOG_FORMAT } from '../../src/flowlog/format.js';
 import type { RenderTarget } from '../../src/queries/render.js';
 
-export { FakeClock } from '../support/fake-clock.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { DEFAULT_QUERY_SETTINGS } from '../../src/config.js';
+import { AthenaEngine, type AthenaSettings } from '../../src/engines/athena.js';
+import type { Clock } from '../../src/clock.js';
+
+export { FakeClock };
+
+/** An Athena engine with these settings over the tests' table (TARGET's table, layout and format). */
+export function athenaEngine(settings: AthenaSettings, clock: Clock = new FakeClock()): AthenaEngine {
+  return new AthenaEngine({ table: TARGET.table, layout: TARGET.layout, logFormat: TARGET.logFormat, ...settings }, DEFAULT_QUERY_SETTINGS, clock);
+}
 
 export const EXECUTION_ID = '5b1a0c1e-8c1b-4a57-9c2b-2f7c9f0e1d11';
 
