@@ -70,10 +70,11 @@ export async function sqlCommand(argv: string[], io: CliIo, context: CliContext 
   const { checkSelectSyntax } = await import('../engines/local-sql.js');
   await checkSelectSyntax(statement);
   const local = engineName(args) === 'local';
-  const { engine, runOptions } = await openCliEngine(args, io, context, { range, onlyRange: true });
+  const opened = await openCliEngine(args, io, context, { range, onlyRange: true });
+  const { engine } = opened;
   try {
     const query = statementQuery(statement, range, engine.target.layout);
-    const result = local ? await (engine as LocalEngine).runStatement(query) : await engine.run(query, runOptions());
+    const result = local ? await (engine as LocalEngine).runStatement(query) : await engine.run(query, opened.runOptions());
     printResult(toResultDocument(query, result), output, io);
   } finally {
     await engine.close();
