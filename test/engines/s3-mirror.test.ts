@@ -1,8 +1,8 @@
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, relative, sep } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { main } from '../../src/cli/main.js';
 import { writeSample } from '../../src/sample/generate.js';
@@ -190,6 +190,31 @@ describe('flowq run --data s3://...', () => {
     expect(readFileSync(join(mirrorOf(cache), changed))).toEqual(body);
     // Put the original back for the tests that follow.
     await put(changed, readFileSync(join(local(), changed)));
+  });
+
+  it('drops a cached object that the bucket no longer holds, and answers as the bucket does', async () => {
+    process.env.FLOWQ_CACHE_DIR = cache;
+    // Arrange: one file of the range deleted from the bucket and from a copy of the local data.
+    const deleted = keysOfDays(['2026/10/30'])[9];
+    expect((await cli('run', 'top-talkers', '--data', LOCATION, ...RANGE)).code).toBe(0);
+    expect(existsSync(join(mirrorOf(cache), deleted))).toBe(true);
+    const copy = join(tmp(), 'local-deleted');
+    cpSync(local(), copy, { recursive: true });
+    rmSync(join(copy, deleted));
+    await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: `vpc/${deleted}` }));
+    requests.length = 0;
+
+    // Act
+    const fromS3 = await cli('run', 'top-talkers', '--data', LOCATION, ...RANGE, '--output', 'json', '--limit', '50');
+    const fromCopy = await cli('run', 'top-talkers', '--data', copy, ...RANGE, '--output', 'json', '--limit', '50');
+
+    // Assert
+    expect(fromS3.code).toBe(0);
+    expect(objectGets()).toEqual([]);
+    expect(existsSync(join(mirrorOf(cache), deleted))).toBe(false);
+    expect(existsSync(join(mirrorOf(cache), `${deleted}.s3.json`))).toBe(false);
+    expect(rowsOf(fromS3.out)).toEqual(rowsOf(fromCopy.out));
+    await put(deleted, readFileSync(join(local(), deleted)));
   });
 
   it('lists no folders when --accounts and --regions are given', async () => {
