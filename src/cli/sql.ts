@@ -2,9 +2,9 @@ import { SYSTEM_CLOCK } from '../clock.js';
 import { DEFAULT_QUERY_SETTINGS } from '../config.js';
 import { toResultDocument } from '../engines/engine.js';
 import type { LocalEngine } from '../engines/local.js';
-import { partitionBounds, type Layout } from '../flowlog/layout.js';
+import { partitionBounds } from '../flowlog/layout.js';
 import { COMMON_PARAMS, validateParams } from '../queries/params.js';
-import type { RenderedQuery } from '../queries/render.js';
+import type { RenderedQuery, RenderTarget } from '../queries/render.js';
 import { formatTime, shorten } from '../time.js';
 import { checkFlags, parseArgs, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { outputFlag, printResult, templateParams } from './commands.js';
@@ -23,11 +23,9 @@ const ALL_PARTITIONS = { from: '', to: '\uffff' } as const;
  * A statement a user wrote, in the shape the engines run: its own SQL, no values, and the
  * partitions of the range when one is given (every partition otherwise).
  */
-export function statementQuery(sql: string, range: TimeRange | undefined, layout: Layout): RenderedQuery {
+export function statementQuery(sql: string, range: TimeRange | undefined, target: Pick<RenderTarget, 'layout' | 'lateMarginSeconds'>): RenderedQuery {
   const partitions =
-    range === undefined
-      ? ALL_PARTITIONS
-      : (([from, to]) => ({ from, to }))(partitionBounds(layout, range.start, range.end, DEFAULT_QUERY_SETTINGS.lateMarginSeconds));
+    range === undefined ? ALL_PARTITIONS : (([from, to]) => ({ from, to }))(partitionBounds(target.layout, range.start, range.end, target.lateMarginSeconds));
   return {
     template: 'sql',
     params: range === undefined ? {} : { start: formatTime(range.start), end: formatTime(range.end) },
@@ -73,7 +71,7 @@ export async function sqlCommand(argv: string[], io: CliIo, context: CliContext 
   const opened = await openCliEngine(args, io, context, { range, onlyRange: true });
   const { engine } = opened;
   try {
-    const query = statementQuery(statement, range, engine.target.layout);
+    const query = statementQuery(statement, range, engine.target);
     const result = local ? await (engine as LocalEngine).runStatement(query) : await engine.run(query, opened.runOptions());
     printResult(toResultDocument(query, result), output, io);
   } finally {

@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 function statement(sql: string) {
-  return statementQuery(sql, undefined, engine.source);
+  return statementQuery(sql, undefined, engine.target);
 }
 
 describe('LocalEngine.runStatement', () => {
