@@ -1,20 +1,24 @@
-// The part of s3rver 3.7 (no published types) the S3 tests use.
+/** The parts of s3rver (npm, 3.7.1) the tests use: an S3 server in-process. */
 declare module 's3rver' {
   import type { Server } from 'node:http';
+  import type { AddressInfo } from 'node:net';
 
   interface S3rverOptions {
     address?: string;
     port?: number;
     silent?: boolean;
     directory?: string;
-    configureBuckets?: Array<{ name: string }>;
+    resetOnClose?: boolean;
+    allowMismatchedSignatures?: boolean;
+    vhostBuckets?: boolean;
+    configureBuckets?: { name: string; configs?: (string | Buffer)[] }[];
   }
 
   export default class S3rver {
     constructor(options?: S3rverOptions);
-    /** Starts the HTTP server; resolves to its address. */
-    run(): Promise<{ address: string; port: number }>;
+    run(): Promise<AddressInfo>;
     close(): Promise<void>;
+    /** The HTTP server, once `run` has resolved. */
     readonly httpServer: Server;
   }
 }

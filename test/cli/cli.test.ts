@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { main } from '../../src/cli/main.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { openLocalEngine } from '../../src/engines/local.js';
@@ -67,7 +67,7 @@ describe('flowq run', () => {
     const { code, out, err } = await cli('run', 'rejected-ports', '--data', data(), ...RANGE, '--limit', '2');
     expect(code).toBe(0);
     const [header, rule, first] = out.split('\n');
-    expect(header).toMatch(/^dstport  protocol  flows  packets  sources +bytes$/);
+    expect(header).toMatch(/^dstport {2}protocol {2}flows {2}packets {2}sources +bytes$/);
     expect(rule).toMatch(/^-+( +-+){5}$/);
     expect(first).toMatch(/^ +22 {2}TCP +[\d,]+ +[\d,]+ +\d+ +[\d.]+ (B|kB|MB)$/);
     expect(err).toMatch(/^2 rows, 75 files, [\d.]+ kB read, \d+ ms\n$/);
@@ -173,14 +173,20 @@ describe('flowq sample and demo', () => {
     for (const f of list(a)) expect(readFileSync(join(a, f))).toEqual(readFileSync(join(b, f)));
   });
 
-  it('prints the three templates as tables for the last full day, making the sample only once', async () => {
+  it("prints the three templates as tables for the last full day and writes that day's report, making the sample only once", async () => {
     const dir = join(tmp(), 'demo');
-    const first = await cli('demo', '--data', dir);
+    const out = join(tmp(), 'demo-report');
+    const first = await cli('demo', '--data', dir, '--out', out);
     expect(first.code).toBe(0);
     expect(first.err).toContain(`making a sample data set in ${dir} (once)`);
     expect(first.out.match(/^== \S+/gm)).toEqual(['== top-talkers', '== rejected-ports', '== eni-bytes']);
     expect(existsSync(join(dir, 'flowq-sample.json'))).toBe(true);
-    const second = await cli('demo', '--data', dir);
+    const { until } = JSON.parse(readFileSync(join(dir, 'flowq-sample.json'), 'utf8')) as { until: number };
+    const day = new Date((until - 86_400) * 1000).toISOString().slice(0, 10);
+    const index = join(out, ...day.split('-'), 'index.html');
+    expect(first.out.endsWith(`\nreport for ${day}: ${index}\n`)).toBe(true);
+    expect(readFileSync(index, 'utf8')).toContain(`VPC Flow Logs report, ${day}`);
+    const second = await cli('demo', '--data', dir, '--out', out);
     expect(second.err).toBe('');
     expect(second.out.replace(/\d+ ms/g, '')).toBe(first.out.replace(/\d+ ms/g, ''));
   });

@@ -351,6 +351,27 @@ describe('S3 errors', () => {
   });
 });
 
+describe('flowq report --data s3://...', () => {
+  it('fetches only the partitions of the report day and writes what the local copy gives', async () => {
+    const cache = freshCache();
+    const fromS3 = join(tmp(), 'report-s3');
+    const fromLocal = join(tmp(), 'report-local');
+
+    const s3 = await cli('report', '--data', LOCATION, '--out', fromS3, '--date', '2026-10-30', '--templates', 'top-talkers,rejected-ports');
+    const gets = objectGets();
+    const here = await cli('report', '--data', local(), '--out', fromLocal, '--date', '2026-10-30', '--templates', 'top-talkers,rejected-ports');
+
+    expect([s3.code, here.code]).toEqual([0, 0]);
+    expect(gets).toEqual(keysOfDays(RANGE_DAYS));
+    for (const name of ['top-talkers', 'rejected-ports']) {
+      const rows = (dir: string) => (JSON.parse(readFileSync(join(dir, '2026', '10', '30', `${name}.json`), 'utf8')) as { rows: unknown[] }).rows;
+      expect(rows(fromS3)).toEqual(rows(fromLocal));
+      expect(readFileSync(join(fromS3, '2026', '10', '30', `${name}.csv`), 'utf8')).toBe(readFileSync(join(fromLocal, '2026', '10', '30', `${name}.csv`), 'utf8'));
+    }
+    expect(existsSync(mirrorOf(cache))).toBe(true);
+  });
+});
+
 describe('flowq sql --data s3://...', () => {
   it('fetches only the partitions of --start/--end and answers as over the local copy', async () => {
     const cache = freshCache();
