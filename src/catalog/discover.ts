@@ -19,7 +19,8 @@ export function splitS3Location(location: string): { bucket: string; prefix: str
 
 /** The one S3 client of the catalog, for listing accounts and regions under `AWSLogs/`. */
 // flowq does not retry S3 listings itself: the SDK's standard three attempts are the only retries.
-const s3 = new S3Client({ maxAttempts: 3 });
+// A bucket in another region than the caller's is followed there rather than refused.
+const s3 = new S3Client({ maxAttempts: 3, followRegionRedirects: true });
 
 const LISTING_CONCURRENCY = 4;
 

@@ -204,7 +204,9 @@ async function writeWhole(path: string, text: string): Promise<void> {
 
 /** Fetches one object as listed (`If-Match` its ETag) to a temporary file, checks its size, then renames it into place. */
 async function fetchObject(bucket: string, object: ListedObject, signal: AbortSignal, onBytes: (n: number) => void): Promise<void> {
-  await mkdir(dirname(object.path), { recursive: true });
+  await mkdir(dirname(object.path), { recursive: true }).catch((error: Error) => {
+    throw new DataError(`cannot write the cache folder ${dirname(object.path)}: ${error.message}`, { cause: error });
+  });
   const temp = `${object.path}.${randomBytes(6).toString('hex')}${PARTIAL}`;
   try {
     const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.key, IfMatch: object.etag }), { abortSignal: signal });
