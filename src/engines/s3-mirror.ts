@@ -117,21 +117,30 @@ function normalPrefix(prefix: string): string {
   return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
 }
 
-async function listObjects(bucket: string, prefix: string): Promise<Array<{ key: string; etag: string; size: number }>> {
-  const out: Array<{ key: string; etag: string; size: number }> = [];
+interface S3Object {
+  readonly key: string;
+  readonly etag: string;
+  readonly size: number;
+}
+
+/** The objects under a prefix; with `oneLevel`, only those directly in it, and the folders below it. */
+async function listPrefix(bucket: string, prefix: string, oneLevel: boolean): Promise<{ objects: S3Object[]; folders: string[] }> {
+  const objects: S3Object[] = [];
+  const folders: string[] = [];
   let token: string | undefined;
   try {
     do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: oneLevel ? '/' : undefined, ContinuationToken: token }));
       for (const o of page.Contents ?? []) {
-        if (o.Key !== undefined && o.ETag !== undefined && o.Size !== undefined) out.push({ key: o.Key, etag: o.ETag, size: o.Size });
+        if (o.Key !== undefined && o.ETag !== undefined && o.Size !== undefined) objects.push({ key: o.Key, etag: o.ETag, size: o.Size });
       }
+      for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) folders.push(p.Prefix);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
   } catch (error) {
     throw s3Failure(bucket, prefix, error);
   }
-  return out;
+  return { objects, folders };
 }
 
 /** Whether the bucket's accounts are in the Hive-compatible layout, and which accounts to read. */
@@ -158,14 +167,42 @@ async function resolveAccounts(bucket: string, prefix: string, options: MirrorOp
   return { hive, accounts };
 }
 
+/** A prefix listed (relative to the location), what it holds, and whether that includes its sub-folders. */
+interface Listing {
+  readonly prefix: string;
+  readonly objects: readonly S3Object[];
+  readonly recursive: boolean;
+}
+
 /**
- * The prefixes to list for one account and region: one per day of the range (a day's prefix also
- * holds its hourly partitions), or the account-region folder when there is no range.
+ * Lists what one account and region hold for the range: each day's folder one level deep (the files
+ * of a daily layout; the hour folders of an hourly one, of which only the range's hours are then
+ * listed), or the whole account-region folder when there is no range.
  */
-function prefixesToList(hive: boolean, account: string, region: string, options: MirrorOptions): string[] {
+async function listAccountRegion(bucket: string, prefix: string, hive: boolean, account: string, region: string, options: MirrorOptions): Promise<Listing[]> {
   const daily: Layout = { hiveCompatiblePartitions: hive, perHourPartition: false };
-  if (options.range === undefined) return [partitionPrefix(daily, { account, region, dt: '' }).slice(0, -1)];
-  return partitionsForRange(daily, options.range.start, options.range.end, options.lateMarginSeconds).map((dt) => partitionPrefix(daily, { account, region, dt }));
+  if (options.range === undefined) {
+    const whole = partitionPrefix(daily, { account, region, dt: '' }).slice(0, -1);
+    return [{ prefix: whole, objects: (await listPrefix(bucket, `${prefix}${whole}`, false)).objects, recursive: true }];
+  }
+  const { start, end } = options.range;
+  const hourly: Layout = { hiveCompatiblePartitions: hive, perHourPartition: true };
+  const [fromHour, toHour] = partitionBounds(hourly, start, end, options.lateMarginSeconds);
+  const hourFolder = hive ? /^hour=\d{2}$/ : /^\d{2}$/;
+  const days = partitionsForRange(daily, start, end, options.lateMarginSeconds);
+  const perDay = await mapLimit(days, LISTING_CONCURRENCY, async (dt) => {
+    const day = partitionPrefix(daily, { account, region, dt });
+    const listed = await listPrefix(bucket, `${prefix}${day}`, true);
+    const hours = listed.folders
+      .map((folder) => folder.slice(`${prefix}${day}`.length, -1))
+      .filter((hour) => hourFolder.test(hour) && `${dt}/${hour}` >= fromHour && `${dt}/${hour}` <= toHour);
+    const hourListings = await mapLimit(hours, LISTING_CONCURRENCY, async (hour) => {
+      const folder = `${day}${hour}/`;
+      return { prefix: folder, objects: (await listPrefix(bucket, `${prefix}${folder}`, false)).objects, recursive: true };
+    });
+    return [{ prefix: day, objects: listed.objects, recursive: false }, ...hourListings];
+  });
+  return perDay.flat();
 }
 
 function wanted(parsed: ParsedKey, options: MirrorOptions): boolean {
@@ -229,14 +266,14 @@ async function fetchObject(bucket: string, object: ListedObject, signal: AbortSi
   }
 }
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+async function filesUnder(dir: string, recursive: boolean): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive }).catch(() => []);
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
 /** Removes cached objects of a listed prefix that the bucket no longer holds, so the mirror answers as the bucket does. */
-async function pruneDeleted(folder: string, listedPrefix: string, present: ReadonlySet<string>): Promise<void> {
-  for (const path of await filesUnder(join(folder, listedPrefix))) {
+async function pruneDeleted(folder: string, listing: Listing, present: ReadonlySet<string>): Promise<void> {
+  for (const path of await filesUnder(join(folder, listing.prefix), listing.recursive)) {
     const data = path.endsWith(SIDECAR) ? path.slice(0, -SIDECAR.length) : path;
     if (path.endsWith(PARTIAL) || parseObjectKey(data) === undefined || present.has(data)) continue;
     await rm(path, { force: true });
@@ -245,9 +282,9 @@ async function pruneDeleted(folder: string, listedPrefix: string, present: Reado
 
 /**
  * Mirrors the objects a question needs from `s3://bucket/prefix/` into the local cache and returns
- * the folder to open with the local engine. Only the partition prefixes of the range are listed (a
- * prefix per account, region and day; accounts and regions discovered with delimiter listings unless
- * given), and only objects whose ETag and size are not already cached are fetched, with bounded
+ * the folder to open with the local engine. Only the partition prefixes of the range are listed (per
+ * account and region each day of the range, and in an hourly layout each hour of it; accounts and
+ * regions discovered with delimiter listings unless given), and only objects whose ETag and size are not already cached are fetched, with bounded
  * concurrency, each to a temporary name renamed into place once whole, so an interrupted run leaves
  * no partial file and the next run resumes. Cached objects of the listed prefixes that the bucket no
  * longer holds are removed.
@@ -274,25 +311,24 @@ export async function mirrorS3(options: MirrorOptions): Promise<MirrorSummary> {
       return regions.map((region) => ({ account, region }));
     })
   ).flat();
-  const prefixes = pairs.flatMap(({ account, region }) => prefixesToList(hive, account, region, options));
-  const listings = await mapLimit(prefixes, LISTING_CONCURRENCY, (relative) => listObjects(bucket, `${prefix}${relative}`));
+  const listings = (await mapLimit(pairs, LISTING_CONCURRENCY, ({ account, region }) => listAccountRegion(bucket, prefix, hive, account, region, options))).flat();
 
   const objects: ListedObject[] = [];
-  for (const [i, listing] of listings.entries()) {
+  for (const listing of listings) {
     const present = new Set<string>();
-    for (const o of listing) {
+    for (const o of listing.objects) {
       const parsed = o.key.startsWith(prefix) ? parseObjectKey(o.key.slice(prefix.length)) : undefined;
       if (parsed === undefined || `${prefix}${parsed.relativeKey}` !== o.key) continue;
       const path = join(folder, ...parsed.relativeKey.split('/'));
       present.add(path);
       if (wanted(parsed, options)) objects.push({ key: o.key, parsed, etag: o.etag, size: o.size, path });
     }
-    await pruneDeleted(folder, prefixes[i], present);
+    await pruneDeleted(folder, listing, present);
   }
 
   if (objects.length === 0) {
     const where = options.range === undefined ? '' : ` for ${formatTime(options.range.start)} to ${formatTime(options.range.end)}`;
-    throw new DataError(`no flow-log objects under s3://${bucket}/${prefix}AWSLogs/${where} (${prefixes.length} partition prefixes listed)`);
+    throw new DataError(`no flow-log objects under s3://${bucket}/${prefix}AWSLogs/${where} (${listings.length} partition prefixes listed)`);
   }
   const cached = await mapLimit(objects, 32, (o) => isCached(bucket, o));
   const todo = objects.filter((_, i) => !cached[i]);

@@ -224,7 +224,8 @@ describe('flowq run --data s3://...', () => {
     const { code } = await cli('run', 'top-talkers', '--data', LOCATION, ...RANGE, '--hive=false', '--accounts', accounts.join(','), '--regions', regions.join(','));
     expect(code).toBe(0);
     expect(listings()).toHaveLength(accounts.length * regions.length * RANGE_DAYS.length);
-    expect(listings().every((r) => !r.includes('delimiter'))).toBe(true);
+    const listedPrefixes = listings().map((r) => new URLSearchParams(r.split('?')[1]).get('prefix'));
+    expect(listedPrefixes.every((p) => /^vpc\/AWSLogs\/\d{12}\/vpcflowlogs\/[a-z0-9-]+\/2026\/10\/3[01]\/$/.test(p ?? ''))).toBe(true);
   });
 });
 
@@ -249,7 +250,7 @@ describe('the Hive-compatible hourly layout', () => {
     const fromS3 = await cli('run', 'top-talkers', '--data', `s3://${BUCKET}/hive/`, ...range, '--output', 'json');
     const fromLocal = await cli('run', 'top-talkers', '--data', hive, ...range, '--output', 'json');
 
-    // Assert: hours 06 to 09 (09:00 to 09:10 holds late-filed flows), of one day's listing per flow log.
+    // Assert: hours 06 to 09 (09:00 to 09:10 holds late-filed flows), fetched and listed alone.
     expect(fromS3.code).toBe(0);
     expect(rowsOf(fromS3.out)).toEqual(rowsOf(fromLocal.out));
     const hours = ['06', '07', '08', '09'].map((h) => `/year=2026/month=10/day=31/hour=${h}/`);
@@ -260,7 +261,10 @@ describe('the Hive-compatible hourly layout', () => {
       .map((r) => decodeURIComponent(r.slice(`GET /${BUCKET}/hive/`.length).split('?')[0]))
       .sort();
     expect(gets).toEqual(wanted);
-    expect(listings()).toHaveLength(1 + new Set([...folders].map((f) => f.split('/')[1])).size + folders.size);
+    // AWSLogs/, each account's regions, and per flow log the day's hour folders (one level) and the 4 hours.
+    expect(listings()).toHaveLength(1 + new Set([...folders].map((f) => f.split('/')[1])).size + folders.size * (1 + hours.length));
+    const listedHours = listings().filter((r) => r.includes('hour%3D')).map((r) => /hour%3D(\d{2})/.exec(r)![1]);
+    expect(new Set(listedHours)).toEqual(new Set(['06', '07', '08', '09']));
   });
 });
 
