@@ -158,7 +158,7 @@ async function resolveAccounts(bucket: string, prefix: string, options: MirrorOp
   let hive = options.hiveCompatiblePartitions;
   if (hive === undefined) {
     if (hiveAccounts.length > 0 && plainAccounts.length > 0) {
-      throw new DataError(`s3://${bucket}/${prefix}AWSLogs/ mixes plain and Hive-compatible layouts; choose one with --hive true|false`);
+      throw new DataError(`s3://${bucket}/${prefix}AWSLogs/ mixes plain and Hive-compatible layouts; choose one with --hive or --hive=false`);
     }
     hive = hiveAccounts.length > 0;
   }
