@@ -6,6 +6,7 @@ import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import S3rver from 's3rver';
 import { main } from '../../src/cli/main.js';
 import { writeSample } from '../../src/sample/generate.js';
+import { runCli } from '../support/cli-process.js';
 import { useTempDir } from '../support/tmp.js';
 
 const UNTIL = Date.UTC(2026, 10, 1) / 1000;
@@ -352,6 +353,26 @@ describe('S3 errors', () => {
   it('refuses a location that climbs out of the cache', async () => {
     const { code, err } = await cli('run', 'top-talkers', '--data', 's3://bucket/../../etc/', ...RANGE);
     expect({ code, err }).toEqual({ code: 2, err: "flowq: data: 's3://bucket/../../etc/' is not an S3 location (s3://bucket/prefix/)\n" });
+  });
+});
+
+describe('the bundled flowq, run as a process', () => {
+  it('answers from the bucket as from the local copy, and fetches nothing the second time', async () => {
+    const cache = join(tmp(), 'cache-process');
+    const env = { FLOWQ_CACHE_DIR: cache, AWS_ENDPOINT_URL_S3: process.env.AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: undefined, AWS_PROFILE: undefined };
+    const argv = ['run', 'top-talkers', '--data', LOCATION, ...RANGE, '--region', 'eu-west-1', '--output', 'json'];
+
+    const first = await runCli(argv, { env });
+    const gets = objectGets();
+    requests.length = 0;
+    const second = await runCli(argv, { env });
+    const fromLocal = await cli('run', 'top-talkers', '--data', local(), ...RANGE, '--output', 'json');
+
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(rowsOf(first.out)).toEqual(rowsOf(fromLocal.out));
+    expect(rowsOf(second.out)).toEqual(rowsOf(fromLocal.out));
+    expect(gets).toEqual(keysOfDays(RANGE_DAYS));
+    expect(objectGets()).toEqual([]);
   });
 });
 
