@@ -7,7 +7,8 @@ import { runTemplate, type ResultDocument } from '../engines/engine.js';
 import { openEngine } from '../engines/open.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../flowlog/format.js';
 import { formatTime, parseDate, parseDuration, shorten } from '../time.js';
-import { describeTemplates, getTemplate, TEMPLATES } from '../queries/templates.js';
+import { describeTemplates, getTemplate, missingFields, TEMPLATES } from '../queries/templates.js';
+import { validateParams } from '../queries/params.js';
 import { renderCsv, renderJson, renderStats, renderTable } from '../reports/text.js';
 import { reportDay } from '../reports/period.js';
 import { DEFAULT_REPORT_TEMPLATES } from '../reports/settings.js';
@@ -16,7 +17,8 @@ import { booleanFlag, checkFlags, parseArgs, UsageError, type CliIo, type Parsed
 import { BOOLEAN_FLAGS, engineFlags, fileFormatFlag, openCliEngine, type CliContext } from './engine.js';
 
 const OUTPUTS = ['table', 'json', 'csv'] as const;
-type Output = (typeof OUTPUTS)[number];
+/** The forms `--output` prints a result in. */
+export type Output = (typeof OUTPUTS)[number];
 
 function wholeNumber(args: ParsedArgs, name: string, fallback: number, min = 1): number {
   const value = args.flags.get(name);
@@ -55,8 +57,8 @@ export function queriesCommand(argv: string[], io: CliIo): number {
   return 0;
 }
 
-/** Reads the template parameters from a `run` command's flags. */
-function templateParams(args: ParsedArgs, paramNames: readonly string[], now: () => number): Record<string, string> {
+/** Reads the template parameters from a command's flags, with `--since` as the range that ends now. */
+export function templateParams(args: ParsedArgs, paramNames: readonly string[], now: () => number): Record<string, string> {
   const raw: Record<string, string> = {};
   for (const name of paramNames) {
     const value = args.flags.get(name);
@@ -93,7 +95,9 @@ export async function runCommand(argv: string[], io: CliIo, context: CliContext 
   checkFlags(args, [...paramNames, 'since', 'output', ...engineFlags(args)]);
   const output = outputFlag(args);
   const raw = templateParams(args, paramNames, () => (context.clock ?? SYSTEM_CLOCK).now());
-  const cli = await openCliEngine(args, io, context);
+  // The parameters are checked before the engine opens, so that S3 data is fetched only for a valid request.
+  const checked = validateParams(template.params, raw, DEFAULT_QUERY_SETTINGS);
+  const cli = await openCliEngine(args, io, context, { range: { start: checked.start as number, end: checked.end as number } });
   const { engine } = cli;
   try {
     printResult(await runTemplate(engine, name, raw, cli.runOptions()), output, io);
@@ -103,7 +107,8 @@ export async function runCommand(argv: string[], io: CliIo, context: CliContext 
   return 0;
 }
 
-function outputFlag(args: ParsedArgs): Output {
+/** `--output table|json|csv`, any case. @throws UsageError for another value. */
+export function outputFlag(args: ParsedArgs): Output {
   const output = (args.flags.get('output') ?? 'table').toLowerCase() as Output;
   if (!OUTPUTS.includes(output)) throw new UsageError(`--output must be table, json or csv, not '${shorten(args.flags.get('output') ?? '')}'`);
   return output;
@@ -158,7 +163,7 @@ interface Manifest {
 
 /**
  * `flowq demo` (what `npm start` runs): makes the sample data set once, into a git-ignored folder,
- * then prints every template as a table for the sample's last full day and writes that day's report
+ * then prints every template its format answers from a time range alone as a table for the sample's last full day and writes that day's report
  * into `--out` (default `.flowq/report`), printing the path of its `index.html`. No AWS account needed.
  */
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
@@ -182,7 +187,11 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const engine = await openEngine({ kind: 'local', local: { location: dir }, query: DEFAULT_QUERY_SETTINGS });
   try {
     const range = { start: manifest.until - 86_400, end: manifest.until };
-    for (const name of TEMPLATES.keys()) {
+    // Every template the sample's format answers from a time range alone (traffic-from/-to need a block).
+    const answerable = [...TEMPLATES.values()].filter(
+      (t) => missingFields(t, engine.target.logFormat).length === 0 && t.params.every((p) => !p.required || p.kind === 'time'),
+    );
+    for (const { name } of answerable) {
       const doc = await runTemplate(engine, name, range);
       io.out(`\n== ${name}  (${formatTime(range.start)} to ${formatTime(range.end)})\n\n`);
       io.out(renderTable(doc));

@@ -85,14 +85,14 @@ describe('flowq run', () => {
   });
 
   it.each([
-    [['run', 'top-speakers', '--data', 'x'], 2, /^flowq: unknown query 'top-speakers'; known queries: eni-bytes, rejected-ports, top-talkers\n$/],
+    [['run', 'top-speakers', '--data', 'x'], 2, /^flowq: unknown query 'top-speakers'; known queries: accepted-traffic, admin-ports, aws-services, conversations, eni-bytes, eni-direction, ip-versions, port-scanners, rejected-ports, rejected-traffic, ssh-rdp, top-addresses, top-instances, top-subnets, top-talkers, top-talkers-packet, traffic-from, traffic-over-time, traffic-paths, traffic-to\n$/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--colour', 'red'], 2, /^flowq: unknown flag --colour; known flags: --start, --end, --limit, --interface-id, --vpc-id, --subnet-id, --action, --protocol, --src-cidr, --dst-cidr, --since, --output, --engine, --timeout, --data, /],
     [['run', 'eni-bytes', '--data', 'DATA', ...RANGE, '--min-ports', '3'], 2, /^flowq: unknown flag --min-ports/],
     [['run', 'top-talkers', '--data', 'DATA', '--start', 'soon', '--end', '2026-11-01', '--limit', '0'], 2, /^flowq: start: 'soon' is not ISO-8601 UTC .*; limit: must be a whole number from 1 to 1000\n$/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--since', '1h'], 2, /^flowq: give either --since or --start\/--end, not both\n$/],
     [['run', 'top-talkers', '--data', 'DATA', '--since', '1 week'], 2, /^flowq: --since must look like 30m, 24h or 7d, not '1 week'\n$/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--output', 'xml'], 2, /^flowq: --output must be table, json or csv, not 'xml'\n$/],
-    [['run', 'top-talkers', ...RANGE], 2, /^flowq: --data <dir> is required/],
+    [['run', 'top-talkers', ...RANGE], 2, /^flowq: --data <dir\|s3:\/\/\.\.\.> is required/],
     [['run', 'top-talkers', '--data', '/no/such/folder', ...RANGE], 1, /^flowq: data folder \/no\/such\/folder does not exist\n$/],
     [['run', 'top-talkers', '--data', 'DATA', '--start', '2020-01-01', '--end', '2020-01-02'], 1, /^flowq: no flow-log files for 2020-01-01T00:00:00Z to 2020-01-02T00:00:00Z under /],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--log-format', '${version} ${nope}'], 2, /^flowq: log format field '\$\{nope\}' is unknown\. Valid fields: version, /],
@@ -156,9 +156,26 @@ describe('flowq queries', () => {
     const { code, out } = await cli('queries');
     expect(code).toBe(0);
     expect(out.split('\n').filter((l) => /^\S/.test(l))).toEqual([
+      'accepted-traffic  Accepted traffic by source, destination, destination port and protocol',
+      'admin-ports  Traffic to administration and database ports by source, destination, port and action',
+      'aws-services  Traffic to and from AWS services (S3, DynamoDB, ...) by service, direction and the path it took  (the log format lacks pkt-src-aws-service, pkt-dst-aws-service)',
+      'conversations  Both directions of each conversation between two addresses',
       'eni-bytes  Network interfaces that moved the most bytes',
+      'eni-direction  Bytes and packets in and out of each network interface  (the log format lacks flow-direction)',
+      'ip-versions  IPv4 and IPv6 traffic compared (IPv6 when the source address contains a colon)',
+      'port-scanners  Sources whose rejected records reach many distinct destination ports',
       'rejected-ports  Destination ports and protocols rejected most often',
+      'rejected-traffic  Rejected traffic by source, destination, destination port and protocol',
+      'ssh-rdp  SSH (22) and RDP (3389) traffic by source, destination, port and action',
+      'top-addresses  Addresses that moved the most bytes, sent and received',
+      'top-instances  EC2 instances that moved the most bytes  (the log format lacks instance-id)',
+      'top-subnets  Subnets that moved the most bytes  (the log format lacks subnet-id)',
       'top-talkers  Source/destination pairs that moved the most bytes',
+      'top-talkers-packet  Packet-level source/destination pairs (the original addresses behind NAT and load balancers) that moved the most bytes  (the log format lacks pkt-srcaddr, pkt-dstaddr)',
+      'traffic-from  Traffic whose source address lies in a CIDR block, by source, destination, port, protocol and action',
+      'traffic-over-time  Bytes, packets, flows and rejected flows per time bucket (5 minutes, an hour or a day)',
+      'traffic-paths  Egress traffic by the path it took out of the VPC: same VPC, internet or gateway endpoint, peering, ...  (the log format lacks traffic-path)',
+      'traffic-to  Traffic whose destination address lies in a CIDR block, by source, destination, port, protocol and action',
     ]);
     expect(out).toContain('\n  --interface-id   Only records of this network interface\n');
     expect(out).toContain('\n  --start          (required) Start of the range, inclusive');
@@ -171,11 +188,28 @@ describe('flowq queries', () => {
     const listed = JSON.parse(out) as { name: string; supported: boolean; missingFields: string[]; columns: unknown[] }[];
     expect(listed).toEqual(describeTemplates(parseLogFormat(format), DEFAULT_QUERY_SETTINGS));
     expect(listed.map((d) => [d.name, d.supported, d.missingFields])).toEqual([
+      ['accepted-traffic', true, []],
+      ['admin-ports', true, []],
+      ['aws-services', false, ['pkt-src-aws-service', 'pkt-dst-aws-service']],
+      ['conversations', true, []],
       ['eni-bytes', false, ['interface-id']],
+      ['eni-direction', false, ['interface-id', 'flow-direction']],
+      ['ip-versions', true, []],
+      ['port-scanners', true, []],
       ['rejected-ports', true, []],
+      ['rejected-traffic', true, []],
+      ['ssh-rdp', true, []],
+      ['top-addresses', true, []],
+      ['top-instances', false, ['instance-id']],
+      ['top-subnets', false, ['subnet-id']],
       ['top-talkers', true, []],
+      ['top-talkers-packet', false, ['pkt-srcaddr', 'pkt-dstaddr']],
+      ['traffic-from', true, []],
+      ['traffic-over-time', true, []],
+      ['traffic-paths', false, ['traffic-path']],
+      ['traffic-to', true, []],
     ]);
-    expect(listed[0].columns).toEqual([
+    expect(listed.find((d) => d.name === 'eni-bytes')?.columns).toEqual([
       { name: 'interface_id', type: 'varchar' },
       { name: 'bytes', type: 'bigint' },
       { name: 'packets', type: 'bigint' },
@@ -207,13 +241,15 @@ describe('flowq sample and demo', () => {
     for (const f of list(a)) expect(readFileSync(join(a, f))).toEqual(readFileSync(join(b, f)));
   });
 
-  it("prints the three templates as tables for the last full day and writes that day's report, making the sample only once", async () => {
+  it("prints every template the sample answers from a range alone as a table for the last full day and writes that day's report, making the sample only once", async () => {
     const dir = join(tmp(), 'demo');
     const out = join(tmp(), 'demo-report');
     const first = await cli('demo', '--data', dir, '--out', out);
     expect(first.code).toBe(0);
     expect(first.err).toContain(`making a sample data set in ${dir} (once)`);
-    expect(first.out.match(/^== \S+/gm)).toEqual(['== eni-bytes', '== rejected-ports', '== top-talkers']);
+    expect(first.out.match(/^== \S+/gm)).toEqual(
+      ['accepted-traffic', 'admin-ports', 'conversations', 'eni-bytes', 'ip-versions', 'port-scanners', 'rejected-ports', 'rejected-traffic', 'ssh-rdp', 'top-addresses', 'top-talkers', 'traffic-over-time'].map((n) => `== ${n}`),
+    );
     expect(existsSync(join(dir, 'flowq-sample.json'))).toBe(true);
     const { until } = JSON.parse(readFileSync(join(dir, 'flowq-sample.json'), 'utf8')) as { until: number };
     const day = new Date((until - 86_400) * 1000).toISOString().slice(0, 10);
