@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { InvalidParameter, QueryTimedOut } from '../../src/errors.js';
 import { paramsJsonSchema } from '../../src/queries/params.js';
 import { renderQuery } from '../../src/queries/render.js';
-import { getTemplate } from '../../src/queries/templates.js';
+import { getTemplate, TEMPLATES } from '../../src/queries/templates.js';
 import { decodedTalker, EXECUTION_ID, executionIn, FakeClock, resultsPage, TARGET } from '../engines/athena-support.js';
 import { fixture, getExecutionEvent, lambdaContext, parsed, postEvent, testApi } from './handler-support.js';
 
@@ -66,8 +66,8 @@ describe('GET /queries', () => {
     expect(answer.headers).toMatchObject({ 'Content-Type': 'application/json', ...SECURITY_HEADERS });
     expect(answer.headers).not.toHaveProperty('Access-Control-Allow-Origin');
     const queries = (answer.body as { queries: { name: string }[] }).queries;
-    expect(queries.map((q) => q.name)).toEqual(['eni-bytes', 'rejected-ports', 'top-talkers']);
-    expect(queries[2]).toEqual({
+    expect(queries.map((q) => q.name)).toEqual(['accepted-traffic', 'admin-ports', 'aws-services', 'conversations', 'eni-bytes', 'eni-direction', 'ip-versions', 'port-scanners', 'rejected-ports', 'rejected-traffic', 'ssh-rdp', 'top-addresses', 'top-instances', 'top-subnets', 'top-talkers', 'top-talkers-packet', 'traffic-from', 'traffic-over-time', 'traffic-paths', 'traffic-to']);
+    expect(queries.find((q) => q.name === 'top-talkers')).toEqual({
       name: 'top-talkers',
       description: 'Source/destination pairs that moved the most bytes',
       params: paramsJsonSchema(getTemplate('top-talkers').params, { maxRangeDays: 7 }),
@@ -78,7 +78,8 @@ describe('GET /queries', () => {
       supported: true,
       missingFields: [],
     });
-    expect(queries[0]).toMatchObject({ name: 'eni-bytes', supported: false, missingFields: ['interface-id'] });
+    expect(queries.find((q) => q.name === 'eni-bytes')).toMatchObject({ name: 'eni-bytes', supported: false, missingFields: ['interface-id'] });
+    expect(queries.find((q) => q.name === 'top-instances')).toMatchObject({ supported: false, missingFields: ['instance-id'] });
     expect(athenaMock.calls()).toHaveLength(0);
   });
 
@@ -227,7 +228,7 @@ describe('POST /queries/{name}', () => {
     expect(answer).toEqual({
       statusCode: 404,
       headers: expect.objectContaining({ 'Content-Type': 'application/json' }),
-      body: { error: { code: 'UNKNOWN_QUERY', message: "unknown query 'nope'; known queries: eni-bytes, rejected-ports, top-talkers" } },
+      body: { error: { code: 'UNKNOWN_QUERY', message: `unknown query 'nope'; known queries: ${[...TEMPLATES.keys()].join(', ')}` } },
     });
   });
 
