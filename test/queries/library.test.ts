@@ -162,3 +162,45 @@ describe('a log format without the fields a template reads', () => {
     });
   });
 });
+
+describe('port-scanners on a pinned data set', () => {
+  it('reports the sources whose rejected records reach at least min_ports ports, exactly', async () => {
+    const t = Date.parse('2026-06-16T12:00:00Z') / 1000;
+    const line = (src: string, dst: string, port: number, action: string, at: number) =>
+      ['2', '123456789012', 'eni-0a1b2c3d', src, dst, '40000', String(port), '6', '1', '40', String(at), String(at + 5), action, 'OK'];
+    const records = [
+      // One source probes twelve ports of one host, and is let in once on a thirteenth.
+      ...Array.from({ length: 12 }, (_, i) => line('198.51.100.7', '10.0.0.5', i + 1, 'REJECT', t + i)),
+      line('198.51.100.7', '10.0.0.5', 80, 'ACCEPT', t + 20),
+      // Another probes three ports over two hosts; a third is rejected twice on one port.
+      line('2001:db8::66', '2001:db8::1', 22, 'REJECT', t + 30),
+      line('2001:db8::66', '2001:db8::1', 23, 'REJECT', t + 31),
+      line('2001:db8::66', '2001:db8::2', 3389, 'REJECT', t + 32),
+      line('10.0.0.9', '10.0.0.5', 22, 'REJECT', t + 40),
+      line('10.0.0.9', '10.0.0.6', 22, 'REJECT', t + 41),
+    ];
+    const ds: Dataset = {
+      hiveCompatiblePartitions: false,
+      perHourPartition: false,
+      fileFormat: 'plain-text',
+      formatText: LOG_FORMATS.default,
+      passFormat: true,
+      base: t,
+      files: [{ account: '123456789012', region: 'us-east-1', flowLogId: 'fl-0a1b2c3d', fileTime: t, records }],
+    };
+    const range = { start: t - 60, end: t + 60 };
+    const scanner = { srcaddr: '198.51.100.7', ports: 12, targets: 1, flows: 12, first_seen: t, last_seen: t + 16 };
+    const small = { srcaddr: '2001:db8::66', ports: 3, targets: 2, flows: 3, first_seen: t + 30, last_seen: t + 37 };
+    await withEngine(ds, async (engine) => {
+      for (const [params, rows] of [
+        [range, [scanner]],
+        [{ ...range, min_ports: 3 }, [scanner, small]],
+        [{ ...range, min_ports: 2, src_cidr: '2001:db8::/32' }, [small]],
+      ] as const) {
+        const result = await engine.run(renderQuery('port-scanners', params, engine.target));
+        expect(result.rows).toEqual(rows);
+        expect(result.rows).toEqual(expectedLibraryRows(datasetFormat(ds), ds.files, { template: 'port-scanners', limit: 10, ...params }));
+      }
+    });
+  });
+});

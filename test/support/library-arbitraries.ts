@@ -178,7 +178,7 @@ export const libraryQuerySpec: fc.Arbitrary<LibraryQuerySpec> = fc.record({
   ports: sometimes(fc.uniqueArray(fc.oneof(fc.constantFrom(22, 53, 443, 3389, 5432), fc.integer({ min: 0, max: 65_535 })), { minLength: 1, maxLength: 6 })),
   bucket: sometimes(fc.constantFrom('5m', '1h', '1d', '5M', '1H')),
   // Small data sets rarely reach the default of 10 ports: give a low threshold most of the time.
-  min_ports: fc.oneof({ weight: 1, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.integer({ min: 2, max: 4 }) }),
+  min_ports: fc.oneof({ weight: 1, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.integer({ min: 2, max: 3 }) }),
 });
 
 /** A request as the oracle takes it, and the raw parameters a caller would send for it. */
