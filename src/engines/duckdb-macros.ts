@@ -55,6 +55,17 @@ export const DUCKDB_MACROS: readonly string[] = [
   FROM (SELECT text, flowq_ip_bits(split_part(text, '/', 1)) AS address,
       CASE WHEN regexp_full_match(text, '[^/]*/[+-]?[0-9]{1,9}') THEN split_part(text, '/', 2)::INTEGER END AS prefix
     FROM (SELECT cidr AS text)))`,
+  // flowq_ip_bits where only the family matters (the network is of the other family), by the network's text: one
+  // without ':' is IPv4, one with ':' but no ffff group IPv6, either way not IPv4-mapped. Parsing IPv6 is the costly part.
+  `CREATE OR REPLACE MACRO flowq_address_bits(a, cidr) AS
+  CASE
+    WHEN NOT contains(cidr, ':') THEN CASE
+      WHEN NOT contains(a, ':') THEN '4' || flowq_ipv4_bits(a)
+      WHEN NOT regexp_matches(a, '[fF]{4}') THEN CASE WHEN regexp_full_match(a, ${IPV6}) THEN '6' END
+      ELSE flowq_ip_bits(a) END
+    WHEN NOT regexp_matches(cidr, '[fF]{4}') AND NOT contains(a, ':') THEN CASE WHEN regexp_full_match(a, ${IPV4}) THEN '4' END
+    ELSE flowq_ip_bits(a)
+  END`,
   // Trino's contains(cidr, TRY_CAST(address AS IPADDRESS)): NULL for a non-address, false across families.
-  `CREATE OR REPLACE MACRO ${DUCKDB_CIDR_CONTAINS}(cidr, address) AS starts_with(flowq_ip_bits(address), flowq_cidr_bits(cidr))`,
+  `CREATE OR REPLACE MACRO ${DUCKDB_CIDR_CONTAINS}(cidr, address) AS starts_with(flowq_address_bits(address, cidr), flowq_cidr_bits(cidr))`,
 ];
