@@ -20,7 +20,7 @@ export interface CliIo {
 /**
  * Splits arguments into positionals and flags. `--name value`, `--name=value` and, for names in
  * `booleans`, a bare `--name` are accepted; `--interface-id` and `--interface_id` are the same flag.
- * @throws UsageError on a repeated flag or a flag without its value.
+ * @throws UsageError on a repeated flag or a flag without its value (an empty value included).
  */
 export function parseArgs(argv: readonly string[], booleans: ReadonlySet<string> = new Set()): ParsedArgs {
   const positionals: string[] = [];
@@ -42,6 +42,8 @@ export function parseArgs(argv: readonly string[], booleans: ReadonlySet<string>
       value = next;
       i++;
     }
+    // An empty value is a mistake (an unset shell variable, say), never a silent default.
+    if (value.trim() === '') throw new UsageError(`--${name.replaceAll('_', '-')} needs a value, not an empty one`);
     if (flags.has(name)) throw new UsageError(`--${name.replaceAll('_', '-')} is given twice`);
     flags.set(name, value);
   }

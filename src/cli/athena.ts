@@ -2,7 +2,8 @@ import type { AthenaTable } from '../engines/athena.js';
 import type { QueryProgress } from '../engines/engine.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../flowlog/format.js';
 import { humanBytes } from '../reports/text.js';
-import { parseDuration, shorten } from '../time.js';
+import { parseDuration } from '../time.js';
+import { shorten } from '../text.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
 
 /** The flags `--engine athena` reads besides the template's parameters (`_` for `-`). */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { main } from '../../src/cli/main.js';
+import { COMMANDS, main } from '../../src/cli/main.js';
+import { COMMAND_HELP } from '../../src/cli/usage.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { openLocalEngine } from '../../src/engines/local.js';
 import { renderQuery } from '../../src/queries/render.js';
@@ -100,12 +101,25 @@ describe('flowq run', () => {
     [['frobnicate'], 2, /^flowq: unknown command 'frobnicate'; try: flowq help\n$/],
     [['sample'], 2, /^flowq: --out <dir> is required\n$/],
     [['sample', '--out', 'x', '--days', 'many'], 2, /^flowq: --days must be a whole number >= 1, not 'many'\n$/],
+    [['sample', '--out', 'x', '--until', '2026-02-30'], 2, /^flowq: --until must be a real date \(YYYY-MM-DD\), not '2026-02-30'\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--limit', ''], 2, /^flowq: --limit needs a value, not an empty one\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--limit='], 2, /^flowq: --limit needs a value, not an empty one\n$/],
+    [['run', 'top-talkers', '--data', '', ...RANGE], 2, /^flowq: --data needs a value, not an empty one\n$/],
+    [['sample', '--out', 'x', '--records', ' '], 2, /^flowq: --records needs a value, not an empty one\n$/],
   ])('refuses %j with one line on stderr and exit code %i', async (argv, code, message) => {
     const result = await cli(...argv.map((a) => a.replace('DATA', data())));
     expect(result.code).toBe(code);
     expect(result.out).toBe('');
     expect(result.err).toMatch(message);
     expect(result.err.split('\n')).toHaveLength(2);
+  });
+
+  it('echoes only a short prefix of a long value it refuses', async () => {
+    const long = `top-${'x'.repeat(100_000)}`;
+
+    const result = await cli('run', long, '--data', data());
+
+    expect(result).toEqual({ code: 2, out: '', err: `flowq: unknown query '${long.slice(0, 64)}… (100004 characters)'; known queries: top-talkers, rejected-ports, eni-bytes\n` });
   });
 
   it('refuses a corrupt .gz with one line naming the file', async () => {
@@ -145,6 +159,53 @@ describe('flowq run --engine athena', () => {
   ])('says in one line how to fix %s, exit 1, no stack', async (_what, env, extra, message) => {
     const result = await withEnv(env, [...athena, ...extra]);
     expect(result).toEqual({ code: 1, out: '', err: message });
+  });
+});
+
+describe('flowq help and version', () => {
+  const commands = Object.keys(COMMANDS);
+  const subcommands = Object.entries(COMMAND_HELP).flatMap(([name, help]) => Object.keys(help.subcommands ?? {}).map((sub) => [name, sub]));
+
+  it('has the help of every command it runs, and runs every command it has help for', () => {
+    expect(Object.keys(COMMAND_HELP).sort()).toEqual([...commands].sort());
+  });
+
+  it.each(commands.flatMap((name) => [[name, '--help'], [name, '-h']]))('prints the usage of `flowq %s %s` on stdout with exit 0', async (name, flag) => {
+    const result = await cli(name, flag);
+
+    expect(result).toEqual({ code: 0, out: `${COMMAND_HELP[name].usage}\n`, err: '' });
+    expect(result.out).toMatch(new RegExp(`^usage: flowq ${name}\\b`));
+  });
+
+  it.each(subcommands.flatMap(([name, sub]) => [[name, sub, '--help'], [name, sub, '-h']]))('prints the usage of `flowq %s %s %s`', async (name, sub, flag) => {
+    const result = await cli(name, sub, flag);
+
+    expect(result).toEqual({ code: 0, out: `${COMMAND_HELP[name].subcommands?.[sub]}\n`, err: '' });
+    expect(result.out).toMatch(new RegExp(`^usage: flowq ${name} ${sub}\\b`));
+  });
+
+  it.each([
+    [['run', 'top-talkers', '--data', './flows', '-h'], 'run'],
+    [['run', '-h', 'top-talkers'], 'run'],
+    [['help', 'sample'], 'sample'],
+    [['sample', '--out', '--help'], 'sample'],
+  ])('takes %j as a request for help, not as a query name or a value', async (argv, name) => {
+    expect(await cli(...argv)).toEqual({ code: 0, out: `${COMMAND_HELP[name].usage}\n`, err: '' });
+  });
+
+  it('lists every command with its summary on `flowq help`, and exits 2 when no command is given', async () => {
+    const help = await cli('help');
+    const bare = await cli();
+
+    expect(help.code).toBe(0);
+    for (const name of commands) expect(help.out).toContain(`\n  flowq ${name}`);
+    expect(bare).toEqual({ ...help, code: 2 });
+  });
+
+  it("prints the version from the project's package.json on --version", async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+    expect(await cli('--version')).toEqual({ code: 0, out: `flowq ${pkg.version}\n`, err: '' });
   });
 });
 

@@ -21,6 +21,18 @@ describe('the flowq command in a process of its own', () => {
     expect(result).toEqual({ code: 1, signal: null, out: '', err: 'flowq: no AWS region: pass --region, or set AWS_REGION (or a region in your AWS profile)\n' });
   });
 
+  it.each([
+    ['--region', ['--region', 'eu-west-1'], 'flowq: no AWS credentials: pass --profile or set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n'],
+    ['--profile', ['--region', 'eu-west-1', '--profile', 'flowq-test-no-such-profile'], "flowq: AWS profile 'flowq-test-no-such-profile' was not found or holds no credentials: check --profile / AWS_PROFILE and ~/.aws/config\n"],
+    ['neither', [], 'flowq: no AWS region: pass --region, or set AWS_REGION (or a region in your AWS profile)\n'],
+  ])('applies %s on `catalog apply`, and says in one line what is missing next', async (_what, flags, message) => {
+    const noAws = { ...NO_AWS_CONFIG, AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined };
+
+    const result = await runCli(['catalog', 'apply', '--location', 's3://flow-logs/vpc/', '--database', 'flowq', '--table', 'flow_logs', '--per-hour', ...flags], { env: noAws });
+
+    expect(result).toEqual({ code: 1, signal: null, out: '', err: message });
+  });
+
   it('ends quietly with exit 0 when its reader closes early, as `| head -c 100` does (EPIPE)', async () => {
     const whole = await runCli(BIG_RUN());
     expect(whole.code).toBe(0);

@@ -44,12 +44,12 @@ export async function runCli(
     const [command, args] = options.pipeToHead
       ? ['bash', ['-c', '"$@" | head -c 100; exit "${PIPESTATUS[0]}"', 'bash', process.execPath, script, ...argv]]
       : [process.execPath, [script, ...argv]];
-    const child = spawn(command, args, { env: env as NodeJS.ProcessEnv, cwd: options.cwd ?? process.cwd(), stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, cwd: options.cwd ?? process.cwd(), stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'] });
     if (stdoutFd !== undefined) closeSync(stdoutFd);
     let out = '';
     let err = '';
     child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, out, err }));
   });
