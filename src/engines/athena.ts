@@ -208,7 +208,7 @@ export class AthenaEngine implements Engine {
     if (execution.WorkGroup !== undefined && execution.WorkGroup !== this.settings.workgroup) {
       throw new UnknownExecution(`no query execution ${executionId}`);
     }
-    return { executionId, state: (execution.Status?.State ?? 'QUEUED') as ExecutionState, execution };
+    return { executionId, state: (execution.Status?.State ?? 'QUEUED'), execution };
   }
 
   /** Polls until the execution ends or the deadline comes, whichever is first; returns the last state seen. */

@@ -340,7 +340,8 @@ describe('AthenaEngine.submit and view', () => {
     athenaMock.on(GetQueryExecutionCommand).resolves(executionIn('SUCCEEDED', { reused: true }));
     athenaMock.on(GetQueryResultsCommand).resolves(resultsPage([1], { first: true }));
 
-    const submission = await athenaEngine(SETTINGS, new FakeClock()).submit(QUERY, { deadline: Date.now() + 1000 });
+    const clock = new FakeClock();
+    const submission = await athenaEngine(SETTINGS, clock).submit(QUERY, { deadline: clock.now() + 1000 });
 
     expect(submission).toEqual({
       done: true,
