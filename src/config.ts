@@ -46,10 +46,20 @@ export function boolEnv(env: Env, name: string, fallback: boolean): boolean {
   return value === 'true';
 }
 
-/** Query settings from `FLOWQ_LATE_MARGIN_SECONDS` and `FLOWQ_MAX_RANGE_DAYS`. */
+/** The longest late-filed margin a setting may choose: one hour. */
+export const MAX_LATE_MARGIN_SECONDS = 3600;
+
+/**
+ * Query settings from `FLOWQ_LATE_MARGIN_SECONDS` (0-3600, default 600) and `FLOWQ_MAX_RANGE_DAYS`.
+ * @throws InvalidConfiguration naming the variable that is malformed or out of range.
+ */
 export function readQuerySettings(env: Env = process.env): QuerySettings {
+  const lateMarginSeconds = intEnv(env, 'FLOWQ_LATE_MARGIN_SECONDS', DEFAULT_QUERY_SETTINGS.lateMarginSeconds);
+  if (lateMarginSeconds > MAX_LATE_MARGIN_SECONDS) {
+    throw new InvalidConfiguration(`environment variable FLOWQ_LATE_MARGIN_SECONDS must be at most ${MAX_LATE_MARGIN_SECONDS} (one hour), not '${lateMarginSeconds}'`);
+  }
   return {
-    lateMarginSeconds: intEnv(env, 'FLOWQ_LATE_MARGIN_SECONDS', DEFAULT_QUERY_SETTINGS.lateMarginSeconds),
+    lateMarginSeconds,
     maxRangeDays: intEnv(env, 'FLOWQ_MAX_RANGE_DAYS', DEFAULT_QUERY_SETTINGS.maxRangeDays, 1),
   };
 }

@@ -71,7 +71,7 @@ describe('flowq run', () => {
     expect(header).toMatch(/^dstport {2}protocol {2}flows {2}packets {2}sources +bytes$/);
     expect(rule).toMatch(/^-+( +-+){5}$/);
     expect(first).toMatch(/^ +22 {2}TCP +[\d,]+ +[\d,]+ +\d+ +[\d.]+ (B|kB|MB)$/);
-    expect(err).toMatch(/^2 rows, 75 files, [\d.]+ kB read, \d+ ms\n$/);
+    expect(err).toMatch(/^2 rows, 75 files, [\d.]+ kB read, 2 partitions \(2026\/11\/01 only for the late margin\), \d+ ms\n$/);
   });
 
   it('takes --since as a range ending now', async () => {
@@ -84,7 +84,7 @@ describe('flowq run', () => {
 
   it.each([
     [['run', 'top-speakers', '--data', 'x'], 2, /^flowq: unknown query 'top-speakers'; known queries: top-talkers, rejected-ports, eni-bytes\n$/],
-    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--colour', 'red'], 2, /^flowq: unknown flag --colour; known flags: --start, --end, --limit, --interface-id, --action, --since, --output, --engine, --timeout, --data, /],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--colour', 'red'], 2, /^flowq: unknown flag --colour; known flags: --start, --end, --limit, --interface-id, --action, --since, --output, --engine, --timeout, --late-margin, --data, /],
     [['run', 'eni-bytes', '--data', 'DATA', ...RANGE, '--action', 'ACCEPT'], 2, /^flowq: unknown flag --action/],
     [['run', 'top-talkers', '--data', 'DATA', '--start', 'soon', '--end', '2026-11-01', '--limit', '0'], 2, /^flowq: start: 'soon' is not ISO-8601 UTC .*; limit: must be between 1 and 1000\n$/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--since', '1h'], 2, /^flowq: give either --since or --start\/--end, not both\n$/],
@@ -101,6 +101,8 @@ describe('flowq run', () => {
     [['frobnicate'], 2, /^flowq: unknown command 'frobnicate'; try: flowq help\n$/],
     [['sample'], 2, /^flowq: --out <dir> is required\n$/],
     [['sample', '--out', 'x', '--days', 'many'], 2, /^flowq: --days must be a whole number >= 1, not 'many'\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--late-margin', '61'], 2, /^flowq: --late-margin must be whole minutes from 0 to 60 \(default 10\), not '61'\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--late-margin', '10m'], 2, /^flowq: --late-margin must be whole minutes from 0 to 60 \(default 10\), not '10m'\n$/],
     [['sample', '--out', 'x', '--until', '2026-02-30'], 2, /^flowq: --until must be a real date \(YYYY-MM-DD\), not '2026-02-30'\n$/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--limit', ''], 2, /^flowq: --limit needs a value, not an empty one\n$/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--limit='], 2, /^flowq: --limit needs a value, not an empty one\n$/],
@@ -133,6 +135,25 @@ describe('flowq run', () => {
     const result = await cli('run', 'top-talkers', '--data', dir, ...RANGE);
     expect(result.code).toBe(1);
     expect(result.err).toBe(`flowq: ${victim} is a corrupt gzip file (unexpected end of file)\n`);
+  });
+});
+
+describe('flowq run --late-margin', () => {
+  type Doc = { rows: { flows: number }[]; stats: Record<string, unknown> };
+  const runJson = async (...extra: string[]): Promise<Doc> => JSON.parse((await cli('run', 'eni-bytes', '--data', data(), ...RANGE, '--limit', '1000', '--output', 'json', ...extra)).out) as Doc;
+  const flows = (doc: Doc) => doc.rows.reduce((sum, row) => sum + row.flows, 0);
+
+  it("lists the partitions read in the stats, and reads only the range's own with --late-margin 0", async () => {
+    const standard = await runJson();
+    const none = await runJson('--late-margin', '0');
+    const hour = await runJson('--late-margin', '60');
+
+    expect(standard.stats).toMatchObject({ partitions: ['2026/10/31', '2026/11/01'], marginPartitions: ['2026/11/01'], lateMarginSeconds: 600, filesRead: 75 });
+    expect(none.stats).toMatchObject({ partitions: ['2026/10/31'], marginPartitions: [], lateMarginSeconds: 0, filesRead: 72 });
+    expect(hour.stats).toMatchObject({ partitions: ['2026/10/31', '2026/11/01'], marginPartitions: ['2026/11/01'], lateMarginSeconds: 3600 });
+    // The sample files flows that end after midnight in the next day's folder: only the margin finds them.
+    expect(flows(standard)).toBeGreaterThan(flows(none));
+    expect(flows(hour)).toBe(flows(standard));
   });
 });
 

@@ -24,3 +24,19 @@ describe('readEngineSettings in local mode', () => {
     expect(settings).toMatchObject({ kind: 'local', local: { location: '/data/flows' } });
   });
 });
+
+describe('readEngineSettings query settings', () => {
+  test.each([
+    ['0', 0],
+    ['3600', 3600],
+    [undefined, 600],
+  ])('takes FLOWQ_LATE_MARGIN_SECONDS=%s as a margin of %i seconds', (value, seconds) => {
+    const settings = readEngineSettings({ FLOWQ_ENGINE: 'local', FLOWQ_LOCAL_DATA: '/data', FLOWQ_LATE_MARGIN_SECONDS: value });
+
+    expect(settings.query.lateMarginSeconds).toBe(seconds);
+  });
+
+  test.each(['3601', '-1', '10m'])('refuses FLOWQ_LATE_MARGIN_SECONDS=%s naming the variable', (value) => {
+    expect(() => readEngineSettings({ FLOWQ_ENGINE: 'local', FLOWQ_LOCAL_DATA: '/data', FLOWQ_LATE_MARGIN_SECONDS: value })).toThrow(/^environment variable FLOWQ_LATE_MARGIN_SECONDS must be/);
+  });
+});
