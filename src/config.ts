@@ -1,4 +1,5 @@
 import { InvalidConfiguration } from './errors.js';
+import { shorten } from './text.js';
 
 /**
  * Settings shared by every entry point, with their defaults. Lambda handlers read them from the
@@ -33,7 +34,7 @@ export function intEnv(env: Env, name: string, fallback: number, min = 0): numbe
   const value = env[name];
   if (value === undefined || value.trim() === '') return fallback;
   if (!/^\d+$/.test(value.trim()) || Number(value) < min) {
-    throw new InvalidConfiguration(`environment variable ${name} must be a whole number >= ${min}, not '${value}'`);
+    throw new InvalidConfiguration(`environment variable ${name} must be a whole number >= ${min}, not '${shorten(value)}'`);
   }
   return Number(value);
 }
@@ -42,7 +43,7 @@ export function intEnv(env: Env, name: string, fallback: number, min = 0): numbe
 export function boolEnv(env: Env, name: string, fallback: boolean): boolean {
   const value = env[name]?.trim().toLowerCase();
   if (value === undefined || value === '') return fallback;
-  if (value !== 'true' && value !== 'false') throw new InvalidConfiguration(`environment variable ${name} must be true or false, not '${value}'`);
+  if (value !== 'true' && value !== 'false') throw new InvalidConfiguration(`environment variable ${name} must be true or false, not '${shorten(value)}'`);
   return value === 'true';
 }
 

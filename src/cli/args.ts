@@ -1,8 +1,14 @@
 import { FlowqError } from '../errors.js';
+import { shorten } from '../text.js';
 
 /** A command-line mistake: printed as one line, exit code 2. */
 export class UsageError extends FlowqError {
   override readonly code = 'USAGE';
+}
+
+/** A flag as the user writes it, `--interface-id` for `interface_id`, cut short if it is long. */
+export function flagLabel(name: string): string {
+  return `--${shorten(name.replaceAll('_', '-'))}`;
 }
 
 /** Parsed command-line arguments: positionals and `--flag value` pairs, names with `-` read as `_`. */
@@ -38,13 +44,13 @@ export function parseArgs(argv: readonly string[], booleans: ReadonlySet<string>
     else if (booleans.has(name)) value = 'true';
     else {
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`--${name.replaceAll('_', '-')} needs a value`);
+      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`${flagLabel(name)} needs a value`);
       value = next;
       i++;
     }
     // An empty value is a mistake (an unset shell variable, say), never a silent default.
-    if (value.trim() === '') throw new UsageError(`--${name.replaceAll('_', '-')} needs a value, not an empty one`);
-    if (flags.has(name)) throw new UsageError(`--${name.replaceAll('_', '-')} is given twice`);
+    if (value.trim() === '') throw new UsageError(`${flagLabel(name)} needs a value, not an empty one`);
+    if (flags.has(name)) throw new UsageError(`${flagLabel(name)} is given twice`);
     flags.set(name, value);
   }
   return { positionals, flags };
@@ -59,7 +65,7 @@ export function checkFlags(args: ParsedArgs, known: Iterable<string>): void {
   for (const name of args.flags.keys()) {
     if (!allowed.has(name)) {
       const list = [...allowed].map((n) => `--${n.replaceAll('_', '-')}`).join(', ');
-      throw new UsageError(`unknown flag --${name.replaceAll('_', '-')}; known flags: ${list}`);
+      throw new UsageError(`unknown flag ${flagLabel(name)}; known flags: ${list}`);
     }
   }
 }

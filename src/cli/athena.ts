@@ -28,7 +28,7 @@ function required(args: ParsedArgs, name: string, hint: string): string {
 function reuseMinutes(args: ParsedArgs): number | undefined {
   const value = args.flags.get('reuse_minutes');
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--reuse-minutes must be a whole number of minutes (0 turns reuse off), not '${value}'`);
+  if (!/^\d+$/.test(value)) throw new UsageError(`--reuse-minutes must be a whole number of minutes (0 turns reuse off), not '${shorten(value)}'`);
   return Number(value);
 }
 

@@ -7,6 +7,7 @@ import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import type { AthenaTable } from './athena.js';
 import type { Engine } from './engine.js';
 import type { LocalEngineOptions } from './local.js';
+import { shorten } from '../text.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -72,5 +73,5 @@ export function readEngineSettings(env: Env = process.env): EngineSettings {
     const location = resolve(startDirectory(env), requireEnv(env, 'FLOWQ_LOCAL_DATA'));
     return { kind, query, local: { location, table: optionalEnv(env, 'FLOWQ_TABLE'), logFormat: optionalEnv(env, 'FLOWQ_LOG_FORMAT') } };
   }
-  throw new InvalidConfiguration(`environment variable FLOWQ_ENGINE must be athena or local, not '${kind}'`);
+  throw new InvalidConfiguration(`environment variable FLOWQ_ENGINE must be athena or local, not '${shorten(kind)}'`);
 }

@@ -124,6 +124,31 @@ describe('flowq run', () => {
     expect(result).toEqual({ code: 2, out: '', err: `flowq: unknown query '${long.slice(0, 64)}… (100004 characters)'; known queries: top-talkers, rejected-ports, eni-bytes\n` });
   });
 
+  const HUGE = 'y'.repeat(100_000);
+  it.each([
+    ['an unknown flag', ['run', 'top-talkers', '--data', 'DATA', ...RANGE, `--${HUGE}`, '1']],
+    ['a flag without its value', ['run', 'top-talkers', '--data', 'DATA', ...RANGE, `--${HUGE}`]],
+    ['--limit', ['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--limit', HUGE]],
+    ['--start', ['run', 'top-talkers', '--data', 'DATA', '--start', HUGE, '--end', '2026-11-01']],
+    ['--days', ['sample', '--out', 'x', '--days', HUGE]],
+    ['--output', ['queries', '--output', HUGE]],
+    ['--table', ['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--table', HUGE]],
+    ['--log-format', ['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--log-format', `\${${HUGE}}`]],
+    ['--reuse-minutes', ['run', 'top-talkers', '--engine', 'athena', '--database', 'd', '--table', 't', ...RANGE, '--reuse-minutes', HUGE]],
+    ['--late-margin', ['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--late-margin', HUGE]],
+    ['catalog --location', ['catalog', 'plan', '--location', HUGE, '--database', 'd', '--table', 't']],
+    ['catalog --accounts', ['catalog', 'plan', '--location', 's3://flow-bucket/', '--database', 'd', '--table', 't', '--accounts', HUGE]],
+    ['catalog --partitions', ['catalog', 'plan', '--location', 's3://flow-bucket/', '--database', 'd', '--table', 't', '--partitions', HUGE]],
+    ['catalog --file-format', ['catalog', 'plan', '--location', 's3://flow-bucket/', '--database', 'd', '--table', 't', '--file-format', HUGE]],
+  ])('echoes at most a short prefix of a 100,000-character value of %s, with exit code 2', async (_what, argv) => {
+    const result = await cli(...argv.map((a) => a.replace('DATA', data())));
+
+    expect({ code: result.code, out: result.out }).toEqual({ code: 2, out: '' });
+    expect(result.err).not.toContain('y'.repeat(65));
+    expect(result.err.length).toBeLessThan(1000);
+    expect(result.err.split('\n')).toHaveLength(2);
+  });
+
   it('refuses a corrupt .gz with one line naming the file', async () => {
     const dir = join(tmp(), 'corrupt');
     await writeSample({ out: dir, days: 1, records: 200, until: UNTIL, flowLogs: 1 });
