@@ -12,6 +12,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   queries: queriesCommand,
   run: runCommand,
   sample: sampleCommand,
+  report: async (argv, io) => (await import('./report.js')).reportCommand(argv, io),
   demo: demoCommand,
   // Loaded on demand: the AWS SDK costs start-up time that local commands need not pay.
   catalog: async (argv, io) => (await import('./catalog.js')).catalogCommand(argv, io),

@@ -70,11 +70,24 @@ ${AWS_FLAGS}`,
   --days N               full UTC days of data (default 3)
   --records N            records in all, roughly (default 60000)`,
   },
-  demo: {
-    summary: 'make a sample once and print every query for its last full day',
-    usage: `usage: flowq demo [--data <dir>]
+  report: {
+    summary: 'write the daily report (JSON, CSV, HTML) of one or more days into a folder',
+    usage: `usage: flowq report --data <dir> --out <dir> [--date YYYY-MM-DD | --start YYYY-MM-DD --end YYYY-MM-DD]
+            [--templates a,b] [--late-margin <min>] [--engine athena ...]
 
-  --data <dir>           where the sample is made once and read from (default .flowq/sample)`,
+  --out <dir>            the folder the report is written to; prints each day's index.html
+  --date YYYY-MM-DD      one day (default: yesterday, UTC)
+  --start, --end         the days [start, end)
+  --templates a,b        the templates to run (default: every one)
+${LATE_MARGIN}
+  --data <dir>, or --engine athena with the flags of flowq run --help`,
+  },
+  demo: {
+    summary: 'make a sample once, print every query and write the report for its last full day',
+    usage: `usage: flowq demo [--data <dir>] [--out <dir>]
+
+  --data <dir>           where the sample is made once and read from (default .flowq/sample)
+  --out <dir>            where the report is written (default .flowq/report)`,
   },
   catalog: {
     summary: 'plan, print or create the Glue table and partitions Athena queries',
