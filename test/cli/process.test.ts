@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeSample } from '../../src/sample/generate.js';
 import { parseDate } from '../../src/time.js';
 import { runCli } from '../support/cli-process.js';
@@ -22,15 +22,21 @@ describe('the flowq command in a process of its own', () => {
   });
 
   it.each([
-    ['--region', ['--region', 'eu-west-1'], 'flowq: no AWS credentials: pass --profile or set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n'],
-    ['--profile', ['--region', 'eu-west-1', '--profile', 'flowq-test-no-such-profile'], "flowq: AWS profile 'flowq-test-no-such-profile' was not found or holds no credentials: check --profile / AWS_PROFILE and ~/.aws/config\n"],
-    ['neither', [], 'flowq: no AWS region: pass --region, or set AWS_REGION (or a region in your AWS profile)\n'],
-  ])('applies %s on `catalog apply`, and says in one line what is missing next', async (_what, flags, message) => {
+    ['--region applied: credentials are what is missing', ['--region', 'eu-west-1'], 'flowq: no AWS credentials: pass --profile or set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n'],
+    ['--profile applied: that profile is what is missing', ['--region', 'eu-west-1', '--profile', 'flowq-test-no-such-profile'], "flowq: AWS profile 'flowq-test-no-such-profile' was not found or holds no credentials: check --profile / AWS_PROFILE and ~/.aws/config\n"],
+    ['neither given: the region is what is missing', [], 'flowq: no AWS region: pass --region, or set AWS_REGION (or a region in your AWS profile)\n'],
+  ])('takes --region and --profile on `catalog apply` (%s), in one line with exit 1', async (_what, flags, message) => {
     const noAws = { ...NO_AWS_CONFIG, AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined };
 
     const result = await runCli(['catalog', 'apply', '--location', 's3://flow-logs/vpc/', '--database', 'flowq', '--table', 'flow_logs', '--per-hour', ...flags], { env: noAws });
 
     expect(result).toEqual({ code: 1, signal: null, out: '', err: message });
+  });
+
+  it('prints its version from the bundle, as an installed flowq does', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+    expect(await runCli(['--version'])).toEqual({ code: 0, signal: null, out: `flowq ${pkg.version}\n`, err: '' });
   });
 
   it('ends quietly with exit 0 when its reader closes early, as `| head -c 100` does (EPIPE)', async () => {
