@@ -11,7 +11,7 @@ const IPV6 = sqlStringLiteral(IPV6_PATTERN);
  * An address becomes its family and bits as text: '4' and 32 binary digits for IPv4 (IPv4-mapped IPv6 included), '6'
  * and 128 for other IPv6, NULL for a non-address. A network becomes the family and its first n bits, so containment
  * is one `starts_with`, false across families. Macros expand in place, so each refers to an argument that is costly
- * to compute only once; the network is a constant the engine evaluates once per vector.
+ * to compute only once; the network is parsed once per query, in a scalar subquery.
  */
 export const DUCKDB_MACROS: readonly string[] = [
   // A dotted quad's 32 bits; NULL when the text is not one.
@@ -31,7 +31,7 @@ export const DUCKDB_MACROS: readonly string[] = [
   trim(replace(flowq_ipv6_hex_groups(a), '::', ':' || repeat('0:', 8 - (length(a) - length(replace(a, ':', ''))
     + contains(a, '.')::INTEGER - starts_with(a, '::')::INTEGER - ends_with(a, '::')::INTEGER))), ':')`,
   `CREATE OR REPLACE MACRO flowq_ipv6_bits(groups) AS
-  array_to_string(list_transform(string_split(groups, ':'), lambda g: printf('%016b', ('0x' || g)::USMALLINT)), '')`,
+  from_hex(array_to_string(list_transform(string_split(groups, ':'), lambda g: lpad(g, 4, '0')), ''))::BIT::VARCHAR`,
   // Family and bits of an address as Trino's TRY_CAST(a AS IPADDRESS) reads it, NULL where that is NULL. An IPv4-mapped
   // IPv6 address (80 zero bits, 16 one bits) is IPv4: the '6' can only match at the start.
   `CREATE OR REPLACE MACRO flowq_ip_bits(a) AS
@@ -55,6 +55,18 @@ export const DUCKDB_MACROS: readonly string[] = [
   FROM (SELECT text, flowq_ip_bits(split_part(text, '/', 1)) AS address,
       CASE WHEN regexp_full_match(text, '[^/]*/[+-]?[0-9]{1,9}') THEN split_part(text, '/', 2)::INTEGER END AS prefix
     FROM (SELECT cidr AS text)))`,
+  // flowq_ip_bits, cut short where the network's text shows that only the family of the address matters: against an
+  // IPv4 network (no ':'), IPv6 text without an ffff group cannot be IPv4-mapped and need not be parsed; against an
+  // IPv6 network (':' but no ffff group, so not IPv4-mapped), IPv4 text needs only validating.
+  `CREATE OR REPLACE MACRO flowq_address_bits(a, cidr) AS
+  CASE
+    WHEN NOT contains(cidr, ':') THEN CASE
+      WHEN NOT contains(a, ':') THEN '4' || flowq_ipv4_bits(a)
+      WHEN NOT regexp_matches(a, '[fF]{4}') THEN CASE WHEN regexp_full_match(a, ${IPV6}) THEN '6' END
+      ELSE flowq_ip_bits(a) END
+    WHEN NOT regexp_matches(cidr, '[fF]{4}') AND NOT contains(a, ':') THEN CASE WHEN regexp_full_match(a, ${IPV4}) THEN '4' END
+    ELSE flowq_ip_bits(a)
+  END`,
   // Trino's contains(cidr, TRY_CAST(address AS IPADDRESS)): NULL for a non-address, false across families.
-  `CREATE OR REPLACE MACRO ${DUCKDB_CIDR_CONTAINS}(cidr, address) AS starts_with(flowq_ip_bits(address), flowq_cidr_bits(cidr))`,
+  `CREATE OR REPLACE MACRO ${DUCKDB_CIDR_CONTAINS}(cidr, address) AS starts_with(flowq_address_bits(address, cidr), flowq_cidr_bits(cidr))`,
 ];

@@ -1,5 +1,6 @@
 import { InvalidParameter, type ParameterProblem } from '../errors.js';
-import { MAX_TIME_SECONDS, parseTime, shorten } from '../time.js';
+import { MAX_TIME_SECONDS, parseTime } from '../time.js';
+import { shorten } from '../text.js';
 
 /** A validated parameter value: times as Unix seconds, numbers, strings, or a list of numbers. */
 export type ParamValue = string | number | readonly number[];
@@ -202,9 +203,12 @@ function checkValue(spec: ParamSpec, raw: unknown): ParamValue {
   const bad = new Error(spec.kind === 'time' && typeof raw === 'string' ? `'${shorten(raw)}' is not ISO-8601 UTC (2026-11-27T00:00:00Z) or Unix seconds` : problem(spec));
   if (typeof raw === 'number') {
     switch (spec.kind) {
-      case 'time':
-        if (inRange(raw, 0, MAX_TIME_SECONDS)) return raw;
-        throw bad;
+      case 'time': {
+        // parseTime says why a number is no time (not whole, before 1970, after 9999).
+        const seconds = parseTime(raw);
+        if (typeof seconds === 'string') throw new Error(seconds);
+        return seconds;
+      }
       case 'integer':
         if (inRange(raw, spec.min, spec.max)) return raw;
         throw bad;
