@@ -1,4 +1,4 @@
-import { boolEnv, intEnv, readQuerySettings, requireEnv, type QuerySettings } from '../config.js';
+import { boolEnv, intEnv, readCorsOrigins, readQuerySettings, requireEnv, type QuerySettings } from '../config.js';
 import { InvalidConfiguration } from '../errors.js';
 import { DEFAULT_RESULT_REUSE_MINUTES, type AthenaSettings } from '../engines/athena.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat, type LogFormat } from '../flowlog/format.js';
@@ -86,6 +86,6 @@ export function readApiSettings(env: Env = process.env): ApiSettings {
     query: readQuerySettings(env),
     syncBudgetMs,
     invokeMarginMs: intEnv(env, 'FLOWQ_INVOKE_MARGIN_MS', DEFAULT_INVOKE_MARGIN_MS),
-    corsOrigins: (optional(env, 'FLOWQ_CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
+    corsOrigins: readCorsOrigins(env),
   };
 }
