@@ -10,7 +10,7 @@ interface ListQueriesApi {
 
 /** `GET /queries`: every template with its description and the JSON Schema of its parameters. */
 export function createHandler(api: ListQueriesApi) {
-  return httpHandler({ eventSchema: LIST_QUERIES_EVENT, corsOrigins: api.settings.corsOrigins }, async () => jsonAnswer(200, { queries: describeQueries() }));
+  return httpHandler({ eventSchema: LIST_QUERIES_EVENT, corsOrigins: api.settings.corsOrigins }, () => Promise.resolve(jsonAnswer(200, { queries: describeQueries() })));
 }
 
 export const handler = createHandler({ settings: { corsOrigins: readCorsOrigins(process.env) } });

@@ -1,8 +1,8 @@
 // Compiles the event schemas of src/http/schemas.ts into src/http/validators.generated.ts, as
 // middy's validator would compile them at cold start (same ajv options and plugins), so Lambda
 // bundles carry neither ajv nor the compile time. `--check` exits 1 when the file is stale.
+/* global Buffer, console, process */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';

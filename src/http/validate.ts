@@ -9,5 +9,5 @@ type ValidatorOptions = NonNullable<Parameters<typeof validator>[0]>;
  * instance; at run time it takes the compiled function, as `transpileSchema` would return it.
  */
 export function validateEvent<TEvent, TResult>(validate: CompiledValidator): MiddlewareObj<TEvent, TResult> {
-  return validator({ eventSchema: validate as unknown as ValidatorOptions['eventSchema'] }) as MiddlewareObj<TEvent, TResult>;
+  return validator({ eventSchema: validate as unknown as ValidatorOptions['eventSchema'] });
 }
