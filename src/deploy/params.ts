@@ -73,6 +73,8 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 // Characters safe in a key prefix, an IAM resource pattern and an EventBridge wildcard alike.
 const PREFIX = /^([A-Za-z0-9._-]+\/)*$/;
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/;
+/** Athena keeps results for reuse 7 days at most. */
+const MAX_RESULT_REUSE_MINUTES = 7 * 24 * 60;
 /** Athena's smallest per-query scan cutoff: 10 MB. */
 const MIN_BYTES_SCANNED_CUTOFF = 10_000_000;
 
@@ -157,6 +159,7 @@ export function readStackSettings(params: StackParams, context: { service: strin
   const throttle = { rateLimit: wholeNumber(params, 'throttleRate', 1, 10_000), burstLimit: wholeNumber(params, 'throttleBurst', 1, 5_000) };
   const objectCreatedEvents = oneOf(params, 'objectCreatedEvents', ['true', 'false'] as const) === 'true';
   const bytesScannedCutoff = wholeNumber(params, 'bytesScannedCutoff', MIN_BYTES_SCANNED_CUTOFF);
+  wholeNumber(params, 'resultReuseMinutes', 0, MAX_RESULT_REUSE_MINUTES);
 
   const shared = {
     FLOWQ_DATABASE: text(params, 'database'),
