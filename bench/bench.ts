@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { scanLocation } from '../src/engines/local-files.js';
-import { formatTime } from '../src/queries/params.js';
+import { formatTime } from '../src/time.js';
 import { humanBytes } from '../src/reports/text.js';
 import { writeSample } from '../src/sample/generate.js';
 

@@ -9,13 +9,16 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { DataError } from '../errors.js';
+import { DEFAULT_QUERY_SETTINGS, type QuerySettings } from '../config.js';
+import { DataError, UnknownExecution } from '../errors.js';
 import { FIELD_BY_COLUMN } from '../flowlog/fields.js';
 import { headerLine, parseHeaderLine, parseLogFormat, type LogFormat } from '../flowlog/format.js';
 import { partitionPathPattern, PARTITION_KEYS, type FileFormat } from '../flowlog/layout.js';
 import type { Source } from '../flowlog/source.js';
-import { checkIdentifier, sqlStringLiteral, type RenderedQuery } from '../queries/render.js';
-import type { Column, Engine, QueryResult, Row } from './engine.js';
+import { renderTargetFor, type RenderedQuery, type RenderTarget } from '../queries/render.js';
+import { mapLimit } from '../pool.js';
+import { checkIdentifier, quoteIdent, sqlStringLiteral } from '../sql.js';
+import type { Column, Engine, ExecutionView, QueryResult, Row, RunOptions, Submission } from './engine.js';
 import { readHeaderLine, scanLocation, verifyGzipFiles, type LocalFile } from './local-files.js';
 import { DUCKDB_TYPE } from './duckdb-types.js';
 
@@ -39,30 +42,13 @@ const ATHENA_NAME: Readonly<Record<string, string>> = {
   BOOLEAN: 'boolean', DATE: 'date', TIMESTAMP: 'timestamp', SMALLINT: 'smallint', TINYINT: 'tinyint',
 };
 
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
 function listLiteral(files: readonly LocalFile[]): string {
   return `[${files.map((f) => sqlStringLiteral(f.path)).join(', ')}]`;
 }
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /** The log format of text files: every header must agree with each other and with the configured format. */
 async function textFormat(files: readonly LocalFile[], configured: LogFormat | undefined): Promise<LogFormat> {
-  const headers = await mapLimited(files, 16, async (f) => ({ file: f, header: await readHeaderLine(f.path) }));
+  const headers = await mapLimit(files, 16, async (f) => ({ file: f, header: await readHeaderLine(f.path) }));
   const expected = configured ?? parseHeaderLine(headers[0].header);
   const want = headerLine(expected);
   for (const { file, header } of headers) {
@@ -137,6 +123,7 @@ function filesReadIn(node: unknown): number | undefined {
  */
 export class LocalEngine implements Engine {
   readonly name = 'local' as const;
+  readonly target: RenderTarget;
 
   private constructor(
     readonly source: Source,
@@ -146,10 +133,13 @@ export class LocalEngine implements Engine {
     private readonly connection: DuckDBConnection,
     private readonly profileDir: string,
     private readonly verifiedCache: string | undefined,
-  ) {}
+    query: QuerySettings,
+  ) {
+    this.target = renderTargetFor(table, source, query);
+  }
 
   /** Opens the data under a local folder: finds the files, checks their format, creates the view. */
-  static async open(options: LocalEngineOptions): Promise<LocalEngine> {
+  static async open(options: LocalEngineOptions, query: QuerySettings = DEFAULT_QUERY_SETTINGS): Promise<LocalEngine> {
     const table = checkIdentifier('table', options.table ?? 'flow_logs');
     const tree = await scanLocation(options.location, {
       layout: { hiveCompatiblePartitions: options.hiveCompatiblePartitions, perHourPartition: options.perHourPartition },
@@ -174,7 +164,7 @@ export class LocalEngine implements Engine {
       // The JSON profile of each query tells which files its scan read (`Total Files Read`).
       await connection.run(`SET enable_profiling = 'json'`);
       await connection.run(`SET profiling_output = ${sqlStringLiteral(join(profileDir, 'profile.json'))}`);
-      return new LocalEngine(source, table, tree.files, instance, connection, profileDir, options.verifiedCache);
+      return new LocalEngine(source, table, tree.files, instance, connection, profileDir, options.verifiedCache, query);
     } catch (error) {
       connection.closeSync();
       instance.closeSync();
@@ -190,7 +180,8 @@ export class LocalEngine implements Engine {
   }
 
   /** Runs a rendered template: the same SQL text Athena receives, with the values bound to its `?`. */
-  async run(query: RenderedQuery): Promise<QueryResult> {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the deadline is honoured in a later change
+  async run(query: RenderedQuery, options: RunOptions = {}): Promise<QueryResult> {
     const started = performance.now();
     const { from, to } = query.partitions;
     const selected = this.files.filter((f) => f.key.dt >= from && f.key.dt <= to);
@@ -232,6 +223,16 @@ export class LocalEngine implements Engine {
     }
   }
 
+  /** Locally a submission runs to the end: the answer is always there when `submit` returns. */
+  async submit(query: RenderedQuery, options: RunOptions = {}): Promise<Submission> {
+    return { done: true, result: await this.run(query, options) };
+  }
+
+  /** The local engine keeps no executions to fetch later. @throws UnknownExecution always. */
+  view(executionId: string): Promise<ExecutionView> {
+    return Promise.reject(new UnknownExecution(`no query execution ${executionId}: the local engine keeps no executions`));
+  }
+
   async close(): Promise<void> {
     this.connection.closeSync();
     this.instance.closeSync();
@@ -267,6 +268,6 @@ async function parquetFormat(connection: DuckDBConnection, files: readonly Local
 }
 
 /** Opens the local engine over a folder. See {@link LocalEngine.open}. */
-export function openLocalEngine(options: LocalEngineOptions): Promise<LocalEngine> {
-  return LocalEngine.open(options);
+export function openLocalEngine(options: LocalEngineOptions, query: QuerySettings = DEFAULT_QUERY_SETTINGS): Promise<LocalEngine> {
+  return LocalEngine.open(options, query);
 }

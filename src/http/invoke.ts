@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj, type MiddyfiedHandler, type Request } from '@middy/core';
 import { FlowqError, InvalidParameter } from '../errors.js';
 import { logger } from '../logger.js';
-import { validationProblems } from './errors.js';
+import { statusOf, validationProblems } from './errors.js';
 import { validateEvent } from './validate.js';
 import type { CompiledValidator } from './validators.generated.js';
 
@@ -18,7 +18,7 @@ function invocationErrors(): MiddlewareObj {
       if (error?.cause?.package === '@middy/validator' && Array.isArray(error.cause.data)) {
         request.error = new InvalidParameter(validationProblems(error.cause.data));
       }
-      if (request.error instanceof FlowqError && request.error.statusCode < 500) logger.info('invocation refused', { error: request.error });
+      if (request.error instanceof FlowqError && statusOf(request.error) < 500) logger.info('invocation refused', { error: request.error });
       else logger.error('invocation failed', { error: request.error as Error });
     },
   };

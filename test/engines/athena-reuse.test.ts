@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { AthenaEngine, athenaQueryText } from '../../src/engines/athena.js';
+import { athenaQueryText } from '../../src/engines/athena.js';
 import { renderQuery } from '../../src/queries/render.js';
-import { EXECUTION_ID, executionIn, FakeClock, resultsPage, TARGET } from './athena-support.js';
+import { athenaEngine, EXECUTION_ID, executionIn, resultsPage, TARGET } from './athena-support.js';
 
 const athenaMock = mockClient(AthenaClient);
 
@@ -70,7 +70,7 @@ describe('the query text Athena receives', () => {
 
   test('is what the engine sends with reuse on: the SQL under a comment with the SHA-256 of the parameter literals', async () => {
     // Arrange
-    const engine = new AthenaEngine({ database: 'flowq', workgroup: 'flowq', resultReuseMinutes: 60 }, new FakeClock());
+    const engine = athenaEngine({ database: 'flowq', workgroup: 'flowq', resultReuseMinutes: 60 });
     const days = [0, 1, 0].map((d) => renderQuery('top-talkers', { start: BASE + d * DAY, end: BASE + (d + 1) * DAY }, TARGET));
 
     // Act
