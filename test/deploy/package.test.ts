@@ -378,13 +378,10 @@ describe('the Lambda zips', () => {
   });
 
   test('listQueries carries no AWS SDK', () => {
-    const dir = join(unzipped, 'listQueries.zip');
-    const text = readdirSync(join(dir, 'handlers')).map((f) => readFileSync(join(dir, 'handlers', f), 'utf8')).join('\n');
-    const runQueryText = readFileSync(join(unzipped, 'runQuery.zip', handlerOf('runQuery.zip')), 'utf8');
+    const textOf = (zip: string) => readdirSync(join(unzipped, zip, 'handlers')).map((f) => readFileSync(join(unzipped, zip, 'handlers', f), 'utf8')).join('\n');
 
-    // The SDK's user agent names it; the query path's bundle shows the marker is a real one.
-    expect(runQueryText).toContain('aws-sdk-js');
-    expect(text).not.toContain('aws-sdk-js');
+    // The SDK's user agent names it; the query path's zip shows the marker is a real one.
+    expect([textOf('runQuery.zip').includes('aws-sdk-js'), textOf('listQueries.zip').includes('aws-sdk-js')]).toEqual([true, false]);
   });
 
   test('each loads and exports its handler in a folder with no node_modules, as in Lambda', async () => {
