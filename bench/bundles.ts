@@ -45,9 +45,16 @@ async function main(): Promise<void> {
     const functions = Object.values(template.Resources)
       .filter((r) => r.Type === 'AWS::Lambda::Function')
       .map((f) => ({
-        name: f.Properties.Code.S3Key.split('/').pop()!.replace(/\.zip$/, ''),
+        name: f.Properties.Code.S3Key.split('/')
+          .pop()!
+          .replace(/\.zip$/, ''),
         entry: `./${f.Properties.Handler.replace(/\.handler$/, '.mjs')}`,
-        env: { PATH: process.env.PATH, ...f.Properties.Environment?.Variables, AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        env: {
+          PATH: process.env.PATH,
+          ...f.Properties.Environment?.Variables,
+          AWS_REGION: 'us-east-1',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
       }));
     for (const f of functions) {
       mkdirSync(join(work, f.name));

@@ -1,7 +1,7 @@
 // Compiles the event schemas of src/http/schemas.ts into src/http/validators.generated.ts, as
 // middy's validator would compile them at cold start (same ajv options and plugins), so Lambda
 // bundles carry neither ajv nor the compile time. `--check` exits 1 when the file is stale.
-/* global Buffer, console, process */
+/* global Buffer */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,14 @@ const OUT = join(ROOT, 'src/http/validators.generated.ts');
 const MIDDY_AJV = { strict: true, coerceTypes: 'array', allErrors: true, useDefaults: 'empty', messages: true };
 
 function loadSchemas() {
-  const { outputFiles } = buildSync({ entryPoints: [join(ROOT, 'src/http/schemas.ts')], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'silent' });
+  const { outputFiles } = buildSync({
+    entryPoints: [join(ROOT, 'src/http/schemas.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'silent',
+  });
   const source = `data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`;
   return import(source);
 }

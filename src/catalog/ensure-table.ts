@@ -70,7 +70,7 @@ export function describeChanges(existing: Table, desired: TableInput): string[] 
   const was = existing.StorageDescriptor ?? {};
   const want = desired.StorageDescriptor ?? {};
   const changes: string[] = [];
-  const scalar = (what: string, from: unknown, to: unknown) => {
+  const scalar = (what: string, from: string | boolean | undefined, to: string | boolean | undefined) => {
     if (from !== to) changes.push(`${what} ${from ?? '(none)'} → ${to ?? '(none)'}`);
   };
   scalar('table type', existing.TableType, desired.TableType);

@@ -5,7 +5,6 @@ import { DEFAULT_QUERY_SETTINGS } from '../config.js';
 import { SYSTEM_CLOCK } from '../clock.js';
 import { toResultDocument, type Engine, type ResultDocument, type RunOptions } from '../engines/engine.js';
 import { openEngine } from '../engines/open.js';
-import type { FileFormat } from '../flowlog/layout.js';
 import { formatTime, parseDate, parseDuration, shorten } from '../time.js';
 import { renderQuery } from '../queries/render.js';
 import { getTemplate, TEMPLATES } from '../queries/templates.js';
@@ -96,9 +95,10 @@ export async function runCommand(argv: string[], io: CliIo, context: CliContext 
   checkFlags(args, [...paramNames, 'since', 'output', ...engineFlags(args)]);
   const output = outputFlag(args);
   const raw = templateParams(args, paramNames, () => (context.clock ?? SYSTEM_CLOCK).now());
-  const { engine, runOptions } = await openCliEngine(args, io, context);
+  const cli = await openCliEngine(args, io, context);
+  const { engine } = cli;
   try {
-    printResult(await runTemplate(engine, name, raw, runOptions()), output, io);
+    printResult(await runTemplate(engine, name, raw, cli.runOptions()), output, io);
   } finally {
     await engine.close();
   }

@@ -121,7 +121,7 @@ export function jsonErrorHandler(): MiddlewareObj {
       const answer = toErrorAnswer(request.error);
       logError(request.error, answer);
       request.error = Object.assign(new Error(JSON.stringify(answer.body)), { statusCode: answer.statusCode, expose: true });
-      return writer.onError?.(request);
+      return writer.onError?.(request) as unknown;
     },
   };
 }

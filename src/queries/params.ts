@@ -1,5 +1,5 @@
 import { InvalidParameter, type ParameterProblem } from '../errors.js';
-import { parseTime, shorten } from '../time.js';
+import { parseTime } from '../time.js';
 
 /** How one template parameter is typed, checked and described. */
 export type ParamSpec =

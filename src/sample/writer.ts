@@ -78,9 +78,10 @@ export class FlowLogWriter {
     );
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.duck?.connection.closeSync();
     this.duck?.instance.closeSync();
     this.duck = undefined;
+    return Promise.resolve();
   }
 }

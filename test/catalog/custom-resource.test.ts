@@ -43,7 +43,7 @@ function request(type: 'Create' | 'Update' | 'Delete', extra: Partial<CustomReso
 function sentResponse() {
   expect(fetchMock).toHaveBeenCalledTimes(1);
   const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit];
-  return { url, method: init.method, headers: init.headers, body: JSON.parse(String(init.body)) };
+  return { url, method: init.method, headers: init.headers, body: JSON.parse(init.body as string) };
 }
 
 const settings = () => settingsFor();

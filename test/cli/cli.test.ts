@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { main } from '../../src/cli/main.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { openLocalEngine } from '../../src/engines/local.js';
@@ -67,7 +67,7 @@ describe('flowq run', () => {
     const { code, out, err } = await cli('run', 'rejected-ports', '--data', data(), ...RANGE, '--limit', '2');
     expect(code).toBe(0);
     const [header, rule, first] = out.split('\n');
-    expect(header).toMatch(/^dstport  protocol  flows  packets  sources +bytes$/);
+    expect(header).toMatch(/^dstport {2}protocol {2}flows {2}packets {2}sources +bytes$/);
     expect(rule).toMatch(/^-+( +-+){5}$/);
     expect(first).toMatch(/^ +22 {2}TCP +[\d,]+ +[\d,]+ +\d+ +[\d.]+ (B|kB|MB)$/);
     expect(err).toMatch(/^2 rows, 75 files, [\d.]+ kB read, \d+ ms\n$/);

@@ -106,7 +106,13 @@ function functionRoles(template: Template) {
     const role = (fn.Properties.Role as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0] ?? '(none)';
     const resource = template.Resources[role];
     const policies = (resource?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
-    return { name: String(fn.Properties.FunctionName).replace(/^flowq-dev-/, ''), id, role, type: resource?.Type, statements: policies.flatMap((p) => p.PolicyDocument.Statement) };
+    return {
+      name: String(fn.Properties.FunctionName).replace(/^flowq-dev-/, ''),
+      id,
+      role,
+      type: resource?.Type,
+      statements: policies.flatMap((p) => p.PolicyDocument.Statement),
+    };
   });
 }
 
@@ -138,7 +144,9 @@ function expectedGrants(fn: string, bucket: string, prefix: string): string[] {
   const tableRead = [...glue(['GetDatabase', 'GetTable', 'GetPartition', 'GetPartitions', 'BatchGetPartition']), ...flowLogs];
   const results = [
     ...['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'].map((a) => `Allow ${a} on \${QueryResultsBucket.Arn}`),
-    ...['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'].map((a) => `Allow ${a} on \${QueryResultsBucket.Arn}/results/*`),
+    ...['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'].map(
+      (a) => `Allow ${a} on \${QueryResultsBucket.Arn}/results/*`,
+    ),
   ];
   const access: Record<string, string[]> = {
     listQueries: [],
@@ -165,7 +173,11 @@ describe.each([
     expect(roles.length).toBeGreaterThanOrEqual(6);
     expect(roles.every((r) => r.type === 'AWS::IAM::Role')).toBe(true);
     expect(new Set(roles.map((r) => r.role)).size).toBe(roles.length);
-    expect(ofType(packaged[which].template, 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual(roles.map((r) => r.role).sort());
+    expect(
+      ofType(packaged[which].template, 'AWS::IAM::Role')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(roles.map((r) => r.role).sort());
   });
 
   test('grants each function exactly the calls it makes, on exact resources', () => {
@@ -181,7 +193,9 @@ describe.each([
     const dataBucket = `arn:\${AWS::Partition}:s3:::${bucket}`;
 
     expect(all.filter((g) => /^Allow [a-z0-9]+:[A-Za-z]*\*/.test(g) || / on \*( |$)/.test(g))).toEqual([]);
-    expect(all.filter((g) => g.startsWith('Allow s3:GetObject on ' + dataBucket)).every((g) => g.includes(`/${prefix}AWSLogs/`) && g.includes('vpcflowlogs/*'))).toBe(true);
+    expect(
+      all.filter((g) => g.startsWith('Allow s3:GetObject on ' + dataBucket)).every((g) => g.includes(`/${prefix}AWSLogs/`) && g.includes('vpcflowlogs/*')),
+    ).toBe(true);
     expect(all.filter((g) => g.startsWith('Allow s3:ListBucket on ' + dataBucket)).every((g) => g.includes('"s3:prefix"'))).toBe(true);
     expect(all.filter((g) => /^Allow s3:(Put|Delete|Abort)/.test(g) && g.includes(dataBucket))).toEqual([]);
   });
@@ -193,7 +207,10 @@ describe.each([
 
     for (const [id, bucketResource] of buckets) {
       const p = bucketResource.Properties;
-      expect([id, p.PublicAccessBlockConfiguration]).toEqual([id, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true }]);
+      expect([id, p.PublicAccessBlockConfiguration]).toEqual([
+        id,
+        { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      ]);
       expect([id, p.BucketEncryption]).toEqual([id, { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] }]);
       const denials = policies
         .filter((policy) => show(policy.Bucket) === `\${${id}}`)
@@ -216,7 +233,9 @@ describe.each([
   test('throttles the API stage', () => {
     const [[, stage]] = ofType(packaged[which].template, 'AWS::ApiGatewayV2::Stage');
 
-    expect(stage.Properties.DefaultRouteSettings).toEqual(which === 'defaults' ? { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } : { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 9 });
+    expect(stage.Properties.DefaultRouteSettings).toEqual(
+      which === 'defaults' ? { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } : { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 9 },
+    );
   });
 });
 
@@ -265,7 +284,11 @@ describe('with every option', () => {
 
   test('every route needs a JWT from the configured issuer and audiences', () => {
     const authorizers = ofType(template(), 'AWS::ApiGatewayV2::Authorizer');
-    const routes = ofType(template(), 'AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties.AuthorizationType, show(r.Properties.AuthorizerId)]);
+    const routes = ofType(template(), 'AWS::ApiGatewayV2::Route').map(([, r]) => [
+      r.Properties.RouteKey,
+      r.Properties.AuthorizationType,
+      show(r.Properties.AuthorizerId),
+    ]);
 
     expect(authorizers.map(([, a]) => [a.Properties.AuthorizerType, a.Properties.JwtConfiguration, a.Properties.IdentitySource])).toEqual([
       ['JWT', { Issuer: 'https://issuer.example.com/pool', Audience: ['client-a', 'client-b'] }, ['$request.header.Authorization']],
@@ -309,7 +332,11 @@ describe('with every option', () => {
       ['parquet', '2024-06-01'],
       ['parquet', '2024-06-01'],
     ]);
-    expect([table.Properties.Location, table.Properties.ProjectionStart, table.Properties.FileFormat]).toEqual(['s3://corp-flow-logs/vpc/', '2024-06-01', 'parquet']);
+    expect([table.Properties.Location, table.Properties.ProjectionStart, table.Properties.FileFormat]).toEqual([
+      's3://corp-flow-logs/vpc/',
+      '2024-06-01',
+      'parquet',
+    ]);
   });
 });
 
@@ -317,7 +344,8 @@ describe('the Lambda zips', () => {
   let unzipped: string;
   const zips = () => readdirSync(packaged.defaults.dir).filter((f) => f.endsWith('.zip'));
   const handlerOf = (zip: string) => {
-    const [, fn] = ofType(packaged.defaults.template, 'AWS::Lambda::Function').find(([, f]) => show((f.Properties.Code as Json).S3Key).endsWith(`/${zip}`)) ?? [];
+    const [, fn] =
+      ofType(packaged.defaults.template, 'AWS::Lambda::Function').find(([, f]) => show((f.Properties.Code as Json).S3Key).endsWith(`/${zip}`)) ?? [];
     if (fn === undefined) throw new Error(`no function is packaged in ${zip}`);
     return String(fn.Properties.Handler).replace(/\.handler$/, '.mjs');
   };
@@ -334,13 +362,19 @@ describe('the Lambda zips', () => {
     const sizes = Object.fromEntries(zips().map((z) => [z.replace(/\.zip$/, ''), statSync(join(packaged.defaults.dir, z)).size]));
     const budget = (name: string) => (name === 'listQueries' ? 100 * KB : /^(runQuery|getExecution)/.test(name) ? 250 * KB : 400 * KB);
 
-    expect(Object.keys(sizes).sort()).toEqual(functionRoles(packaged.defaults.template).map((r) => r.name).sort());
+    expect(Object.keys(sizes).sort()).toEqual(
+      functionRoles(packaged.defaults.template)
+        .map((r) => r.name)
+        .sort(),
+    );
     expect(Object.entries(sizes).filter(([name, size]) => size > budget(name))).toEqual([]);
   });
 
   test('hold only their own bundle and chunks: no node_modules, no DuckDB', () => {
     for (const zip of zips()) {
-      const files = readdirSync(join(unzipped, zip), { recursive: true }).map(String).filter((f) => statSync(join(unzipped, zip, f)).isFile());
+      const files = readdirSync(join(unzipped, zip), { recursive: true })
+        .map(String)
+        .filter((f) => statSync(join(unzipped, zip, f)).isFile());
       const stem = handlerOf(zip).replace(/\.mjs$/, '');
 
       expect([zip, files.filter((f) => !f.startsWith(`${stem}.`) && f !== 'handlers/run-query.cjs')]).toEqual([zip, []]);
@@ -378,7 +412,10 @@ describe('the Lambda zips', () => {
   });
 
   test('listQueries carries no AWS SDK', () => {
-    const textOf = (zip: string) => readdirSync(join(unzipped, zip, 'handlers')).map((f) => readFileSync(join(unzipped, zip, 'handlers', f), 'utf8')).join('\n');
+    const textOf = (zip: string) =>
+      readdirSync(join(unzipped, zip, 'handlers'))
+        .map((f) => readFileSync(join(unzipped, zip, 'handlers', f), 'utf8'))
+        .join('\n');
 
     // The SDK's user agent names it; the query path's zip shows the marker is a real one.
     expect([textOf('runQuery.zip').includes('aws-sdk-js'), textOf('listQueries.zip').includes('aws-sdk-js')]).toEqual([true, false]);
@@ -390,7 +427,16 @@ describe('the Lambda zips', () => {
 
       const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
         cwd: join(unzipped, zip),
-        env: { PATH: process.env.PATH, ...(ofType(packaged.defaults.template, 'AWS::Lambda::Function').find(([, f]) => String(f.Properties.Handler).replace(/\.handler$/, '.mjs') === handlerOf(zip))?.[1].Properties.Environment as { Variables: Record<string, string> }).Variables, AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        env: {
+          PATH: process.env.PATH,
+          ...(
+            ofType(packaged.defaults.template, 'AWS::Lambda::Function').find(
+              ([, f]) => String(f.Properties.Handler).replace(/\.handler$/, '.mjs') === handlerOf(zip),
+            )?.[1].Properties.Environment as { Variables: Record<string, string> }
+          ).Variables,
+          AWS_REGION: 'us-east-1',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
       });
 
       expect([zip, stdout.trim()]).toEqual([zip, 'function']);

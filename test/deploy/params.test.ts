@@ -47,7 +47,9 @@ describe('the data prefix', () => {
   });
 
   test.each(['vpc//logs', 'a b', 'logs/*', 'x=1/'])('%j is refused, naming the param', (given) => {
-    expect(() => normalisePrefix('dataPrefix', given)).toThrow(new InvalidConfiguration(`param dataPrefix must be folder names of letters, digits, '.', '_' and '-' separated by '/', not '${given}'`));
+    expect(() => normalisePrefix('dataPrefix', given)).toThrow(
+      new InvalidConfiguration(`param dataPrefix must be folder names of letters, digits, '.', '_' and '-' separated by '/', not '${given}'`),
+    );
   });
 });
 
@@ -68,7 +70,11 @@ describe('the deploy parameters', () => {
       FLOWQ_MAX_RANGE_DAYS: '31',
       FLOWQ_CORS_ORIGINS: 'https://a.example.com,http://localhost:3000',
     });
-    expect(settings.catalogEnvironment).toMatchObject({ FLOWQ_LOCATION: 's3://flowq-flow-logs-example/vpc/', FLOWQ_FILE_FORMAT: 'plain-text', FLOWQ_PROJECTION_START: '2024-06-01' });
+    expect(settings.catalogEnvironment).toMatchObject({
+      FLOWQ_LOCATION: 's3://flowq-flow-logs-example/vpc/',
+      FLOWQ_FILE_FORMAT: 'plain-text',
+      FLOWQ_PROJECTION_START: '2024-06-01',
+    });
   });
 
   test.each<[StackParams, string]>([
@@ -115,9 +121,17 @@ describe('the report function access, ready for its function', () => {
 
     expect(s3OnReports).toEqual([
       { actions: ['s3:ListBucket'], resource: [{ 'Fn::GetAtt': ['ReportsBucket', 'Arn'] }], condition: { StringLike: { 's3:prefix': ['daily/*'] } } },
-      { actions: ['s3:GetObject', 's3:PutObject'], resource: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ReportsBucket', 'Arn'] }, '/daily/*']] }], condition: undefined },
+      {
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resource: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ReportsBucket', 'Arn'] }, '/daily/*']] }],
+        condition: undefined,
+      },
     ]);
-    expect(reportAccess(settings).flatMap((s) => s.Action).filter((a) => /Delete|\*/.test(a))).toEqual([]);
+    expect(
+      reportAccess(settings)
+        .flatMap((s) => s.Action)
+        .filter((a) => /Delete|\*/.test(a)),
+    ).toEqual([]);
   });
 
   test('adds the KMS key and the SNS topic only when given', () => {

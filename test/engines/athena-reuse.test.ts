@@ -78,7 +78,9 @@ describe('the query text Athena receives', () => {
 
     // Assert
     const sent = athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
-    const expected = days.map((q) => `-- flowq parameters sha256:${createHash('sha256').update(JSON.stringify(q.executionParameters)).digest('hex')}\n${q.sql}`);
+    const expected = days.map(
+      (q) => `-- flowq parameters sha256:${createHash('sha256').update(JSON.stringify(q.executionParameters)).digest('hex')}\n${q.sql}`,
+    );
     expect(sent.map((s) => s.QueryString)).toEqual(expected);
     expect(sent.map((s) => s.ResultReuseConfiguration)).toEqual(days.map(() => ({ ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: 60 } })));
     expect(new Set(sent.map((s) => s.QueryString)).size).toBe(2);

@@ -36,7 +36,7 @@ export async function runCli(argv: readonly string[], options: { env?: Record<st
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   for (const [name, value] of Object.entries(options.env ?? {})) if (value === undefined) delete env[name];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...argv], { env: env as NodeJS.ProcessEnv, cwd: options.cwd ?? process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...argv], { env: env, cwd: options.cwd ?? process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => {

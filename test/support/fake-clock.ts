@@ -10,9 +10,10 @@ export class FakeClock implements Clock {
   now(): number {
     return this.time;
   }
-  async sleep(ms: number): Promise<void> {
+  sleep(ms: number): Promise<void> {
     this.sleeps.push(ms);
     this.time += ms;
+    return Promise.resolve();
   }
   random(): number {
     return typeof this.jitter === 'number' ? this.jitter : this.jitter();
