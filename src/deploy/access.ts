@@ -113,8 +113,8 @@ export interface ReportAccessOptions {
 
 /**
  * The report function's access (scheduled reports): it runs queries as runQuery does and reads and
- * writes only the reports prefix of the reports bucket. Ready for `FUNCTION_ACCESS.report` once the
- * function is declared.
+ * writes only the reports prefix of the reports bucket. Once serverless.yml declares the function,
+ * `FUNCTION_ACCESS` gets `report: (s) => reportAccess(s, s.report)`.
  */
 export function reportAccess(s: StackSettings, options: ReportAccessOptions = {}): Statement[] {
   const statements: Statement[] = [

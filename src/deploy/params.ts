@@ -29,6 +29,10 @@ export interface StackSettings {
   readonly objectCreatedEvents: boolean;
   /** Ends in `/`. */
   readonly reportsPrefix: string;
+  /** The report function's options: a KMS key (id or ARN) and an SNS topic, when given. */
+  readonly report: { readonly kmsKeyId?: string; readonly snsTopicArn?: string };
+  /** The report function's environment beyond the query functions' (its bucket is the stack's). */
+  readonly reportEnvironment: Readonly<Record<string, string>>;
   /** The query functions' environment beyond the provider's. */
   readonly queryEnvironment: Readonly<Record<string, string>>;
   /** The catalog functions' environment beyond the provider's. */
@@ -53,6 +57,10 @@ const PARAM_OF_VARIABLE: Readonly<Record<string, string>> = {
   FLOWQ_SYNC_BUDGET_MS: 'syncBudgetMs',
   FLOWQ_MAX_RANGE_DAYS: 'maxRangeDays',
   FLOWQ_CORS_ORIGINS: 'corsOrigins',
+  FLOWQ_REPORT_PREFIX: 'reportsPrefix',
+  FLOWQ_REPORT_KMS_KEY_ID: 'reportKmsKeyId',
+  FLOWQ_REPORT_SNS_TOPIC_ARN: 'reportSnsTopicArn',
+  FLOWQ_REPORT_TEMPLATES: 'reportTemplates',
 };
 
 const CATALOG_LABELS: OptionLabels = {
@@ -124,6 +132,27 @@ export function normalisePrefix(param: string, prefix: string): string {
   return normalised;
 }
 
+const KMS_KEY = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-zA-Z-]+)$/;
+const SNS_TOPIC = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$/;
+
+/** The report function's options: `reportKmsKeyId`, `reportSnsTopicArn`, `reportTemplates` (JSON), each optional. */
+function readReportOptions(params: StackParams): { kmsKeyId: string; snsTopicArn: string; templates: string } {
+  const kmsKeyId = text(params, 'reportKmsKeyId');
+  const snsTopicArn = text(params, 'reportSnsTopicArn');
+  const templates = text(params, 'reportTemplates');
+  if (kmsKeyId !== '' && !KMS_KEY.test(kmsKeyId)) throw new InvalidConfiguration(`param reportKmsKeyId must be a KMS key id or key ARN, not '${kmsKeyId}'`);
+  if (snsTopicArn !== '' && !SNS_TOPIC.test(snsTopicArn))
+    throw new InvalidConfiguration(`param reportSnsTopicArn must be an SNS topic ARN, not '${snsTopicArn}'`);
+  if (templates !== '') {
+    try {
+      JSON.parse(templates);
+    } catch {
+      throw new InvalidConfiguration('param reportTemplates must be JSON');
+    }
+  }
+  return { kmsKeyId, snsTopicArn, templates };
+}
+
 /** Names the deploy parameter behind an environment variable in a runtime reader's message. */
 function inParamTerms(message: string): string {
   return message.replace(/(environment variable )?(FLOWQ_[A-Z_]+)/g, (whole, _label: string | undefined, variable: string) =>
@@ -143,6 +172,7 @@ export function readStackSettings(params: StackParams, context: { service: strin
   const dataPrefix = normalisePrefix('dataPrefix', params.dataPrefix ?? '');
   const reportsPrefix = normalisePrefix('reportsPrefix', text(params, 'reportsPrefix') || 'reports/');
   if (reportsPrefix === '') throw new InvalidConfiguration('param reportsPrefix must name a folder, such as reports/');
+  const report = readReportOptions(params);
   const fileFormat = oneOf(params, 'fileFormat', ['plain-text', 'parquet'] as const);
   const corsOrigins = list(params, 'corsOrigins');
   const badOrigin = corsOrigins.find((o) => o !== '*' && !ORIGIN.test(o));
@@ -224,6 +254,13 @@ export function readStackSettings(params: StackParams, context: { service: strin
     throttle,
     objectCreatedEvents,
     reportsPrefix,
+    report: { ...(report.kmsKeyId && { kmsKeyId: report.kmsKeyId }), ...(report.snsTopicArn && { snsTopicArn: report.snsTopicArn }) },
+    reportEnvironment: {
+      FLOWQ_REPORT_PREFIX: reportsPrefix,
+      FLOWQ_REPORT_KMS_KEY_ID: report.kmsKeyId,
+      FLOWQ_REPORT_SNS_TOPIC_ARN: report.snsTopicArn,
+      FLOWQ_REPORT_TEMPLATES: report.templates,
+    },
     queryEnvironment,
     catalogEnvironment,
   };

@@ -15,6 +15,8 @@ export interface StackPlan {
     readonly query: Readonly<Record<string, string>>;
     /** The catalog functions' besides. */
     readonly catalog: Readonly<Record<string, string>>;
+    /** The report function's besides: the query functions' variables and its bucket, prefix and options. */
+    readonly report: Readonly<Record<string, unknown>>;
   };
   /** CloudFormation resources: roles, buckets and bucket policies. */
   readonly resources: Readonly<Record<string, unknown>>;
@@ -128,6 +130,7 @@ export function planStack(params: StackParams, context: { service: string; stage
       shared: { POWERTOOLS_SERVICE_NAME: context.service, POWERTOOLS_LOG_LEVEL: 'INFO', ...pick(settings.queryEnvironment, settings.catalogEnvironment) },
       query: omit(settings.queryEnvironment, settings.catalogEnvironment),
       catalog: omit(settings.catalogEnvironment, settings.queryEnvironment),
+      report: { ...omit(settings.queryEnvironment, settings.catalogEnvironment), FLOWQ_REPORT_BUCKET: { Ref: REPORTS_BUCKET }, ...settings.reportEnvironment },
     },
     resources,
     outputs: {

@@ -158,6 +158,15 @@ function expectedGrants(fn: string, bucket: string, prefix: string): string[] {
       ...glue(['BatchCreatePartition', 'BatchGetPartition']),
       `Allow s3:ListBucket on arn:\${AWS::Partition}:s3:::${bucket} if ${JSON.stringify({ StringLike: { 's3:prefix': [`${prefix}AWSLogs/`, `${prefix}AWSLogs/*`] } })}`,
     ],
+    // Written before the function exists (serverless.yml declares it with the report handler).
+    report: [
+      ...athena(['StartQueryExecution', 'GetQueryExecution', 'GetQueryResults', 'StopQueryExecution']),
+      ...tableRead,
+      ...results,
+      `Allow s3:ListBucket on \${ReportsBucket.Arn} if ${JSON.stringify({ StringLike: { 's3:prefix': ['reports/*'] } })}`,
+      'Allow s3:GetObject on ${ReportsBucket.Arn}/reports/*',
+      'Allow s3:PutObject on ${ReportsBucket.Arn}/reports/*',
+    ],
   };
   if (access[fn] === undefined) throw new Error(`no expected access for function ${fn}: write it down in this test`);
   return [...logs, ...access[fn]].sort();

@@ -1,5 +1,6 @@
 import { reportAccess } from '../../src/deploy/access.js';
 import { normalisePrefix, readStackSettings, type StackParams } from '../../src/deploy/params.js';
+import { planStack } from '../../src/deploy/stack.js';
 import { InvalidConfiguration } from '../../src/errors.js';
 
 /** serverless.yml's params.default, as the framework hands them over. */
@@ -28,6 +29,9 @@ const DEFAULTS: StackParams = {
   throttleRate: '10',
   throttleBurst: '20',
   reportsPrefix: 'reports/',
+  reportKmsKeyId: '',
+  reportSnsTopicArn: '',
+  reportTemplates: '',
 };
 const CONTEXT = { service: 'flowq', stage: 'dev' };
 
@@ -97,6 +101,9 @@ describe('the deploy parameters', () => {
     [{ authorizer: 'jwt', jwtIssuerUrl: 'https://issuer.example.com' }, 'param jwtAudience must list the accepted audiences (client ids), comma-separated'],
     [{ throttleRate: '0' }, "param throttleRate must be a whole number from 1 to 10000, not '0'"],
     [{ objectCreatedEvents: 'sometimes' }, "param objectCreatedEvents must be one of true, false, not 'sometimes'"],
+    [{ reportKmsKeyId: 'alias/reports' }, "param reportKmsKeyId must be a KMS key id or key ARN, not 'alias/reports'"],
+    [{ reportSnsTopicArn: 'reports' }, "param reportSnsTopicArn must be an SNS topic ARN, not 'reports'"],
+    [{ reportTemplates: '[{"query": ' }, 'param reportTemplates must be JSON'],
   ])('%j is refused with one line naming what to fix', (params, message) => {
     let error: unknown;
     try {
@@ -111,8 +118,30 @@ describe('the deploy parameters', () => {
   });
 });
 
-describe('the report function access, ready for its function', () => {
-  test('reads and writes the reports prefix only, besides running queries as runQuery does', () => {
+describe('the report function, ready to be declared', () => {
+  test("gets the query functions' variables, the reports bucket and prefix, and its options", () => {
+    const plan = planStack(
+      { ...DEFAULTS, reportsPrefix: 'daily', reportKmsKeyId: '1234abcd-12ab-34cd-56ef-1234567890ab', reportTemplates: '[{"query":"top-talkers"}]' },
+      CONTEXT,
+    );
+
+    expect(plan.environment.report).toEqual({
+      FLOWQ_WORKGROUP: 'flowq-dev',
+      FLOWQ_RESULT_REUSE_MINUTES: '60',
+      FLOWQ_SYNC_BUDGET_MS: '20000',
+      FLOWQ_MAX_RANGE_DAYS: '31',
+      FLOWQ_CORS_ORIGINS: '',
+      FLOWQ_REPORT_BUCKET: { Ref: 'ReportsBucket' },
+      FLOWQ_REPORT_PREFIX: 'daily/',
+      FLOWQ_REPORT_KMS_KEY_ID: '1234abcd-12ab-34cd-56ef-1234567890ab',
+      FLOWQ_REPORT_SNS_TOPIC_ARN: '',
+      FLOWQ_REPORT_TEMPLATES: '[{"query":"top-talkers"}]',
+    });
+    expect(plan.environment.shared).toMatchObject({ FLOWQ_DATABASE: 'flowq', FLOWQ_TABLE: 'flow_logs', FLOWQ_LOCATION: 's3://flowq-flow-logs-example/' });
+    expect(plan.settings.report).toEqual({ kmsKeyId: '1234abcd-12ab-34cd-56ef-1234567890ab' });
+  });
+
+  test('its access reads and writes the reports prefix only, besides running queries as runQuery does', () => {
     const settings = settingsWith({ reportsPrefix: 'daily' });
 
     const s3OnReports = reportAccess(settings)
@@ -134,7 +163,7 @@ describe('the report function access, ready for its function', () => {
     ).toEqual([]);
   });
 
-  test('adds the KMS key and the SNS topic only when given', () => {
+  test('its access adds the KMS key and the SNS topic only when given', () => {
     const settings = settingsWith({});
     const extra = (options: Parameters<typeof reportAccess>[1]) => reportAccess(settings, options).slice(reportAccess(settings).length);
 
