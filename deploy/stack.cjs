@@ -7,6 +7,8 @@ const Module = require('node:module');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
+// The checks load the Athena engine's module, and with it the AWS SDK, which warns about Node 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 function loadPlanner() {
   const { outputFiles } = buildSync({
@@ -39,10 +41,11 @@ module.exports = ({ resolveVariable, resolveConfigurationProperty }) => {
     try {
       return loadPlanner().planStack(params, context);
     } catch (error) {
-      // The framework prints a function's error with its stack; the message alone is the answer.
-      const oneLine = new Error(error.message);
-      oneLine.stack = error.message;
-      throw oneLine;
+      if (error.code !== 'INVALID_CONFIGURATION') throw error;
+      // The framework would print a bad param once for every variable that reads the plan, with a
+      // stack; the message alone is the answer, once.
+      process.stderr.write(`Error: ${error.message}\n`);
+      process.exit(1);
     }
   })();
   // A variable the framework has not resolved yet is asked for again later: forget that attempt.

@@ -458,12 +458,14 @@ describe('a bad deploy parameter', () => {
     ['dataBucket=Flow_Logs', "param dataBucket must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), not 'Flow_Logs'"],
     ['resultReuseMinutes=20000', "param resultReuseMinutes must be a whole number from 0 to 10080, not '20000'"],
   ])('%s stops packaging with one line naming it', async (param, message) => {
-    const failure = await run(process.execPath, [join(work, 'node_modules/osls/bin/serverless.js'), 'print', `--param=${param}`], { cwd: work, env: ENV }).then(
+    const failure = await run('npm', ['run', 'package', '--silent', '--', '--package', join(work, 'out-refused'), `--param=${param}`], {
+      cwd: work,
+      env: ENV,
+    }).then(
       () => undefined,
       (e: { stdout: string; stderr: string }) => `${e.stdout}\n${e.stderr}`,
     );
 
-    expect(failure).toContain(message);
-    expect(failure).not.toMatch(/\n\s+at /);
+    expect(failure?.split('\n').filter((line) => line.trim() !== '')).toEqual([`Error: ${message}`]);
   });
 });
