@@ -3,12 +3,13 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_QUERY_SETTINGS } from '../config.js';
 import { SYSTEM_CLOCK } from '../clock.js';
-import { toResultDocument, type Engine, type ResultDocument, type RunOptions } from '../engines/engine.js';
+import { runTemplate, type ResultDocument } from '../engines/engine.js';
 import { openEngine } from '../engines/open.js';
 import { formatTime, parseDate, parseDuration, shorten } from '../time.js';
-import { renderQuery } from '../queries/render.js';
 import { getTemplate, TEMPLATES } from '../queries/templates.js';
-import { renderCsv, renderStats, renderTable } from '../reports/text.js';
+import { renderCsv, renderJson, renderStats, renderTable } from '../reports/text.js';
+import { reportDay } from '../reports/period.js';
+import { DEFAULT_REPORT_TEMPLATES } from '../reports/settings.js';
 import { writeSample, type SampleOptions } from '../sample/generate.js';
 import { booleanFlag, checkFlags, parseArgs, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { BOOLEAN_FLAGS, engineFlags, fileFormatFlag, openCliEngine, type CliContext } from './engine.js';
@@ -70,18 +71,12 @@ function templateParams(args: ParsedArgs, paramNames: readonly string[], now: ()
 
 /** Writes a result document in the chosen output form. */
 export function printResult(doc: ResultDocument, output: Output, io: CliIo): void {
-  if (output === 'json') io.out(`${JSON.stringify(doc)}\n`);
+  if (output === 'json') io.out(renderJson(doc));
   else if (output === 'csv') io.out(renderCsv(doc));
   else {
     io.out(renderTable(doc));
     io.err(`${renderStats(doc)}\n`);
   }
-}
-
-/** Runs one template on an engine and assembles its result document. */
-export async function runTemplate(engine: Engine, name: string, raw: Readonly<Record<string, unknown>>, options?: RunOptions): Promise<ResultDocument> {
-  const query = renderQuery(getTemplate(name), raw, engine.target);
-  return toResultDocument(query, await engine.run(query, options));
 }
 
 /** `flowq run <query> ...`: one template, on the local engine or (with `--engine athena`) on Athena. */
@@ -160,12 +155,14 @@ interface Manifest {
 
 /**
  * `flowq demo` (what `npm start` runs): makes the sample data set once, into a git-ignored folder,
- * then prints every template as a table for the sample's last full day. No AWS account needed.
+ * then prints every template as a table for the sample's last full day and writes that day's report
+ * into `--out` (default `.flowq/report`), printing the path of its `index.html`. No AWS account needed.
  */
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv);
-  checkFlags(args, ['data']);
+  checkFlags(args, ['data', 'out']);
   const dir = args.flags.get('data') ?? '.flowq/sample';
+  const out = args.flags.get('out') ?? '.flowq/report';
   const manifestPath = join(dir, 'flowq-sample.json');
   let manifest: Manifest;
   if (existsSync(manifestPath)) {
@@ -188,6 +185,9 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
       io.out(renderTable(doc));
       io.out(`${renderStats(doc)}\n`);
     }
+    const { writeLocalReport } = await import('./report.js');
+    const summary = await writeLocalReport(engine, out, [reportDay(range.start)], DEFAULT_REPORT_TEMPLATES, { out: () => undefined, err: () => undefined });
+    io.out(`\nreport for ${summary.days[0].date}: ${summary.days[0].index}\n`);
   } finally {
     await engine.close();
   }

@@ -12,8 +12,10 @@ const USAGE = `flowq: answers from VPC Flow Logs
             [--output-location s3://...] [--timeout 15m] --start <time> --end <time> ...
   flowq sample --out <dir> [--days N] [--records N] [--seed N] [--log-format <fmt>]
             [--hive] [--per-hour] [--file-format plain-text|parquet]
+  flowq report --data <dir> --out <dir> [--date YYYY-MM-DD | --start <date> --end <date>]
+            [--templates a,b]           the daily report (JSON, CSV, HTML) into a folder
   flowq catalog plan|ddl|apply ...      the Glue table and partitions (see README)
-  flowq demo                            make a sample once and print every query for its last day
+  flowq demo                            make a sample once, print every query and write the report for its last day
 `;
 
 /** Runs the flowq command line; returns the process exit code. */
@@ -27,6 +29,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await runCommand(rest, io);
       case 'sample':
         return await sampleCommand(rest, io);
+      case 'report':
+        return await (await import('./report.js')).reportCommand(rest, io);
       case 'demo':
         return await demoCommand(rest, io);
       case 'catalog':

@@ -1,4 +1,4 @@
-import type { RenderedQuery, RenderTarget } from '../queries/render.js';
+import { renderQuery, type RenderedQuery, type RenderTarget } from '../queries/render.js';
 
 /** A result column, named and typed the way Athena names types (`varchar`, `bigint`, `integer`, `double`). */
 export interface Column {
@@ -111,4 +111,14 @@ export interface ResultDocument {
 export function toResultDocument(query: RenderedQuery, result: QueryResult): ResultDocument {
   const doc: ResultDocument = { query: query.template, params: query.params, columns: result.columns, rows: result.rows, stats: result.stats };
   return result.executionId === undefined ? doc : { ...doc, executionId: result.executionId };
+}
+
+/**
+ * Renders one template for an engine's target, runs it and assembles its result document: what
+ * `flowq run`, `flowq report` and the report handler share.
+ * @throws UnknownQuery, InvalidParameter before anything runs; the engine's errors after.
+ */
+export async function runTemplate(engine: Engine, name: string, raw: Readonly<Record<string, unknown>>, options?: RunOptions): Promise<ResultDocument> {
+  const query = renderQuery(name, raw, engine.target);
+  return toResultDocument(query, await engine.run(query, options));
 }

@@ -173,14 +173,20 @@ describe('flowq sample and demo', () => {
     for (const f of list(a)) expect(readFileSync(join(a, f))).toEqual(readFileSync(join(b, f)));
   });
 
-  it('prints the three templates as tables for the last full day, making the sample only once', async () => {
+  it("prints the three templates as tables for the last full day and writes that day's report, making the sample only once", async () => {
     const dir = join(tmp(), 'demo');
-    const first = await cli('demo', '--data', dir);
+    const out = join(tmp(), 'demo-report');
+    const first = await cli('demo', '--data', dir, '--out', out);
     expect(first.code).toBe(0);
     expect(first.err).toContain(`making a sample data set in ${dir} (once)`);
     expect(first.out.match(/^== \S+/gm)).toEqual(['== top-talkers', '== rejected-ports', '== eni-bytes']);
     expect(existsSync(join(dir, 'flowq-sample.json'))).toBe(true);
-    const second = await cli('demo', '--data', dir);
+    const { until } = JSON.parse(readFileSync(join(dir, 'flowq-sample.json'), 'utf8')) as { until: number };
+    const day = new Date((until - 86_400) * 1000).toISOString().slice(0, 10);
+    const index = join(out, ...day.split('-'), 'index.html');
+    expect(first.out.endsWith(`\nreport for ${day}: ${index}\n`)).toBe(true);
+    expect(readFileSync(index, 'utf8')).toContain(`VPC Flow Logs report, ${day}`);
+    const second = await cli('demo', '--data', dir, '--out', out);
     expect(second.err).toBe('');
     expect(second.out.replace(/\d+ ms/g, '')).toBe(first.out.replace(/\d+ ms/g, ''));
   });
