@@ -101,34 +101,26 @@ export const FUNCTION_ACCESS: Readonly<Record<string, (s: StackSettings) => Stat
       Condition: { StringLike: { 's3:prefix': [`${s.dataPrefix}AWSLogs/`, `${s.dataPrefix}AWSLogs/*`] } },
     },
   ],
+  report: reportAccess,
 };
 
-/** Options of the report function that widen its access. */
-export interface ReportAccessOptions {
-  /** A KMS key id or ARN the reports are encrypted with. */
-  readonly kmsKeyId?: string;
-  /** An SNS topic told of each new report. */
-  readonly snsTopicArn?: string;
-}
-
 /**
- * The report function's access (scheduled reports): it runs queries as runQuery does and reads and
- * writes only the reports prefix of the reports bucket. Once serverless.yml declares the function,
- * `FUNCTION_ACCESS` gets `report: (s) => reportAccess(s, s.report)`.
+ * The report function's access: it runs queries as runQuery does, and reads, writes and deletes only
+ * under the reports prefix of the reports bucket (with the KMS key, when reports are encrypted with
+ * one). ListBucket on that bucket, which holds nothing but reports, lets S3 answer a missing key with
+ * 404 rather than 403; a prefix condition would not, since GetObject carries no `s3:prefix`.
  */
-export function reportAccess(s: StackSettings, options: ReportAccessOptions = {}): Statement[] {
+export function reportAccess(s: StackSettings): Statement[] {
   const statements: Statement[] = [
     athena(s, [...RUN, 'StopQueryExecution']),
     ...tableRead(s),
     ...resultsWrite(),
-    { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [bucketArn(REPORTS_BUCKET)], Condition: { StringLike: { 's3:prefix': [`${s.reportsPrefix}*`] } } },
-    { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [bucketArn(REPORTS_BUCKET, `${s.reportsPrefix}*`)] },
+    { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [bucketArn(REPORTS_BUCKET)] },
+    { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: [bucketArn(REPORTS_BUCKET, `${s.reportsPrefix}*`)] },
   ];
-  if (options.kmsKeyId) {
-    const key = options.kmsKeyId.startsWith('arn:') ? options.kmsKeyId : arn('kms', `key/${options.kmsKeyId}`);
-    statements.push({ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [key] });
-  }
-  if (options.snsTopicArn) statements.push({ Effect: 'Allow', Action: ['sns:Publish'], Resource: [options.snsTopicArn] });
+  const key = s.report.kmsKeyId;
+  if (key !== undefined)
+    statements.push({ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [key.startsWith('arn:') ? key : arn('kms', `key/${key}`)] });
   return statements;
 }
 

@@ -2,6 +2,7 @@ import { readApiSettings } from '../api/settings.js';
 import { makeCatalogSettings, type OptionLabels } from '../catalog/settings.js';
 import { AthenaEngine } from '../engines/athena.js';
 import { InvalidConfiguration } from '../errors.js';
+import { readReportSettings } from '../reports/settings.js';
 
 /** Deploy parameters as serverless.yml hands them over (`params.default`, `--param=name=value`): text. */
 export type StackParams = Readonly<Record<string, string | undefined>>;
@@ -29,8 +30,8 @@ export interface StackSettings {
   readonly objectCreatedEvents: boolean;
   /** Ends in `/`. */
   readonly reportsPrefix: string;
-  /** The report function's options: a KMS key (id or ARN) and an SNS topic, when given. */
-  readonly report: { readonly kmsKeyId?: string; readonly snsTopicArn?: string };
+  /** The report function's KMS key (id or ARN), when reports are encrypted with one. */
+  readonly report: { readonly kmsKeyId?: string };
   /** The report function's environment beyond the query functions' (its bucket is the stack's). */
   readonly reportEnvironment: Readonly<Record<string, string>>;
   /** The query functions' environment beyond the provider's. */
@@ -59,8 +60,8 @@ const PARAM_OF_VARIABLE: Readonly<Record<string, string>> = {
   FLOWQ_CORS_ORIGINS: 'corsOrigins',
   FLOWQ_REPORT_PREFIX: 'reportsPrefix',
   FLOWQ_REPORT_KMS_KEY_ID: 'reportKmsKeyId',
-  FLOWQ_REPORT_SNS_TOPIC_ARN: 'reportSnsTopicArn',
   FLOWQ_REPORT_TEMPLATES: 'reportTemplates',
+  FLOWQ_REPORT_CONCURRENCY: 'reportConcurrency',
 };
 
 const CATALOG_LABELS: OptionLabels = {
@@ -133,25 +134,6 @@ export function normalisePrefix(param: string, prefix: string): string {
 }
 
 const KMS_KEY = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-zA-Z-]+)$/;
-const SNS_TOPIC = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$/;
-
-/** The report function's options: `reportKmsKeyId`, `reportSnsTopicArn`, `reportTemplates` (JSON), each optional. */
-function readReportOptions(params: StackParams): { kmsKeyId: string; snsTopicArn: string; templates: string } {
-  const kmsKeyId = text(params, 'reportKmsKeyId');
-  const snsTopicArn = text(params, 'reportSnsTopicArn');
-  const templates = text(params, 'reportTemplates');
-  if (kmsKeyId !== '' && !KMS_KEY.test(kmsKeyId)) throw new InvalidConfiguration(`param reportKmsKeyId must be a KMS key id or key ARN, not '${kmsKeyId}'`);
-  if (snsTopicArn !== '' && !SNS_TOPIC.test(snsTopicArn))
-    throw new InvalidConfiguration(`param reportSnsTopicArn must be an SNS topic ARN, not '${snsTopicArn}'`);
-  if (templates !== '') {
-    try {
-      JSON.parse(templates);
-    } catch {
-      throw new InvalidConfiguration('param reportTemplates must be JSON');
-    }
-  }
-  return { kmsKeyId, snsTopicArn, templates };
-}
 
 /** Names the deploy parameter behind an environment variable in a runtime reader's message. */
 function inParamTerms(message: string): string {
@@ -172,7 +154,15 @@ export function readStackSettings(params: StackParams, context: { service: strin
   const dataPrefix = normalisePrefix('dataPrefix', params.dataPrefix ?? '');
   const reportsPrefix = normalisePrefix('reportsPrefix', text(params, 'reportsPrefix') || 'reports/');
   if (reportsPrefix === '') throw new InvalidConfiguration('param reportsPrefix must name a folder, such as reports/');
-  const report = readReportOptions(params);
+  const kmsKeyId = text(params, 'reportKmsKeyId');
+  // The role names the key: an alias cannot stand in an IAM policy for the key's use.
+  if (kmsKeyId !== '' && !KMS_KEY.test(kmsKeyId)) throw new InvalidConfiguration(`param reportKmsKeyId must be a KMS key id or key ARN, not '${kmsKeyId}'`);
+  const reportEnvironment = {
+    FLOWQ_REPORT_PREFIX: reportsPrefix,
+    FLOWQ_REPORT_KMS_KEY_ID: kmsKeyId,
+    FLOWQ_REPORT_TEMPLATES: text(params, 'reportTemplates'),
+    FLOWQ_REPORT_CONCURRENCY: text(params, 'reportConcurrency'),
+  };
   const fileFormat = oneOf(params, 'fileFormat', ['plain-text', 'parquet'] as const);
   const corsOrigins = list(params, 'corsOrigins');
   const badOrigin = corsOrigins.find((o) => o !== '*' && !ORIGIN.test(o));
@@ -217,6 +207,8 @@ export function readStackSettings(params: StackParams, context: { service: strin
   };
   try {
     const api = readApiSettings(queryEnvironment);
+    // The bucket is the stack's own, named by CloudFormation; any name stands in for it here.
+    readReportSettings({ ...reportEnvironment, FLOWQ_REPORT_BUCKET: 'the-reports-bucket' });
     if (api.engine.kind === 'athena') new AthenaEngine(api.engine.athena);
     makeCatalogSettings(
       {
@@ -254,13 +246,8 @@ export function readStackSettings(params: StackParams, context: { service: strin
     throttle,
     objectCreatedEvents,
     reportsPrefix,
-    report: { ...(report.kmsKeyId && { kmsKeyId: report.kmsKeyId }), ...(report.snsTopicArn && { snsTopicArn: report.snsTopicArn }) },
-    reportEnvironment: {
-      FLOWQ_REPORT_PREFIX: reportsPrefix,
-      FLOWQ_REPORT_KMS_KEY_ID: report.kmsKeyId,
-      FLOWQ_REPORT_SNS_TOPIC_ARN: report.snsTopicArn,
-      FLOWQ_REPORT_TEMPLATES: report.templates,
-    },
+    report: kmsKeyId === '' ? {} : { kmsKeyId },
+    reportEnvironment,
     queryEnvironment,
     catalogEnvironment,
   };

@@ -15,7 +15,7 @@ export interface StackPlan {
     readonly query: Readonly<Record<string, string>>;
     /** The catalog functions' besides. */
     readonly catalog: Readonly<Record<string, string>>;
-    /** The report function's besides: the query functions' variables and its bucket, prefix and options. */
+    /** The report function's besides: the query functions' variables, its bucket, prefix and options. */
     readonly report: Readonly<Record<string, unknown>>;
   };
   /** CloudFormation resources: roles, buckets and bucket policies. */

@@ -30,8 +30,8 @@ const DEFAULTS: StackParams = {
   throttleBurst: '20',
   reportsPrefix: 'reports/',
   reportKmsKeyId: '',
-  reportSnsTopicArn: '',
   reportTemplates: '',
+  reportConcurrency: '3',
 };
 const CONTEXT = { service: 'flowq', stage: 'dev' };
 
@@ -102,8 +102,9 @@ describe('the deploy parameters', () => {
     [{ throttleRate: '0' }, "param throttleRate must be a whole number from 1 to 10000, not '0'"],
     [{ objectCreatedEvents: 'sometimes' }, "param objectCreatedEvents must be one of true, false, not 'sometimes'"],
     [{ reportKmsKeyId: 'alias/reports' }, "param reportKmsKeyId must be a KMS key id or key ARN, not 'alias/reports'"],
-    [{ reportSnsTopicArn: 'reports' }, "param reportSnsTopicArn must be an SNS topic ARN, not 'reports'"],
-    [{ reportTemplates: '[{"query": ' }, 'param reportTemplates must be JSON'],
+    [{ reportTemplates: '[{"query": ' }, 'param reportTemplates: is not valid JSON'],
+    [{ reportTemplates: '[{"name": "top-talkers", "params": {"limit": 5000}}]' }, 'param reportTemplates: entry 0 (top-talkers): limit'],
+    [{ reportConcurrency: '0' }, "param reportConcurrency must be a whole number >= 1, not '0'"],
   ])('%j is refused with one line naming what to fix', (params, message) => {
     let error: unknown;
     try {
@@ -118,10 +119,10 @@ describe('the deploy parameters', () => {
   });
 });
 
-describe('the report function, ready to be declared', () => {
+describe('the report function', () => {
   test("gets the query functions' variables, the reports bucket and prefix, and its options", () => {
     const plan = planStack(
-      { ...DEFAULTS, reportsPrefix: 'daily', reportKmsKeyId: '1234abcd-12ab-34cd-56ef-1234567890ab', reportTemplates: '[{"query":"top-talkers"}]' },
+      { ...DEFAULTS, reportsPrefix: 'daily', reportKmsKeyId: '1234abcd-12ab-34cd-56ef-1234567890ab', reportTemplates: '[{"name":"top-talkers"}]' },
       CONTEXT,
     );
 
@@ -134,42 +135,46 @@ describe('the report function, ready to be declared', () => {
       FLOWQ_REPORT_BUCKET: { Ref: 'ReportsBucket' },
       FLOWQ_REPORT_PREFIX: 'daily/',
       FLOWQ_REPORT_KMS_KEY_ID: '1234abcd-12ab-34cd-56ef-1234567890ab',
-      FLOWQ_REPORT_SNS_TOPIC_ARN: '',
-      FLOWQ_REPORT_TEMPLATES: '[{"query":"top-talkers"}]',
+      FLOWQ_REPORT_TEMPLATES: '[{"name":"top-talkers"}]',
+      FLOWQ_REPORT_CONCURRENCY: '3',
     });
     expect(plan.environment.shared).toMatchObject({ FLOWQ_DATABASE: 'flowq', FLOWQ_TABLE: 'flow_logs', FLOWQ_LOCATION: 's3://flowq-flow-logs-example/' });
-    expect(plan.settings.report).toEqual({ kmsKeyId: '1234abcd-12ab-34cd-56ef-1234567890ab' });
   });
 
-  test('its access reads and writes the reports prefix only, besides running queries as runQuery does', () => {
-    const settings = settingsWith({ reportsPrefix: 'daily' });
+  test('may use the KMS key it is given, by id or by ARN, and no other', () => {
+    const kms = (reportKmsKeyId: string) => reportAccess(settingsWith({ reportKmsKeyId })).filter((s) => s.Action.some((a) => a.startsWith('kms:')));
 
-    const s3OnReports = reportAccess(settings)
-      .filter((s) => JSON.stringify(s.Resource).includes('ReportsBucket'))
-      .map((s) => ({ actions: s.Action, resource: s.Resource, condition: s.Condition }));
-
-    expect(s3OnReports).toEqual([
-      { actions: ['s3:ListBucket'], resource: [{ 'Fn::GetAtt': ['ReportsBucket', 'Arn'] }], condition: { StringLike: { 's3:prefix': ['daily/*'] } } },
-      {
-        actions: ['s3:GetObject', 's3:PutObject'],
-        resource: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ReportsBucket', 'Arn'] }, '/daily/*']] }],
-        condition: undefined,
-      },
-    ]);
-    expect(
-      reportAccess(settings)
-        .flatMap((s) => s.Action)
-        .filter((a) => /Delete|\*/.test(a)),
-    ).toEqual([]);
-  });
-
-  test('its access adds the KMS key and the SNS topic only when given', () => {
-    const settings = settingsWith({});
-    const extra = (options: Parameters<typeof reportAccess>[1]) => reportAccess(settings, options).slice(reportAccess(settings).length);
-
-    expect(extra({ kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k-1', snsTopicArn: 'arn:aws:sns:us-east-1:111122223333:reports' })).toEqual([
-      { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: ['arn:aws:kms:us-east-1:111122223333:key/k-1'] },
-      { Effect: 'Allow', Action: ['sns:Publish'], Resource: ['arn:aws:sns:us-east-1:111122223333:reports'] },
+    expect([kms(''), kms('1234abcd-12ab-34cd-56ef-1234567890ab'), kms('arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab')]).toEqual([
+      [],
+      [
+        {
+          Effect: 'Allow',
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: [
+            {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':kms:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':key/1234abcd-12ab-34cd-56ef-1234567890ab',
+                ],
+              ],
+            },
+          ],
+        },
+      ],
+      [
+        {
+          Effect: 'Allow',
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: ['arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+        },
+      ],
     ]);
   });
 });
