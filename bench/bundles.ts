@@ -1,8 +1,9 @@
 /**
  * `npm run bench` (also alone: `npm run bench:bundles`): packages the Lambda functions as a deploy
  * would (`sls package`, offline), then prints each function's zip size and the time a fresh Node
- * process takes to import its bundle, next to Node's own start (`node -e 0`) measured in the same
- * run, rounds interleaved. Figures are medians; the ratios are what to compare across machines.
+ * process takes to import its bundle (beyond an empty ES module's start), next to Node's own start
+ * (`node -e 0`) measured in the same run, rounds interleaved. Figures are medians; the ratios are
+ * what to compare across machines.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -62,10 +63,13 @@ async function main(): Promise<void> {
     }
 
     const bare: number[] = [];
+    // The bundles are ES modules: Node's module loader starts for them, and for an empty module too.
+    const emptyModule: number[] = [];
     const imports = new Map<string, number[]>(functions.map((f) => [f.name, []]));
     for (let round = 1; round <= ROUNDS; round++) {
       process.stderr.write(`round ${round}/${ROUNDS}\r`);
       bare.push(await timed(['-e', '0'], work, { PATH: process.env.PATH }));
+      emptyModule.push(await timed(['--input-type=module', '-e', '0'], work, { PATH: process.env.PATH }));
       for (const f of functions) {
         const script = `await import(${JSON.stringify(f.entry)});`;
         imports.get(f.name)!.push(await timed(['--input-type=module', '-e', script], join(work, f.name), f.env));
@@ -74,13 +78,16 @@ async function main(): Promise<void> {
     process.stderr.write('\n');
 
     const nodeStart = median(bare);
-    console.log(`Lambda bundles (${ROUNDS} rounds, medians): Node's own start (node -e 0) ${nodeStart.toFixed(0)} ms`);
+    const moduleStart = median(emptyModule);
+    console.log(
+      `Lambda bundles (${ROUNDS} rounds, medians): Node's own start (node -e 0) ${nodeStart.toFixed(0)} ms, with an empty ES module ${moduleStart.toFixed(0)} ms; import = process - the latter`,
+    );
     console.log(`${'function'.padEnd(14)} ${'zip'.padStart(9)} ${'files'.padStart(5)}  ${'process'.padStart(8)}  ${'import'.padStart(8)}  import/start`);
     for (const f of functions) {
       const zip = statSync(join(out, `${f.name}.zip`)).size;
       const files = readdirSync(join(work, f.name), { recursive: true }).filter((p) => statSync(join(work, f.name, String(p))).isFile()).length;
       const total = median(imports.get(f.name)!);
-      const importMs = Math.max(0, total - nodeStart);
+      const importMs = Math.max(0, total - moduleStart);
       console.log(
         `${f.name.padEnd(14)} ${`${(zip / 1024).toFixed(1)} KiB`.padStart(9)} ${String(files).padStart(5)}  ${`${total.toFixed(0)} ms`.padStart(8)}  ${`${importMs.toFixed(0)} ms`.padStart(8)}  ${(importMs / nodeStart).toFixed(2)}x`,
       );
