@@ -23,4 +23,5 @@ await build({
 if (process.argv.includes('--bench')) {
   await build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' });
   await build({ ...common, entryPoints: ['bench/bundles.ts'], outfile: 'dist/bench-bundles.js' });
+  await build({ ...common, entryPoints: ['bench/late-margin.ts'], outfile: 'dist/late-margin.js' });
 }

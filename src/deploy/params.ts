@@ -57,6 +57,7 @@ const PARAM_OF_VARIABLE: Readonly<Record<string, string>> = {
   FLOWQ_RESULT_REUSE_MINUTES: 'resultReuseMinutes',
   FLOWQ_SYNC_BUDGET_MS: 'syncBudgetMs',
   FLOWQ_MAX_RANGE_DAYS: 'maxRangeDays',
+  FLOWQ_LATE_MARGIN_SECONDS: 'lateMarginMinutes',
   FLOWQ_CORS_ORIGINS: 'corsOrigins',
   FLOWQ_REPORT_PREFIX: 'reportsPrefix',
   FLOWQ_REPORT_KMS_KEY_ID: 'reportKmsKeyId',
@@ -180,6 +181,7 @@ export function readStackSettings(params: StackParams, context: { service: strin
   const objectCreatedEvents = oneOf(params, 'objectCreatedEvents', ['true', 'false'] as const) === 'true';
   const bytesScannedCutoff = wholeNumber(params, 'bytesScannedCutoff', MIN_BYTES_SCANNED_CUTOFF);
   wholeNumber(params, 'resultReuseMinutes', 0, MAX_RESULT_REUSE_MINUTES);
+  const lateMarginMinutes = wholeNumber(params, 'lateMarginMinutes', 0, 60);
 
   const shared = {
     FLOWQ_DATABASE: text(params, 'database'),
@@ -195,6 +197,7 @@ export function readStackSettings(params: StackParams, context: { service: strin
     FLOWQ_RESULT_REUSE_MINUTES: text(params, 'resultReuseMinutes'),
     FLOWQ_SYNC_BUDGET_MS: text(params, 'syncBudgetMs'),
     FLOWQ_MAX_RANGE_DAYS: text(params, 'maxRangeDays'),
+    FLOWQ_LATE_MARGIN_SECONDS: String(lateMarginMinutes * 60),
     FLOWQ_CORS_ORIGINS: corsOrigins.join(','),
   };
   const catalogEnvironment = {

@@ -22,6 +22,7 @@ const DEFAULTS: StackParams = {
   resultReuseMinutes: '60',
   syncBudgetMs: '20000',
   maxRangeDays: '31',
+  lateMarginMinutes: '10',
   authorizer: 'iam',
   jwtIssuerUrl: '',
   jwtAudience: '',
@@ -72,6 +73,7 @@ describe('the deploy parameters', () => {
       FLOWQ_RESULT_REUSE_MINUTES: '60',
       FLOWQ_SYNC_BUDGET_MS: '20000',
       FLOWQ_MAX_RANGE_DAYS: '31',
+      FLOWQ_LATE_MARGIN_SECONDS: '600',
       FLOWQ_CORS_ORIGINS: 'https://a.example.com,http://localhost:3000',
     });
     expect(settings.catalogEnvironment).toMatchObject({
@@ -93,6 +95,7 @@ describe('the deploy parameters', () => {
     [{ projectionStart: '2024-13-40' }, "param projectionStart: '2024-13-40' is not a date (YYYY-MM-DD)"],
     [{ resultReuseMinutes: '20000' }, "param resultReuseMinutes must be a whole number from 0 to 10080, not '20000'"],
     [{ syncBudgetMs: '29000' }, "param syncBudgetMs must stay below API Gateway's 30 s (at most 28000), not 29000"],
+    [{ lateMarginMinutes: '61' }, "param lateMarginMinutes must be a whole number from 0 to 60, not '61'"],
     [{ maxRangeDays: '0' }, "param maxRangeDays must be a whole number >= 1, not '0'"],
     [{ bytesScannedCutoff: '1000' }, "param bytesScannedCutoff must be a whole number from 10000000 to 9007199254740991, not '1000'"],
     [{ corsOrigins: 'https://ok.example.com,ftp://files' }, "param corsOrigins: 'ftp://files' is not an origin such as https://app.example.com"],
@@ -131,6 +134,7 @@ describe('the report function', () => {
       FLOWQ_RESULT_REUSE_MINUTES: '60',
       FLOWQ_SYNC_BUDGET_MS: '20000',
       FLOWQ_MAX_RANGE_DAYS: '31',
+      FLOWQ_LATE_MARGIN_SECONDS: '600',
       FLOWQ_CORS_ORIGINS: '',
       FLOWQ_REPORT_BUCKET: { Ref: 'ReportsBucket' },
       FLOWQ_REPORT_PREFIX: 'daily/',
