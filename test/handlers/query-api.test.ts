@@ -14,6 +14,7 @@ import { renderQuery } from '../../src/queries/render.js';
 import { getTemplate } from '../../src/queries/templates.js';
 import { decodedTalker, EXECUTION_ID, executionIn, FakeClock, resultsPage, TARGET } from '../engines/athena-support.js';
 import { fixture, getExecutionEvent, lambdaContext, parsed, postEvent, testApi } from './handler-support.js';
+import { athenaQueryText } from '../../src/engines/athena.js';
 
 const listQueries = await import('../../handlers/list-queries.js');
 const runQueryHttp = await import('../../handlers/run-query-http.js');
@@ -106,7 +107,7 @@ describe('POST /queries/{name}', () => {
     });
     expect(athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([
       {
-        QueryString: RENDERED.sql,
+        QueryString: athenaQueryText(RENDERED),
         ExecutionParameters: RENDERED.executionParameters,
         QueryExecutionContext: { Database: 'flowq', Catalog: 'AwsDataCatalog' },
         WorkGroup: 'flowq',
@@ -362,7 +363,7 @@ describe('direct invocation (sls invoke -f runQuery)', () => {
       stats: { ...STATS, rowsReturned: 1, elapsedMs: 0, ...PARTITIONS_READ },
       executionId: EXECUTION_ID,
     });
-    expect(athenaMock).toHaveReceivedCommandWith(StartQueryExecutionCommand, { QueryString: RENDERED.sql, ExecutionParameters: RENDERED.executionParameters });
+    expect(athenaMock).toHaveReceivedCommandWith(StartQueryExecutionCommand, { QueryString: athenaQueryText(RENDERED), ExecutionParameters: RENDERED.executionParameters });
   });
 
   test('stops the query and raises QueryTimedOut when the remaining time less the margin runs out', async () => {
