@@ -1,7 +1,6 @@
 import { toResultDocument, type Engine, type ExecutionView, type ResultDocument } from '../engines/engine.js';
 import { logger } from '../logger.js';
 import { renderQuery, type RenderedQuery } from '../queries/render.js';
-import { describeTemplates, type QueryDescription } from '../queries/templates.js';
 import type { Api } from './backend.js';
 
 /** A request to run one template. */
@@ -16,12 +15,6 @@ export interface QueryRequest {
 export type QueryAnswer =
   | { readonly done: true; readonly document: ResultDocument }
   | { readonly done: false; readonly executionId: string; readonly state: 'QUEUED' | 'RUNNING' };
-
-/** Every template as published for the engine's log format and limits (see describeTemplates). */
-export async function describeQueries(api: Api): Promise<QueryDescription[]> {
-  const { target } = await api.engine();
-  return describeTemplates(target.logFormat, target.limits);
-}
 
 /** Validates and renders a request for the engine's table. @throws UnknownQuery, InvalidParameter. */
 function render(engine: Engine, request: QueryRequest): RenderedQuery {

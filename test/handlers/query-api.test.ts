@@ -14,6 +14,7 @@ import { renderQuery } from '../../src/queries/render.js';
 import { getTemplate, TEMPLATES } from '../../src/queries/templates.js';
 import { decodedTalker, EXECUTION_ID, executionIn, FakeClock, resultsPage, TARGET } from '../engines/athena-support.js';
 import { fixture, getExecutionEvent, lambdaContext, parsed, postEvent, testApi } from './handler-support.js';
+import { athenaQueryText } from '../../src/engines/athena.js';
 
 const listQueries = await import('../../handlers/list-queries.js');
 const runQueryHttp = await import('../../handlers/run-query-http.js');
@@ -62,7 +63,7 @@ beforeEach(() => {
 describe('GET /queries', () => {
   test('lists every template with its parameter schema, result columns, needed fields and whether the format has them', async () => {
     const format = '${version} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}';
-    const answer = parsed(await listQueries.createHandler(testApi({ FLOWQ_LOG_FORMAT: format, FLOWQ_MAX_RANGE_DAYS: '7' }))(fixture('list-queries'), lambdaContext()));
+    const answer = parsed(await listQueries.createHandler(listQueries.readListQueriesSettings({ FLOWQ_LOG_FORMAT: format, FLOWQ_MAX_RANGE_DAYS: '7' }))(fixture('list-queries'), lambdaContext()));
 
     expect(answer.statusCode).toBe(200);
     expect(answer.headers).toMatchObject({ 'Content-Type': 'application/json', ...SECURITY_HEADERS });
@@ -105,7 +106,7 @@ describe('GET /queries', () => {
     const event = fixture('list-queries');
     event.headers.origin = 'https://console.example.com';
 
-    const answer = parsed(await listQueries.createHandler(testApi({ FLOWQ_CORS_ORIGINS: 'https://console.example.com' }))(event, lambdaContext()));
+    const answer = parsed(await listQueries.createHandler(listQueries.readListQueriesSettings({ FLOWQ_CORS_ORIGINS: 'https://console.example.com' }))(event, lambdaContext()));
 
     expect(answer.headers).toMatchObject({ 'Access-Control-Allow-Origin': 'https://console.example.com' });
   });
@@ -131,7 +132,7 @@ describe('POST /queries/{name}', () => {
     });
     expect(athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([
       {
-        QueryString: RENDERED.sql,
+        QueryString: athenaQueryText(RENDERED),
         ExecutionParameters: RENDERED.executionParameters,
         QueryExecutionContext: { Database: 'flowq', Catalog: 'AwsDataCatalog' },
         WorkGroup: 'flowq',
@@ -387,7 +388,7 @@ describe('direct invocation (sls invoke -f runQuery)', () => {
       stats: { ...STATS, rowsReturned: 1, elapsedMs: 0, ...PARTITIONS_READ },
       executionId: EXECUTION_ID,
     });
-    expect(athenaMock).toHaveReceivedCommandWith(StartQueryExecutionCommand, { QueryString: RENDERED.sql, ExecutionParameters: RENDERED.executionParameters });
+    expect(athenaMock).toHaveReceivedCommandWith(StartQueryExecutionCommand, { QueryString: athenaQueryText(RENDERED), ExecutionParameters: RENDERED.executionParameters });
   });
 
   test('stops the query and raises QueryTimedOut when the remaining time less the margin runs out', async () => {
