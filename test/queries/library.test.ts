@@ -204,3 +204,40 @@ describe('port-scanners on a pinned data set', () => {
     });
   });
 });
+
+describe('CIDR blocks on a pinned data set', () => {
+  it('select exactly the addresses of their own family, /0 to /32 and /128 included', async () => {
+    const t = Date.parse('2026-06-16T12:00:00Z') / 1000;
+    const sources = ['10.1.2.3', '10.255.0.1', '11.0.0.1', '192.168.1.1', '2001:db8::1', '2001:db8:ffff::1', '2001:db9::1', 'fe80::1', '-'];
+    const records = sources.map((src, i) => ['2', '123456789012', 'eni-0a1b2c3d', src, '10.0.0.5', '40000', '443', '6', '1', String(100 + i), String(t + i), String(t + i + 5), 'ACCEPT', 'OK']);
+    const ds: Dataset = {
+      hiveCompatiblePartitions: true,
+      perHourPartition: false,
+      fileFormat: 'parquet',
+      formatText: LOG_FORMATS.default,
+      passFormat: false,
+      base: t,
+      files: [{ account: '123456789012', region: 'us-east-1', flowLogId: 'fl-0a1b2c3d', fileTime: t, records }],
+    };
+    const range = { start: t - 60, end: t + 60, limit: 20 };
+    const cases: ReadonlyArray<readonly [string, readonly string[]]> = [
+      ['0.0.0.0/0', ['10.1.2.3', '10.255.0.1', '11.0.0.1', '192.168.1.1']],
+      ['10.0.0.0/8', ['10.1.2.3', '10.255.0.1']],
+      ['10.1.2.3', ['10.1.2.3']],
+      ['10.1.2.3/32', ['10.1.2.3']],
+      ['::/0', ['2001:db8::1', '2001:db8:ffff::1', '2001:db9::1', 'fe80::1']],
+      ['2001:db8::/32', ['2001:db8::1', '2001:db8:ffff::1']],
+      ['2001:DB8::1', ['2001:db8::1']],
+      ['2001:db8::1/128', ['2001:db8::1']],
+      ['fe80::/10', ['fe80::1']],
+    ];
+    await withEngine(ds, async (engine) => {
+      for (const [cidr, expected] of cases) {
+        const result = await engine.run(renderQuery('traffic-from', { ...range, cidr }, engine.target));
+        const oracle = expectedLibraryRows(datasetFormat(ds), ds.files, { template: 'traffic-from', ...range, cidr: cidr.toLowerCase() });
+        expect({ cidr, sources: result.rows.map((r) => r.srcaddr).sort() }).toEqual({ cidr, sources: [...expected].sort() });
+        expect(result.rows).toEqual(oracle);
+      }
+    });
+  });
+});
