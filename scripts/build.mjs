@@ -22,4 +22,5 @@ await build({
 // The benchmark is built only for `npm run bench`.
 if (process.argv.includes('--bench')) {
   await build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' });
+  await build({ ...common, entryPoints: ['bench/late-margin.ts'], outfile: 'dist/late-margin.js' });
 }

@@ -6,7 +6,8 @@ import { SYSTEM_CLOCK } from '../clock.js';
 import { runTemplate, type ResultDocument } from '../engines/engine.js';
 import { openEngine } from '../engines/open.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../flowlog/format.js';
-import { formatTime, parseDate, parseDuration, shorten } from '../time.js';
+import { formatTime, parseDate, parseDuration } from '../time.js';
+import { shorten } from '../text.js';
 import { validateParams } from '../queries/params.js';
 import { describeTemplates, getTemplate, TEMPLATES } from '../queries/templates.js';
 import { renderCsv, renderJson, renderStats, renderTable } from '../reports/text.js';
@@ -23,7 +24,7 @@ export type Output = (typeof OUTPUTS)[number];
 function wholeNumber(args: ParsedArgs, name: string, fallback: number, min = 1): number {
   const value = args.flags.get(name);
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name.replaceAll('_', '-')} must be a whole number >= ${min}, not '${value}'`);
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name.replaceAll('_', '-')} must be a whole number >= ${min}, not '${shorten(value)}'`);
   return Number(value);
 }
 
@@ -39,7 +40,7 @@ export function queriesCommand(argv: string[], io: CliIo): number {
   const args = parseArgs(argv);
   checkFlags(args, ['output', 'log_format']);
   const output = args.flags.get('output') ?? 'table';
-  if (output !== 'table' && output !== 'json') throw new UsageError(`--output must be table or json, not '${output}'`);
+  if (output !== 'table' && output !== 'json') throw new UsageError(`--output must be table or json, not '${shorten(output)}'`);
   const logFormat = args.flags.get('log_format');
   const descriptions = describeTemplates(logFormat === undefined ? DEFAULT_LOG_FORMAT : parseLogFormat(logFormat), DEFAULT_QUERY_SETTINGS);
   if (output === 'json') {

@@ -21,6 +21,7 @@ import { checkIdentifier, quoteIdent, sqlStringLiteral } from '../sql.js';
 import type { Column, Engine, ExecutionView, QueryResult, Row, RunOptions, Submission } from './engine.js';
 import { readHeaderLine, scanLocation, verifyGzipFiles, type LocalFile } from './local-files.js';
 import { DUCKDB_TYPE } from './duckdb-types.js';
+import { DUCKDB_MACROS } from './duckdb-macros.js';
 import { checkReadOnly, lockDown, treeInRange, type PartitionRange } from './local-sql.js';
 
 /** Where the local engine finds its data, and what it may assume about it. */
@@ -154,6 +155,7 @@ export class LocalEngine implements Engine {
     const connection = await instance.connect();
     const profileDir = await mkdtemp(join(tmpdir(), 'flowq-'));
     try {
+      for (const macro of DUCKDB_MACROS) await connection.run(macro);
       const logFormat =
         tree.fileFormat === 'parquet' ? await parquetFormat(connection, tree.files, configured) : await textFormat(tree.files, configured);
       const source: Source = {

@@ -18,7 +18,8 @@ function invocationErrors(): MiddlewareObj {
       if (error?.cause?.package === '@middy/validator' && Array.isArray(error.cause.data)) {
         request.error = new InvalidParameter(validationProblems(error.cause.data));
       }
-      if (request.error instanceof FlowqError && statusOf(request.error) < 500) logger.info('invocation refused', { error: request.error });
+      // A refusal is the caller's mistake: its code and reason, no stack. Not under `message`, which Powertools reserves.
+      if (request.error instanceof FlowqError && statusOf(request.error) < 500) logger.info('invocation refused', { code: request.error.code, reason: request.error.message });
       else logger.error('invocation failed', { error: request.error as Error });
     },
   };

@@ -1,7 +1,8 @@
 import type { QuerySettings } from '../config.js';
 import { InvalidParameter } from '../errors.js';
-import { partitionBounds, type Layout } from '../flowlog/layout.js';
+import { partitionBounds, partitionsForRange, type Layout } from '../flowlog/layout.js';
 import type { LogFormat } from '../flowlog/format.js';
+import { cidrContainsSql, type Dialect } from './dialect.js';
 import { CIDR_CONTAINS, IF_COLUMN, IF_NO_COLUMN, PLACEHOLDER } from './header.js';
 import { checkIdentifier, sqlStringLiteral } from '../sql.js';
 import { formatTime } from '../time.js';
@@ -11,8 +12,7 @@ import { getTemplate, missingFields, type Template } from './templates.js';
 /** A value bound to one positional `?`, typed so both engines read it the same way. */
 export type BoundValue = { readonly type: 'varchar'; readonly value: string } | { readonly type: 'bigint'; readonly value: number };
 
-/** The SQL dialect a rendered query is written for: Athena (Trino) or the local engine (DuckDB). */
-export type Dialect = 'athena' | 'duckdb';
+export type { Dialect } from './dialect.js';
 
 /** A template made ready for an engine: SQL with positional `?` and the values that fill them. */
 export interface RenderedQuery {
@@ -27,6 +27,24 @@ export interface RenderedQuery {
   readonly executionParameters: readonly string[];
   /** The `dt` bounds of the partition predicate: the partitions this query reads. */
   readonly partitions: { readonly from: string; readonly to: string };
+  /** Every partition the query reads, and which of them only the late-filed margin needs; absent for a statement over every partition. */
+  readonly partitionsRead?: PartitionsRead;
+}
+
+/** The partitions a query reads, listed: what the stats of every result show. */
+export interface PartitionsRead {
+  /** Every `dt` from the partition of `start` through that of `end` plus the margin, in order. */
+  readonly all: readonly string[];
+  /** The last ones of `all`, read only because a record can be filed up to the margin after `end`. */
+  readonly marginOnly: readonly string[];
+  readonly lateMarginSeconds: number;
+}
+
+/** The partitions a query over [start, end) reads with the late-filed margin, and those it would skip without. */
+export function partitionsRead(layout: Layout, start: number, end: number, lateMarginSeconds: number): PartitionsRead {
+  const all = partitionsForRange(layout, start, end, lateMarginSeconds);
+  const needed = new Set(partitionsForRange(layout, start, end, 0));
+  return { all, marginOnly: all.filter((dt) => !needed.has(dt)), lateMarginSeconds };
 }
 
 /** What rendering needs to know about the table a template runs against. */
@@ -56,11 +74,6 @@ export function renderTargetFor(table: string, source: Layout & { readonly logFo
     limits: { maxRangeDays: settings.maxRangeDays },
     dialect,
   };
-}
-
-// TODO(cidr): replaced by cidrContainsSql from ./dialect.js (with the DuckDB macro) when branch cidr lands.
-function cidrContainsSql(dialect: Dialect, cidr: string, address: string): string {
-  return dialect === 'athena' ? `contains(${cidr}, TRY_CAST(${address} AS IPADDRESS))` : `flowq_cidr_contains(${cidr}, ${address})`;
 }
 
 function bind(value: string | number): BoundValue {
@@ -138,5 +151,6 @@ export function renderQuery(templateOrName: Template | string, raw: Readonly<Rec
     values,
     executionParameters: values.map((v) => (v.type === 'bigint' ? String(v.value) : sqlStringLiteral(v.value))),
     partitions: { from: partitionFrom, to: partitionTo },
+    partitionsRead: partitionsRead(target.layout, params.start as number, params.end as number, target.lateMarginSeconds),
   };
 }

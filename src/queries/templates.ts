@@ -17,6 +17,7 @@ import {
   type TemplateHeader,
 } from './header.js';
 import { paramsJsonSchema, type ValidationLimits } from './params.js';
+import { shorten } from '../text.js';
 
 /** Every template file under `queries/`, by file name without `.sql`. One line per file. */
 const FILES: Readonly<Record<string, string>> = {
@@ -129,7 +130,7 @@ export const TEMPLATES: ReadonlyMap<string, Template> = new Map(
  */
 export function getTemplate(name: string): Template {
   const template = TEMPLATES.get(name);
-  if (!template) throw new UnknownQuery(`unknown query '${name}'; known queries: ${[...TEMPLATES.keys()].join(', ')}`);
+  if (!template) throw new UnknownQuery(`unknown query '${shorten(name)}'; known queries: ${[...TEMPLATES.keys()].join(', ')}`);
   return template;
 }
 

@@ -168,6 +168,9 @@ describe('flowq run --engine athena', () => {
         totalExecutionMs: 1400,
         reused: false,
         costUsd: 5 / 1024,
+        partitions: ['2026/11/26', '2026/11/27'],
+        marginPartitions: ['2026/11/27'],
+        lateMarginSeconds: 600,
       },
       executionId: EXECUTION_ID,
     });

@@ -42,6 +42,8 @@ const STATS = {
   reused: false,
   costUsd: (10 * 5) / 2 ** 20,
 };
+// A one-day question on daily partitions: the late-filed margin (10 minutes) adds the next day's folder.
+const PARTITIONS_READ = { partitions: ['2026/11/26', '2026/11/27'], marginPartitions: ['2026/11/27'], lateMarginSeconds: 600 };
 const SECURITY_HEADERS = {
   'Strict-Transport-Security': 'max-age=15552000; includeSubDomains',
   'X-Content-Type-Options': 'nosniff',
@@ -122,7 +124,7 @@ describe('POST /queries/{name}', () => {
         params: { start: '2026-11-26T00:00:00Z', end: '2026-11-27T00:00:00Z', limit: 5 },
         columns: COLUMNS,
         rows: [decodedTalker(1), decodedTalker(2)],
-        stats: { ...STATS, rowsReturned: 2, elapsedMs: 0 },
+        stats: { ...STATS, rowsReturned: 2, elapsedMs: 0, ...PARTITIONS_READ },
         executionId: EXECUTION_ID,
       },
     });
@@ -381,7 +383,7 @@ describe('direct invocation (sls invoke -f runQuery)', () => {
       params: { start: '2026-11-26T00:00:00Z', end: '2026-11-27T00:00:00Z', limit: 5 },
       columns: COLUMNS,
       rows: [decodedTalker(1)],
-      stats: { ...STATS, rowsReturned: 1, elapsedMs: 0 },
+      stats: { ...STATS, rowsReturned: 1, elapsedMs: 0, ...PARTITIONS_READ },
       executionId: EXECUTION_ID,
     });
     expect(athenaMock).toHaveReceivedCommandWith(StartQueryExecutionCommand, { QueryString: RENDERED.sql, ExecutionParameters: RENDERED.executionParameters });
