@@ -64,3 +64,11 @@ export function readQuerySettings(env: Env = process.env): QuerySettings {
     maxRangeDays: intEnv(env, 'FLOWQ_MAX_RANGE_DAYS', DEFAULT_QUERY_SETTINGS.maxRangeDays, 1),
   };
 }
+
+/** Origins allowed by CORS, from `FLOWQ_CORS_ORIGINS` (comma-separated); empty means none. */
+export function readCorsOrigins(env: Env = process.env): string[] {
+  return (env.FLOWQ_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o.length > 0);
+}

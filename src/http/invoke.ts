@@ -1,10 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj, type MiddyfiedHandler, type Request } from '@middy/core';
-import validator from '@middy/validator';
-import { transpileSchema } from '@middy/validator/transpile';
 import { FlowqError, InvalidParameter } from '../errors.js';
 import { logger } from '../logger.js';
 import { statusOf, validationProblems } from './errors.js';
+import { validateEvent } from './validate.js';
+import type { CompiledValidator } from './validators.generated.js';
 
 /**
  * Errors of a direct invocation keep their type, so `sls invoke` shows `QueryTimedOut` or
@@ -26,9 +26,9 @@ function invocationErrors(): MiddlewareObj {
 }
 
 /** The middy stack of a directly invoked handler: Powertools Logger context, validation, typed errors. */
-export function invokeStack<TEvent, TResult>(eventSchema: Record<string, unknown>): MiddyfiedHandler<TEvent, TResult> {
+export function invokeStack<TEvent, TResult>(eventSchema: CompiledValidator): MiddyfiedHandler<TEvent, TResult> {
   return middy<TEvent, TResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }) as MiddlewareObj<TEvent, TResult>)
-    .use(validator({ eventSchema: transpileSchema(eventSchema, { coerceTypes: false }) }) as MiddlewareObj<TEvent, TResult>)
+    .use(validateEvent<TEvent, TResult>(eventSchema))
     .use(invocationErrors() as MiddlewareObj<TEvent, TResult>);
 }

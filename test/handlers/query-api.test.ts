@@ -8,12 +8,15 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
+import { readListingSettings } from '../../src/api/queries.js';
+import { readCorsOrigins } from '../../src/config.js';
 import { InvalidParameter, QueryTimedOut } from '../../src/errors.js';
 import { paramsJsonSchema } from '../../src/queries/params.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { getTemplate } from '../../src/queries/templates.js';
 import { decodedTalker, EXECUTION_ID, executionIn, FakeClock, resultsPage, TARGET } from '../engines/athena-support.js';
 import { fixture, getExecutionEvent, lambdaContext, parsed, postEvent, testApi } from './handler-support.js';
+import { athenaQueryText } from '../../src/engines/athena.js';
 
 const listQueries = await import('../../handlers/list-queries.js');
 const runQueryHttp = await import('../../handlers/run-query-http.js');
@@ -59,10 +62,15 @@ beforeEach(() => {
   athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: EXECUTION_ID });
 });
 
+/** The list handler's collaborators, read from an environment as its cold start reads them. */
+function listApi(env: Record<string, string>) {
+  return { settings: { ...readListingSettings(env), corsOrigins: readCorsOrigins(env) } };
+}
+
 describe('GET /queries', () => {
   test('lists every template with its parameter schema, result columns, needed fields and whether the format has them', async () => {
     const format = '${version} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}';
-    const answer = parsed(await listQueries.createHandler(testApi({ FLOWQ_LOG_FORMAT: format, FLOWQ_MAX_RANGE_DAYS: '7' }))(fixture('list-queries'), lambdaContext()));
+    const answer = parsed(await listQueries.createHandler(listApi({ FLOWQ_LOG_FORMAT: format, FLOWQ_MAX_RANGE_DAYS: '7' }))(fixture('list-queries'), lambdaContext()));
 
     expect(answer.statusCode).toBe(200);
     expect(answer.headers).toMatchObject({ 'Content-Type': 'application/json', ...SECURITY_HEADERS });
@@ -104,7 +112,7 @@ describe('GET /queries', () => {
     const event = fixture('list-queries');
     event.headers.origin = 'https://console.example.com';
 
-    const answer = parsed(await listQueries.createHandler(testApi({ FLOWQ_CORS_ORIGINS: 'https://console.example.com' }))(event, lambdaContext()));
+    const answer = parsed(await listQueries.createHandler(listApi({ FLOWQ_CORS_ORIGINS: 'https://console.example.com' }))(event, lambdaContext()));
 
     expect(answer.headers).toMatchObject({ 'Access-Control-Allow-Origin': 'https://console.example.com' });
   });
@@ -130,7 +138,7 @@ describe('POST /queries/{name}', () => {
     });
     expect(athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([
       {
-        QueryString: RENDERED.sql,
+        QueryString: athenaQueryText(RENDERED),
         ExecutionParameters: RENDERED.executionParameters,
         QueryExecutionContext: { Database: 'flowq', Catalog: 'AwsDataCatalog' },
         WorkGroup: 'flowq',
@@ -386,7 +394,7 @@ describe('direct invocation (sls invoke -f runQuery)', () => {
       stats: { ...STATS, rowsReturned: 1, elapsedMs: 0, ...PARTITIONS_READ },
       executionId: EXECUTION_ID,
     });
-    expect(athenaMock).toHaveReceivedCommandWith(StartQueryExecutionCommand, { QueryString: RENDERED.sql, ExecutionParameters: RENDERED.executionParameters });
+    expect(athenaMock).toHaveReceivedCommandWith(StartQueryExecutionCommand, { QueryString: athenaQueryText(RENDERED), ExecutionParameters: RENDERED.executionParameters });
   });
 
   test('stops the query and raises QueryTimedOut when the remaining time less the margin runs out', async () => {
