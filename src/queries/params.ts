@@ -193,9 +193,11 @@ function checkValue(spec: ParamSpec, raw: unknown): ParamValue {
   const bad = new Error(spec.kind === 'time' && typeof raw === 'string' ? `'${shorten(raw)}' is not ISO-8601 UTC (2026-11-27T00:00:00Z) or Unix seconds` : problem(spec));
   if (typeof raw === 'number') {
     switch (spec.kind) {
-      case 'time':
-        if (inRange(raw, 0, MAX_TIME_SECONDS)) return raw;
-        throw bad;
+      case 'time': {
+        const seconds = parseTime(raw);
+        if (typeof seconds === 'string') throw new Error(seconds);
+        return seconds;
+      }
       case 'integer':
         if (inRange(raw, spec.min, spec.max)) return raw;
         throw bad;

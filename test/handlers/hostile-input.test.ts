@@ -42,8 +42,8 @@ describe('POST /queries/{name} with hostile input', () => {
     const answer = await post({ ...RANGE, [MEGABYTE]: 1 });
 
     const param = `${'x'.repeat(64)}… (1000000 characters)`;
-    expect(answer.body.error.details).toEqual([{ param, message: 'unknown parameter; expected one of start, end, limit, interface_id, action' }]);
-    expect(answer.body.error.message).toBe(`${param}: unknown parameter; expected one of start, end, limit, interface_id, action`);
+    expect(answer.body.error.details).toEqual([{ param, message: 'unknown parameter; expected one of start, end, limit, interface_id, vpc_id, subnet_id, action, protocol, src_cidr, dst_cidr' }]);
+    expect(answer.body.error.message).toBe(`${param}: unknown parameter; expected one of start, end, limit, interface_id, vpc_id, subnet_id, action, protocol, src_cidr, dst_cidr`);
   });
 
   test.each([8_640_000_000_000, 253_402_300_800, 99_999_999_999_999])('answers 400, not 500, for the JSON time %d (past 9999-12-31)', async (time) => {

@@ -63,9 +63,9 @@ describe('the log line of a refused request', () => {
       refusal = await runQuery.createHandler(testApi())({ query: 'top-talkers', params: { ...RANGE, limit: 0 } }, lambdaContext()).catch((error: unknown) => error);
     });
 
-    expect(refusal).toMatchObject({ code: 'INVALID_PARAMETER', message: 'limit: must be between 1 and 1000' });
+    expect(refusal).toMatchObject({ code: 'INVALID_PARAMETER', message: 'limit: must be a whole number from 1 to 1000' });
     expect(lines.map(({ level, message, code, reason, error }) => ({ level, message, code, reason, error }))).toEqual([
-      { level: 'INFO', message: 'invocation refused', code: 'INVALID_PARAMETER', reason: 'limit: must be between 1 and 1000', error: undefined },
+      { level: 'INFO', message: 'invocation refused', code: 'INVALID_PARAMETER', reason: 'limit: must be a whole number from 1 to 1000', error: undefined },
     ]);
   });
 });
