@@ -1,6 +1,9 @@
+import { optionalEnv, readQuerySettings, type QuerySettings } from '../config.js';
 import { toResultDocument, type Engine, type ExecutionView, type ResultDocument } from '../engines/engine.js';
+import { DEFAULT_LOG_FORMAT, parseLogFormat, type LogFormat } from '../flowlog/format.js';
 import { logger } from '../logger.js';
 import { renderQuery, type RenderedQuery } from '../queries/render.js';
+import { describeTemplates, type QueryDescription } from '../queries/templates.js';
 import type { Api } from './backend.js';
 
 /** A request to run one template. */
@@ -15,6 +18,27 @@ export interface QueryRequest {
 export type QueryAnswer =
   | { readonly done: true; readonly document: ResultDocument }
   | { readonly done: false; readonly executionId: string; readonly state: 'QUEUED' | 'RUNNING' };
+
+/** What listing the templates reads: the configured log format and query limits, and no engine. */
+export interface ListingSettings {
+  readonly logFormat: LogFormat;
+  readonly query: QuerySettings;
+}
+
+/**
+ * Reads `FLOWQ_LOG_FORMAT` (default: the version-2 format) and the query settings. In local mode
+ * without `FLOWQ_LOG_FORMAT` the files' own format decides what runs; the listing then assumes the default.
+ * @throws InvalidConfiguration naming the variable that is malformed.
+ */
+export function readListingSettings(env: Readonly<Record<string, string | undefined>>): ListingSettings {
+  const text = optionalEnv(env, 'FLOWQ_LOG_FORMAT');
+  return { logFormat: text === undefined ? DEFAULT_LOG_FORMAT : parseLogFormat(text), query: readQuerySettings(env) };
+}
+
+/** Every template as published for the configured log format and limits (see describeTemplates). */
+export function describeQueries(settings: ListingSettings): QueryDescription[] {
+  return describeTemplates(settings.logFormat, { maxRangeDays: settings.query.maxRangeDays });
+}
 
 /** Validates and renders a request for the engine's table. @throws UnknownQuery, InvalidParameter. */
 function render(engine: Engine, request: QueryRequest): RenderedQuery {

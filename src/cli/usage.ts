@@ -34,15 +34,15 @@ const CATALOG_FLAGS = `  --location s3://bucket/prefix/   the location that hold
  */
 export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   queries: {
-    summary: 'list the query templates and their parameters',
-    usage: `usage: flowq queries [--output table|json]`,
+    summary: 'list the query templates, their parameters and whether the log format supports them',
+    usage: `usage: flowq queries [--output table|json] [--log-format <fmt>]`,
   },
   run: {
     summary: 'run one query template on local files or on Athena',
     usage: `usage: flowq run <query> --data <dir> (--start <time> --end <time> | --since 24h) [--<param> <value>]
        flowq run <query> --engine athena --database <db> --table <t> --start <time> --end <time> ...
 
-  <query>                top-talkers, rejected-ports, eni-bytes (flowq queries lists their parameters)
+  <query>                a template name (flowq queries lists them and their parameters)
   --start, --end         ISO-8601 UTC (2026-11-27T00:00:00Z), a date (2026-11-27) or Unix seconds; [start, end)
   --since 30m|24h|7d     the range that ends now
   --limit N              most rows (1-1000, default 10)

@@ -1,6 +1,7 @@
 import { InvalidParameter, type ParameterProblem } from '../errors.js';
-import { MAX_TIME_SECONDS, parseTime } from '../time.js';
+import { IPV4_PATTERN, IPV6_PATTERN, parseCidr } from '../flowlog/cidr.js';
 import { shorten } from '../text.js';
+import { MAX_TIME_SECONDS, parseTime } from '../time.js';
 
 /** A validated parameter value: times as Unix seconds, numbers, strings, or a list of numbers. */
 export type ParamValue = string | number | readonly number[];
@@ -117,18 +118,10 @@ const ISO_TIME =
 /** Unix seconds as up to 12 digits, or ISO-8601: the text forms of a time. */
 const TIME_TEXT = `(?=\\d{1,12}\\s*$)${numberText(0, MAX_TIME_SECONDS)}|${ISO_TIME}`;
 
-const IPV4 = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}';
-const HEX = '[0-9a-fA-F]{1,4}';
-/** Every RFC 4291 text form of an IPv6 address: eight groups, `::` for one or more zero groups, an IPv4 tail. */
-const IPV6 = (() => {
-  const forms = [`${HEX}(?::${HEX}){7}`, `(?:${HEX}:){6}${IPV4}`];
-  const left = (n: number): string => (n === 0 ? '' : `${HEX}(?::${HEX}){${n - 1}}`);
-  for (let n = 0; n <= 7; n++) forms.push(`${left(n)}::${n === 7 ? '' : `(?:${HEX}(?::${HEX}){0,${6 - n}})?`}`);
-  for (let n = 0; n <= 5; n++) forms.push(`${left(n)}::(?:${HEX}:){0,${5 - n}}${IPV4}`);
-  return `(?:${forms.join('|')})`;
-})();
-/** An IPv4 or IPv6 address, bare or with a prefix length in range for its family. */
-const CIDR_TEXT = `${IPV4}(?:/(?:${integerRangePattern(0, 32)}))?|${IPV6}(?:/(?:${integerRangePattern(0, 128)}))?`;
+/** A prefix length as parseCidr reads it: one to three digits, at most the family's width. */
+const prefixText = (width: number): string => `/(?=\\d{1,3}\\s*$)0*(?:${integerRangePattern(0, width)})`;
+/** An IPv4 or IPv6 address, bare or with a prefix length in range for its family: what parseCidr accepts. */
+const CIDR_TEXT = `(?:${IPV4_PATTERN})(?:${prefixText(32)})?|(?:${IPV6_PATTERN})(?:${prefixText(128)})?`;
 
 const PROTOCOLS: ReadonlyMap<string, number> = new Map([
   ['tcp', 6],
@@ -171,14 +164,6 @@ function inRange(n: unknown, min: number, max: number): n is number {
   return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max;
 }
 
-/** The canonical text of a CIDR block: a bare address gets its family's full prefix. */
-function canonicalCidr(text: string): string {
-  // TODO(cidr): parseCidr from src/flowlog/cidr.ts canonicalises the block once that module is on main.
-  const lower = text.toLowerCase();
-  if (lower.includes('/')) return lower;
-  return `${lower}/${lower.includes(':') ? 128 : 32}`;
-}
-
 function problem(spec: ParamSpec): string {
   switch (spec.kind) {
     case 'time':
@@ -200,11 +185,15 @@ function problem(spec: ParamSpec): string {
 
 /** Checks one given (not blank) value. @throws Error with the reason. */
 function checkValue(spec: ParamSpec, raw: unknown): ParamValue {
+  if (spec.kind === 'cidr') {
+    const cidr = parseCidr(raw);
+    if ('problem' in cidr) throw new Error(cidr.problem);
+    return cidr.cidr;
+  }
   const bad = new Error(spec.kind === 'time' && typeof raw === 'string' ? `'${shorten(raw)}' is not ISO-8601 UTC (2026-11-27T00:00:00Z) or Unix seconds` : problem(spec));
   if (typeof raw === 'number') {
     switch (spec.kind) {
       case 'time': {
-        // parseTime says why a number is no time (not whole, before 1970, after 9999).
         const seconds = parseTime(raw);
         if (typeof seconds === 'string') throw new Error(seconds);
         return seconds;
@@ -241,8 +230,6 @@ function checkValue(spec: ParamSpec, raw: unknown): ParamValue {
       return text;
     case 'enum':
       return spec.values.find((v) => asciiLower(v) === asciiLower(text)) as string;
-    case 'cidr':
-      return canonicalCidr(text);
     case 'protocol':
       return PROTOCOLS.get(asciiLower(text)) ?? Number(text);
   }

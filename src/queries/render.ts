@@ -2,6 +2,7 @@ import type { QuerySettings } from '../config.js';
 import { InvalidParameter } from '../errors.js';
 import { partitionBounds, partitionsForRange, type Layout } from '../flowlog/layout.js';
 import type { LogFormat } from '../flowlog/format.js';
+import { cidrContainsSql, type Dialect } from './dialect.js';
 import { CIDR_CONTAINS, IF_COLUMN, IF_NO_COLUMN, PLACEHOLDER } from './header.js';
 import { checkIdentifier, sqlStringLiteral } from '../sql.js';
 import { formatTime } from '../time.js';
@@ -11,8 +12,7 @@ import { getTemplate, missingFields, type Template } from './templates.js';
 /** A value bound to one positional `?`, typed so both engines read it the same way. */
 export type BoundValue = { readonly type: 'varchar'; readonly value: string } | { readonly type: 'bigint'; readonly value: number };
 
-/** The SQL dialect a rendered query is written for: Athena (Trino) or the local engine (DuckDB). */
-export type Dialect = 'athena' | 'duckdb';
+export type { Dialect } from './dialect.js';
 
 /** A template made ready for an engine: SQL with positional `?` and the values that fill them. */
 export interface RenderedQuery {
@@ -74,11 +74,6 @@ export function renderTargetFor(table: string, source: Layout & { readonly logFo
     limits: { maxRangeDays: settings.maxRangeDays },
     dialect,
   };
-}
-
-// TODO(cidr): replaced by cidrContainsSql from ./dialect.js (with the DuckDB macro) when branch cidr lands.
-function cidrContainsSql(dialect: Dialect, cidr: string, address: string): string {
-  return dialect === 'athena' ? `contains(${cidr}, TRY_CAST(${address} AS IPADDRESS))` : `flowq_cidr_contains(${cidr}, ${address})`;
 }
 
 function bind(value: string | number): BoundValue {

@@ -10,6 +10,7 @@ import { createApi, type Api } from '../../src/api/backend.js';
 import { answerQuery } from '../../src/api/queries.js';
 import { readApiSettings } from '../../src/api/settings.js';
 import { toResultDocument } from '../../src/engines/engine.js';
+import { DUCKDB_CIDR_CONTAINS } from '../../src/queries/dialect.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { EXECUTION_ID, executionIn, FakeClock, resultsPage } from './athena-support.js';
@@ -26,7 +27,7 @@ function literal(value: { type: string; value: string | number }): string {
 function withoutHook(sql: string): string {
   return sql
     .replace(/\bcontains\(\?, TRY_CAST\(([a-z_]+) AS IPADDRESS\)\)/g, '{{cidr_contains(?, $1)}}')
-    .replace(/\bflowq_cidr_contains\(\?, ([a-z_]+)\)/g, '{{cidr_contains(?, $1)}}');
+    .replace(new RegExp(`\\b${DUCKDB_CIDR_CONTAINS}\\(\\?, ([a-z_]+)\\)`, 'g'), '{{cidr_contains(?, $1)}}');
 }
 
 const LAYOUTS = [
@@ -76,6 +77,8 @@ describe.each(LAYOUTS)('on a $name sample', ({ hive, perHour }) => {
     ['eni-bytes', { start: '2026-11-25T23:00:00Z', end: '2026-11-26T01:00:00Z', interface_id: 'eni-0a1b2c3d4e5f60718' }],
     ['rejected-ports', { start: '2026-11-25', end: '2026-11-26', protocol: 'TCP' }],
     ['eni-bytes', { start: '2026-11-25', end: '2026-11-26', action: 'reject', protocol: 17 }],
+    ['top-talkers', { start: '2026-11-25', end: '2026-11-26', src_cidr: '10.0.0.0/8', dst_cidr: '0.0.0.0/0' }],
+    ['rejected-ports', { start: '2026-11-25', end: '2026-11-26', dst_cidr: '2001:db8::/32' }],
   ])('%s with %j: Athena receives the SQL text and values that give the local answer', async (query, params) => {
     // Arrange: the query as rendered for the local view, and what the local engine answers to it.
     const engine = await local.engine();
@@ -89,9 +92,9 @@ describe.each(LAYOUTS)('on a $name sample', ({ hive, perHour }) => {
     const sent = athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
     expect(answers[0]).toEqual({ done: true, document: { ...direct, stats: expect.any(Object) } });
     expect(answers[1].done).toBe(true);
-    // Below the line that carries the parameters' digest (so result reuse never mixes two requests), and apart from the dialect hook.
-    expect(sent.map((s) => ({ digestLine: s.QueryString?.split('\n')[0], sql: withoutHook(s.QueryString?.split('\n').slice(1).join('\n') ?? ''), values: s.ExecutionParameters }))).toEqual([
-      { digestLine: expect.stringMatching(/^-- flowq parameters sha256:[0-9a-f]{64}$/), sql: withoutHook(rendered.sql), values: rendered.values.map(literal) },
-    ]);
+    // Below the line that carries the parameters' digest (so result reuse never mixes two requests).
+    expect(
+      sent.map((s) => ({ digestLine: s.QueryString?.split('\n')[0], sql: withoutHook(s.QueryString?.split('\n').slice(1).join('\n') ?? ''), values: s.ExecutionParameters })),
+    ).toEqual([{ digestLine: expect.stringMatching(/^-- flowq parameters sha256:[0-9a-f]{64}$/), sql: withoutHook(rendered.sql), values: rendered.values.map(literal) }]);
   });
 });

@@ -8,6 +8,8 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
+import { readListingSettings } from '../../src/api/queries.js';
+import { readCorsOrigins } from '../../src/config.js';
 import { InvalidParameter, QueryTimedOut } from '../../src/errors.js';
 import { paramsJsonSchema } from '../../src/queries/params.js';
 import { renderQuery } from '../../src/queries/render.js';
@@ -60,10 +62,15 @@ beforeEach(() => {
   athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: EXECUTION_ID });
 });
 
+/** The list handler's collaborators, read from an environment as its cold start reads them. */
+function listApi(env: Record<string, string>) {
+  return { settings: { ...readListingSettings(env), corsOrigins: readCorsOrigins(env) } };
+}
+
 describe('GET /queries', () => {
   test('lists every template with its parameter schema, result columns, needed fields and whether the format has them', async () => {
     const format = '${version} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}';
-    const answer = parsed(await listQueries.createHandler(listQueries.readListQueriesSettings({ FLOWQ_LOG_FORMAT: format, FLOWQ_MAX_RANGE_DAYS: '7' }))(fixture('list-queries'), lambdaContext()));
+    const answer = parsed(await listQueries.createHandler(listApi({ FLOWQ_LOG_FORMAT: format, FLOWQ_MAX_RANGE_DAYS: '7' }))(fixture('list-queries'), lambdaContext()));
 
     expect(answer.statusCode).toBe(200);
     expect(answer.headers).toMatchObject({ 'Content-Type': 'application/json', ...SECURITY_HEADERS });
@@ -106,7 +113,7 @@ describe('GET /queries', () => {
     const event = fixture('list-queries');
     event.headers.origin = 'https://console.example.com';
 
-    const answer = parsed(await listQueries.createHandler(listQueries.readListQueriesSettings({ FLOWQ_CORS_ORIGINS: 'https://console.example.com' }))(event, lambdaContext()));
+    const answer = parsed(await listQueries.createHandler(listApi({ FLOWQ_CORS_ORIGINS: 'https://console.example.com' }))(event, lambdaContext()));
 
     expect(answer.headers).toMatchObject({ 'Access-Control-Allow-Origin': 'https://console.example.com' });
   });

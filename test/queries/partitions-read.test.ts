@@ -59,7 +59,7 @@ describe('partitionsRead', () => {
     fc.assert(
       fc.property(fc.constantFrom(...layouts), fc.integer({ min: 0, max: 72 }), fc.integer({ min: 1, max: 72 }), fc.integer({ min: 0, max: 3600 }), (layout, startHour, hours, margin) => {
         const start = BASE + startHour * 3600;
-        const target = { table: 'flow_logs', layout, logFormat: DEFAULT_LOG_FORMAT, lateMarginSeconds: margin, dialect: 'duckdb' } as const;
+        const target = { table: 'flow_logs', layout, logFormat: DEFAULT_LOG_FORMAT, lateMarginSeconds: margin, dialect: 'athena' } as const;
 
         const query = renderQuery('top-talkers', { start: formatTime(start), end: formatTime(start + hours * 3600) }, target);
 
