@@ -105,6 +105,7 @@ function templateParams(args: ParsedArgs, paramNames: readonly string[], now: ()
 
 /** Writes a result document in the chosen output form. */
 export function printResult(doc: ResultDocument, output: Output, io: CliIo): void {
+  for (const note of doc.notes ?? []) io.err(`flowq: note: ${note}\n`);
   if (output === 'json') io.out(`${JSON.stringify(doc)}\n`);
   else if (output === 'csv') io.out(renderCsv(doc));
   else {
