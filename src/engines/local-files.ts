@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { DataError } from '../errors.js';
+import { headerLine, type LogFormat } from '../flowlog/format.js';
 import { parseObjectKey, type FileFormat, type Layout, type ParsedKey } from '../flowlog/layout.js';
 
 /** One flow-log file found under a local location. */
@@ -180,6 +181,8 @@ interface Stamp {
   readonly mtimeMs: number;
   /** SHA-256 of the first and last {@link EDGE} bytes: the last ones hold the gzip CRC and length. */
   readonly fingerprint: string;
+  /** The header of the log format for which every record was found plain (see {@link PlainRecordScanner}). */
+  readonly plainFor?: string;
 }
 
 const EDGE = 4096;
@@ -187,7 +190,13 @@ const EDGE = 4096;
 function isStamp(value: unknown): value is Stamp {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return Number.isFinite(v.size) && Number.isFinite(v.mtimeMs) && typeof v.fingerprint === 'string' && /^[0-9a-f]{64}$/.test(v.fingerprint);
+  return (
+    Number.isFinite(v.size) &&
+    Number.isFinite(v.mtimeMs) &&
+    typeof v.fingerprint === 'string' &&
+    /^[0-9a-f]{64}$/.test(v.fingerprint) &&
+    (v.plainFor === undefined || typeof v.plainFor === 'string')
+  );
 }
 
 /** The cache file's entries; a file that is missing, unreadable, not a JSON object, or holds bad entries yields only the good ones. */
@@ -259,8 +268,80 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   return out;
 }
 
-function inflateFully(path: string, signal?: AbortSignal): Promise<void> {
-  const sink = new Writable({ write: (_chunk, _encoding, next) => next() });
+/**
+ * Decides, while a text file streams past, whether every record is plain: exactly one field per
+ * format field, none empty, no `\\` (so no `\\N`) or carriage return, and every numeric field
+ * either `-` or at most 9 (int) or 18 (bigint) ASCII digits. AWS writes nothing else. For such a
+ * file DuckDB's typed read gives exactly what Athena's text reader gives, once `-` is put back in
+ * string columns; any other file is read the exact (slower) way.
+ */
+export class PlainRecordScanner {
+  private readonly limits: Uint8Array;
+  private inHeader = true;
+  private plain = true;
+  private field = 0;
+  private length = 0;
+  private first = 0;
+  private digitsOnly = true;
+
+  /** @param kinds per field of the format: 0 for a string, else the most digits a plain value may have. */
+  constructor(kinds: readonly number[]) {
+    this.limits = Uint8Array.from(kinds);
+  }
+
+  /** The scanner for a log format's fields. */
+  static forFormat(format: LogFormat): PlainRecordScanner {
+    return new PlainRecordScanner(format.fields.map((f) => (f.athenaType === 'string' ? 0 : f.athenaType === 'int' ? 9 : 18)));
+  }
+
+  push(chunk: Buffer): void {
+    if (!this.plain) return;
+    let i = 0;
+    if (this.inHeader) {
+      const nl = chunk.indexOf(10);
+      if (nl === -1) return;
+      this.inHeader = false;
+      i = nl + 1;
+    }
+    const limits = this.limits;
+    const last = limits.length - 1;
+    let { field, length, first, digitsOnly } = this;
+    for (const n = chunk.length; i < n; i++) {
+      const b = chunk[i];
+      if (b === 32 || b === 10) {
+        const limit = field <= last ? limits[field] : -1;
+        if (length === 0 || limit === -1 || (limit > 0 && !(digitsOnly ? length <= limit : length === 1 && first === 45)) || (b === 10 && field !== last)) {
+          this.plain = false;
+          return;
+        }
+        field = b === 10 ? 0 : field + 1;
+        length = 0;
+        digitsOnly = true;
+      } else if (b === 92 || b === 13) {
+        this.plain = false;
+        return;
+      } else {
+        if (length === 0) first = b;
+        if (b < 48 || b > 57) digitsOnly = false;
+        length++;
+      }
+    }
+    Object.assign(this, { field, length, first, digitsOnly });
+  }
+
+  /** Whether the whole file was plain: it must also end at the end of a line. */
+  end(): boolean {
+    return this.plain && !this.inHeader && this.field === 0 && this.length === 0;
+  }
+}
+
+function inflateFully(path: string, signal?: AbortSignal, scanner?: PlainRecordScanner): Promise<void> {
+  const sink = new Writable({
+    write: (chunk: Buffer, _encoding, next) => {
+      scanner?.push(chunk);
+      next();
+    },
+  });
   // Large chunks: with zlib's 16 kB default the round trips to the thread pool cost more than inflating.
   return pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), createGunzip({ chunkSize: 1 << 20 }), sink, { signal }).catch((error: Error) => {
     if (signal?.aborted) throw error;
@@ -271,25 +352,51 @@ function inflateFully(path: string, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** What the cache knows of some files: their current stamps, and which of them are verified. */
+async function lookUp(files: readonly LocalFile[], cachePath: string) {
+  const cache = await readVerifiedCache(cachePath);
+  const stamps = await mapLimit(files, 16, stampOf);
+  const verified = files.map((file, i) => sameStamp(cache.get(file.path), stamps[i]));
+  return { cache, stamps, verified };
+}
+
+/** The paths of the files the cache knows as verified and plain for this log format; nothing is inflated. */
+export async function knownPlainFiles(files: readonly LocalFile[], cachePath: string, logFormat: LogFormat): Promise<Set<string>> {
+  const { cache, verified } = await lookUp(files, cachePath);
+  const header = headerLine(logFormat);
+  return new Set(files.filter((f, i) => verified[i] && cache.get(f.path)?.plainFor === header).map((f) => f.path));
+}
+
+/** Options of {@link verifyGzipFiles}. */
+export interface VerifyOptions {
+  readonly signal?: AbortSignal;
+  /** The files' log format: when given, each file read is also scanned for plain records. */
+  readonly logFormat?: LogFormat;
+}
+
 /**
  * Checks that each gzip file inflates completely with a matching CRC and length. DuckDB does not:
  * it reads a truncated or damaged file up to where it breaks and returns partial answers without a
  * word. A file is checked once per size, modification time and fingerprint of its ends; the result
  * is kept in a cache file, which is validated when read and pruned of missing files when written.
+ * @returns the paths of the files whose records are plain for `options.logFormat`.
  * @throws DataError naming the first corrupt or unreadable file.
  */
-export async function verifyGzipFiles(files: readonly LocalFile[], cachePath: string = verifiedCachePath(), signal?: AbortSignal): Promise<void> {
-  const cache = await readVerifiedCache(cachePath);
-  const stamps = await mapLimit(files, 16, stampOf);
-  const todo = files.flatMap((file, i) => (sameStamp(cache.get(file.path), stamps[i]) ? [] : [{ file, stamp: stamps[i] }]));
-  if (todo.length === 0) return;
-  try {
-    await mapLimit(todo, availableParallelism(), async (item) => {
-      await inflateFully(item.file.path, signal);
-      cache.set(item.file.path, item.stamp);
-    });
-  } finally {
-    // Keep what was verified even when a file failed.
-    await writeVerifiedCache(cachePath, cache);
+export async function verifyGzipFiles(files: readonly LocalFile[], cachePath: string = verifiedCachePath(), options: VerifyOptions = {}): Promise<Set<string>> {
+  const { cache, stamps, verified } = await lookUp(files, cachePath);
+  const header = options.logFormat && headerLine(options.logFormat);
+  const todo = files.flatMap((file, i) => (verified[i] ? [] : [{ file, stamp: stamps[i] }]));
+  if (todo.length > 0) {
+    try {
+      await mapLimit(todo, availableParallelism(), async (item) => {
+        const scanner = options.logFormat && PlainRecordScanner.forFormat(options.logFormat);
+        await inflateFully(item.file.path, options.signal, scanner);
+        cache.set(item.file.path, { ...item.stamp, ...(scanner?.end() ? { plainFor: header } : {}) });
+      });
+    } finally {
+      // Keep what was verified even when a file failed.
+      await writeVerifiedCache(cachePath, cache);
+    }
   }
+  return new Set(files.filter((f) => header !== undefined && cache.get(f.path)?.plainFor === header).map((f) => f.path));
 }

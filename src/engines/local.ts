@@ -16,7 +16,7 @@ import { partitionDt, partitionPathPattern, PARTITION_KEYS, type FileFormat, typ
 import type { Source } from '../flowlog/source.js';
 import { checkIdentifier, sqlStringLiteral, type RenderedQuery } from '../queries/render.js';
 import type { Column, Engine, QueryResult, Row, RunOptions } from './engine.js';
-import { readHeaderLine, scanLocation, verifiedCachePath, verifyGzipFiles, type LocalFile } from './local-files.js';
+import { knownPlainFiles, readHeaderLine, scanLocation, verifiedCachePath, verifyGzipFiles, type LocalFile } from './local-files.js';
 import { DUCKDB_TYPE } from './duckdb-types.js';
 
 /** Where the local engine finds its data, and what it may assume about it. */
@@ -114,22 +114,36 @@ export function athenaNumberSql(column: string, type: string): string {
   END`;
 }
 
-function textViewSql(table: string, source: Source, paths: readonly string[]): string {
+/**
+ * The view over text files. Files whose records are all plain (see `PlainRecordScanner`) are read
+ * typed, the fast way: numbers parsed by the reader, `-` and `\\N` read as NULL, and `-` put back in
+ * the string columns, where nothing else can be NULL in such a file. Every other file is read the
+ * exact way: every field as text, numbers by {@link athenaNumberSql}, `-` kept in string columns,
+ * `\\N` as NULL, short lines padded with NULLs (null_padding) and extra fields dropped (strict_mode
+ * off). DuckDB's typed read alone would read `1.5` as 2 and `0x10` as 16 without a word.
+ */
+function textViewSql(table: string, source: Source, plain: readonly string[], other: readonly string[]): string {
   const fields = source.logFormat.fields;
-  const raw = fields.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-  // Every field is read as text: a `-` stays `-` in a string column, and `\N` (LazySimpleSerDe's
-  // null) is NULL. Short lines are padded with NULLs (null_padding) and extra fields dropped
-  // (strict_mode off). DuckDB's typed read cannot do this: it turns `-` in string columns into
-  // NULL or '', and reads `1.5` as 2 and `0x10` as 16 without a word.
-  const columns = fields.map((f, i) =>
-    f.athenaType === 'string' ? `c${i} AS ${quoteIdent(f.column)}` : `${athenaNumberSql(`c${i}`, DUCKDB_TYPE[f.athenaType])} AS ${quoteIdent(f.column)}`,
-  );
+  const common = `delim = ' ', header = false, skip = 1, auto_detect = false, quote = '', escape = '', compression = 'gzip', filename = true, hive_partitioning = false`;
+  const branches: string[] = [];
+  if (plain.length > 0) {
+    const types = fields.map((f, i) => `'c${i}': '${DUCKDB_TYPE[f.athenaType]}'`).join(', ');
+    const columns = fields.map((f, i) => (f.athenaType === 'string' ? `coalesce(c${i}, '-')` : `c${i}`) + ` AS ${quoteIdent(f.column)}`);
+    branches.push(`SELECT ${columns.join(', ')}, filename
+FROM read_csv(${listLiteral(plain)}, ${common}, columns = {${types}}, nullstr = ['-', '\\N'])`);
+  }
+  if (other.length > 0) {
+    const raw = fields.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+    const columns = fields.map((f, i) =>
+      f.athenaType === 'string' ? `c${i} AS ${quoteIdent(f.column)}` : `${athenaNumberSql(`c${i}`, DUCKDB_TYPE[f.athenaType])} AS ${quoteIdent(f.column)}`,
+    );
+    branches.push(`SELECT ${columns.join(',\n  ')}, filename
+FROM read_csv(${listLiteral(other)}, ${common}, columns = {${raw}}, null_padding = true, strict_mode = false, nullstr = '\\N')`);
+  }
   return `CREATE OR REPLACE VIEW ${table} AS SELECT
-  ${columns.join(',\n  ')},
+  ${fields.map((f) => quoteIdent(f.column)).join(', ')},
   ${partitionColumns(source)}
-FROM read_csv(${listLiteral(paths)}, delim = ' ', header = false, skip = 1, auto_detect = false,
-  columns = {${raw}}, null_padding = true, strict_mode = false, quote = '', escape = '',
-  nullstr = '\\N', compression = 'gzip', filename = true, hive_partitioning = false)`;
+FROM (${branches.join('\nUNION ALL\n')})`;
 }
 
 function parquetViewSql(table: string, source: Source, paths: readonly string[]): string {
@@ -155,16 +169,16 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
-/** The number of files the query's scan read, from DuckDB's JSON profile (`Total Files Read`). */
+/** The number of files the query's scans read, from DuckDB's JSON profile (`Total Files Read`). */
 function filesReadIn(node: unknown): number | undefined {
   if (typeof node !== 'object' || node === null) return undefined;
   const { extra_info: info, children } = node as { extra_info?: Record<string, unknown>; children?: unknown[] };
-  if (info && typeof info['Total Files Read'] === 'string') return Number(info['Total Files Read']);
+  let total = info && typeof info['Total Files Read'] === 'string' ? Number(info['Total Files Read']) : undefined;
   for (const child of children ?? []) {
     const found = filesReadIn(child);
-    if (found !== undefined) return found;
+    if (found !== undefined) total = (total ?? 0) + found;
   }
-  return undefined;
+  return total;
 }
 
 /** Every `dt` of a layout from `from` through `to`, in order. */
@@ -202,6 +216,9 @@ function describePartitions(all: readonly string[], missing: ReadonlySet<string>
 export class LocalEngine implements Engine {
   readonly name = 'local' as const;
 
+  /** The files read typed, the fast way: verified and found plain (see `PlainRecordScanner`). */
+  private plain = new Set<string>();
+
   private constructor(
     readonly source: Source,
     readonly table: string,
@@ -225,33 +242,49 @@ export class LocalEngine implements Engine {
     const connection = await instance.connect();
     const workDir = await mkdtemp(join(tmpdir(), 'flowq-'));
     try {
-      // DuckDB expands glob characters (`*`, `?`, `[`, `{`) in the paths it is given, and a folder
-      // name may hold them: it reads the files through a link whose path has none.
-      const aliasRoot = join(workDir, 'data');
-      await symlink(resolve(tree.location), aliasRoot, 'dir');
-      const duckdbPath = (f: LocalFile): string => join(aliasRoot, relative(tree.location, f.path));
+      // DuckDB expands glob characters (`*`, `?`, `[`) in the paths it is given, and a folder name
+      // may hold them: it reads the files through a link whose path has none.
+      const alias = { from: join(workDir, 'data'), to: resolve(tree.location) };
+      await symlink(alias.to, alias.from, 'dir');
       const logFormat =
-        tree.fileFormat === 'parquet' ? await parquetFormat(connection, tree.files.map(duckdbPath), configured) : await textFormat(tree.files, configured);
+        tree.fileFormat === 'parquet'
+          ? await parquetFormat(connection, tree.files.map((f) => join(alias.from, relative(alias.to, f.path))), configured)
+          : await textFormat(tree.files, configured);
       const source: Source = {
         location: tree.location.endsWith('/') ? tree.location : `${tree.location}/`,
         logFormat,
         fileFormat: tree.fileFormat,
         ...tree.layout,
       };
-      const paths = tree.files.map(duckdbPath);
-      await connection.run(tree.fileFormat === 'parquet' ? parquetViewSql(table, source, paths) : textViewSql(table, source, paths));
       await connection.run('SET preserve_insertion_order = false');
       // The JSON profile of each query tells which files its scan read (`Total Files Read`).
       await connection.run(`SET enable_profiling = 'json'`);
       await connection.run(`SET profiling_output = ${sqlStringLiteral(join(workDir, 'profile.json'))}`);
-      const alias = { from: aliasRoot, to: resolve(tree.location) };
-      return new LocalEngine(source, table, tree.files, instance, connection, workDir, alias, options.verifiedCache ?? verifiedCachePath());
+      const engine = new LocalEngine(source, table, tree.files, instance, connection, workDir, alias, options.verifiedCache ?? verifiedCachePath());
+      const plain = tree.fileFormat === 'plain-text' ? await knownPlainFiles(tree.files, engine.verifiedCache, logFormat) : new Set<string>();
+      await engine.createView(plain);
+      return engine;
     } catch (error) {
       connection.closeSync();
       instance.closeSync();
       await rm(workDir, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /** The path DuckDB reads a file by: under the link, free of glob characters. */
+  private duckdbPath(file: LocalFile): string {
+    return join(this.alias.from, relative(this.alias.to, file.path));
+  }
+
+  private async createView(plain: ReadonlySet<string>): Promise<void> {
+    this.plain = new Set(plain);
+    const paths = (keep: (f: LocalFile) => boolean) => this.files.filter(keep).map((f) => this.duckdbPath(f));
+    await this.connection.run(
+      this.source.fileFormat === 'parquet'
+        ? parquetViewSql(this.table, this.source, paths(() => true))
+        : textViewSql(this.table, this.source, paths((f) => plain.has(f.path)), paths((f) => !plain.has(f.path))),
+    );
   }
 
   /** The view's columns in order, with Athena type names: data columns, then the partition keys. */
@@ -262,8 +295,7 @@ export class LocalEngine implements Engine {
 
   /**
    * Runs a rendered template: the same SQL text Athena receives, with the values bound to its `?`.
-   * Gzip files not verified before are checked while DuckDB reads them, and no answer is given
-   * unless every file read was whole. A range with no files answers no rows, as Athena does, with a
+   * Gzip files not verified before are checked first, so no answer comes from a partial file. A range with no files answers no rows, as Athena does, with a
    * note naming the partitions that had none.
    * @throws QueryTimedOut when `options.deadline` passes first (DuckDB is interrupted).
    */
@@ -286,14 +318,22 @@ export class LocalEngine implements Engine {
       }, left);
     }
     try {
-      const verifying = this.source.fileFormat === 'plain-text' && selected.length > 0 ? verifyGzipFiles(selected, this.verifiedCache, abort.signal) : Promise.resolve();
-      const [checked, answered] = await Promise.allSettled([verifying, this.execute(query)]);
+      if (this.source.fileFormat === 'plain-text' && selected.length > 0) {
+        // Verified first, then read: a file found plain on the way is read typed, which saves more
+        // than reading while verifying would (both inflate every file).
+        const plain = await verifyGzipFiles(selected, this.verifiedCache, { signal: abort.signal, logFormat: this.source.logFormat }).catch((error: unknown) => {
+          throw timedOut ? timeout() : error;
+        });
+        const checked = new Set(selected.map((f) => f.path));
+        const next = new Set([...[...this.plain].filter((p) => !checked.has(p)), ...plain]);
+        if (next.size !== this.plain.size || [...next].some((p) => !this.plain.has(p))) await this.createView(next);
+      }
+      const answered = await this.execute(query).catch((error: unknown) => {
+        throw timedOut ? timeout() : error;
+      });
       if (timedOut) throw timeout();
-      // A corrupt file is the cause of whatever DuckDB made of it, so it is reported first.
-      if (checked.status === 'rejected') throw checked.reason;
-      if (answered.status === 'rejected') throw answered.reason;
-      const { columns, rows } = answered.value;
-      // DuckDB's profile counts the files its scan read but names only a few of them, so the bytes
+      const { columns, rows } = answered;
+      // DuckDB's profile counts the files its scans read but names only a few of them, so the bytes
       // are those of the files in the partitions the predicate selects: the same set when pruning works.
       return {
         columns,
