@@ -10,6 +10,8 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { DataError } from '../../src/errors.js';
 import { openLocalEngine, type LocalEngine, type LocalEngineOptions } from '../../src/engines/local.js';
+import { PlainRecordScanner } from '../../src/engines/local-files.js';
+import { DEFAULT_LOG_FORMAT_TEXT, parseLogFormat } from '../../src/flowlog/format.js';
 import { objectKey } from '../../src/flowlog/layout.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { writeSample } from '../../src/sample/generate.js';
@@ -214,6 +216,53 @@ describe('the local engine reading files', () => {
       expect(probe()).toBe(`DataError: cannot read ${day}: permission denied`);
       chmodSync(day, 0o755);
       expect(probe()).toBe('read');
+    });
+  });
+});
+
+describe('plain records: the files read typed', () => {
+  const format = parseLogFormat(DEFAULT_LOG_FORMAT_TEXT);
+  const line = '2 111122223333 eni-0a1b2c3d 10.0.0.1 10.0.0.2 443 22 6 2 100 1767222000 1767222060 ACCEPT OK';
+  const scan = (text: string, chunk = 7): boolean => {
+    const scanner = PlainRecordScanner.forFormat(format);
+    const bytes = Buffer.from(text);
+    for (let i = 0; i < bytes.length; i += chunk) scanner.push(bytes.subarray(i, i + chunk));
+    return scanner.end();
+  };
+  const swap = (i: number, value: string) => line.split(' ').map((v, j) => (j === i ? value : v)).join(' ');
+
+  it.each([
+    ['records as AWS writes them', `${HEADER}${line}\n${swap(3, '-')}\n${swap(9, '-')}\n`, true],
+    ['only a header', HEADER, true],
+    ['a decimal number', `${HEADER}${swap(9, '1.5')}\n`, false],
+    ['hex', `${HEADER}${swap(9, '0x10')}\n`, false],
+    ['a sign', `${HEADER}${swap(9, '+5')}\n`, false],
+    ['an int of 10 digits', `${HEADER}${swap(6, '2147483648')}\n`, false],
+    ['a bigint of 19 digits', `${HEADER}${swap(9, '1000000000000000000')}\n`, false],
+    ['\\N in a string column', `${HEADER}${swap(3, '\\N')}\n`, false],
+    ['an empty field', `${HEADER}${swap(3, '')}\n`, false],
+    ['a short line', `${HEADER}${line.split(' ').slice(0, 9).join(' ')}\n`, false],
+    ['a long line', `${HEADER}${line} extra\n`, false],
+    ['CRLF line ends', `${HEADER}${line}\r\n`, false],
+    ['no final line end', `${HEADER}${line}`, false],
+  ])('finds a file with %s %s', (_what, text, plain) => {
+    expect([scan(text), scan(text, 1), scan(text, 1 << 20)]).toEqual([plain, plain, plain]);
+  });
+
+  it('remembers which verified files are plain, and answers the same from both kinds', async () => {
+    const dir = join(tmp(), 'plain-kinds');
+    const body = (bytes: string) => `${HEADER}${line.replace(' 100 ', ` ${bytes} `).replace('1767222000 1767222060', `${UNTIL - 3600} ${UNTIL - 3540}`)}\n`;
+    const typed = writeFlowFile(dir, gzipSync(body('100')), 60);
+    const exact = writeFlowFile(dir, gzipSync(body('100.9')), 30);
+    const cache = join(dir, 'cache.json');
+    const first = await answer({ location: dir, verifiedCache: cache });
+    const entries = JSON.parse(readFileSync(cache, 'utf8')) as Record<string, { plainFor?: string }>;
+    expect({ typed: entries[typed].plainFor, exact: entries[exact].plainFor }).toEqual({ typed: HEADER.trim(), exact: undefined });
+    // The second engine reads the plain file typed from the start; both answers count 100 bytes twice.
+    const second = await answer({ location: dir, verifiedCache: cache });
+    expect({ first, second }).toEqual({
+      first: { files: 2, rows: [expect.objectContaining({ srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', bytes: 200, flows: 2 })] },
+      second: first,
     });
   });
 });
