@@ -13,8 +13,8 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { scanLocation } from '../src/engines/local-files.js';
-import { sqlStringLiteral } from '../src/queries/render.js';
-import { formatTime } from '../src/queries/params.js';
+import { sqlStringLiteral } from '../src/sql.js';
+import { formatTime } from '../src/time.js';
 import { humanBytes } from '../src/reports/text.js';
 import { writeSample } from '../src/sample/generate.js';
 

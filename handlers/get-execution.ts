@@ -17,7 +17,7 @@ export function createHandler(api: Api) {
       const location = `/executions/${view.executionId}`;
       return jsonAnswer(202, { executionId: view.executionId, state: view.state, location }, { 'Retry-After': '2' });
     }
-    const { done, ...page } = view;
+    const { done: _done, ...page } = view;
     return jsonAnswer(200, page);
   });
 }

@@ -22,6 +22,12 @@ export function requireEnv(env: Env, name: string): string {
   return value.trim();
 }
 
+/** Reads an optional variable: undefined when unset or blank. */
+export function optionalEnv(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
 /** Reads an optional whole number. @throws InvalidConfiguration naming it when malformed. */
 export function intEnv(env: Env, name: string, fallback: number, min = 0): number {
   const value = env[name];

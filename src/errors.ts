@@ -1,13 +1,11 @@
 /**
- * Typed domain errors. Each carries the HTTP status it maps to and whether its message is safe to
- * show a caller (`expose`), the way middy's http-error-handler expects. Anything else is a bug and
- * is answered with a fixed message.
+ * Typed domain errors. Each carries a stable machine-readable code and its domain data, nothing
+ * about transport: src/http maps codes to HTTP statuses, the CLI to exit codes. Anything that is
+ * not a FlowqError is a bug and is answered with a fixed message.
  */
 export class FlowqError extends Error {
-  /** Machine-readable code for the JSON error shape. */
+  /** Stable machine-readable code, as the JSON error shape and the logs show it. */
   readonly code: string = 'FLOWQ_ERROR';
-  readonly statusCode: number = 500;
-  readonly expose: boolean = true;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -24,7 +22,6 @@ export interface ParameterProblem {
 /** One or more request parameters are invalid; `details` lists every problem. */
 export class InvalidParameter extends FlowqError {
   override readonly code = 'INVALID_PARAMETER';
-  override readonly statusCode = 400;
   readonly details: readonly ParameterProblem[];
 
   constructor(details: readonly ParameterProblem[]) {
@@ -36,32 +33,26 @@ export class InvalidParameter extends FlowqError {
 /** A configuration value (environment, flag or file) is missing or malformed. */
 export class InvalidConfiguration extends FlowqError {
   override readonly code = 'INVALID_CONFIGURATION';
-  override readonly statusCode = 500;
-  override readonly expose = false;
 }
 
 /** A flow-log format string is malformed or names an unknown field. */
 export class InvalidLogFormat extends FlowqError {
   override readonly code = 'INVALID_LOG_FORMAT';
-  override readonly statusCode = 400;
 }
 
 /** No template has that name. */
 export class UnknownQuery extends FlowqError {
   override readonly code = 'UNKNOWN_QUERY';
-  override readonly statusCode = 404;
 }
 
 /** No query execution has that id (or it belongs to another workgroup). */
 export class UnknownExecution extends FlowqError {
   override readonly code = 'UNKNOWN_EXECUTION';
-  override readonly statusCode = 404;
 }
 
 /** The data for a question is missing, unreadable, or does not match its described format. */
 export class DataError extends FlowqError {
   override readonly code = 'DATA_ERROR';
-  override readonly statusCode = 422;
 }
 
 /** An error about one query execution, carrying its id when the engine gave one. */
@@ -77,7 +68,6 @@ export class ExecutionError extends FlowqError {
 /** The engine ran the query and it failed. */
 export class QueryFailed extends ExecutionError {
   override readonly code = 'QUERY_FAILED';
-  override readonly statusCode = 502;
   readonly errorCategory?: number;
 
   constructor(message: string, options?: { executionId?: string; errorCategory?: number; cause?: unknown }) {
@@ -89,11 +79,9 @@ export class QueryFailed extends ExecutionError {
 /** The query was cancelled by someone else. */
 export class QueryCancelled extends ExecutionError {
   override readonly code = 'QUERY_CANCELLED';
-  override readonly statusCode = 502;
 }
 
 /** The query did not finish before its deadline and was stopped. */
 export class QueryTimedOut extends ExecutionError {
   override readonly code = 'QUERY_TIMED_OUT';
-  override readonly statusCode = 504;
 }

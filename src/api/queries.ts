@@ -1,11 +1,9 @@
-import { UnknownExecution } from '../errors.js';
-import type { ExecutionView } from '../engines/athena.js';
-import { toResultDocument, type ResultDocument } from '../engines/engine.js';
+import { toResultDocument, type Engine, type ExecutionView, type ResultDocument } from '../engines/engine.js';
 import { logger } from '../logger.js';
 import { paramsJsonSchema } from '../queries/params.js';
 import { renderQuery, type RenderedQuery } from '../queries/render.js';
 import { TEMPLATES } from '../queries/templates.js';
-import type { Api, QueryBackend } from './backend.js';
+import type { Api } from './backend.js';
 
 /** One template as `GET /queries` lists it. */
 export interface QueryDescription {
@@ -19,7 +17,7 @@ export interface QueryDescription {
 export interface QueryRequest {
   readonly query: string;
   readonly params: Readonly<Record<string, unknown>>;
-  /** Names the request, so a retry reuses the execution it started (see AthenaRunOptions). */
+  /** Names the request, so a retry reuses the execution it started (see RunOptions). */
   readonly requestKey?: string;
 }
 
@@ -33,10 +31,10 @@ export function describeQueries(): QueryDescription[] {
   return [...TEMPLATES.values()].map((t) => ({ name: t.name, description: t.description, params: paramsJsonSchema(t.params) }));
 }
 
-/** Validates and renders a request for the backend's table. @throws UnknownQuery, InvalidParameter. */
-function render(backend: QueryBackend, request: QueryRequest): RenderedQuery {
+/** Validates and renders a request for the engine's table. @throws UnknownQuery, InvalidParameter. */
+function render(engine: Engine, request: QueryRequest): RenderedQuery {
   logger.appendKeys({ query: request.query });
-  return renderQuery(request.query, request.params, backend.target);
+  return renderQuery(request.query, request.params, engine.target);
 }
 
 function noteStart(executionId: string): void {
@@ -50,13 +48,10 @@ function noteStart(executionId: string): void {
  * @throws UnknownQuery, InvalidParameter before anything runs; QueryFailed, QueryCancelled, QueryTimedOut.
  */
 export async function answerQuery(api: Api, request: QueryRequest): Promise<QueryAnswer> {
-  const backend = await api.backend();
-  const query = render(backend, request);
+  const engine = await api.engine();
+  const query = render(engine, request);
   const deadline = api.clock.now() + api.settings.syncBudgetMs;
-  if (backend.executions === undefined) {
-    return { done: true, document: toResultDocument(query, await backend.engine.run(query, { deadline })) };
-  }
-  const submission = await backend.executions.submit(query, { deadline, requestKey: request.requestKey, onStart: noteStart });
+  const submission = await engine.submit(query, { deadline, requestKey: request.requestKey, onStart: noteStart });
   if (!submission.done) {
     logger.info('query still running; answered with its execution id', { state: submission.state });
     return submission;
@@ -70,13 +65,9 @@ export async function answerQuery(api: Api, request: QueryRequest): Promise<Quer
  * @throws UnknownQuery, InvalidParameter before anything runs; QueryFailed, QueryCancelled, QueryTimedOut.
  */
 export async function runQueryUntil(api: Api, request: QueryRequest, deadline: number): Promise<ResultDocument> {
-  const backend = await api.backend();
-  const query = render(backend, request);
-  const result =
-    backend.executions === undefined
-      ? await backend.engine.run(query, { deadline })
-      : await backend.executions.run(query, { deadline, requestKey: request.requestKey, onStart: noteStart });
-  return toResultDocument(query, result);
+  const engine = await api.engine();
+  const query = render(engine, request);
+  return toResultDocument(query, await engine.run(query, { deadline, requestKey: request.requestKey, onStart: noteStart }));
 }
 
 /**
@@ -84,8 +75,7 @@ export async function runQueryUntil(api: Api, request: QueryRequest, deadline: n
  * @throws UnknownExecution when there is no such execution (always, in local mode); QueryFailed, QueryCancelled.
  */
 export async function readExecution(api: Api, executionId: string, page: { nextToken?: string; pageSize?: number }): Promise<ExecutionView> {
-  const backend = await api.backend();
+  const engine = await api.engine();
   logger.appendKeys({ executionId });
-  if (backend.executions === undefined) throw new UnknownExecution(`no query execution ${executionId}: the local engine keeps no executions`);
-  return backend.executions.view(executionId, page);
+  return engine.view(executionId, page);
 }

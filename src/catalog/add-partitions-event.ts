@@ -1,6 +1,6 @@
 import type { PartitionValues } from '../flowlog/layout.js';
 import { logger } from '../logger.js';
-import { formatTime, parseTime } from '../queries/params.js';
+import { formatTime, parseTime } from '../time.js';
 import { addPartitions, missingPartitions, partitionsForPairs, type AddPartitionsOptions, type AddPartitionsResult } from './add-partitions.js';
 import { resolveAccountRegions } from './discover.js';
 import { InvalidEvent } from './errors.js';
@@ -25,7 +25,7 @@ export interface AddPartitionsRun extends AddPartitionsResult {
   readonly skipped?: number;
 }
 
-/** Options for a run; tests pass a clock, a retry policy with no waits, and a fresh cache. */
+/** Options for a run; tests pass a fake clock and a fresh cache. */
 export interface AddPartitionsEventOptions extends AddPartitionsOptions {
   /** Unix seconds now, for a schedule event without a time. */
   readonly now?: () => number;

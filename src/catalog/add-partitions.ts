@@ -5,8 +5,9 @@ import { logger } from '../logger.js';
 import { glue } from './aws.js';
 import type { AccountRegion } from './discover.js';
 import { partitionInput } from './model.js';
-import { mapLimit } from './pool.js';
-import { backoffDelay, DEFAULT_RETRY, isRetryableCode, isRetryableError, type RetryPolicy } from './retry.js';
+import { mapLimit } from '../pool.js';
+import { SYSTEM_CLOCK, type Clock } from '../clock.js';
+import { backoffDelay, isRetryableCode, isRetryableError, retry, RETRY_POLICY } from '../retry.js';
 import type { CatalogSettings } from './settings.js';
 
 /** A partition Glue would not create, with the last error it gave. */
@@ -34,7 +35,7 @@ export interface AddPartitionsProgress extends AddPartitionsResult {
 export interface AddPartitionsOptions {
   /** BatchCreatePartition calls in flight at once. */
   readonly concurrency?: number;
-  readonly retry?: RetryPolicy;
+  readonly clock?: Clock;
   readonly onProgress?: (progress: AddPartitionsProgress) => void;
 }
 
@@ -91,11 +92,11 @@ function errorCode(error: unknown): string {
   return (error as { name?: string }).name ?? 'Error';
 }
 
-async function createChunk(settings: CatalogSettings, inputs: readonly PartitionInput[], policy: RetryPolicy): Promise<ChunkResult> {
+async function createChunk(settings: CatalogSettings, inputs: readonly PartitionInput[], clock: Clock): Promise<ChunkResult> {
   const result: ChunkResult = { created: 0, existing: 0, failed: [] };
   let pending = inputs;
   for (let attempt = 1; pending.length > 0; attempt++) {
-    const last = attempt >= policy.maxAttempts;
+    const last = attempt >= RETRY_POLICY.maxAttempts;
     let errors;
     try {
       const out = await glue.send(
@@ -110,7 +111,7 @@ async function createChunk(settings: CatalogSettings, inputs: readonly Partition
         result.failed.push(...pending.map((p) => ({ values: p.Values ?? [], code: errorCode(error), message })));
         break;
       }
-      await policy.sleep(backoffDelay(policy, attempt));
+      await clock.sleep(backoffDelay(attempt, () => clock.random()));
       continue;
     }
     const retry: PartitionInput[] = [];
@@ -122,7 +123,7 @@ async function createChunk(settings: CatalogSettings, inputs: readonly Partition
       else result.failed.push({ values: p.Values ?? [], code: detail.ErrorCode ?? 'Unknown', message: detail.ErrorMessage ?? '' });
     }
     pending = retry;
-    if (pending.length > 0) await policy.sleep(backoffDelay(policy, attempt));
+    if (pending.length > 0) await clock.sleep(backoffDelay(attempt, () => clock.random()));
   }
   return result;
 }
@@ -139,14 +140,14 @@ export async function addPartitions(
   partitions: readonly PartitionValues[],
   options: AddPartitionsOptions = {},
 ): Promise<AddPartitionsResult> {
-  const policy = options.retry ?? DEFAULT_RETRY;
+  const clock = options.clock ?? SYSTEM_CLOCK;
   const unique = uniquePartitions(partitions);
   const chunks = chunk(unique, MAX_PARTITIONS_PER_CALL);
   const totals: ChunkResult = { created: 0, existing: 0, failed: [] };
   let done = 0;
   const table = `${settings.database}.${settings.table}`;
   await mapLimit(chunks, options.concurrency ?? DEFAULT_CONCURRENCY, async (values, index) => {
-    const r = await createChunk(settings, values.map((v) => partitionInput(settings.source, v)), policy);
+    const r = await createChunk(settings, values.map((v) => partitionInput(settings.source, v)), clock);
     totals.created += r.created;
     totals.existing += r.existing;
     totals.failed.push(...r.failed);
@@ -168,12 +169,14 @@ export async function missingPartitions(settings: CatalogSettings, partitions: r
   const unique = uniquePartitions(partitions);
   const present = new Set<string>();
   for (const part of chunk(unique, MAX_PARTITIONS_PER_GET)) {
-    const out = await glue.send(
+    const out = await retry(() =>
+      glue.send(
       new BatchGetPartitionCommand({
         DatabaseName: settings.database,
         TableName: settings.table,
         PartitionsToGet: part.map((p) => ({ Values: [p.account, p.region, p.dt] })),
       }),
+      ),
     );
     for (const p of out.Partitions ?? []) present.add(valuesKey(p.Values));
   }

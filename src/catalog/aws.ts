@@ -1,7 +1,11 @@
 import { GlueClient } from '@aws-sdk/client-glue';
 
-/** The one Glue client of the catalog: region and credentials from the environment (Lambda's role, or the user's profile). */
-export const glue = new GlueClient({});
+/**
+ * The one Glue client of the catalog: region and credentials from the environment (Lambda's role, or
+ * the user's profile). flowq retries Glue calls itself (src/retry.ts, and per entry in
+ * addPartitions), so the SDK makes one attempt: retries never multiply.
+ */
+export const glue = new GlueClient({ maxAttempts: 1 });
 
 /** True when an SDK error is the named exception. */
 export function isAwsError(error: unknown, name: string): boolean {

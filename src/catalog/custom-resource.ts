@@ -2,7 +2,8 @@ import { FlowqError } from '../errors.js';
 import { logger } from '../logger.js';
 import { ensureTable, type EnsureTableResult } from './ensure-table.js';
 import { InvalidEvent } from './errors.js';
-import { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { SYSTEM_CLOCK, type Clock } from '../clock.js';
+import { retry } from '../retry.js';
 import type { CatalogSettings } from './settings.js';
 
 /** A CloudFormation custom-resource request, as Lambda receives it. */
@@ -34,15 +35,14 @@ export interface RemainingTime {
   getRemainingTimeInMillis(): number;
 }
 
-/** Collaborators a test replaces: the retry policy for the response PUT. */
+/** Collaborators a test replaces: the clock the response PUT's retries wait on. */
 export interface CustomResourceOptions {
-  readonly retry?: RetryPolicy;
+  readonly clock?: Clock;
 }
 
 /** Time kept back from the Lambda timeout to answer FAILED before the function is stopped. */
 export const RESPONSE_MARGIN_MS = 10_000;
 const MAX_REASON = 1000;
-const RESPONSE_ATTEMPTS = 4;
 
 /** Our errors say what is wrong in their message; an AWS error also needs its name (AccessDeniedException). */
 function reasonOf(error: unknown): string {
@@ -96,20 +96,15 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
  * for it. The content type is empty because the URL was signed without one.
  * @throws Error when every attempt fails.
  */
-export async function sendCustomResourceResponse(url: string, response: CustomResourceResponse, retry: RetryPolicy = DEFAULT_RETRY): Promise<void> {
+export async function sendCustomResourceResponse(url: string, response: CustomResourceResponse, clock: Clock = SYSTEM_CLOCK): Promise<void> {
   const body = JSON.stringify(response);
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= RESPONSE_ATTEMPTS; attempt++) {
-    try {
+  await retry(
+    async () => {
       const res = await fetch(url, { method: 'PUT', body, headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) } });
-      if (res.ok) return;
-      lastError = new Error(`the response URL answered HTTP ${res.status}`);
-    } catch (error) {
-      lastError = error;
-    }
-    if (attempt < RESPONSE_ATTEMPTS) await retry.sleep(backoffDelay(retry, attempt));
-  }
-  throw lastError;
+      if (!res.ok) throw new Error(`the response URL answered HTTP ${res.status}`);
+    },
+    { clock, retryable: () => true },
+  );
 }
 
 /**
@@ -146,7 +141,7 @@ export async function answerCustomResource(
     response = { ...base, Status: 'FAILED', Reason: reasonOf(error), PhysicalResourceId: fallbackId };
   }
   logger.info('answering custom resource', { requestType: event.RequestType, status: response.Status, reason: response.Reason });
-  await sendCustomResourceResponse(event.ResponseURL, response, options.retry);
+  await sendCustomResourceResponse(event.ResponseURL, response, options.clock);
   return response;
 }
 

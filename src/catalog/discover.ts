@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Layout } from '../flowlog/layout.js';
 import type { Source } from '../flowlog/source.js';
-import { mapLimit } from './pool.js';
+import { mapLimit } from '../pool.js';
 import type { CatalogSettings } from './settings.js';
 
 /** One account's logs from one region: the pair the first two partition keys name. */
@@ -18,7 +18,8 @@ export function splitS3Location(location: string): { bucket: string; prefix: str
 }
 
 /** The one S3 client of the catalog, for listing accounts and regions under `AWSLogs/`. */
-const s3 = new S3Client({});
+// flowq does not retry S3 listings itself: the SDK's standard three attempts are the only retries.
+const s3 = new S3Client({ maxAttempts: 3 });
 
 const LISTING_CONCURRENCY = 4;
 

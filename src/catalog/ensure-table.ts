@@ -10,6 +10,7 @@ import {
   type TableInput,
 } from '@aws-sdk/client-glue';
 import { logger } from '../logger.js';
+import { retry } from '../retry.js';
 import { glue, isAwsError } from './aws.js';
 import { CatalogConflict } from './errors.js';
 import { databaseInput, isOwnedParameter, tableInput } from './model.js';
@@ -69,7 +70,7 @@ export function describeChanges(existing: Table, desired: TableInput): string[] 
   const was = existing.StorageDescriptor ?? {};
   const want = desired.StorageDescriptor ?? {};
   const changes: string[] = [];
-  const scalar = (what: string, from: unknown, to: unknown) => {
+  const scalar = (what: string, from: string | boolean | undefined, to: string | boolean | undefined) => {
     if (from !== to) changes.push(`${what} ${from ?? '(none)'} → ${to ?? '(none)'}`);
   };
   scalar('table type', existing.TableType, desired.TableType);
@@ -89,13 +90,13 @@ export function describeChanges(existing: Table, desired: TableInput): string[] 
 
 async function ensureDatabase(settings: CatalogSettings): Promise<'created' | 'exists'> {
   try {
-    await glue.send(new GetDatabaseCommand({ Name: settings.database }));
+    await retry(() => glue.send(new GetDatabaseCommand({ Name: settings.database })));
     return 'exists';
   } catch (error) {
     if (!isAwsError(error, 'EntityNotFoundException')) throw error;
   }
   try {
-    await glue.send(new CreateDatabaseCommand({ DatabaseInput: databaseInput(settings) }));
+    await retry(() => glue.send(new CreateDatabaseCommand({ DatabaseInput: databaseInput(settings) })));
     return 'created';
   } catch (error) {
     if (isAwsError(error, 'AlreadyExistsException')) return 'exists';
@@ -105,7 +106,7 @@ async function ensureDatabase(settings: CatalogSettings): Promise<'created' | 'e
 
 async function getTable(settings: CatalogSettings): Promise<Table | undefined> {
   try {
-    return (await glue.send(new GetTableCommand({ DatabaseName: settings.database, Name: settings.table }))).Table;
+    return (await retry(() => glue.send(new GetTableCommand({ DatabaseName: settings.database, Name: settings.table })))).Table;
   } catch (error) {
     if (isAwsError(error, 'EntityNotFoundException')) return undefined;
     throw error;
@@ -113,7 +114,7 @@ async function getTable(settings: CatalogSettings): Promise<Table | undefined> {
 }
 
 async function hasPartitions(settings: CatalogSettings): Promise<boolean> {
-  const page = await glue.send(new GetPartitionsCommand({ DatabaseName: settings.database, TableName: settings.table, MaxResults: 1 }));
+  const page = await retry(() => glue.send(new GetPartitionsCommand({ DatabaseName: settings.database, TableName: settings.table, MaxResults: 1 })));
   return (page.Partitions?.length ?? 0) > 0;
 }
 
@@ -131,7 +132,7 @@ export async function ensureTable(settings: CatalogSettings): Promise<EnsureTabl
   let existing = await getTable(settings);
   if (existing === undefined) {
     try {
-      await glue.send(new CreateTableCommand({ DatabaseName: settings.database, TableInput: desired }));
+      await retry(() => glue.send(new CreateTableCommand({ DatabaseName: settings.database, TableInput: desired })));
       logger.info('created table', { table: name });
       return { database, table: 'created', changes: [] };
     } catch (error) {
@@ -155,7 +156,7 @@ export async function ensureTable(settings: CatalogSettings): Promise<EnsureTabl
     ...(existing.Description === undefined ? {} : { Description: existing.Description }),
     Parameters: { ...foreign, ...desired.Parameters },
   };
-  await glue.send(new UpdateTableCommand({ DatabaseName: settings.database, TableInput: update }));
+  await retry(() => glue.send(new UpdateTableCommand({ DatabaseName: settings.database, TableInput: update })));
   logger.info('updated table', { table: name, changes });
   return { database, table: 'updated', changes };
 }

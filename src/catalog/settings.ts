@@ -1,8 +1,8 @@
 import { boolEnv, requireEnv } from '../config.js';
 import { InvalidConfiguration } from '../errors.js';
 import { makeSource, type Source } from '../flowlog/source.js';
-import { parseTime } from '../queries/params.js';
-import { checkIdentifier } from '../queries/render.js';
+import { checkIdentifier } from '../sql.js';
+import { parseTime } from '../time.js';
 
 /** How the table's partitions are known to Athena: Glue partitions flowq adds, or partition projection. */
 export type PartitionMode = 'managed' | 'projection';

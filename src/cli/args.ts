@@ -3,7 +3,6 @@ import { FlowqError } from '../errors.js';
 /** A command-line mistake: printed as one line, exit code 2. */
 export class UsageError extends FlowqError {
   override readonly code = 'USAGE';
-  override readonly statusCode = 400;
 }
 
 /** Parsed command-line arguments: positionals and `--flag value` pairs, names with `-` read as `_`. */

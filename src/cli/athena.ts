@@ -1,38 +1,21 @@
-import { randomUUID } from 'node:crypto';
-import { DEFAULT_QUERY_SETTINGS } from '../config.js';
-import type { AthenaEngine } from '../engines/athena.js';
-import type { Clock } from '../engines/athena-retry.js';
-import type { Engine, QueryProgress } from '../engines/engine.js';
-import { FlowqError } from '../errors.js';
+import type { AthenaTable } from '../engines/athena.js';
+import type { QueryProgress } from '../engines/engine.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../flowlog/format.js';
-import type { RenderTarget } from '../queries/render.js';
 import { humanBytes } from '../reports/text.js';
+import { parseDuration, shorten } from '../time.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
 
-/** The flags `flowq run --engine athena` reads besides the template's parameters (`_` for `-`). */
-export const ATHENA_FLAGS = [
-  'database',
-  'table',
-  'workgroup',
-  'catalog',
-  'output_location',
-  'reuse_minutes',
-  'timeout',
-  'region',
-  'profile',
-  'log_format',
-  'hive',
-  'per_hour',
-] as const;
+/** The flags `--engine athena` reads besides the template's parameters (`_` for `-`). */
+export const ATHENA_FLAGS = ['database', 'table', 'workgroup', 'catalog', 'output_location', 'reuse_minutes', 'region', 'profile', 'log_format', 'hive', 'per_hour'] as const;
 
 /** How long a CLI query may run before it is stopped, unless `--timeout` says otherwise. */
 export const DEFAULT_CLI_TIMEOUT_SECONDS = 30 * 60;
 
 /** Parses `--timeout`: seconds, or a number with s, m or h. */
 export function parseTimeout(value: string): number {
-  const m = /^(\d+)\s*([smh]?)$/.exec(value.trim());
-  if (!m || Number(m[1]) === 0) throw new UsageError(`--timeout must look like 90, 90s, 15m or 2h, not '${value}'`);
-  return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600 }[m[2] as '' | 's' | 'm' | 'h'];
+  const seconds = parseDuration(value, ['', 's', 'm', 'h']);
+  if (seconds === undefined) throw new UsageError(`--timeout must look like 90, 90s, 15m or 2h, not '${shorten(value)}'`);
+  return seconds;
 }
 
 function required(args: ParsedArgs, name: string, hint: string): string {
@@ -64,59 +47,32 @@ export function progressPrinter(io: CliIo, interactive: boolean): (progress: Que
 }
 
 /**
- * The Athena engine and render target for `flowq run --engine athena`, from flags: `--database`
- * and `--table` (required), `--workgroup`, `--catalog`, `--output-location s3://...`,
- * `--reuse-minutes N` (0: off), `--timeout 15m` (default 30m; then the query is stopped),
- * `--region`, `--profile`, and the table's `--log-format`, `--hive`, `--per-hour`. Runs show their
- * progress on stderr; credentials and region are the user's (AWS_PROFILE, AWS_REGION, ...).
+ * The Athena table for `--engine athena`, from flags: `--database` and `--table` (required),
+ * `--workgroup`, `--catalog`, `--output-location s3://...`, `--reuse-minutes N` (0: off), and the
+ * table's `--log-format`, `--hive`, `--per-hour`. `--region` and `--profile` are applied to the
+ * environment the SDK reads (see `applyAwsFlags`).
  * @throws UsageError for a missing or malformed flag.
  */
-export async function openAthenaEngine(
-  args: ParsedArgs,
-  io: CliIo,
-  options: { clock?: Clock; interactive?: boolean } = {},
-): Promise<{ engine: Engine; target: RenderTarget }> {
-  const database = required(args, 'database', 'the Glue database that holds the flow-log table');
-  const table = required(args, 'table', 'the flow-log table (see `flowq catalog`)');
-  const timeoutSeconds = args.flags.has('timeout') ? parseTimeout(args.flags.get('timeout') as string) : DEFAULT_CLI_TIMEOUT_SECONDS;
+export function athenaTableFromFlags(args: ParsedArgs): AthenaTable {
   const logFormat = args.flags.get('log_format');
-  const target: RenderTarget = {
-    table,
+  return {
+    database: required(args, 'database', 'the Glue database that holds the flow-log table'),
+    table: required(args, 'table', 'the flow-log table (see `flowq catalog`)'),
+    workgroup: args.flags.get('workgroup'),
+    catalog: args.flags.get('catalog'),
+    outputLocation: args.flags.get('output_location'),
+    resultReuseMinutes: reuseMinutes(args),
     layout: { hiveCompatiblePartitions: booleanFlag(args, 'hive') ?? false, perHourPartition: booleanFlag(args, 'per_hour') ?? false },
     logFormat: logFormat === undefined ? DEFAULT_LOG_FORMAT : parseLogFormat(logFormat),
-    lateMarginSeconds: DEFAULT_QUERY_SETTINGS.lateMarginSeconds,
-    limits: DEFAULT_QUERY_SETTINGS,
   };
-  // The SDK reads these when its client first sends, which is after this point.
-  if (args.flags.has('region')) process.env.AWS_REGION = args.flags.get('region');
-  if (args.flags.has('profile')) process.env.AWS_PROFILE = args.flags.get('profile');
-  // Loaded only when asked for, so `flowq run` on local data never loads the AWS SDK.
-  const { AthenaEngine: Athena } = await import('../engines/athena.js');
-  let athena: AthenaEngine;
-  try {
-    athena = new Athena(
-      { database, workgroup: args.flags.get('workgroup'), catalog: args.flags.get('catalog'), outputLocation: args.flags.get('output_location'), resultReuseMinutes: reuseMinutes(args) },
-      options.clock,
-    );
-  } catch (error) {
-    throw error instanceof FlowqError && !(error instanceof UsageError) ? new UsageError(error.message) : error;
-  }
-  const now = options.clock === undefined ? Date.now : () => (options.clock as Clock).now();
-  const onProgress = progressPrinter(io, options.interactive ?? process.stderr.isTTY === true);
-  const requestKey = randomUUID();
-  const engine: Engine = {
-    name: 'athena',
-    run: (query, runOptions) =>
-      athena.run(query, {
-        deadline: runOptions?.deadline ?? now() + timeoutSeconds * 1000,
-        onProgress: runOptions?.onProgress ?? onProgress,
-        requestKey,
-        onStart: (executionId) => io.err(`athena: query ${executionId} started in workgroup ${athena.settings.workgroup}\n`),
-      }),
-    close: () => athena.close(),
-  };
-  return { engine, target };
 }
 
-/** `openAthenaEngine` in the shape of the CLI's engine factories, with the flags it reads. */
-export const openAthena = Object.assign((args: ParsedArgs, io: CliIo) => openAthenaEngine(args, io), { flags: ATHENA_FLAGS });
+/** `--region` and `--profile` for every command that calls AWS: the SDK reads them when its client first sends. */
+export function applyAwsFlags(args: ParsedArgs): void {
+  for (const [flag, variable] of [['region', 'AWS_REGION'], ['profile', 'AWS_PROFILE']] as const) {
+    const value = args.flags.get(flag);
+    if (value === undefined) continue;
+    if (value.trim() === '') throw new UsageError(`--${flag} needs a value`);
+    process.env[variable] = value.trim();
+  }
+}

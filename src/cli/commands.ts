@@ -2,19 +2,18 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_QUERY_SETTINGS } from '../config.js';
-import type { Engine } from '../engines/engine.js';
-import { toResultDocument, type ResultDocument } from '../engines/engine.js';
-import type { FileFormat } from '../flowlog/layout.js';
-import { parseFileFormat } from '../flowlog/source.js';
-import { formatTime } from '../queries/params.js';
-import { renderQuery, type RenderTarget } from '../queries/render.js';
+import { SYSTEM_CLOCK } from '../clock.js';
+import { runTemplate, type ResultDocument } from '../engines/engine.js';
+import { openEngine } from '../engines/open.js';
+import { formatTime, parseDate, parseDuration, shorten } from '../time.js';
 import { getTemplate, TEMPLATES } from '../queries/templates.js';
-import { renderCsv, renderStats, renderTable } from '../reports/text.js';
+import { renderCsv, renderJson, renderStats, renderTable } from '../reports/text.js';
+import { reportDay } from '../reports/period.js';
+import { DEFAULT_REPORT_TEMPLATES } from '../reports/settings.js';
 import { writeSample, type SampleOptions } from '../sample/generate.js';
 import { booleanFlag, checkFlags, parseArgs, UsageError, type CliIo, type ParsedArgs } from './args.js';
+import { BOOLEAN_FLAGS, engineFlags, fileFormatFlag, openCliEngine, type CliContext } from './engine.js';
 
-const SOURCE_FLAGS = ['data', 'log_format', 'hive', 'per_hour', 'file_format', 'table'];
-const BOOLEANS = new Set(['hive', 'per_hour']);
 const OUTPUTS = ['table', 'json', 'csv'] as const;
 type Output = (typeof OUTPUTS)[number];
 
@@ -25,21 +24,11 @@ function wholeNumber(args: ParsedArgs, name: string, fallback: number, min = 1):
   return Number(value);
 }
 
-function fileFormatFlag(args: ParsedArgs): FileFormat | undefined {
-  const value = args.flags.get('file_format');
-  if (value === undefined) return undefined;
-  try {
-    return parseFileFormat(value);
-  } catch {
-    throw new UsageError(`--file-format must be plain-text or parquet, not '${value}'`);
-  }
-}
-
 /** Parses `--since 24h` (also m, d): the length of the range that ends now, in seconds. */
 export function parseSince(value: string): number {
-  const m = /^(\d+)\s*([mhd])$/.exec(value.trim());
-  if (!m || Number(m[1]) === 0) throw new UsageError(`--since must look like 30m, 24h or 7d, not '${value}'`);
-  return Number(m[1]) * { m: 60, h: 3600, d: 86_400 }[m[2] as 'm' | 'h' | 'd'];
+  const seconds = parseDuration(value, ['m', 'h', 'd']);
+  if (seconds === undefined) throw new UsageError(`--since must look like 30m, 24h or 7d, not '${shorten(value)}'`);
+  return seconds;
 }
 
 /** `flowq queries`: the templates with their parameters. */
@@ -63,29 +52,6 @@ export function queriesCommand(argv: string[], io: CliIo): number {
   return 0;
 }
 
-/** Opens the engine a `run` asks for. The Athena engine is loaded only when asked for. */
-export type EngineFactory = ((args: ParsedArgs, io: CliIo) => Promise<{ engine: Engine; target: RenderTarget }>) & {
-  /** The flags this engine reads, beyond the template's parameters. */
-  readonly flags: readonly string[];
-};
-
-/** The local engine over `--data`, described by the source flags. */
-export const openLocal: EngineFactory = Object.assign(async (args: ParsedArgs) => {
-  const data = args.flags.get('data');
-  if (data === undefined) throw new UsageError('--data <dir> is required: the folder that holds AWSLogs/ (try `flowq sample --out ./sample`)');
-  const { openLocalEngine } = await import('../engines/local.js');
-  const engine = await openLocalEngine({
-    location: data,
-    table: args.flags.get('table'),
-    logFormat: args.flags.get('log_format'),
-    fileFormat: fileFormatFlag(args),
-    hiveCompatiblePartitions: booleanFlag(args, 'hive'),
-    perHourPartition: booleanFlag(args, 'per_hour'),
-  });
-  const target: RenderTarget = { table: engine.table, layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: DEFAULT_QUERY_SETTINGS.lateMarginSeconds, limits: DEFAULT_QUERY_SETTINGS };
-  return { engine, target };
-}, { flags: SOURCE_FLAGS });
-
 /** Reads the template parameters from a `run` command's flags. */
 function templateParams(args: ParsedArgs, paramNames: readonly string[], now: () => number): Record<string, string> {
   const raw: Record<string, string> = {};
@@ -105,8 +71,9 @@ function templateParams(args: ParsedArgs, paramNames: readonly string[], now: ()
 
 /** Writes a result document in the chosen output form. */
 export function printResult(doc: ResultDocument, output: Output, io: CliIo): void {
-  for (const note of doc.notes ?? []) io.err(`flowq: note: ${note}\n`);
-  if (output === 'json') io.out(`${JSON.stringify(doc)}\n`);
+  for (const note of doc.notes ?? []) io.err(`flowq: note: ${note}
+`);
+  if (output === 'json') io.out(renderJson(doc));
   else if (output === 'csv') io.out(renderCsv(doc));
   else {
     io.out(renderTable(doc));
@@ -114,39 +81,36 @@ export function printResult(doc: ResultDocument, output: Output, io: CliIo): voi
   }
 }
 
-/** Runs one template on an engine and assembles its result document. */
-export async function runTemplate(engine: Engine, target: RenderTarget, name: string, raw: Record<string, unknown>): Promise<ResultDocument> {
-  const query = renderQuery(getTemplate(name), raw, target);
-  return toResultDocument(query, await engine.run(query));
-}
-
 /** `flowq run <query> ...`: one template, on the local engine or (with `--engine athena`) on Athena. */
-export async function runCommand(argv: string[], io: CliIo, engines: Readonly<Record<string, EngineFactory>>, now: () => number = Date.now): Promise<number> {
-  const args = parseArgs(argv, BOOLEANS);
+export async function runCommand(argv: string[], io: CliIo, context: CliContext = {}): Promise<number> {
+  const args = parseArgs(argv, BOOLEAN_FLAGS);
   const [name, ...extra] = args.positionals;
   if (name === undefined) throw new UsageError(`run needs a query name: ${[...TEMPLATES.keys()].join(', ')}`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${shorten(extra[0])}'`);
   const template = getTemplate(name);
   const paramNames = template.params.map((p) => p.name);
-  const engineName = args.flags.get('engine') ?? 'local';
-  const factory = engines[engineName];
-  if (!factory) throw new UsageError(`--engine must be one of ${Object.keys(engines).join(', ')}, not '${engineName}'`);
-  checkFlags(args, [...paramNames, 'since', 'output', 'engine', ...factory.flags]);
-  const output = (args.flags.get('output') ?? 'table') as Output;
-  if (!OUTPUTS.includes(output)) throw new UsageError(`--output must be table, json or csv, not '${output}'`);
-  const raw = templateParams(args, paramNames, now);
-  const { engine, target } = await factory(args, io);
+  checkFlags(args, [...paramNames, 'since', 'output', ...engineFlags(args)]);
+  const output = outputFlag(args);
+  const raw = templateParams(args, paramNames, () => (context.clock ?? SYSTEM_CLOCK).now());
+  const cli = await openCliEngine(args, io, context);
+  const { engine } = cli;
   try {
-    printResult(await runTemplate(engine, target, name, raw), output, io);
+    printResult(await runTemplate(engine, name, raw, cli.runOptions()), output, io);
   } finally {
     await engine.close();
   }
   return 0;
 }
 
+function outputFlag(args: ParsedArgs): Output {
+  const output = (args.flags.get('output') ?? 'table').toLowerCase() as Output;
+  if (!OUTPUTS.includes(output)) throw new UsageError(`--output must be table, json or csv, not '${shorten(args.flags.get('output') ?? '')}'`);
+  return output;
+}
+
 /** `flowq sample --out <dir> ...`: a deterministic data set in AWS's layout. */
 export async function sampleCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, BOOLEANS);
+  const args = parseArgs(argv, BOOLEAN_FLAGS);
   checkFlags(args, ['out', 'days', 'records', 'seed', 'log_format', 'hive', 'per_hour', 'file_format', 'file_minutes', 'until']);
   const out = args.flags.get('out');
   if (out === undefined) throw new UsageError('--out <dir> is required');
@@ -169,9 +133,9 @@ export async function sampleCommand(argv: string[], io: CliIo): Promise<number> 
 }
 
 function parseUntil(value: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!m) throw new UsageError(`--until must be a date (YYYY-MM-DD), not '${value}'`);
-  return Date.UTC(+m[1], +m[2] - 1, +m[3]) / 1000;
+  const day = parseDate(value);
+  if (day === undefined) throw new UsageError(`--until must be a real date (YYYY-MM-DD), not '${shorten(value)}'`);
+  return day;
 }
 
 /** Progress on stderr, at most every 5%, so long work shows it is moving. */
@@ -193,12 +157,14 @@ interface Manifest {
 
 /**
  * `flowq demo` (what `npm start` runs): makes the sample data set once, into a git-ignored folder,
- * then prints every template as a table for the sample's last full day. No AWS account needed.
+ * then prints every template as a table for the sample's last full day and writes that day's report
+ * into `--out` (default `.flowq/report`), printing the path of its `index.html`. No AWS account needed.
  */
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv);
-  checkFlags(args, ['data']);
+  checkFlags(args, ['data', 'out']);
   const dir = args.flags.get('data') ?? '.flowq/sample';
+  const out = args.flags.get('out') ?? '.flowq/report';
   const manifestPath = join(dir, 'flowq-sample.json');
   let manifest: Manifest;
   if (existsSync(manifestPath)) {
@@ -212,15 +178,18 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     manifest = { from: summary.from, until: summary.until };
     await writeFile(manifestPath, `${JSON.stringify(manifest)}\n`);
   }
-  const { engine, target } = await openLocal(parseArgs(['--data', dir]), io);
+  const engine = await openEngine({ kind: 'local', local: { location: dir }, query: DEFAULT_QUERY_SETTINGS });
   try {
     const range = { start: manifest.until - 86_400, end: manifest.until };
     for (const name of TEMPLATES.keys()) {
-      const doc = await runTemplate(engine, target, name, range);
+      const doc = await runTemplate(engine, name, range);
       io.out(`\n== ${name}  (${formatTime(range.start)} to ${formatTime(range.end)})\n\n`);
       io.out(renderTable(doc));
       io.out(`${renderStats(doc)}\n`);
     }
+    const { writeLocalReport } = await import('./report.js');
+    const summary = await writeLocalReport(engine, out, [reportDay(range.start)], DEFAULT_REPORT_TEMPLATES, { out: () => undefined, err: () => undefined });
+    io.out(`\nreport for ${summary.days[0].date}: ${summary.days[0].index}\n`);
   } finally {
     await engine.close();
   }

@@ -10,12 +10,26 @@ import {
 } from '@aws-sdk/client-athena';
 import { InvalidConfiguration, QueryCancelled, QueryFailed, QueryTimedOut, UnknownExecution } from '../errors.js';
 import { logger } from '../logger.js';
-import { checkIdentifier, type RenderedQuery } from '../queries/render.js';
+import { renderTargetFor, type RenderedQuery, type RenderTarget } from '../queries/render.js';
+import { DEFAULT_QUERY_SETTINGS, type QuerySettings } from '../config.js';
+import type { LogFormat } from '../flowlog/format.js';
+import type { Layout } from '../flowlog/layout.js';
+import { checkIdentifier } from '../sql.js';
+import { SYSTEM_CLOCK, type Clock } from '../clock.js';
+import { DeadlineReached, isRetryableError, retry } from '../retry.js';
 import { executionStats, toColumns, toRows } from './athena-results.js';
-import { DeadlineReached, isThrottling, pollDelay, retryThrottled, SYSTEM_CLOCK, type Clock } from './athena-retry.js';
-import type { Column, Engine, QueryResult, QueryStats, Row, RunOptions } from './engine.js';
+import type { Column, Engine, ExecutionView, QueryResult, ResultPage, Row, RunOptions, Submission } from './engine.js';
 
-const athena = new AthenaClient({});
+// flowq retries Athena calls itself, within the caller's deadline (src/retry.ts): the SDK must not retry too.
+const athena = new AthenaClient({ maxAttempts: 1 });
+
+/** How the engine polls a running query: starting near 100 ms, growing to about 2 s. */
+export const POLL_BACKOFF = { initialMs: 100, factor: 1.5, maxMs: 2000 } as const;
+
+/** The wait before the n-th poll (0-based). */
+export function pollDelay(attempt: number): number {
+  return Math.min(POLL_BACKOFF.maxMs, Math.round(POLL_BACKOFF.initialMs * POLL_BACKOFF.factor ** attempt));
+}
 
 /** Where and how queries run on Athena. */
 export interface AthenaSettings {
@@ -31,6 +45,13 @@ export interface AthenaSettings {
   readonly resultReuseMinutes?: number;
 }
 
+/** The Glue table Athena queries: where it runs, and the table's layout and log format. */
+export interface AthenaTable extends AthenaSettings {
+  readonly table: string;
+  readonly layout: Layout;
+  readonly logFormat: LogFormat;
+}
+
 /** Athena's five query states. */
 export type ExecutionState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
@@ -40,35 +61,6 @@ export interface ExecutionStatus {
   readonly state: ExecutionState;
   readonly execution: QueryExecution;
 }
-
-/** Options for one run on Athena. */
-export interface AthenaRunOptions extends RunOptions {
-  /**
-   * Names the request a run answers (a Lambda request id, an `Idempotency-Key`): a retry with the
-   * same key gets the same execution instead of a second query. A fresh key when left out.
-   */
-  readonly requestKey?: string;
-  /** Called once Athena has accepted the query. */
-  readonly onStart?: (executionId: string) => void;
-}
-
-/** A query answered within the caller's wait, or still running when the wait ended. */
-export type Submission =
-  | { readonly done: true; readonly result: QueryResult }
-  | { readonly done: false; readonly executionId: string; readonly state: 'QUEUED' | 'RUNNING' };
-
-/** One page of a finished execution's rows. */
-export interface ResultPage {
-  readonly columns: readonly Column[];
-  readonly rows: readonly Row[];
-  /** Present when more rows follow. */
-  readonly nextToken?: string;
-}
-
-/** An execution as the API shows it: still running, or a page of its rows. */
-export type ExecutionView =
-  | { readonly done: false; readonly executionId: string; readonly state: 'QUEUED' | 'RUNNING' }
-  | ({ readonly done: true; readonly executionId: string; readonly state: 'SUCCEEDED'; readonly stats: QueryStats } & ResultPage);
 
 /** Most rows GetQueryResults returns in one call. */
 export const MAX_PAGE_SIZE = 1000;
@@ -94,9 +86,14 @@ function isNotFound(error: unknown): boolean {
 export class AthenaEngine implements Engine {
   readonly name = 'athena' as const;
   readonly settings: Readonly<Required<Omit<AthenaSettings, 'outputLocation'>>> & Pick<AthenaSettings, 'outputLocation'>;
+  readonly target: RenderTarget;
 
   /** @throws InvalidConfiguration when a setting is malformed. */
-  constructor(settings: AthenaSettings, private readonly clock: Clock = SYSTEM_CLOCK) {
+  constructor(
+    settings: AthenaTable,
+    query: QuerySettings = DEFAULT_QUERY_SETTINGS,
+    private readonly clock: Clock = SYSTEM_CLOCK,
+  ) {
     const reuse = settings.resultReuseMinutes ?? DEFAULT_RESULT_REUSE_MINUTES;
     if (!Number.isInteger(reuse) || reuse < 0 || reuse > MAX_RESULT_REUSE_MINUTES) {
       throw new InvalidConfiguration(`result reuse must be 0 to ${MAX_RESULT_REUSE_MINUTES} minutes, not ${reuse}`);
@@ -113,6 +110,7 @@ export class AthenaEngine implements Engine {
       outputLocation: settings.outputLocation,
       resultReuseMinutes: reuse,
     };
+    this.target = renderTargetFor(settings.table, { ...settings.layout, logFormat: settings.logFormat }, query);
   }
 
   /**
@@ -120,7 +118,7 @@ export class AthenaEngine implements Engine {
    * @throws QueryTimedOut (after StopQueryExecution) when it is still running at `deadline`.
    * @throws QueryFailed, QueryCancelled when Athena reports so.
    */
-  async run(query: RenderedQuery, options: AthenaRunOptions = {}): Promise<QueryResult> {
+  async run(query: RenderedQuery, options: RunOptions = {}): Promise<QueryResult> {
     const startedAt = this.clock.now();
     const executionId = await this.start(query, options);
     const status = await this.waitFor(executionId, startedAt, options);
@@ -135,7 +133,7 @@ export class AthenaEngine implements Engine {
    * Starts a query and waits for it until `deadline` at most, leaving it running past that.
    * @throws QueryFailed, QueryCancelled when Athena reports so within the wait.
    */
-  async submit(query: RenderedQuery, options: AthenaRunOptions = {}): Promise<Submission> {
+  async submit(query: RenderedQuery, options: RunOptions = {}): Promise<Submission> {
     const startedAt = this.clock.now();
     const executionId = await this.start(query, options);
     const status = await this.waitFor(executionId, startedAt, options);
@@ -163,7 +161,7 @@ export class AthenaEngine implements Engine {
    * the execution already running.
    * @throws QueryTimedOut when throttling lasts past the deadline.
    */
-  async start(query: RenderedQuery, options: AthenaRunOptions = {}): Promise<string> {
+  async start(query: RenderedQuery, options: RunOptions = {}): Promise<string> {
     const { database, catalog, workgroup, outputLocation, resultReuseMinutes } = this.settings;
     const requestKey = options.requestKey ?? randomUUID();
     const token = createHash('sha256')
@@ -210,7 +208,7 @@ export class AthenaEngine implements Engine {
     if (execution.WorkGroup !== undefined && execution.WorkGroup !== this.settings.workgroup) {
       throw new UnknownExecution(`no query execution ${executionId}`);
     }
-    return { executionId, state: (execution.Status?.State ?? 'QUEUED') as ExecutionState, execution };
+    return { executionId, state: (execution.Status?.State ?? 'QUEUED'), execution };
   }
 
   /** Polls until the execution ends or the deadline comes, whichever is first; returns the last state seen. */
@@ -297,15 +295,15 @@ export class AthenaEngine implements Engine {
   }
 
   /**
-   * One SDK call with throttling retried.
-   * @throws DeadlineReached when throttling lasts past `deadline`.
-   * @throws QueryFailed when it lasts past every retry.
+   * One SDK call, with throttling and server faults retried.
+   * @throws DeadlineReached when they last past `deadline`.
+   * @throws QueryFailed when they last past every retry.
    */
   private async send<T>(call: () => Promise<T>, deadline?: number): Promise<T> {
     try {
-      return await retryThrottled(call, this.clock, deadline);
+      return await retry(call, { clock: this.clock, deadline });
     } catch (error) {
-      if (isThrottling(error)) throw new QueryFailed('Athena is throttling requests; try again later', { cause: error });
+      if (isRetryableError(error)) throw new QueryFailed('Athena is throttling requests or unavailable; try again later', { cause: error });
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import type { RenderedQuery } from '../queries/render.js';
+import { renderQuery, type RenderedQuery, type RenderTarget } from '../queries/render.js';
 
 /** A result column, named and typed the way Athena names types (`varchar`, `bigint`, `integer`, `double`). */
 export interface Column {
@@ -44,17 +44,58 @@ export interface QueryProgress {
   readonly dataScannedBytes?: number;
 }
 
-/** Options for one run. */
+/** Options for one run or submission. */
 export interface RunOptions {
-  /** Epoch milliseconds by which the query must finish, or be stopped. */
+  /** Epoch milliseconds by which the query must finish, or be stopped (`run`) or left running (`submit`). */
   readonly deadline?: number;
   readonly onProgress?: (progress: QueryProgress) => void;
+  /**
+   * Names the request a run answers (a Lambda request id, an `Idempotency-Key`): on Athena a retry
+   * with the same key gets the same execution instead of a second query. A fresh key when left out.
+   */
+  readonly requestKey?: string;
+  /** Called once the engine has accepted the query, with its execution id. */
+  readonly onStart?: (executionId: string) => void;
 }
 
-/** Runs rendered templates. The local (DuckDB) and Athena engines both implement it. */
+/** A query answered within the caller's wait, or still running when the wait ended. */
+export type Submission =
+  | { readonly done: true; readonly result: QueryResult }
+  | { readonly done: false; readonly executionId: string; readonly state: 'QUEUED' | 'RUNNING' };
+
+/** One page of a finished execution's rows. */
+export interface ResultPage {
+  readonly columns: readonly Column[];
+  readonly rows: readonly Row[];
+  /** Present when more rows follow. */
+  readonly nextToken?: string;
+}
+
+/** An execution as the API shows it: still running, or a page of its rows. */
+export type ExecutionView =
+  | { readonly done: false; readonly executionId: string; readonly state: 'QUEUED' | 'RUNNING' }
+  | ({ readonly done: true; readonly executionId: string; readonly state: 'SUCCEEDED'; readonly stats: QueryStats } & ResultPage);
+
+/**
+ * The one port every engine offers, so handlers, the CLI and reports never ask which engine runs.
+ * The local (DuckDB) and Athena engines both implement it; `openEngine` opens either.
+ */
 export interface Engine {
   readonly name: 'local' | 'athena';
+  /** What templates render for on this engine: derived from its Source and settings by `renderTargetFor`. */
+  readonly target: RenderTarget;
+  /**
+   * Runs a query to the end and reads all its rows.
+   * @throws QueryTimedOut when it is still running at the deadline (it is stopped first).
+   */
   run(query: RenderedQuery, options?: RunOptions): Promise<QueryResult>;
+  /** Starts a query and waits until the deadline at most; a query still running then keeps running. */
+  submit(query: RenderedQuery, options?: RunOptions): Promise<Submission>;
+  /**
+   * A submitted execution: its state, or one page of its rows.
+   * @throws UnknownExecution when the engine has no such execution.
+   */
+  view(executionId: string, page?: { readonly nextToken?: string; readonly pageSize?: number }): Promise<ExecutionView>;
   close(): Promise<void>;
 }
 
@@ -80,4 +121,14 @@ export function toResultDocument(query: RenderedQuery, result: QueryResult): Res
     ...(result.executionId === undefined ? {} : { executionId: result.executionId }),
     ...(result.notes === undefined || result.notes.length === 0 ? {} : { notes: result.notes }),
   };
+}
+
+/**
+ * Renders one template for an engine's target, runs it and assembles its result document: what
+ * `flowq run`, `flowq report` and the report handler share.
+ * @throws UnknownQuery, InvalidParameter before anything runs; the engine's errors after.
+ */
+export async function runTemplate(engine: Engine, name: string, raw: Readonly<Record<string, unknown>>, options?: RunOptions): Promise<ResultDocument> {
+  const query = renderQuery(name, raw, engine.target);
+  return toResultDocument(query, await engine.run(query, options));
 }

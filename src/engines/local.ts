@@ -9,13 +9,17 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { DataError, FlowqError, QueryTimedOut } from '../errors.js';
+import { SYSTEM_CLOCK, type Clock } from '../clock.js';
+import { DEFAULT_QUERY_SETTINGS, type QuerySettings } from '../config.js';
+import { DataError, FlowqError, QueryTimedOut, UnknownExecution } from '../errors.js';
 import { FIELD_BY_COLUMN } from '../flowlog/fields.js';
 import { headerLine, parseHeaderLine, parseLogFormat, type LogFormat } from '../flowlog/format.js';
 import { partitionDt, partitionPathPattern, PARTITION_KEYS, type FileFormat, type Layout } from '../flowlog/layout.js';
 import type { Source } from '../flowlog/source.js';
-import { checkIdentifier, sqlStringLiteral, type RenderedQuery } from '../queries/render.js';
-import type { Column, Engine, QueryResult, Row, RunOptions } from './engine.js';
+import { renderTargetFor, type RenderedQuery, type RenderTarget } from '../queries/render.js';
+import { mapLimit } from '../pool.js';
+import { checkIdentifier, quoteIdent, sqlStringLiteral } from '../sql.js';
+import type { Column, Engine, ExecutionView, QueryResult, Row, RunOptions, Submission } from './engine.js';
 import { knownPlainFiles, readHeaderLine, scanLocation, verifiedCachePath, verifyGzipFiles, type LocalFile } from './local-files.js';
 import { DUCKDB_TYPE } from './duckdb-types.js';
 
@@ -39,23 +43,6 @@ const ATHENA_NAME: Readonly<Record<string, string>> = {
   BOOLEAN: 'boolean', DATE: 'date', TIMESTAMP: 'timestamp', SMALLINT: 'smallint', TINYINT: 'tinyint',
 };
 
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 const normalizeHeader = (line: string): string => line.trim().split(/\s+/).join(' ');
 const excerpt = (text: string): string => (text.length > 80 ? `${text.slice(0, 80)}…` : text);
 
@@ -73,7 +60,7 @@ function tryParseHeader(line: string): LogFormat | undefined {
  * the odd one out and never a good one.
  */
 async function textFormat(files: readonly LocalFile[], configured: LogFormat | undefined): Promise<LogFormat> {
-  const headers = await mapLimited(files, 16, async (f) => ({ file: f, text: normalizeHeader(await readHeaderLine(f.path)) }));
+  const headers = await mapLimit(files, 16, async (f) => ({ file: f, text: normalizeHeader(await readHeaderLine(f.path)) }));
   for (const { file, text } of headers) {
     if (!tryParseHeader(text)) throw new DataError(`${file.path} has no header line naming flow-log fields: its first line is '${excerpt(text)}'`);
   }
@@ -215,6 +202,7 @@ function describePartitions(all: readonly string[], missing: ReadonlySet<string>
  */
 export class LocalEngine implements Engine {
   readonly name = 'local' as const;
+  readonly target: RenderTarget;
 
   /** The files read typed, the fast way: verified and found plain (see `PlainRecordScanner`). */
   private plain = new Set<string>();
@@ -228,10 +216,14 @@ export class LocalEngine implements Engine {
     private readonly workDir: string,
     private readonly alias: { readonly from: string; readonly to: string },
     private readonly verifiedCache: string,
-  ) {}
+    query: QuerySettings,
+    private readonly clock: Clock,
+  ) {
+    this.target = renderTargetFor(table, source, query);
+  }
 
   /** Opens the data under a local folder: finds the files, checks their format, creates the view. */
-  static async open(options: LocalEngineOptions): Promise<LocalEngine> {
+  static async open(options: LocalEngineOptions, query: QuerySettings = DEFAULT_QUERY_SETTINGS, clock: Clock = SYSTEM_CLOCK): Promise<LocalEngine> {
     const table = checkIdentifier('table', options.table ?? 'flow_logs');
     const tree = await scanLocation(options.location, {
       layout: { hiveCompatiblePartitions: options.hiveCompatiblePartitions, perHourPartition: options.perHourPartition },
@@ -260,7 +252,7 @@ export class LocalEngine implements Engine {
       // The JSON profile of each query tells which files its scan read (`Total Files Read`).
       await connection.run(`SET enable_profiling = 'json'`);
       await connection.run(`SET profiling_output = ${sqlStringLiteral(join(workDir, 'profile.json'))}`);
-      const engine = new LocalEngine(source, table, tree.files, instance, connection, workDir, alias, options.verifiedCache ?? verifiedCachePath());
+      const engine = new LocalEngine(source, table, tree.files, instance, connection, workDir, alias, options.verifiedCache ?? verifiedCachePath(), query, clock);
       const plain = tree.fileFormat === 'plain-text' ? await knownPlainFiles(tree.files, engine.verifiedCache, logFormat) : new Set<string>();
       await engine.createView(plain);
       return engine;
@@ -309,7 +301,8 @@ export class LocalEngine implements Engine {
     const timeout = (): QueryTimedOut => new QueryTimedOut(`${query.template} did not finish before its deadline; the local engine stopped it`);
     let timer: NodeJS.Timeout | undefined;
     if (options.deadline !== undefined) {
-      const left = options.deadline - Date.now();
+      // The deadline is on the caller's clock; the wait for it is real time.
+      const left = options.deadline - this.clock.now();
       if (left <= 0) throw timeout();
       timer = setTimeout(() => {
         timedOut = true;
@@ -387,6 +380,16 @@ export class LocalEngine implements Engine {
     }
   }
 
+  /** Locally a submission runs to the end: the answer is always there when `submit` returns. */
+  async submit(query: RenderedQuery, options: RunOptions = {}): Promise<Submission> {
+    return { done: true, result: await this.run(query, options) };
+  }
+
+  /** The local engine keeps no executions to fetch later. @throws UnknownExecution always. */
+  view(executionId: string): Promise<ExecutionView> {
+    return Promise.reject(new UnknownExecution(`no query execution ${executionId}: the local engine keeps no executions`));
+  }
+
   async close(): Promise<void> {
     this.connection.closeSync();
     this.instance.closeSync();
@@ -422,6 +425,6 @@ async function parquetFormat(connection: DuckDBConnection, paths: readonly strin
 }
 
 /** Opens the local engine over a folder. See {@link LocalEngine.open}. */
-export function openLocalEngine(options: LocalEngineOptions): Promise<LocalEngine> {
-  return LocalEngine.open(options);
+export function openLocalEngine(options: LocalEngineOptions, query: QuerySettings = DEFAULT_QUERY_SETTINGS, clock: Clock = SYSTEM_CLOCK): Promise<LocalEngine> {
+  return LocalEngine.open(options, query, clock);
 }

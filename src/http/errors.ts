@@ -1,6 +1,6 @@
 import httpErrorHandler from '@middy/http-error-handler';
 import type { MiddlewareObj, Request } from '@middy/core';
-import { FlowqError, InvalidParameter, QueryCancelled, QueryFailed, QueryTimedOut, type ParameterProblem } from '../errors.js';
+import { ExecutionError, FlowqError, InvalidParameter, type ParameterProblem } from '../errors.js';
 import { logger } from '../logger.js';
 
 /** The JSON body of every error answer. */
@@ -22,6 +22,26 @@ export interface ErrorAnswer {
 }
 
 const INTERNAL: ErrorAnswer = { statusCode: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'internal error' } } };
+
+/**
+ * The HTTP status of each domain error code a caller may see. A code not listed here (bad
+ * configuration, catalog errors) is the operator's problem: a 500 that says nothing of the inside.
+ */
+export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  INVALID_PARAMETER: 400,
+  INVALID_LOG_FORMAT: 400,
+  UNKNOWN_QUERY: 404,
+  UNKNOWN_EXECUTION: 404,
+  DATA_ERROR: 422,
+  QUERY_FAILED: 502,
+  QUERY_CANCELLED: 502,
+  QUERY_TIMED_OUT: 504,
+};
+
+/** The status a domain error maps to; 500 for codes a caller may not see. */
+export function statusOf(error: FlowqError): number {
+  return STATUS_BY_CODE[error.code] ?? 500;
+}
 
 /** Codes for the HTTP errors middy's own middlewares raise (body parser, validator). */
 const HTTP_CODES: Readonly<Record<number, string>> = {
@@ -53,21 +73,21 @@ export function validationProblems(errors: readonly AjvError[]): ParameterProble
 }
 
 function executionIdOf(error: unknown): string | undefined {
-  return error instanceof QueryFailed || error instanceof QueryCancelled || error instanceof QueryTimedOut ? error.executionId : undefined;
+  return error instanceof ExecutionError ? error.executionId : undefined;
 }
 
 /**
- * Maps any error to its answer, once for every handler: flowq's typed errors by their status and
- * code, middy's HTTP errors (415, 422, the validator's 400) by theirs, and anything else — a bug,
+ * Maps any error to its answer, once for every handler: flowq's typed errors by their code, middy's HTTP errors (415, 422, the validator's 400) by theirs, and anything else — a bug,
  * or an error not meant for callers — to a 500 that says nothing about the inside.
  */
 export function toErrorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof FlowqError) {
-    if (!error.expose) return INTERNAL;
+    const statusCode = statusOf(error);
+    if (statusCode === 500) return INTERNAL;
     const details = error instanceof InvalidParameter ? error.details : undefined;
     const executionId = executionIdOf(error);
     return {
-      statusCode: error.statusCode,
+      statusCode,
       body: { error: { code: error.code, message: error.message, ...(details && { details }), ...(executionId && { executionId }) } },
     };
   }
@@ -101,7 +121,7 @@ export function jsonErrorHandler(): MiddlewareObj {
       const answer = toErrorAnswer(request.error);
       logError(request.error, answer);
       request.error = Object.assign(new Error(JSON.stringify(answer.body)), { statusCode: answer.statusCode, expose: true });
-      return writer.onError?.(request);
+      return writer.onError?.(request) as unknown;
     },
   };
 }

@@ -4,7 +4,7 @@ import validator from '@middy/validator';
 import { transpileSchema } from '@middy/validator/transpile';
 import { FlowqError, InvalidParameter } from '../errors.js';
 import { logger } from '../logger.js';
-import { validationProblems } from './errors.js';
+import { statusOf, validationProblems } from './errors.js';
 
 /**
  * Errors of a direct invocation keep their type, so `sls invoke` shows `QueryTimedOut` or
@@ -18,7 +18,7 @@ function invocationErrors(): MiddlewareObj {
       if (error?.cause?.package === '@middy/validator' && Array.isArray(error.cause.data)) {
         request.error = new InvalidParameter(validationProblems(error.cause.data));
       }
-      if (request.error instanceof FlowqError && request.error.statusCode < 500) logger.info('invocation refused', { error: request.error });
+      if (request.error instanceof FlowqError && statusOf(request.error) < 500) logger.info('invocation refused', { error: request.error });
       else logger.error('invocation failed', { error: request.error as Error });
     },
   };

@@ -38,12 +38,12 @@ const BODY_AJV = { coerceTypes: false } as const;
 export function httpStack(options: HttpStackOptions): MiddyfiedHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
   type Middleware = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
   const middlewares = [injectLambdaContext(logger, { resetKeys: true }) as Middleware, httpHeaderNormalizer() as Middleware];
-  if (options.jsonBody) middlewares.push(httpJsonBodyParser() as Middleware);
-  middlewares.push(validator({ eventSchema: transpileSchema(options.eventSchema, options.jsonBody ? BODY_AJV : {}) }) as Middleware);
+  if (options.jsonBody) middlewares.push(httpJsonBodyParser());
+  middlewares.push(validator({ eventSchema: transpileSchema(options.eventSchema, options.jsonBody ? BODY_AJV : {}) }));
   if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) {
-    middlewares.push(httpCors({ origins: [...options.corsOrigins], headers: 'content-type,authorization,x-amz-date,x-amz-security-token,idempotency-key' }) as Middleware);
+    middlewares.push(httpCors({ origins: [...options.corsOrigins], headers: 'content-type,authorization,x-amz-date,x-amz-security-token,idempotency-key' }));
   }
-  middlewares.push(httpSecurityHeaders() as Middleware, jsonErrorHandler() as Middleware);
+  middlewares.push(httpSecurityHeaders(), jsonErrorHandler() as Middleware);
   return middlewares.reduce((chain, m) => chain.use(m), middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>());
 }
 

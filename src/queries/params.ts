@@ -1,4 +1,5 @@
 import { InvalidParameter, type ParameterProblem } from '../errors.js';
+import { parseTime } from '../time.js';
 
 /** How one template parameter is typed, checked and described. */
 export type ParamSpec =
@@ -41,37 +42,6 @@ export const ACTION: ParamSpec = {
   values: ['ACCEPT', 'REJECT'],
   description: 'Only records with this action: ACCEPT or REJECT',
 };
-
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-
-/** Parses a time given as ISO-8601 (UTC unless it names an offset) or Unix seconds. */
-export function parseTime(value: unknown): number | string {
-  if (typeof value === 'number') {
-    return Number.isSafeInteger(value) && value >= 0 ? value : 'must be whole Unix seconds or ISO-8601 UTC';
-  }
-  if (typeof value !== 'string') return 'must be ISO-8601 UTC or Unix seconds';
-  const text = value.trim();
-  if (/^\d{1,12}$/.test(text)) return Number(text);
-  const m = ISO.exec(text);
-  if (!m) return `'${value}' is not ISO-8601 UTC (2026-11-27T00:00:00Z) or Unix seconds`;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', zone] = m;
-  let ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
-  const check = new Date(ms);
-  if (check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59) {
-    return `'${value}' is not a valid date and time`;
-  }
-  if (zone && zone !== 'Z') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
-  }
-  return Math.floor(ms / 1000);
-}
-
-/** Formats Unix seconds as ISO-8601 UTC without milliseconds. */
-export function formatTime(epochSeconds: number): string {
-  return new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 function checkValue(spec: ParamSpec, raw: unknown): string | number {
   switch (spec.kind) {

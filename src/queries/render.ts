@@ -1,7 +1,10 @@
-import { InvalidConfiguration, InvalidParameter } from '../errors.js';
+import type { QuerySettings } from '../config.js';
+import { InvalidParameter } from '../errors.js';
 import { partitionBounds, type Layout } from '../flowlog/layout.js';
 import type { LogFormat } from '../flowlog/format.js';
-import { formatTime, validateParams, type ParamValues, type ValidationLimits } from './params.js';
+import { checkIdentifier, sqlStringLiteral } from '../sql.js';
+import { formatTime } from '../time.js';
+import { validateParams, type ParamValues, type ValidationLimits } from './params.js';
 import { getTemplate, type Template } from './templates.js';
 
 /** A value bound to one positional `?`, typed so both engines read it the same way. */
@@ -33,28 +36,26 @@ export interface RenderTarget {
   readonly limits?: ValidationLimits;
 }
 
-const IDENTIFIER = /^[a-z0-9_]{1,255}$/;
+/**
+ * The render target of a table or view over a Source's layout and log format, under the query
+ * settings: the one derivation every engine's target comes from.
+ * @throws InvalidConfiguration when the table name is not a plain identifier.
+ */
+export function renderTargetFor(table: string, source: Layout & { readonly logFormat: LogFormat }, settings: QuerySettings): RenderTarget {
+  return {
+    table: checkIdentifier('table', table),
+    layout: { hiveCompatiblePartitions: source.hiveCompatiblePartitions, perHourPartition: source.perHourPartition },
+    logFormat: source.logFormat,
+    lateMarginSeconds: settings.lateMarginSeconds,
+    limits: { maxRangeDays: settings.maxRangeDays },
+  };
+}
+
 const PLACEHOLDER = /(?<![:\w]):([a-z_][a-z0-9_]*)/g;
 const IF_COLUMN = /\s*--\s*if-column\s+([a-z0-9_]+)\s*$/;
 
 /** Parameters a template uses that the renderer derives rather than the caller gives. */
 export const DERIVED_PARAMS = ['partition_from', 'partition_to'] as const;
-
-/**
- * Checks an identifier from configuration (database, table, workgroup-free names).
- * @throws InvalidConfiguration when it is not `^[a-z0-9_]{1,255}$`.
- */
-export function checkIdentifier(kind: string, value: string): string {
-  if (!IDENTIFIER.test(value)) {
-    throw new InvalidConfiguration(`${kind} name '${value}' must match ^[a-z0-9_]{1,255}$`);
-  }
-  return value;
-}
-
-/** Quotes a string as a SQL literal: the form Athena's ExecutionParameters take. */
-export function sqlStringLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
 
 function bind(value: string | number): BoundValue {
   return typeof value === 'number' ? { type: 'bigint', value } : { type: 'varchar', value };

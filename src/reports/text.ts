@@ -20,7 +20,7 @@ function isBytesColumn(name: string): boolean {
 }
 
 function isTimeColumn(name: string): boolean {
-  return name === 'first_seen' || name === 'last_seen';
+  return name === 'first_seen' || name === 'last_seen' || name === 'bucket_start' || name === 'bucket_end';
 }
 
 /** How one value reads in a terminal table: human units, protocol names, UTC times. */
@@ -49,16 +49,46 @@ export function renderTable(doc: Pick<ResultDocument, 'columns' | 'rows'>): stri
   return `${out.join('\n')}\n`;
 }
 
-function csvField(value: Row[string]): string {
+// Characters a spreadsheet reads as the start of a formula (OWASP's CSV injection list).
+const FORMULA_START = /^[=+\-@\t\r]/;
+// Leading characters some spreadsheets skip before deciding a cell is a formula: spaces and invisible
+// format characters (right-to-left marks and other bidi controls, zero-width spaces, a BOM).
+const SKIPPED_LEAD = /^[\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*/;
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+function isNumericColumn(column: Column | undefined): boolean {
+  return column !== undefined && NUMERIC.has(column.type);
+}
+
+/**
+ * A cell as a spreadsheet will not run it: text that would start a formula gets a leading `'`.
+ * Numbers (and numeric text in a numeric column, such as a bigint beyond 2^53) are left alone, so
+ * negative numbers stay numbers.
+ */
+export function neutraliseFormula(text: string, column?: Column): string {
+  if (isNumericColumn(column) && NUMBER.test(text)) return text;
+  if (FORMULA_START.test(text) || FORMULA_START.test(text.replace(SKIPPED_LEAD, ''))) return `'${text}`;
+  return text;
+}
+
+function csvField(value: Row[string], column?: Column): string {
   if (value === null || value === undefined) return '';
-  const text = String(value);
+  const text = typeof value === 'string' ? neutraliseFormula(value, column) : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** A result as RFC 4180 CSV: a header row, CRLF line ends, fields quoted where they must be. */
+/**
+ * A result as RFC 4180 CSV: a header row, CRLF line ends, fields quoted where they must be, and text
+ * a spreadsheet would run as a formula neutralised.
+ */
 export function renderCsv(doc: Pick<ResultDocument, 'columns' | 'rows'>): string {
-  const lines = [doc.columns.map((c) => csvField(c.name)), ...doc.rows.map((row) => doc.columns.map((c) => csvField(row[c.name])))];
+  const lines = [doc.columns.map((c) => csvField(c.name)), ...doc.rows.map((row) => doc.columns.map((c) => csvField(row[c.name], c)))];
   return lines.map((cells) => `${cells.join(',')}\r\n`).join('');
+}
+
+/** A result as the one-line JSON document `flowq run --output json` prints and a report stores. */
+export function renderJson(doc: ResultDocument): string {
+  return `${JSON.stringify(doc)}\n`;
 }
 
 /** A one-line summary of what a query cost: rows, files or data scanned, time. */

@@ -183,7 +183,7 @@ export async function writeSample(options: SampleOptions): Promise<SampleSummary
             // Ordinary traffic: a heavy-tailed mix, mostly TCP, some UDP and IPv6.
             const v6 = eni.ipv6 !== undefined && random() < 0.25;
             const egress = random() < 0.5;
-            const local = v6 ? eni.ipv6! : eni.ipv4;
+            const local = v6 ? eni.ipv6 : eni.ipv4;
             const peer = v6 ? zipf(peers.v6) : zipf(peers.v4);
             const udp = random() < 0.15;
             const servicePort = udp ? pick([53, 123, 514]) : pick(SERVICE_PORTS);

@@ -6,7 +6,7 @@ import { gzip as gzipCallback } from 'node:zlib';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { headerLine, type LogFormat } from '../flowlog/format.js';
 import { objectKey, type FileFormat, type Layout } from '../flowlog/layout.js';
-import { sqlStringLiteral } from '../queries/render.js';
+import { sqlStringLiteral } from '../sql.js';
 import { DUCKDB_TYPE } from '../engines/duckdb-types.js';
 
 const gzip = promisify(gzipCallback);
@@ -78,9 +78,10 @@ export class FlowLogWriter {
     );
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.duck?.connection.closeSync();
     this.duck?.instance.closeSync();
     this.duck = undefined;
+    return Promise.resolve();
   }
 }

@@ -6,7 +6,8 @@ import { InvalidEvent } from '../../src/catalog/errors.js';
 import { partitionInput } from '../../src/catalog/model.js';
 import type { CatalogSettings } from '../../src/catalog/settings.js';
 import { objectKey } from '../../src/flowlog/layout.js';
-import { ACCOUNT_A, ACCOUNT_B, instantRetry, settingsFor } from './support.js';
+import { ACCOUNT_A, ACCOUNT_B, settingsFor } from './support.js';
+import { FakeClock } from '../support/fake-clock.js';
 
 const glue = mockClient(GlueClient);
 const s3 = mockClient(S3Client);
@@ -29,7 +30,7 @@ const scheduled = {
 };
 
 function options(extra: Partial<AddPartitionsEventOptions> = {}): AddPartitionsEventOptions {
-  return { retry: instantRetry(), known: new Set(), ...extra };
+  return { clock: new FakeClock(), known: new Set(), ...extra };
 }
 
 function s3Record(key: string) {

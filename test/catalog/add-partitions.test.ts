@@ -3,7 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { addPartitions, missingPartitions, partitionsForPairs, type AddPartitionsProgress } from '../../src/catalog/add-partitions.js';
 import { partitionInput } from '../../src/catalog/model.js';
 import type { PartitionValues } from '../../src/flowlog/layout.js';
-import { ACCOUNT_A, ACCOUNT_B, awsError, instantRetry, settingsFor } from './support.js';
+import { ACCOUNT_A, ACCOUNT_B, awsError, settingsFor } from './support.js';
+import { FakeClock } from '../support/fake-clock.js';
 
 const glue = mockClient(GlueClient);
 
@@ -57,7 +58,7 @@ describe('addPartitions', () => {
     glue.on(BatchCreatePartitionCommand).resolves({ Errors: [] });
 
     // Act
-    const result = await addPartitions(settings, partitions, { retry: instantRetry(), concurrency: 1 });
+    const result = await addPartitions(settings, partitions, { clock: new FakeClock(), concurrency: 1 });
 
     // Assert
     expect(result).toEqual({ created: 250, existing: 0, failed: [] });
@@ -77,21 +78,21 @@ describe('addPartitions', () => {
       })),
     });
 
-    const result = await addPartitions(settingsFor(), partitions, { retry: instantRetry() });
+    const result = await addPartitions(settingsFor(), partitions, { clock: new FakeClock() });
 
     expect(result).toEqual({ created: 3, existing: 2, failed: [] });
     expect(glue).toHaveReceivedCommandTimes(BatchCreatePartitionCommand, 1);
   });
 
   test('retries a throttled call after a jittered backoff, then succeeds', async () => {
-    const retry = instantRetry({ random: () => 0.5 });
+    const clock = new FakeClock();
     glue.on(BatchCreatePartitionCommand).rejectsOnce(awsError('ThrottlingException', 'Rate exceeded')).resolves({ Errors: [] });
 
-    const result = await addPartitions(settingsFor(), days(3), { retry });
+    const result = await addPartitions(settingsFor(), days(3), { clock });
 
     expect(result).toEqual({ created: 3, existing: 0, failed: [] });
     expect(glue).toHaveReceivedCommandTimes(BatchCreatePartitionCommand, 2);
-    expect(retry.waits).toEqual([50]);
+    expect(clock.sleeps).toEqual([50]);
   });
 
   test('retries only the entries Glue throttled, and counts the rest once', async () => {
@@ -104,7 +105,7 @@ describe('addPartitions', () => {
       })
       .resolves({ Errors: [] });
 
-    const result = await addPartitions(settingsFor(), partitions, { retry: instantRetry() });
+    const result = await addPartitions(settingsFor(), partitions, { clock: new FakeClock() });
 
     expect(result).toEqual({ created: 4, existing: 0, failed: [] });
     expect(sentLists()[1]).toEqual(throttled.map((p) => partitionInput(settingsFor().source, p)));
@@ -121,7 +122,7 @@ describe('addPartitions', () => {
       ],
     });
 
-    const result = await addPartitions(settingsFor(), partitions, { retry: instantRetry() });
+    const result = await addPartitions(settingsFor(), partitions, { clock: new FakeClock() });
 
     expect(result).toEqual({
       created: 2,
@@ -131,11 +132,11 @@ describe('addPartitions', () => {
     expect(glue).toHaveReceivedCommandTimes(BatchCreatePartitionCommand, 1);
   });
 
-  test('gives up on throttling after the last attempt, with backoffs that double under a ceiling, and reports the entries', async () => {
-    const retry = instantRetry({ maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.999 });
+  test('gives up on throttling after the sixth attempt, with backoffs that double, and reports the entries', async () => {
+    const clock = new FakeClock(undefined, 0.999);
     glue.on(BatchCreatePartitionCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
 
-    const result = await addPartitions(settingsFor(), days(2), { retry });
+    const result = await addPartitions(settingsFor(), days(2), { clock });
 
     expect(result).toEqual({
       created: 0,
@@ -146,23 +147,23 @@ describe('addPartitions', () => {
       ],
     });
     expect(glue).toHaveReceivedCommandTimes(BatchCreatePartitionCommand, 6);
-    expect(retry.waits).toEqual([99, 199, 399, 799, 999]);
+    expect(clock.sleeps).toEqual([99, 199, 399, 799, 1598]);
   });
 
   test('spreads concurrent retries with jitter below each ceiling', async () => {
     const randoms = [0.1, 0.7, 0.3];
-    const retry = instantRetry({ random: () => randoms.shift() ?? 0 });
+    const clock = new FakeClock(undefined, () => randoms.shift() ?? 0);
     glue.on(BatchCreatePartitionCommand).rejectsOnce(awsError('InternalServiceException', 'oops', 500)).rejectsOnce(awsError('InternalServiceException', 'oops', 500)).rejectsOnce(awsError('ThrottlingException')).resolves({});
 
-    await addPartitions(settingsFor(), days(1), { retry });
+    await addPartitions(settingsFor(), days(1), { clock });
 
-    expect(retry.waits).toEqual([10, 140, 120]);
+    expect(clock.sleeps).toEqual([10, 140, 120]);
   });
 
   test('stops the run on an error no retry can fix, such as a missing table', async () => {
     glue.on(BatchCreatePartitionCommand).rejects(awsError('EntityNotFoundException', 'Table flow_logs not found.'));
 
-    await expect(addPartitions(settingsFor(), days(500), { retry: instantRetry(), concurrency: 2 })).rejects.toThrow('Table flow_logs not found.');
+    await expect(addPartitions(settingsFor(), days(500), { clock: new FakeClock(), concurrency: 2 })).rejects.toThrow('Table flow_logs not found.');
     expect(glue.commandCalls(BatchCreatePartitionCommand).length).toBeLessThanOrEqual(2);
   });
 
@@ -170,7 +171,7 @@ describe('addPartitions', () => {
     glue.on(BatchCreatePartitionCommand).resolves({});
     const [first, second] = days(2);
 
-    const result = await addPartitions(settingsFor(), [first, second, first], { retry: instantRetry() });
+    const result = await addPartitions(settingsFor(), [first, second, first], { clock: new FakeClock() });
 
     expect(result).toEqual({ created: 2, existing: 0, failed: [] });
     expect(sentLists()).toEqual([[partitionInput(settingsFor().source, first), partitionInput(settingsFor().source, second)]]);
@@ -195,7 +196,7 @@ describe('addPartitions', () => {
 
     // Act
     const started = performance.now();
-    const result = await addPartitions(settings, partitions, { retry: instantRetry(), onProgress: (p) => progress.push(p) });
+    const result = await addPartitions(settings, partitions, { clock: new FakeClock(), onProgress: (p) => progress.push(p) });
     const elapsedMs = performance.now() - started;
 
     // Assert

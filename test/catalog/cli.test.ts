@@ -146,7 +146,7 @@ describe('flowq catalog usage', () => {
     [['plan', ...BASE.slice(0, 2).map((a) => a.replace('s3://flow-logs-bucket/org/', '/tmp/flows')), ...BASE.slice(2)], InvalidConfiguration, "--location: '/tmp/flows' is not an S3 location"],
     [['plan', ...BASE.slice(0, 4), '--table', 'Flow-Logs'], InvalidConfiguration, "table name 'Flow-Logs' must match ^[a-z0-9_]{1,255}$"],
   ])('refuses %j with a one-line error', async (argv, type, message) => {
-    const attempt = run(argv as string[]);
+    const attempt = run(argv);
 
     await expect(attempt).rejects.toThrow(type);
     await expect(attempt).rejects.toThrow(message);

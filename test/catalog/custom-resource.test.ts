@@ -5,7 +5,8 @@ import { onCreateTableEvent, sendCustomResourceResponse, type CustomResourceRequ
 import { InvalidEvent } from '../../src/catalog/errors.js';
 import { tableInput } from '../../src/catalog/model.js';
 import { readCatalogSettings, loadCatalogSettings } from '../../src/catalog/settings.js';
-import { awsError, instantRetry, settingsFor } from './support.js';
+import { awsError, settingsFor } from './support.js';
+import { FakeClock } from '../support/fake-clock.js';
 
 const glue = mockClient(GlueClient);
 let fetchMock: jest.SpiedFunction<typeof fetch>;
@@ -42,7 +43,7 @@ function request(type: 'Create' | 'Update' | 'Delete', extra: Partial<CustomReso
 function sentResponse() {
   expect(fetchMock).toHaveBeenCalledTimes(1);
   const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit];
-  return { url, method: init.method, headers: init.headers, body: JSON.parse(String(init.body)) };
+  return { url, method: init.method, headers: init.headers, body: JSON.parse(init.body as string) };
 }
 
 const settings = () => settingsFor();
@@ -55,7 +56,7 @@ describe('the create-table custom resource', () => {
     glue.on(CreateTableCommand).resolves({});
 
     // Act
-    const outcome = await onCreateTableEvent(request('Create'), context, settings, { retry: instantRetry() });
+    const outcome = await onCreateTableEvent(request('Create'), context, settings, { clock: new FakeClock() });
 
     // Assert
     const expected = {
@@ -78,7 +79,7 @@ describe('the create-table custom resource', () => {
     glue.on(GetTableCommand).resolves({ Table: { ...old, Name: 'flow_logs', StorageDescriptor: { ...old.StorageDescriptor, Location: 's3://flow-logs-bucket/AWSLogs/' } } });
     glue.on(UpdateTableCommand).resolves({});
 
-    const outcome = await onCreateTableEvent(request('Update'), context, settings, { retry: instantRetry() });
+    const outcome = await onCreateTableEvent(request('Update'), context, settings, { clock: new FakeClock() });
 
     expect(outcome).toEqual({
       Status: 'SUCCESS',
@@ -97,7 +98,7 @@ describe('the create-table custom resource', () => {
     glue.on(GetTableCommand).resolves({ Table: { ...input, Name: 'flow_logs', PartitionKeys: [{ Name: 'date', Type: 'string' }] } });
     glue.on(GetPartitionsCommand).resolves({ Partitions: [{ Values: ['2026/11/27'] }] });
 
-    const outcome = await onCreateTableEvent(request('Update', { PhysicalResourceId: 'flowq.flow_logs' }), context, settings, { retry: instantRetry() });
+    const outcome = await onCreateTableEvent(request('Update', { PhysicalResourceId: 'flowq.flow_logs' }), context, settings, { clock: new FakeClock() });
 
     expect(outcome).toEqual({
       Status: 'FAILED',
@@ -116,7 +117,7 @@ describe('the create-table custom resource', () => {
   test('answers FAILED with the AWS error when Glue refuses', async () => {
     glue.on(GetDatabaseCommand).rejects(awsError('AccessDeniedException', 'User is not authorized to perform: glue:GetDatabase'));
 
-    const outcome = await onCreateTableEvent(request('Create'), context, settings, { retry: instantRetry() });
+    const outcome = await onCreateTableEvent(request('Create'), context, settings, { clock: new FakeClock() });
 
     expect(outcome).toMatchObject({ Status: 'FAILED', Reason: 'AccessDeniedException: User is not authorized to perform: glue:GetDatabase', PhysicalResourceId: 'FlowLogsTable-request-create' });
   });
@@ -124,7 +125,7 @@ describe('the create-table custom resource', () => {
   test('answers FAILED naming the missing variable when the settings are incomplete', async () => {
     const broken = loadCatalogSettings({ FLOWQ_DATABASE: 'flowq', FLOWQ_TABLE: 'flow_logs' });
 
-    const outcome = await onCreateTableEvent(request('Create'), context, broken, { retry: instantRetry() });
+    const outcome = await onCreateTableEvent(request('Create'), context, broken, { clock: new FakeClock() });
 
     expect(outcome).toMatchObject({ Status: 'FAILED', Reason: 'environment variable FLOWQ_LOCATION is required' });
     expect(glue.calls()).toHaveLength(0);
@@ -133,13 +134,13 @@ describe('the create-table custom resource', () => {
   test('answers FAILED before the Lambda times out when Glue does not answer', async () => {
     glue.on(GetDatabaseCommand).callsFake(() => new Promise(() => undefined));
 
-    const outcome = await onCreateTableEvent(request('Create'), { getRemainingTimeInMillis: () => 10_050 }, settings, { retry: instantRetry() });
+    const outcome = await onCreateTableEvent(request('Create'), { getRemainingTimeInMillis: () => 10_050 }, settings, { clock: new FakeClock() });
 
     expect(outcome).toMatchObject({ Status: 'FAILED', Reason: 'Glue did not finish in time: gave up 10 s before the Lambda timeout' });
   });
 
   test('on Delete leaves the table in place and answers SUCCESS with the same physical id', async () => {
-    const outcome = await onCreateTableEvent(request('Delete'), context, settings, { retry: instantRetry() });
+    const outcome = await onCreateTableEvent(request('Delete'), context, settings, { clock: new FakeClock() });
 
     expect(outcome).toEqual({ Status: 'SUCCESS', PhysicalResourceId: 'flowq.flow_logs', StackId: STACK_ID, RequestId: 'request-delete', LogicalResourceId: 'FlowLogsTable' });
     expect(sentResponse().body).toEqual(outcome);
@@ -147,7 +148,7 @@ describe('the create-table custom resource', () => {
   });
 
   test('answers FAILED to an unknown request type', async () => {
-    const outcome = await onCreateTableEvent({ ...request('Update'), RequestType: 'Replace' }, context, settings, { retry: instantRetry() });
+    const outcome = await onCreateTableEvent({ ...request('Update'), RequestType: 'Replace' }, context, settings, { clock: new FakeClock() });
 
     expect(outcome).toMatchObject({ Status: 'FAILED', Reason: "RequestType 'Replace' is not one of Create, Update, Delete" });
   });
@@ -155,7 +156,7 @@ describe('the create-table custom resource', () => {
   test('refuses a request it cannot answer, naming the missing fields', async () => {
     const { ResponseURL: _url, StackId: _stack, ...partial } = request('Create');
 
-    const attempt = onCreateTableEvent(partial, context, settings, { retry: instantRetry() });
+    const attempt = onCreateTableEvent(partial, context, settings, { clock: new FakeClock() });
 
     await expect(attempt).rejects.toThrow(InvalidEvent);
     await expect(attempt).rejects.toThrow('custom-resource request lacks ResponseURL, StackId');
@@ -165,7 +166,7 @@ describe('the create-table custom resource', () => {
   test('cuts a long reason so the response stays under 4,096 bytes', async () => {
     glue.on(GetDatabaseCommand).rejects(awsError('InternalServiceException', 'x'.repeat(10_000), 400));
 
-    const outcome = await onCreateTableEvent(request('Create'), context, settings, { retry: instantRetry() });
+    const outcome = await onCreateTableEvent(request('Create'), context, settings, { clock: new FakeClock() });
 
     expect(outcome).toMatchObject({ Status: 'FAILED' });
     expect(Buffer.byteLength(JSON.stringify(outcome))).toBeLessThan(4096);
@@ -180,19 +181,19 @@ describe('sendCustomResourceResponse', () => {
       .mockRejectedValueOnce(new TypeError('fetch failed'))
       .mockResolvedValueOnce(new Response(null, { status: 503 }))
       .mockResolvedValueOnce(new Response(null, { status: 200 }));
-    const retry = instantRetry();
+    const clock = new FakeClock();
 
-    await sendCustomResourceResponse(RESPONSE_URL, response, retry);
+    await sendCustomResourceResponse(RESPONSE_URL, response, clock);
 
     expect(fetchMock).toHaveBeenCalledTimes(3);
-    expect(retry.waits).toHaveLength(2);
+    expect(clock.sleeps).toHaveLength(2);
   });
 
-  test('gives up after four attempts with the last error', async () => {
+  test('gives up after six attempts with the last error', async () => {
     fetchMock.mockResolvedValue(new Response(null, { status: 403 }));
 
-    await expect(sendCustomResourceResponse(RESPONSE_URL, response, instantRetry())).rejects.toThrow('the response URL answered HTTP 403');
-    expect(fetchMock).toHaveBeenCalledTimes(4);
+    await expect(sendCustomResourceResponse(RESPONSE_URL, response, new FakeClock())).rejects.toThrow('the response URL answered HTTP 403');
+    expect(fetchMock).toHaveBeenCalledTimes(6);
   });
 });
 

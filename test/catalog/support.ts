@@ -1,6 +1,5 @@
 import type { Context } from 'aws-lambda';
 import type { Layout } from '../../src/flowlog/layout.js';
-import type { RetryPolicy } from '../../src/catalog/retry.js';
 import { makeCatalogSettings, type CatalogOptions, type CatalogSettings } from '../../src/catalog/settings.js';
 
 /** The four S3 key layouts, named the way test titles read. */
@@ -22,22 +21,6 @@ export function settingsFor(options: CatalogOptions = {}): CatalogSettings {
     location: 's3://flow-logs-bucket/org/',
     ...options,
   });
-}
-
-/** A retry policy that never waits and records the waits it was asked for. */
-export function instantRetry(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { waits: number[] } {
-  const waits: number[] = [];
-  return {
-    maxAttempts: 5,
-    baseDelayMs: 100,
-    maxDelayMs: 2000,
-    random: () => 0.5,
-    sleep: async (ms: number) => {
-      waits.push(ms);
-    },
-    ...overrides,
-    waits,
-  };
 }
 
 /** A Glue service error the way the SDK throws it. */

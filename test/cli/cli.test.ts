@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { main } from '../../src/cli/main.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { openLocalEngine } from '../../src/engines/local.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { writeSample } from '../../src/sample/generate.js';
@@ -66,7 +67,7 @@ describe('flowq run', () => {
     const { code, out, err } = await cli('run', 'rejected-ports', '--data', data(), ...RANGE, '--limit', '2');
     expect(code).toBe(0);
     const [header, rule, first] = out.split('\n');
-    expect(header).toMatch(/^dstport  protocol  flows  packets  sources +bytes$/);
+    expect(header).toMatch(/^dstport {2}protocol {2}flows {2}packets {2}sources +bytes$/);
     expect(rule).toMatch(/^-+( +-+){5}$/);
     expect(first).toMatch(/^ +22 {2}TCP +[\d,]+ +[\d,]+ +\d+ +[\d.]+ (B|kB|MB)$/);
     expect(err).toMatch(/^2 rows, 75 files, [\d.]+ kB read, \d+ ms\n$/);
@@ -74,15 +75,15 @@ describe('flowq run', () => {
 
   it('takes --since as a range ending now', async () => {
     const now = Date.UTC(2026, 9, 31, 12);
-    const { runCommand, openLocal } = await import('../../src/cli/commands.js');
+    const { runCommand } = await import('../../src/cli/commands.js');
     let out = '';
-    await runCommand(['eni-bytes', '--data', data(), '--since', '6h', '--output', 'json'], { out: (t) => (out += t), err: () => undefined }, { local: openLocal }, () => now);
+    await runCommand(['eni-bytes', '--data', data(), '--since', '6h', '--output', 'json'], { out: (t) => (out += t), err: () => undefined }, { clock: new FakeClock(now) });
     expect(JSON.parse(out).params).toMatchObject({ start: '2026-10-31T06:00:00Z', end: '2026-10-31T12:00:00Z' });
   });
 
   it.each([
     [['run', 'top-speakers', '--data', 'x'], 2, /^flowq: unknown query 'top-speakers'; known queries: top-talkers, rejected-ports, eni-bytes\n$/],
-    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--colour', 'red'], 2, /^flowq: unknown flag --colour; known flags: --start, --end, --limit, --interface-id, --action, --since, --output, --engine, --data, /],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--colour', 'red'], 2, /^flowq: unknown flag --colour; known flags: --start, --end, --limit, --interface-id, --action, --since, --output, --engine, --timeout, --data, /],
     [['run', 'eni-bytes', '--data', 'DATA', ...RANGE, '--action', 'ACCEPT'], 2, /^flowq: unknown flag --action/],
     [['run', 'top-talkers', '--data', 'DATA', '--start', 'soon', '--end', '2026-11-01', '--limit', '0'], 2, /^flowq: start: 'soon' is not ISO-8601 UTC .*; limit: must be between 1 and 1000\n$/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--since', '1h'], 2, /^flowq: give either --since or --start\/--end, not both\n$/],
@@ -90,8 +91,11 @@ describe('flowq run', () => {
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--output', 'xml'], 2, /^flowq: --output must be table, json or csv, not 'xml'\n$/],
     [['run', 'top-talkers', ...RANGE], 2, /^flowq: --data <dir> is required/],
     [['run', 'top-talkers', '--data', '/no/such/folder', ...RANGE], 1, /^flowq: data folder \/no\/such\/folder does not exist\n$/],
-    [['run', 'top-talkers', '--data', 'DATA', '--start', '2020-01-01', '--end', '2020-01-02'], 1, /^flowq: no flow-log files for 2020-01-01T00:00:00Z to 2020-01-02T00:00:00Z under /],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--log-format', '${version} ${nope}'], 2, /^flowq: log format field '\$\{nope\}' is unknown\. Valid fields: version, /],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--table', 'Bad-Name'], 2, /^flowq: table name 'Bad-Name' must match/],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--file-format', 'csv'], 2, /^flowq: --file-format must be plain-text or parquet, not 'csv'\n$/],
+    [['catalog', 'plan', '--location', 's3://flow-bucket/vpc/', '--database', 'd', '--table', 't', '--partitions', 'crawler'], 2, /^flowq: .*crawler/],
+    [['catalog', 'plan', '--location', 's3://flow-bucket/vpc/', '--database', 'd', '--table', 't', '--from', 'soon', '--to', '2026-11-01'], 2, /^flowq: .*soon/],
     [['frobnicate'], 2, /^flowq: unknown command 'frobnicate'; try: flowq help\n$/],
     [['sample'], 2, /^flowq: --out <dir> is required\n$/],
     [['sample', '--out', 'x', '--days', 'many'], 2, /^flowq: --days must be a whole number >= 1, not 'many'\n$/],
@@ -101,6 +105,16 @@ describe('flowq run', () => {
     expect(result.out).toBe('');
     expect(result.err).toMatch(message);
     expect(result.err.split('\n')).toHaveLength(2);
+  });
+
+  it('answers a range with no files as Athena does: no rows, exit 0, and a note on stderr', async () => {
+    const result = await cli('run', 'top-talkers', '--data', data(), '--start', '2020-01-01', '--end', '2020-01-02', '--output', 'json');
+    const note = `no flow-log files for partitions 2020/01/01 to 2020/01/02 under ${data()}/AWSLogs: the answer is empty`;
+    expect({ code: result.code, err: result.err, doc: JSON.parse(result.out) as unknown }).toEqual({
+      code: 0,
+      err: `flowq: note: ${note}\n`,
+      doc: expect.objectContaining({ rows: [], notes: [note] }),
+    });
   });
 
   it('refuses a corrupt .gz with one line naming the file', async () => {
@@ -118,16 +132,28 @@ describe('flowq run', () => {
 });
 
 describe('flowq run --engine athena', () => {
-  it('says in one line when AWS refuses, without a stack', async () => {
+  const noCredentials = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_EC2_METADATA_DISABLED: 'true' };
+  const athena = ['run', 'top-talkers', '--engine', 'athena', '--database', 'flowq', '--table', 'flow_logs', ...RANGE];
+
+  async function withEnv(env: Record<string, string | undefined>, argv: string[]) {
     const saved = { ...process.env };
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'flowq-test-no-such-profile', AWS_CONFIG_FILE: join(tmp(), 'none'), AWS_SHARED_CREDENTIALS_FILE: join(tmp(), 'none'), AWS_EC2_METADATA_DISABLED: 'true' });
+    for (const [name, value] of Object.entries(env)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
     try {
-      const result = await cli('run', 'top-talkers', '--engine', 'athena', '--database', 'flowq', '--table', 'flow_logs', ...RANGE);
-      expect(result.code).toBe(1);
-      expect(result.err).toBe("flowq: AWS: Could not load credentials from any providers\n");
+      return await cli(...argv);
     } finally {
       process.env = saved;
     }
+  }
+
+  it.each([
+    ['a profile that does not exist', { ...noCredentials, AWS_PROFILE: 'flowq-test-no-such-profile' }, [], "flowq: AWS profile 'flowq-test-no-such-profile' was not found or holds no credentials: check --profile / AWS_PROFILE and ~/.aws/config\n"],
+    ['no credentials at all', { ...noCredentials, AWS_PROFILE: undefined }, [], 'flowq: no AWS credentials: pass --profile or set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n'],
+  ])('says in one line how to fix %s, exit 1, no stack', async (_what, env, extra, message) => {
+    const result = await withEnv(env, [...athena, ...extra]);
+    expect(result).toEqual({ code: 1, out: '', err: message });
   });
 });
 
@@ -156,14 +182,20 @@ describe('flowq sample and demo', () => {
     for (const f of list(a)) expect(readFileSync(join(a, f))).toEqual(readFileSync(join(b, f)));
   });
 
-  it('prints the three templates as tables for the last full day, making the sample only once', async () => {
+  it("prints the three templates as tables for the last full day and writes that day's report, making the sample only once", async () => {
     const dir = join(tmp(), 'demo');
-    const first = await cli('demo', '--data', dir);
+    const out = join(tmp(), 'demo-report');
+    const first = await cli('demo', '--data', dir, '--out', out);
     expect(first.code).toBe(0);
     expect(first.err).toContain(`making a sample data set in ${dir} (once)`);
     expect(first.out.match(/^== \S+/gm)).toEqual(['== top-talkers', '== rejected-ports', '== eni-bytes']);
     expect(existsSync(join(dir, 'flowq-sample.json'))).toBe(true);
-    const second = await cli('demo', '--data', dir);
+    const { until } = JSON.parse(readFileSync(join(dir, 'flowq-sample.json'), 'utf8')) as { until: number };
+    const day = new Date((until - 86_400) * 1000).toISOString().slice(0, 10);
+    const index = join(out, ...day.split('-'), 'index.html');
+    expect(first.out.endsWith(`\nreport for ${day}: ${index}\n`)).toBe(true);
+    expect(readFileSync(index, 'utf8')).toContain(`VPC Flow Logs report, ${day}`);
+    const second = await cli('demo', '--data', dir, '--out', out);
     expect(second.err).toBe('');
     expect(second.out.replace(/\d+ ms/g, '')).toBe(first.out.replace(/\d+ ms/g, ''));
   });

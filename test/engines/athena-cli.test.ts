@@ -1,6 +1,7 @@
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
-import { openAthena, openAthenaEngine, parseTimeout, progressPrinter } from '../../src/cli/athena.js';
+import { parseTimeout, progressPrinter } from '../../src/cli/athena.js';
+import { openCliEngine } from '../../src/cli/engine.js';
 import { parseArgs, type CliIo } from '../../src/cli/args.js';
 import { runCommand } from '../../src/cli/commands.js';
 import { QueryTimedOut } from '../../src/errors.js';
@@ -20,13 +21,13 @@ beforeEach(() => {
   athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: EXECUTION_ID });
 });
 
-describe('openAthenaEngine', () => {
+describe('openCliEngine --engine athena', () => {
   test('builds the engine and render target from flags and shows progress on stderr', async () => {
     // Arrange
     const io = recordingIo();
     const clock = new FakeClock();
     const args = parseArgs(
-      ['--database', 'flowq', '--table', 'vpc_logs', '--workgroup', 'analysts', '--output-location', 's3://my-results/flowq/', '--reuse-minutes', '0', '--hive', '--per-hour'],
+      ['--engine', 'athena', '--database', 'flowq', '--table', 'vpc_logs', '--workgroup', 'analysts', '--output-location', 's3://my-results/flowq/', '--reuse-minutes', '0', '--hive', '--per-hour'],
       BOOLEANS,
     );
     athenaMock
@@ -37,17 +38,17 @@ describe('openAthenaEngine', () => {
     athenaMock.on(GetQueryResultsCommand).resolves(resultsPage([1], { first: true }));
 
     // Act
-    const { engine, target } = await openAthenaEngine(args, io, { clock, interactive: false });
-    const query = renderQuery('top-talkers', { start: '2026-11-26', end: '2026-11-27' }, target);
-    const result = await engine.run(query);
+    const { engine, runOptions } = await openCliEngine(args, io, { clock, interactive: false });
+    const query = renderQuery('top-talkers', { start: '2026-11-26', end: '2026-11-27' }, engine.target);
+    const result = await engine.run(query, runOptions());
 
     // Assert
-    expect(target).toEqual({
+    expect(engine.target).toEqual({
       table: 'vpc_logs',
       layout: { hiveCompatiblePartitions: true, perHourPartition: true },
       logFormat: TARGET.logFormat,
       lateMarginSeconds: 600,
-      limits: { lateMarginSeconds: 600, maxRangeDays: 31 },
+      limits: { maxRangeDays: 31 },
     });
     expect(result.rows).toEqual([decodedTalker(1)]);
     expect(athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([
@@ -76,10 +77,10 @@ describe('openAthenaEngine', () => {
     const clock = new FakeClock();
     athenaMock.on(GetQueryExecutionCommand).resolves(executionIn('RUNNING', { workgroup: 'primary' }));
     athenaMock.on(StopQueryExecutionCommand).resolves({});
-    const { engine, target } = await openAthenaEngine(parseArgs(['--database', 'flowq', '--table', 'flow_logs', '--timeout', '2m']), recordingIo(), { clock, interactive: false });
+    const { engine, runOptions } = await openCliEngine(parseArgs(['--engine', 'athena', '--database', 'flowq', '--table', 'flow_logs', '--timeout', '2m']), recordingIo(), { clock, interactive: false });
     const startedAt = clock.now();
 
-    const error = await engine.run(renderQuery('eni-bytes', { start: '2026-11-26', end: '2026-11-27' }, target)).catch((e: unknown) => e);
+    const error = await engine.run(renderQuery('eni-bytes', { start: '2026-11-26', end: '2026-11-27' }, engine.target), runOptions()).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(QueryTimedOut);
     expect(clock.now() - startedAt).toBe(120_000);
@@ -94,7 +95,7 @@ describe('openAthenaEngine', () => {
     [['--database', 'flowq', '--table', 'flow_logs', '--output-location', 'my-bucket'], "output location 'my-bucket' is not an S3 location (s3://bucket/prefix/)"],
     [['--database', 'Flow-Logs', '--table', 'flow_logs'], "database name 'Flow-Logs' must match ^[a-z0-9_]{1,255}$"],
   ])('refuses %j: %s', async (argv, message) => {
-    await expect(openAthenaEngine(parseArgs(argv), recordingIo())).rejects.toThrow(message);
+    await expect(openCliEngine(parseArgs(['--engine', 'athena', ...argv]), recordingIo())).rejects.toThrow(message);
   });
 
   test.each([
@@ -148,7 +149,6 @@ describe('flowq run --engine athena', () => {
     const code = await runCommand(
       ['top-talkers', '--engine', 'athena', '--database', 'flowq', '--table', 'flow_logs', '--start', '2026-11-26', '--end', '2026-11-27', '--limit', '2', '--output', 'json'],
       io,
-      { athena: openAthena },
     );
 
     expect(code).toBe(0);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { decodeValue, queryCostUsd, toColumns, toRows } from '../../src/engines/athena-results.js';
-import { pollDelay } from '../../src/engines/athena-retry.js';
+import { pollDelay } from '../../src/engines/athena.js';
 
 describe('decodeValue', () => {
   test.each([

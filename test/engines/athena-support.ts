@@ -1,26 +1,18 @@
 // Shared by the Athena engine, service and handler tests: a fake clock and Athena's answers.
 import type { GetQueryExecutionOutput, GetQueryResultsOutput, QueryExecutionState } from '@aws-sdk/client-athena';
-import type { Clock } from '../../src/engines/athena-retry.js';
 import { DEFAULT_LOG_FORMAT } from '../../src/flowlog/format.js';
 import type { RenderTarget } from '../../src/queries/render.js';
 
-/** A clock whose sleeps move time forward at once, remembering each wait. */
-export class FakeClock implements Clock {
-  readonly sleeps: number[] = [];
-  constructor(
-    public time = Date.UTC(2026, 10, 27, 12, 0, 0),
-    private readonly jitter = 0.5,
-  ) {}
-  now(): number {
-    return this.time;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms);
-    this.time += ms;
-  }
-  random(): number {
-    return this.jitter;
-  }
+import { FakeClock } from '../support/fake-clock.js';
+import { DEFAULT_QUERY_SETTINGS } from '../../src/config.js';
+import { AthenaEngine, type AthenaSettings } from '../../src/engines/athena.js';
+import type { Clock } from '../../src/clock.js';
+
+export { FakeClock };
+
+/** An Athena engine with these settings over the tests' table (TARGET's table, layout and format). */
+export function athenaEngine(settings: AthenaSettings, clock: Clock = new FakeClock()): AthenaEngine {
+  return new AthenaEngine({ table: TARGET.table, layout: TARGET.layout, logFormat: TARGET.logFormat, ...settings }, DEFAULT_QUERY_SETTINGS, clock);
 }
 
 export const EXECUTION_ID = '5b1a0c1e-8c1b-4a57-9c2b-2f7c9f0e1d11';

@@ -8,7 +8,7 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AthenaEngine, type AthenaSettings } from '../../src/engines/athena.js';
+import type { AthenaSettings } from '../../src/engines/athena.js';
 import { QueryCancelled, QueryFailed, QueryTimedOut, UnknownExecution } from '../../src/errors.js';
 import { renderQuery } from '../../src/queries/render.js';
 import {
@@ -18,6 +18,7 @@ import {
   FakeClock,
   resultsPage,
   TARGET,
+  athenaEngine,
 } from './athena-support.js';
 
 const athenaMock = mockClient(AthenaClient);
@@ -75,7 +76,7 @@ describe('AthenaEngine.run', () => {
       .resolvesOnce(resultsPage([3, 4], { first: false, nextToken: 'page-3' }))
       .resolvesOnce(resultsPage([5], { first: false }));
     const progress: unknown[] = [];
-    const engine = new AthenaEngine(SETTINGS, clock);
+    const engine = athenaEngine(SETTINGS, clock);
 
     // Act
     const result = await engine.run(QUERY, { requestKey: 'request-1', onProgress: (p) => progress.push(p) });
@@ -134,14 +135,12 @@ describe('AthenaEngine.run', () => {
       .on(GetQueryExecutionCommand)
       .resolves(executionIn('FAILED', { reason: "TABLE_NOT_FOUND: line 9:6: Table 'awsdatacatalog.flowq.flow_logs' does not exist", errorCategory: 2 }));
 
-    const error = await failWith(new AthenaEngine(SETTINGS, new FakeClock()).run(QUERY));
+    const error = await failWith(athenaEngine(SETTINGS, new FakeClock()).run(QUERY));
 
     expect(error).toBeInstanceOf(QueryFailed);
     expect({ ...(error as QueryFailed), message: (error as Error).message }).toEqual({
       name: 'QueryFailed',
       code: 'QUERY_FAILED',
-      statusCode: 502,
-      expose: true,
       executionId: EXECUTION_ID,
       errorCategory: 2,
       message: `Athena query ${EXECUTION_ID} failed: TABLE_NOT_FOUND: line 9:6: Table 'awsdatacatalog.flowq.flow_logs' does not exist`,
@@ -155,7 +154,7 @@ describe('AthenaEngine.run', () => {
       .resolvesOnce(executionIn('RUNNING'))
       .resolves(executionIn('CANCELLED', { reason: 'Query cancelled by user' }));
 
-    const error = await failWith(new AthenaEngine(SETTINGS, new FakeClock()).run(QUERY));
+    const error = await failWith(athenaEngine(SETTINGS, new FakeClock()).run(QUERY));
 
     expect(error).toBeInstanceOf(QueryCancelled);
     expect([(error as QueryCancelled).executionId, (error as Error).message]).toEqual([
@@ -173,7 +172,7 @@ describe('AthenaEngine.run', () => {
     const deadline = clock.now() + 3000;
 
     // Act
-    const error = await failWith(new AthenaEngine(SETTINGS, clock).run(QUERY, { deadline }));
+    const error = await failWith(athenaEngine(SETTINGS, clock).run(QUERY, { deadline }));
 
     // Assert
     expect(error).toBeInstanceOf(QueryTimedOut);
@@ -201,11 +200,11 @@ describe('AthenaEngine.run', () => {
     athenaMock.on(GetQueryResultsCommand).resolves(resultsPage([1], { first: true }));
 
     // Act
-    const result = await new AthenaEngine(SETTINGS, clock).run(QUERY, { requestKey: 'request-1' });
+    const result = await athenaEngine(SETTINGS, clock).run(QUERY, { requestKey: 'request-1' });
 
     // Assert
     expect(result.rows).toEqual([decodedTalker(1)]);
-    expect(clock.sleeps).toEqual([0.25 * 400, 0.25 * 800]);
+    expect(clock.sleeps).toEqual([0.25 * 100, 0.25 * 200]);
     const tokens = athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.ClientRequestToken);
     expect(tokens).toHaveLength(3);
     expect(new Set(tokens).size).toBe(1);
@@ -222,22 +221,22 @@ describe('AthenaEngine.run', () => {
       .rejectsOnce(throttled('ThrottlingException'))
       .resolves(resultsPage([1], { first: true }));
 
-    const result = await new AthenaEngine(SETTINGS, clock).run(QUERY);
+    const result = await athenaEngine(SETTINGS, clock).run(QUERY);
 
     expect(result.rows).toEqual([decodedTalker(1)]);
-    expect(clock.sleeps).toEqual([200, 200]);
+    expect(clock.sleeps).toEqual([0.5 * 100, 0.5 * 100]);
   });
 
   test('throttling that outlasts every retry becomes QueryFailed after a bounded number of attempts', async () => {
     const clock = new FakeClock(undefined, 0.999);
     athenaMock.on(StartQueryExecutionCommand).rejects(throttled('TooManyRequestsException'));
 
-    const error = await failWith(new AthenaEngine(SETTINGS, clock).run(QUERY));
+    const error = await failWith(athenaEngine(SETTINGS, clock).run(QUERY));
 
     expect(error).toBeInstanceOf(QueryFailed);
-    expect((error as Error).message).toBe('Athena is throttling requests; try again later');
+    expect((error as Error).message).toBe('Athena is throttling requests or unavailable; try again later');
     expect(athenaMock).toHaveReceivedCommandTimes(StartQueryExecutionCommand, 6);
-    expect(clock.sleeps).toEqual([399, 799, 1598, 3196, 4995]);
+    expect(clock.sleeps).toEqual([99, 199, 399, 799, 1598]);
   });
 
   test('throttling that lasts past the deadline raises a timeout without waiting beyond it', async () => {
@@ -245,7 +244,7 @@ describe('AthenaEngine.run', () => {
     athenaMock.on(StartQueryExecutionCommand).rejects(throttled('TooManyRequestsException'));
     const deadline = clock.now() + 1000;
 
-    const error = await failWith(new AthenaEngine(SETTINGS, clock).run(QUERY, { deadline }));
+    const error = await failWith(athenaEngine(SETTINGS, clock).run(QUERY, { deadline }));
 
     expect(error).toBeInstanceOf(QueryTimedOut);
     expect((error as Error).message).toBe('top-talkers could not start before its deadline: Athena kept throttling');
@@ -258,7 +257,7 @@ describe('AthenaEngine.run', () => {
     athenaMock.on(GetQueryExecutionCommand).resolvesOnce(executionIn('RUNNING')).rejects(throttled('TooManyRequestsException'));
     athenaMock.on(StopQueryExecutionCommand).resolves({});
 
-    const error = await failWith(new AthenaEngine(SETTINGS, clock).run(QUERY, { deadline: clock.now() + 500 }));
+    const error = await failWith(athenaEngine(SETTINGS, clock).run(QUERY, { deadline: clock.now() + 500 }));
 
     expect(error).toBeInstanceOf(QueryTimedOut);
     expect(athenaMock).toHaveReceivedCommandWith(StopQueryExecutionCommand, { QueryExecutionId: EXECUTION_ID });
@@ -269,7 +268,7 @@ describe('AthenaEngine.run', () => {
     athenaMock.on(GetQueryExecutionCommand).resolves(executionIn('RUNNING'));
     athenaMock.on(StopQueryExecutionCommand).rejects(new InvalidRequestException({ message: 'already finished', $metadata: {} }));
 
-    const error = await failWith(new AthenaEngine(SETTINGS, clock).run(QUERY, { deadline: clock.now() + 100 }));
+    const error = await failWith(athenaEngine(SETTINGS, clock).run(QUERY, { deadline: clock.now() + 100 }));
 
     expect(error).toBeInstanceOf(QueryTimedOut);
   });
@@ -278,7 +277,7 @@ describe('AthenaEngine.run', () => {
 describe('ClientRequestToken', () => {
   async function tokenFor(query: typeof QUERY, requestKey: string, settings: AthenaSettings = SETTINGS): Promise<string | undefined> {
     athenaMock.resetHistory();
-    await new AthenaEngine(settings, new FakeClock()).start(query, { requestKey });
+    await athenaEngine(settings, new FakeClock()).start(query, { requestKey });
     return athenaMock.commandCalls(StartQueryExecutionCommand)[0].args[0].input.ClientRequestToken;
   }
 
@@ -299,7 +298,7 @@ describe('ClientRequestToken', () => {
   });
 
   test('runs without a request key get a fresh token each', async () => {
-    const engine = new AthenaEngine(SETTINGS, new FakeClock());
+    const engine = athenaEngine(SETTINGS, new FakeClock());
     await engine.start(QUERY);
     await engine.start(QUERY);
 
@@ -310,7 +309,7 @@ describe('ClientRequestToken', () => {
 
 describe('settings', () => {
   test('an output location is sent only when set, and reuse can be turned off', async () => {
-    await new AthenaEngine({ database: 'flowq', outputLocation: 's3://flowq-results/q/', resultReuseMinutes: 0, catalog: 'other_catalog' }).start(QUERY, {
+    await athenaEngine({ database: 'flowq', outputLocation: 's3://flowq-results/q/', resultReuseMinutes: 0, catalog: 'other_catalog' }).start(QUERY, {
       requestKey: 'r',
     });
 
@@ -332,7 +331,7 @@ describe('settings', () => {
     [{ database: 'flowq', outputLocation: 'https://example.com/' }, "output location 'https://example.com/' is not an S3 location (s3://bucket/prefix/)"],
     [{ database: 'flowq', resultReuseMinutes: 20000 }, 'result reuse must be 0 to 10080 minutes, not 20000'],
   ])('a malformed setting %j is refused: %s', (settings, message) => {
-    expect(() => new AthenaEngine(settings)).toThrow(message);
+    expect(() => athenaEngine(settings)).toThrow(message);
   });
 });
 
@@ -341,7 +340,8 @@ describe('AthenaEngine.submit and view', () => {
     athenaMock.on(GetQueryExecutionCommand).resolves(executionIn('SUCCEEDED', { reused: true }));
     athenaMock.on(GetQueryResultsCommand).resolves(resultsPage([1], { first: true }));
 
-    const submission = await new AthenaEngine(SETTINGS, new FakeClock()).submit(QUERY, { deadline: Date.now() + 1000 });
+    const clock = new FakeClock();
+    const submission = await athenaEngine(SETTINGS, clock).submit(QUERY, { deadline: clock.now() + 1000 });
 
     expect(submission).toEqual({
       done: true,
@@ -368,7 +368,7 @@ describe('AthenaEngine.submit and view', () => {
     const clock = new FakeClock();
     athenaMock.on(GetQueryExecutionCommand).resolves(executionIn('RUNNING'));
 
-    const submission = await new AthenaEngine(SETTINGS, clock).submit(QUERY, { deadline: clock.now() + 500 });
+    const submission = await athenaEngine(SETTINGS, clock).submit(QUERY, { deadline: clock.now() + 500 });
 
     expect(submission).toEqual({ done: false, executionId: EXECUTION_ID, state: 'RUNNING' });
     expect(athenaMock).toHaveReceivedCommandTimes(StopQueryExecutionCommand, 0);
@@ -377,7 +377,7 @@ describe('AthenaEngine.submit and view', () => {
   test('view shows a running execution by its state', async () => {
     athenaMock.on(GetQueryExecutionCommand).resolves(executionIn('QUEUED'));
 
-    expect(await new AthenaEngine(SETTINGS).view(EXECUTION_ID)).toEqual({ done: false, executionId: EXECUTION_ID, state: 'QUEUED' });
+    expect(await athenaEngine(SETTINGS).view(EXECUTION_ID)).toEqual({ done: false, executionId: EXECUTION_ID, state: 'QUEUED' });
   });
 
   test('view pages through a finished execution: the first page drops the header and asks for one row more', async () => {
@@ -386,7 +386,7 @@ describe('AthenaEngine.submit and view', () => {
       .on(GetQueryResultsCommand)
       .resolvesOnce(resultsPage([1, 2], { first: true, nextToken: 'next' }))
       .resolvesOnce(resultsPage([3], { first: false }));
-    const engine = new AthenaEngine(SETTINGS);
+    const engine = athenaEngine(SETTINGS);
 
     const first = await engine.view(EXECUTION_ID, { pageSize: 2 });
     const second = await engine.view(EXECUTION_ID, { pageSize: 2, nextToken: 'next' });
@@ -416,7 +416,7 @@ describe('AthenaEngine.submit and view', () => {
       .on(GetQueryExecutionCommand)
       .rejectsOnce(new InvalidRequestException({ message: `QueryExecution ${EXECUTION_ID} was not found`, $metadata: {} }))
       .resolves(executionIn('SUCCEEDED', { workgroup: 'someone-else' }));
-    const engine = new AthenaEngine(SETTINGS);
+    const engine = athenaEngine(SETTINGS);
 
     const errors = [await failWith(engine.view(EXECUTION_ID)), await failWith(engine.view(EXECUTION_ID))];
 
@@ -430,7 +430,7 @@ describe('AthenaEngine.submit and view', () => {
   test('view raises QueryFailed for a failed execution', async () => {
     athenaMock.on(GetQueryExecutionCommand).resolves(executionIn('FAILED', { reason: 'Query exhausted resources at this scale factor', errorCategory: 1 }));
 
-    const error = await failWith(new AthenaEngine(SETTINGS).view(EXECUTION_ID));
+    const error = await failWith(athenaEngine(SETTINGS).view(EXECUTION_ID));
 
     expect(error).toBeInstanceOf(QueryFailed);
     expect((error as Error).message).toBe(`Athena query ${EXECUTION_ID} failed: Query exhausted resources at this scale factor`);

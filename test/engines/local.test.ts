@@ -9,7 +9,7 @@ import { renderQuery } from '../../src/queries/render.js';
 import { TEMPLATES } from '../../src/queries/templates.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { FlowLogWriter } from '../../src/sample/writer.js';
-import { openLocal, runCommand } from '../../src/cli/commands.js';
+import { runCommand } from '../../src/cli/commands.js';
 import { useTempDir } from '../support/tmp.js';
 
 const UNTIL = Date.UTC(2026, 0, 1) / 1000; // the sample crosses a year boundary at its end
@@ -158,7 +158,7 @@ describe('the local engine', () => {
     const out: string[] = [];
     const err: string[] = [];
     const io = { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) };
-    const code = await runCommand(['eni-bytes', '--data', dir, '--start', '2020-01-01', '--end', '2020-01-02', '--output', 'json'], io, { local: openLocal });
+    const code = await runCommand(['eni-bytes', '--data', dir, '--start', '2020-01-01', '--end', '2020-01-02', '--output', 'json'], io);
     const note = `no flow-log files for partitions 2020/01/01 to 2020/01/02 under ${dir}/AWSLogs: the answer is empty`;
     expect({ code, err: err.join(''), doc: JSON.parse(out.join('')) as unknown }).toEqual({
       code: 0,

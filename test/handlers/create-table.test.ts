@@ -66,7 +66,7 @@ describe('the create-table handler', () => {
     });
     expect(glue).toHaveReceivedCommandWith(CreateTableCommand, { DatabaseName: 'flowq', TableInput: tableInput(readCatalogSettings(ENV)) });
     expect(fetchMock).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(String((fetchMock.mock.calls[0][1] as RequestInit).body))).toEqual(outcome);
+    expect(JSON.parse((fetchMock.mock.calls[0][1] as RequestInit).body as string)).toEqual(outcome);
   });
 
   test('leaves the table in place on Delete', async () => {

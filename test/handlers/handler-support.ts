@@ -65,5 +65,5 @@ export function testApi(env: Record<string, string> = {}, clock = new FakeClock(
 /** An HTTP answer with its body parsed. */
 export function parsed(result: unknown): { statusCode: number; headers: Record<string, unknown>; body: unknown } {
   const r = result as APIGatewayProxyStructuredResultV2;
-  return { statusCode: r.statusCode ?? 0, headers: (r.headers ?? {}) as Record<string, unknown>, body: r.body === undefined ? undefined : JSON.parse(r.body) };
+  return { statusCode: r.statusCode ?? 0, headers: (r.headers ?? {}), body: r.body === undefined ? undefined : JSON.parse(r.body) };
 }

@@ -89,7 +89,7 @@ describe('sls invoke local in local mode', () => {
     });
 
     const { stats, ...document } = JSON.parse(stdout) as Record<string, unknown>;
-    const { stats: cliStats, ...cliDocument } = cli;
+    const { stats: _cliStats, ...cliDocument } = cli;
     expect(document).toEqual(cliDocument);
     expect([(stats as { engine: string }).engine, (document.rows as unknown[]).length]).toEqual(['local', 4]);
   }, 120_000);

@@ -1,5 +1,5 @@
 import { InvalidParameter } from '../../src/errors.js';
-import { formatTime, parseTime, validateParams } from '../../src/queries/params.js';
+import { validateParams } from '../../src/queries/params.js';
 import { getTemplate } from '../../src/queries/templates.js';
 
 const TOP = getTemplate('top-talkers').params;
@@ -13,29 +13,6 @@ function problems(raw: Record<string, unknown>, limits = { maxRangeDays: 31 }) {
   }
   throw new Error('expected the parameters to be refused');
 }
-
-describe('parseTime', () => {
-  it('reads ISO-8601 UTC, dates, offsets and Unix seconds', () => {
-    expect(parseTime('2026-11-27T05:06:07Z')).toBe(Date.UTC(2026, 10, 27, 5, 6, 7) / 1000);
-    expect(parseTime('2026-11-27T05:06:07.999Z')).toBe(Date.UTC(2026, 10, 27, 5, 6, 7) / 1000);
-    expect(parseTime('2026-11-27')).toBe(Date.UTC(2026, 10, 27) / 1000);
-    expect(parseTime('2026-11-27T05:06')).toBe(Date.UTC(2026, 10, 27, 5, 6) / 1000);
-    expect(parseTime('2026-11-27T07:06:07+02:00')).toBe(Date.UTC(2026, 10, 27, 5, 6, 7) / 1000);
-    expect(parseTime('1700000000')).toBe(1700000000);
-    expect(parseTime(1700000000)).toBe(1700000000);
-    expect(formatTime(1700000000)).toBe('2023-11-14T22:13:20Z');
-  });
-
-  it.each([['2026-02-30'], ['2026-13-01'], ['2026-11-27T24:00:00Z'], ['yesterday'], ['1.5'], [''], ['2026-11-27T05:06:07Z; DROP TABLE x']])(
-    'refuses %j',
-    (value) => expect(typeof parseTime(value)).toBe('string'),
-  );
-  it('refuses non-integer and negative numbers', () => {
-    expect(typeof parseTime(1.5)).toBe('string');
-    expect(typeof parseTime(-1)).toBe('string');
-    expect(typeof parseTime(true)).toBe('string');
-  });
-});
 
 describe('validateParams', () => {
   it('gives typed values with the limit defaulted', () => {

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { InvalidConfiguration, InvalidParameter } from '../../src/errors.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
-import { DERIVED_PARAMS, placeholderNames, renderQuery, sqlStringLiteral, type RenderTarget } from '../../src/queries/render.js';
+import { DERIVED_PARAMS, placeholderNames, renderQuery, type RenderTarget } from '../../src/queries/render.js';
+import { sqlStringLiteral } from '../../src/sql.js';
 import { TEMPLATES } from '../../src/queries/templates.js';
 
 const TARGET: RenderTarget = { table: 'flow_logs', layout: { hiveCompatiblePartitions: false, perHourPartition: false }, logFormat: DEFAULT_LOG_FORMAT, lateMarginSeconds: 600 };

@@ -1,0 +1,35 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import { apiFromEnvironment } from '../src/api/backend.js';
+import { runTemplate } from '../src/engines/engine.js';
+import { logger } from '../src/logger.js';
+import { runReportEvent, type ReportRun } from '../src/reports/event.js';
+import { S3Sink } from '../src/reports/s3-sink.js';
+import { readReportSettings } from '../src/reports/settings.js';
+
+const settings = readReportSettings(process.env);
+const api = apiFromEnvironment();
+const sink = new S3Sink({ bucket: settings.bucket, kmsKeyId: settings.kmsKeyId });
+
+/**
+ * The daily report: the schedule reports the previous full UTC day; a direct invocation with
+ * `{"date"}` or `{"start", "end"}` backfills. Ends in error when a template failed, after the others
+ * were delivered.
+ */
+export const handler = middy<unknown, ReportRun, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event, context) => {
+    const engine = await api.engine();
+    const deadline = api.clock.now() + context.getRemainingTimeInMillis() - api.settings.invokeMarginMs;
+    const run = await runReportEvent(event, {
+      ...settings,
+      sink,
+      clock: api.clock,
+      // A retried invocation (same request id) finds the Athena executions it started.
+      runTemplate: (name, params) => runTemplate(engine, name, params, { deadline, requestKey: context.awsRequestId }),
+      onTemplate: (day, outcome) => logger.info('report template done', { date: day.date, ...outcome }),
+    });
+    logger.info('report delivered', { location: run.location, days: run.days.length });
+    return run;
+  });

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { SYSTEM_CLOCK, type Clock } from '../clock.js';
+import { DEFAULT_QUERY_SETTINGS } from '../config.js';
+import type { Engine, RunOptions } from '../engines/engine.js';
+import { openEngine, type EngineSettings } from '../engines/open.js';
+import { parseFileFormat } from '../flowlog/source.js';
+import type { FileFormat } from '../flowlog/layout.js';
+import { shorten } from '../time.js';
+import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
+import { applyAwsFlags, athenaTableFromFlags, ATHENA_FLAGS, DEFAULT_CLI_TIMEOUT_SECONDS, parseTimeout, progressPrinter } from './athena.js';
+
+/** The flags the local engine reads: where the data is and how it is laid out. */
+export const LOCAL_FLAGS = ['data', 'log_format', 'hive', 'per_hour', 'file_format', 'table'] as const;
+
+/** Flags that take no value. */
+export const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['hive', 'per_hour']);
+
+const ENGINE_FLAGS = { local: LOCAL_FLAGS, athena: ATHENA_FLAGS } as const;
+type EngineName = keyof typeof ENGINE_FLAGS;
+
+/** What a command needs from the terminal besides its arguments. */
+export interface CliContext {
+  readonly clock?: Clock;
+  /** Whether stderr is a terminal (progress rewrites one line); by default asked of process.stderr. */
+  readonly interactive?: boolean;
+}
+
+/** The engine `--engine` names (`local` unless given). @throws UsageError for another name. */
+export function engineName(args: ParsedArgs): EngineName {
+  const name = (args.flags.get('engine') ?? 'local').toLowerCase();
+  if (name !== 'local' && name !== 'athena') throw new UsageError(`--engine must be local or athena, not '${shorten(name)}'`);
+  return name;
+}
+
+/** Every flag the chosen engine reads, `--engine` and `--timeout` included. */
+export function engineFlags(args: ParsedArgs): string[] {
+  return ['engine', 'timeout', ...ENGINE_FLAGS[engineName(args)]];
+}
+
+/** `--file-format plain-text|parquet`, any case. @throws UsageError for another value. */
+export function fileFormatFlag(args: ParsedArgs): FileFormat | undefined {
+  const value = args.flags.get('file_format');
+  if (value === undefined) return undefined;
+  try {
+    return parseFileFormat(value.toLowerCase());
+  } catch {
+    throw new UsageError(`--file-format must be plain-text or parquet, not '${shorten(value)}'`);
+  }
+}
+
+/**
+ * The engine settings the flags describe: the local engine over `--data` (with `--log-format`,
+ * `--hive`, `--per-hour`, `--file-format`, `--table`), or Athena (see `athenaTableFromFlags`).
+ * @throws UsageError for a missing or malformed flag.
+ */
+export function engineSettingsFromFlags(args: ParsedArgs): EngineSettings {
+  const query = DEFAULT_QUERY_SETTINGS;
+  if (engineName(args) === 'athena') return { kind: 'athena', athena: athenaTableFromFlags(args), query };
+  const data = args.flags.get('data');
+  if (data === undefined || data.trim() === '') {
+    throw new UsageError('--data <dir> is required: the folder that holds AWSLogs/ (try `flowq sample --out ./sample`)');
+  }
+  return {
+    kind: 'local',
+    query,
+    local: {
+      location: data,
+      table: args.flags.get('table'),
+      logFormat: args.flags.get('log_format'),
+      fileFormat: fileFormatFlag(args),
+      hiveCompatiblePartitions: booleanFlag(args, 'hive'),
+      perHourPartition: booleanFlag(args, 'per_hour'),
+    },
+  };
+}
+
+/** An engine opened for the terminal, with the options each run gets: deadline, progress, start notice. */
+export interface CliEngine {
+  readonly engine: Engine;
+  /** Options for a run starting now: `--timeout` (default 30 minutes) from now, progress on stderr. */
+  runOptions(): RunOptions;
+}
+
+/**
+ * Opens the engine the flags choose, through the one factory every entry point uses.
+ * @throws UsageError for a bad flag; DataError, AWS errors as opening raises them.
+ */
+export async function openCliEngine(args: ParsedArgs, io: CliIo, context: CliContext = {}): Promise<CliEngine> {
+  const clock = context.clock ?? SYSTEM_CLOCK;
+  const settings = engineSettingsFromFlags(args);
+  const timeout = args.flags.get('timeout');
+  const timeoutSeconds = timeout === undefined ? DEFAULT_CLI_TIMEOUT_SECONDS : parseTimeout(timeout);
+  if (settings.kind === 'athena') applyAwsFlags(args);
+  const engine = await openEngine(settings, clock);
+  const onProgress = progressPrinter(io, context.interactive ?? process.stderr.isTTY === true);
+  const workgroup = settings.kind === 'athena' ? (settings.athena.workgroup ?? 'primary') : undefined;
+  // One key per command: a start the SDK retries after a lost answer finds the execution it began.
+  const requestKey = randomUUID();
+  return {
+    engine,
+    runOptions: () => ({
+      deadline: clock.now() + timeoutSeconds * 1000,
+      requestKey,
+      onProgress,
+      onStart: workgroup === undefined ? undefined : (executionId) => io.err(`athena: query ${executionId} started in workgroup ${workgroup}\n`),
+    }),
+  };
+}

@@ -1,0 +1,83 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { writeSample } from '../../src/sample/generate.js';
+import { useTempDir } from '../support/tmp.js';
+
+const UNTIL = Date.UTC(2026, 10, 1) / 1000;
+const tmp = useTempDir('flowq-cli-report-');
+const data = () => join(tmp(), 'data');
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+/** Every file under a folder, as paths relative to it. */
+function files(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+}
+
+beforeAll(async () => {
+  await writeSample({ out: data(), days: 2, records: 4000, seed: 3, until: UNTIL });
+});
+
+const NAMES = ['top-talkers', 'rejected-ports', 'eni-bytes'];
+
+describe('flowq report', () => {
+  it('writes JSON, CSV, the page, the manifest and latest.json; the JSON is what flowq run --output json prints for the day', async () => {
+    const out = join(tmp(), 'one');
+    const { code, out: stdout, err } = await cli('report', '--data', data(), '--out', out, '--date', '2026-10-31');
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${join(out, '2026', '10', '31', 'index.html')}\n`);
+    const rowCount = (n: string) => (JSON.parse(readFileSync(join(out, '2026', '10', '31', `${n}.json`), 'utf8')) as { rows: unknown[] }).rows.length;
+    expect(err.split('\n').filter(Boolean).sort()).toEqual(NAMES.map((n) => `2026-10-31 ${n}: ${rowCount(n)} rows`).sort());
+    expect(files(out)).toEqual([...NAMES.flatMap((n) => [`2026/10/31/${n}.csv`, `2026/10/31/${n}.json`]), '2026/10/31/index.html', '2026/10/31/manifest.json', 'latest.json'].sort());
+    for (const name of NAMES) {
+      const run = await cli('run', name, '--data', data(), '--start', '2026-10-31', '--end', '2026-11-01', '--limit', '25', '--output', 'json');
+      expect(run.code).toBe(0);
+      const direct = JSON.parse(run.out) as Record<string, unknown>;
+      const stored = JSON.parse(readFileSync(join(out, '2026', '10', '31', `${name}.json`), 'utf8')) as Record<string, unknown>;
+      expect({ ...stored, stats: undefined }).toEqual({ ...direct, stats: undefined });
+      const csv = await cli('run', name, '--data', data(), '--start', '2026-10-31', '--end', '2026-11-01', '--limit', '25', '--output', 'csv');
+      expect(readFileSync(join(out, '2026', '10', '31', `${name}.csv`), 'utf8')).toBe(csv.out);
+    }
+  });
+
+  it('writes the same keys and rows when run again', async () => {
+    const out = join(tmp(), 'again');
+    await cli('report', '--data', data(), '--out', out, '--date', '2026-10-31');
+    const before = files(out);
+    const rows = (name: string) => (JSON.parse(readFileSync(join(out, '2026', '10', '31', `${name}.json`), 'utf8')) as { rows: unknown[] }).rows;
+    const firstRows = NAMES.map(rows);
+    expect((await cli('report', '--data', data(), '--out', out, '--date', '2026-10-31')).code).toBe(0);
+    expect(files(out)).toEqual(before);
+    expect(NAMES.map(rows)).toEqual(firstRows);
+  });
+
+  it('backfills a range of days, oldest first, latest.json on the newest, and runs only the templates named', async () => {
+    const out = join(tmp(), 'range');
+    const { code, out: stdout } = await cli('report', '--data', data(), '--out', out, '--start', '2026-10-30', '--end', '2026-11-01', '--templates', 'eni-bytes');
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${join(out, '2026', '10', '30', 'index.html')}\n${join(out, '2026', '10', '31', 'index.html')}\n`);
+    expect(files(out)).toEqual(['2026/10/30', '2026/10/31'].flatMap((d) => [`${d}/eni-bytes.csv`, `${d}/eni-bytes.json`, `${d}/index.html`, `${d}/manifest.json`]).concat('latest.json').sort());
+    expect(JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'))).toMatchObject({ date: '2026-10-31', index: '2026/10/31/index.html' });
+  });
+
+  it('refuses a bad date, an unknown template and a missing --out with one line and exit code 2, writing nothing', async () => {
+    const out = join(tmp(), 'refused');
+    expect(await cli('report', '--data', data(), '--out', out, '--date', '2026-10-32')).toEqual({ code: 2, out: '', err: 'flowq: date: must be a date (YYYY-MM-DD), not "2026-10-32"\n' });
+    expect(await cli('report', '--data', data(), '--out', out, '--templates', 'top-talkers,nope')).toEqual({
+      code: 2,
+      out: '',
+      err: "flowq: unknown query 'nope'; known queries: top-talkers, rejected-ports, eni-bytes\n",
+    });
+    expect(await cli('report', '--data', data(), '--date', '2026-10-31')).toEqual({ code: 2, out: '', err: 'flowq: --out <dir> is required: the folder the report is written to\n' });
+    expect(existsSync(out)).toBe(false);
+  });
+});
