@@ -105,7 +105,7 @@ async function rawDuckdbTopTalkers(files: string[], start: number, end: number):
         columns = {${columns}}, nullstr = ['-', '\\N'], quote = '', escape = '', compression = 'gzip')
       WHERE start >= ${start} AND start < ${end} AND bytes IS NOT NULL AND log_status = 'OK'
       GROUP BY ALL ORDER BY bytes DESC, pair LIMIT 10`);
-    return reader.getRowsJS().map((r) => [String(r[0]), Number(r[1])]);
+    return reader.getRowsJS().map((r) => [`${r[0] as string}`, Number(r[1])]);
   } finally {
     connection.closeSync();
     instance.closeSync();

@@ -149,7 +149,7 @@ function toJsValue(value: unknown): string | number | boolean | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
   if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
-  return String(value);
+  return value instanceof Date ? value.toISOString() : JSON.stringify(value);
 }
 
 function firstLine(error: unknown): string {
@@ -408,7 +408,7 @@ async function parquetFormat(connection: DuckDBConnection, paths: readonly strin
     const reader = await connection.runAndReadAll(
       `SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet(${listLiteral(paths)}, union_by_name = true, hive_partitioning = false))`,
     );
-    names = reader.getRowsJS().map((r) => String(r[0]));
+    names = reader.getRowsJS().map((r) => `${r[0] as string}`);
   } catch (error) {
     throw new DataError(`cannot read the Parquet files: ${firstLine(error)}`, { cause: error });
   }

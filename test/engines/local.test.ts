@@ -187,7 +187,7 @@ describe('the local engine', () => {
     await writeSample({ out: hive, days: 1, records: 100, until: UNTIL, flowLogs: 1, hive: true });
     cpSync(join(hive, 'AWSLogs'), join(dir, 'AWSLogs'), { recursive: true });
     await expect(openLocalEngine({ location: dir })).rejects.toThrow(/mixes plain daily and Hive-compatible daily layouts/);
-    await withEngine(dir, async (engine) => expect(engine.source.hiveCompatiblePartitions).toBe(true), { hiveCompatiblePartitions: true });
+    await withEngine(dir, (engine) => Promise.resolve(expect(engine.source.hiveCompatiblePartitions).toBe(true)), { hiveCompatiblePartitions: true });
     rmSync(hive, { recursive: true });
     expect(readdirSync(join(dir, 'AWSLogs')).sort()).toEqual(['111122223333', 'aws-account-id=111122223333']);
   });
