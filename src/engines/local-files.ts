@@ -276,17 +276,18 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
  * string columns; any other file is read the exact (slower) way.
  */
 export class PlainRecordScanner {
-  private readonly limits: Uint8Array;
+  /** Per field: 0 for a string, else the most digits a plain value may have. */
+  private readonly limits: Int8Array;
   private inHeader = true;
   private plain = true;
   private field = 0;
-  private length = 0;
-  private first = 0;
-  private digitsOnly = true;
+  /** Bytes of the current field seen in earlier chunks. */
+  private carried = 0;
+  private nondigit = 0;
+  private previous = 0;
 
-  /** @param kinds per field of the format: 0 for a string, else the most digits a plain value may have. */
-  constructor(kinds: readonly number[]) {
-    this.limits = Uint8Array.from(kinds);
+  constructor(limits: readonly number[]) {
+    this.limits = Int8Array.from(limits);
   }
 
   /** The scanner for a log format's fields. */
@@ -296,42 +297,47 @@ export class PlainRecordScanner {
 
   push(chunk: Buffer): void {
     if (!this.plain) return;
-    let i = 0;
+    let start = 0;
     if (this.inHeader) {
       const nl = chunk.indexOf(10);
       if (nl === -1) return;
       this.inHeader = false;
-      i = nl + 1;
+      start = nl + 1;
+    }
+    // Backslashes and carriage returns are rare enough to look for natively, outside the loop.
+    if (chunk.indexOf(92, start) !== -1 || chunk.indexOf(13, start) !== -1) {
+      this.plain = false;
+      return;
     }
     const limits = this.limits;
-    const last = limits.length - 1;
-    let { field, length, first, digitsOnly } = this;
-    for (const n = chunk.length; i < n; i++) {
+    const lastField = limits.length - 1;
+    let { field, nondigit, previous } = this;
+    let fieldStart = start - this.carried;
+    // The hot loop of a first run: one comparison for most bytes.
+    for (let i = start, n = chunk.length; i < n; i++) {
       const b = chunk[i];
-      if (b === 32 || b === 10) {
-        const limit = field <= last ? limits[field] : -1;
-        if (length === 0 || limit === -1 || (limit > 0 && !(digitsOnly ? length <= limit : length === 1 && first === 45)) || (b === 10 && field !== last)) {
-          this.plain = false;
-          return;
-        }
-        field = b === 10 ? 0 : field + 1;
-        length = 0;
-        digitsOnly = true;
-      } else if (b === 92 || b === 13) {
+      if (b > 32) {
+        nondigit |= b - 48 > 9 || b < 48 ? 1 : 0;
+        previous = b;
+        continue;
+      }
+      const length = i - fieldStart;
+      const limit = field <= lastField ? limits[field] : -1;
+      const badNumber = limit > 0 && (nondigit === 1 ? !(length === 1 && previous === 45) : length > limit);
+      if (length === 0 || limit < 0 || badNumber || b < 10 || (b > 10 && b < 32) || (b === 10 && field !== lastField)) {
         this.plain = false;
         return;
-      } else {
-        if (length === 0) first = b;
-        if (b < 48 || b > 57) digitsOnly = false;
-        length++;
       }
+      field = b === 10 ? 0 : field + 1;
+      fieldStart = i + 1;
+      nondigit = 0;
     }
-    Object.assign(this, { field, length, first, digitsOnly });
+    Object.assign(this, { field, nondigit, previous, carried: chunk.length - fieldStart });
   }
 
   /** Whether the whole file was plain: it must also end at the end of a line. */
   end(): boolean {
-    return this.plain && !this.inHeader && this.field === 0 && this.length === 0;
+    return this.plain && !this.inHeader && this.field === 0 && this.carried === 0;
   }
 }
 
