@@ -298,6 +298,7 @@ export class LocalEngine implements Engine {
     const notes = this.missingPartitionNotes(from, to, selected);
     const abort = new AbortController();
     let timedOut = false;
+    let executing = false;
     const timeout = (): QueryTimedOut => new QueryTimedOut(`${query.template} did not finish before its deadline; the local engine stopped it`);
     let timer: NodeJS.Timeout | undefined;
     if (options.deadline !== undefined) {
@@ -307,7 +308,8 @@ export class LocalEngine implements Engine {
       timer = setTimeout(() => {
         timedOut = true;
         abort.abort();
-        this.connection.interrupt();
+        // DuckDB is interrupted only while it runs the query; verification stops on the abort signal.
+        if (executing) this.connection.interrupt();
       }, left);
     }
     try {
@@ -321,9 +323,13 @@ export class LocalEngine implements Engine {
         const next = new Set([...[...this.plain].filter((p) => !checked.has(p)), ...plain]);
         if (next.size !== this.plain.size || [...next].some((p) => !this.plain.has(p))) await this.createView(next);
       }
-      const answered = await this.execute(query).catch((error: unknown) => {
-        throw timedOut ? timeout() : error;
-      });
+      if (timedOut) throw timeout();
+      executing = true;
+      const answered = await this.execute(query)
+        .catch((error: unknown) => {
+          throw timedOut ? timeout() : error;
+        })
+        .finally(() => (executing = false));
       if (timedOut) throw timeout();
       const { columns, rows } = answered;
       // DuckDB's profile counts the files its scans read but names only a few of them, so the bytes
