@@ -1,5 +1,6 @@
 /** The parts of s3rver (npm, 3.7.1) the tests use: an S3 server in-process. */
 declare module 's3rver' {
+  import type { Server } from 'node:http';
   import type { AddressInfo } from 'node:net';
 
   interface S3rverOptions {
@@ -17,5 +18,7 @@ declare module 's3rver' {
     constructor(options?: S3rverOptions);
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
+    /** The HTTP server, once `run` has resolved. */
+    readonly httpServer: Server;
   }
 }

@@ -19,12 +19,13 @@ export function splitS3Location(location: string): { bucket: string; prefix: str
 
 /** The one S3 client of the catalog, for listing accounts and regions under `AWSLogs/`. */
 // flowq does not retry S3 listings itself: the SDK's standard three attempts are the only retries.
-const s3 = new S3Client({ maxAttempts: 3 });
+// A bucket in another region than the caller's is followed there rather than refused.
+const s3 = new S3Client({ maxAttempts: 3, followRegionRedirects: true });
 
 const LISTING_CONCURRENCY = 4;
 
 /** The names of the "folders" directly under a prefix, read with a delimiter so no object is listed. */
-async function listFolders(bucket: string, prefix: string): Promise<string[]> {
+export async function listFolders(bucket: string, prefix: string): Promise<string[]> {
   const names: string[] = [];
   let token: string | undefined;
   do {
@@ -56,14 +57,19 @@ function matching(names: readonly string[], pattern: RegExp): string[] {
   return names.flatMap((name) => pattern.exec(name)?.[1] ?? []).sort();
 }
 
+/** The accounts among the folder names directly under `AWSLogs/` that are named as in a layout. */
+export function accountsIn(names: readonly string[], layout: Layout): string[] {
+  return matching(names, folderNames(layout).account);
+}
+
 /** Lists the accounts that have folders under `AWSLogs/` in the Source's layout. */
 export async function discoverAccounts(source: Source): Promise<string[]> {
   const { bucket, prefix } = splitS3Location(source.location);
-  return matching(await listFolders(bucket, `${prefix}AWSLogs/`), folderNames(source).account);
+  return accountsIn(await listFolders(bucket, `${prefix}AWSLogs/`), source);
 }
 
 /** Lists the regions one account has flow-log folders for. */
-export async function discoverRegions(source: Source, account: string): Promise<string[]> {
+export async function discoverRegions(source: Pick<Source, 'location' | 'hiveCompatiblePartitions' | 'perHourPartition'>, account: string): Promise<string[]> {
   const { bucket, prefix } = splitS3Location(source.location);
   const names = folderNames(source);
   return matching(await listFolders(bucket, `${prefix}${names.regionsUnder(account)}`), names.region);

@@ -6,6 +6,7 @@ import { SYSTEM_CLOCK } from '../clock.js';
 import { runTemplate, type ResultDocument } from '../engines/engine.js';
 import { openEngine } from '../engines/open.js';
 import { formatTime, parseDate, parseDuration, shorten } from '../time.js';
+import { validateParams } from '../queries/params.js';
 import { getTemplate, TEMPLATES } from '../queries/templates.js';
 import { renderCsv, renderJson, renderStats, renderTable } from '../reports/text.js';
 import { reportDay } from '../reports/period.js';
@@ -15,7 +16,8 @@ import { booleanFlag, checkFlags, parseArgs, UsageError, type CliIo, type Parsed
 import { BOOLEAN_FLAGS, engineFlags, fileFormatFlag, openCliEngine, type CliContext } from './engine.js';
 
 const OUTPUTS = ['table', 'json', 'csv'] as const;
-type Output = (typeof OUTPUTS)[number];
+/** The forms `--output` prints a result in. */
+export type Output = (typeof OUTPUTS)[number];
 
 function wholeNumber(args: ParsedArgs, name: string, fallback: number, min = 1): number {
   const value = args.flags.get(name);
@@ -52,8 +54,8 @@ export function queriesCommand(argv: string[], io: CliIo): number {
   return 0;
 }
 
-/** Reads the template parameters from a `run` command's flags. */
-function templateParams(args: ParsedArgs, paramNames: readonly string[], now: () => number): Record<string, string> {
+/** Reads the template parameters from a command's flags, with `--since` as the range that ends now. */
+export function templateParams(args: ParsedArgs, paramNames: readonly string[], now: () => number): Record<string, string> {
   const raw: Record<string, string> = {};
   for (const name of paramNames) {
     const value = args.flags.get(name);
@@ -92,7 +94,9 @@ export async function runCommand(argv: string[], io: CliIo, context: CliContext 
   checkFlags(args, [...paramNames, 'since', 'output', ...engineFlags(args)]);
   const output = outputFlag(args);
   const raw = templateParams(args, paramNames, () => (context.clock ?? SYSTEM_CLOCK).now());
-  const cli = await openCliEngine(args, io, context);
+  // The parameters are checked before the engine opens, so that S3 data is fetched only for a valid request.
+  const checked = validateParams(template.params, raw, DEFAULT_QUERY_SETTINGS);
+  const cli = await openCliEngine(args, io, context, { range: { start: checked.start as number, end: checked.end as number } });
   const { engine } = cli;
   try {
     printResult(await runTemplate(engine, name, raw, cli.runOptions()), output, io);
@@ -102,7 +106,8 @@ export async function runCommand(argv: string[], io: CliIo, context: CliContext 
   return 0;
 }
 
-function outputFlag(args: ParsedArgs): Output {
+/** `--output table|json|csv`, any case. @throws UsageError for another value. */
+export function outputFlag(args: ParsedArgs): Output {
   const output = (args.flags.get('output') ?? 'table').toLowerCase() as Output;
   if (!OUTPUTS.includes(output)) throw new UsageError(`--output must be table, json or csv, not '${shorten(args.flags.get('output') ?? '')}'`);
   return output;

@@ -8,9 +8,10 @@ import type { FileFormat } from '../flowlog/layout.js';
 import { shorten } from '../time.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { applyAwsFlags, athenaTableFromFlags, ATHENA_FLAGS, DEFAULT_CLI_TIMEOUT_SECONDS, parseTimeout, progressPrinter } from './athena.js';
+import { dataOptionsFromFlags, resolveDataLocation, S3_DATA_FLAGS } from './data-location.js';
 
-/** The flags the local engine reads: where the data is and how it is laid out. */
-export const LOCAL_FLAGS = ['data', 'log_format', 'hive', 'per_hour', 'file_format', 'table'] as const;
+/** The flags the local engine reads: where the data is (a folder or `s3://...`) and how it is laid out. */
+export const LOCAL_FLAGS = ['data', 'log_format', 'hive', 'per_hour', 'file_format', 'table', ...S3_DATA_FLAGS] as const;
 
 /** Flags that take no value. */
 export const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['hive', 'per_hour']);
@@ -58,7 +59,7 @@ export function engineSettingsFromFlags(args: ParsedArgs): EngineSettings {
   if (engineName(args) === 'athena') return { kind: 'athena', athena: athenaTableFromFlags(args), query };
   const data = args.flags.get('data');
   if (data === undefined || data.trim() === '') {
-    throw new UsageError('--data <dir> is required: the folder that holds AWSLogs/ (try `flowq sample --out ./sample`)');
+    throw new UsageError('--data <dir|s3://...> is required: the folder or S3 location that holds AWSLogs/ (try `flowq sample --out ./sample`)');
   }
   return {
     kind: 'local',
@@ -81,13 +82,32 @@ export interface CliEngine {
   runOptions(): RunOptions;
 }
 
+/** The question an engine is opened for: its range, [start, end) in Unix seconds. */
+export interface Question {
+  readonly range?: { readonly start: number; readonly end: number };
+  /** Open only the range's partitions (for statements without a partition predicate of their own). */
+  readonly onlyRange?: boolean;
+}
+
 /**
- * Opens the engine the flags choose, through the one factory every entry point uses.
+ * The local engine's settings for a question: `--data s3://...` becomes the cache's mirror of the
+ * range's partitions (fetched now, progress on stderr), and `onlyRange` narrows the files opened.
+ */
+async function localSettingsFor(settings: EngineSettings & { kind: 'local' }, args: ParsedArgs, io: CliIo, question: Question): Promise<EngineSettings> {
+  const location = await resolveDataLocation(settings.local.location, question.range, io, dataOptionsFromFlags(args, settings.local.fileFormat));
+  const range = question.onlyRange && question.range !== undefined ? { ...question.range, lateMarginSeconds: settings.query.lateMarginSeconds } : undefined;
+  return { ...settings, local: { ...settings.local, location, range } };
+}
+
+/**
+ * Opens the engine the flags choose, through the one factory every entry point uses, for a
+ * question over `question.range` (which decides what `--data s3://...` fetches).
  * @throws UsageError for a bad flag; DataError, AWS errors as opening raises them.
  */
-export async function openCliEngine(args: ParsedArgs, io: CliIo, context: CliContext = {}): Promise<CliEngine> {
+export async function openCliEngine(args: ParsedArgs, io: CliIo, context: CliContext = {}, question: Question = {}): Promise<CliEngine> {
   const clock = context.clock ?? SYSTEM_CLOCK;
-  const settings = engineSettingsFromFlags(args);
+  const flagged = engineSettingsFromFlags(args);
+  const settings = flagged.kind === 'local' ? await localSettingsFor(flagged, args, io, question) : flagged;
   const timeout = args.flags.get('timeout');
   const timeoutSeconds = timeout === undefined ? DEFAULT_CLI_TIMEOUT_SECONDS : parseTimeout(timeout);
   if (settings.kind === 'athena') applyAwsFlags(args);

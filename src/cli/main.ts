@@ -6,10 +6,15 @@ import { demoCommand, queriesCommand, runCommand, sampleCommand } from './comman
 const USAGE = `flowq: answers from VPC Flow Logs
 
   flowq queries                         list the query templates and their parameters
-  flowq run <query> --data <dir> --start <time> --end <time> [--limit N] [--<param> <value>]
-            [--since 24h] [--log-format <fmt>] [--output table|json|csv]
+  flowq run <query> --data <dir|s3://bucket/prefix/> --start <time> --end <time> [--limit N]
+            [--<param> <value>] [--since 24h] [--log-format <fmt>] [--output table|json|csv]
   flowq run <query> --engine athena --database <db> --table <t> [--workgroup <wg>]
             [--output-location s3://...] [--timeout 15m] --start <time> --end <time> ...
+  flowq sql "<SELECT ... FROM flow_logs ...>" --data <dir|s3://...> [--start <time> --end <time>]
+            [--since 24h] [--output table|json|csv]   one read-only statement over the view
+  flowq sql "<SELECT ...>" --engine athena --database <db> --table <t> [--workgroup <wg>] ...
+            --data s3://... fetches only the range's partitions into the cache (FLOWQ_CACHE_DIR):
+            [--max-download 5GB] [--accounts id,...] [--regions r,...] [--region r] [--profile p]
   flowq sample --out <dir> [--days N] [--records N] [--seed N] [--log-format <fmt>]
             [--hive] [--per-hour] [--file-format plain-text|parquet]
   flowq report --data <dir> --out <dir> [--date YYYY-MM-DD | --start <date> --end <date>]
@@ -27,6 +32,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return queriesCommand(rest, io);
       case 'run':
         return await runCommand(rest, io);
+      case 'sql':
+        return await (await import('./sql.js')).sqlCommand(rest, io);
       case 'sample':
         return await sampleCommand(rest, io);
       case 'report':

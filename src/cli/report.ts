@@ -52,7 +52,8 @@ export async function reportCommand(argv: string[], io: CliIo, context: CliConte
   if (out === undefined) throw new UsageError('--out <dir> is required: the folder the report is written to');
   const templates = templatesFlag(args.flags.get('templates'));
   const days = reportDays({ date: args.flags.get('date'), start: args.flags.get('start'), end: args.flags.get('end') }, (context.clock ?? SYSTEM_CLOCK).now());
-  const cli = await openCliEngine(args, io, context);
+  // `--data s3://...` fetches the partitions of the report's days, and nothing else.
+  const cli = await openCliEngine(args, io, context, { range: { start: days[0].start, end: days[days.length - 1].end } });
   let summary: ReportSummary;
   try {
     summary = await writeLocalReport(cli.engine, out, days, templates, io, () => cli.runOptions());

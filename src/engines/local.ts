@@ -22,6 +22,7 @@ import { checkIdentifier, quoteIdent, sqlStringLiteral } from '../sql.js';
 import type { Column, Engine, ExecutionView, QueryResult, Row, RunOptions, Submission } from './engine.js';
 import { knownPlainFiles, readHeaderLine, scanLocation, verifiedCachePath, verifyGzipFiles, type LocalFile } from './local-files.js';
 import { DUCKDB_TYPE } from './duckdb-types.js';
+import { checkReadOnly, lockDown, treeInRange, type PartitionRange } from './local-sql.js';
 
 /** Where the local engine finds its data, and what it may assume about it. */
 export interface LocalEngineOptions {
@@ -36,6 +37,8 @@ export interface LocalEngineOptions {
   readonly fileFormat?: FileFormat;
   readonly hiveCompatiblePartitions?: boolean;
   readonly perHourPartition?: boolean;
+  /** Only the files in this range's partitions are opened; by default every file under the location. */
+  readonly range?: PartitionRange;
 }
 
 const ATHENA_NAME: Readonly<Record<string, string>> = {
@@ -225,10 +228,11 @@ export class LocalEngine implements Engine {
   /** Opens the data under a local folder: finds the files, checks their format, creates the view. */
   static async open(options: LocalEngineOptions, query: QuerySettings = DEFAULT_QUERY_SETTINGS, clock: Clock = SYSTEM_CLOCK): Promise<LocalEngine> {
     const table = checkIdentifier('table', options.table ?? 'flow_logs');
-    const tree = await scanLocation(options.location, {
+    const scanned = await scanLocation(options.location, {
       layout: { hiveCompatiblePartitions: options.hiveCompatiblePartitions, perHourPartition: options.perHourPartition },
       fileFormat: options.fileFormat,
     });
+    const tree = options.range === undefined ? scanned : treeInRange(scanned, options.range, options.location);
     const configured = options.logFormat === undefined ? undefined : parseLogFormat(options.logFormat);
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
@@ -376,6 +380,17 @@ export class LocalEngine implements Engine {
     const where = `${this.source.location}AWSLogs`;
     if (present.size === 0) return [`no flow-log files for partitions ${from} to ${to} under ${where}: the answer is empty`];
     return [`no flow-log files for partition${missing.size === 1 ? '' : 's'} ${describePartitions(all, missing)} under ${where}`];
+  }
+
+  /**
+   * Runs one statement a user wrote (`flowq sql`, a query with no values) over the view. The
+   * connection is first locked to the view's files, then the statement must be a single SELECT.
+   * @throws InvalidParameter when the statement is refused.
+   */
+  async runStatement(query: RenderedQuery): Promise<QueryResult> {
+    await lockDown(this.connection, this.files.map((f) => f.path), [this.profileDir]);
+    await checkReadOnly(this.connection, query.sql);
+    return this.run(query);
   }
 
   private async lastFilesRead(): Promise<number | undefined> {

@@ -89,7 +89,7 @@ describe('flowq run', () => {
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--since', '1h'], 2, /^flowq: give either --since or --start\/--end, not both\n$/],
     [['run', 'top-talkers', '--data', 'DATA', '--since', '1 week'], 2, /^flowq: --since must look like 30m, 24h or 7d, not '1 week'\n$/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--output', 'xml'], 2, /^flowq: --output must be table, json or csv, not 'xml'\n$/],
-    [['run', 'top-talkers', ...RANGE], 2, /^flowq: --data <dir> is required/],
+    [['run', 'top-talkers', ...RANGE], 2, /^flowq: --data <dir\|s3:\/\/\.\.\.> is required/],
     [['run', 'top-talkers', '--data', '/no/such/folder', ...RANGE], 1, /^flowq: data folder \/no\/such\/folder does not exist\n$/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--log-format', '${version} ${nope}'], 2, /^flowq: log format field '\$\{nope\}' is unknown\. Valid fields: version, /],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--table', 'Bad-Name'], 2, /^flowq: table name 'Bad-Name' must match/],

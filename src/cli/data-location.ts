@@ -1,0 +1,99 @@
+import { DEFAULT_QUERY_SETTINGS } from '../config.js';
+import type { MirrorProgress } from '../engines/s3-mirror.js';
+import type { FileFormat } from '../flowlog/layout.js';
+import { humanBytes } from '../reports/text.js';
+import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
+import { applyAwsFlags } from './athena.js';
+
+/** The flags `--data s3://...` reads besides the source flags (`_` for `-`). */
+export const S3_DATA_FLAGS = ['max_download', 'accounts', 'regions', 'region', 'profile'] as const;
+
+/** How to fetch `--data s3://...`: all optional, with the defaults of {@link mirrorS3}. */
+export interface DataOptions {
+  readonly maxDownloadBytes?: number;
+  readonly accounts?: readonly string[];
+  readonly regions?: readonly string[];
+  readonly hiveCompatiblePartitions?: boolean;
+  readonly perHourPartition?: boolean;
+  readonly fileFormat?: FileFormat;
+}
+
+const UNIT: Readonly<Record<string, number>> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 };
+
+/** Parses a byte size such as `5GB`, `500 MB` or `1000000` (decimal units, as the progress shows them). */
+export function parseByteSize(value: string, flag = 'max-download'): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?b)?$/i.exec(value.trim());
+  if (!m) throw new UsageError(`--${flag} must look like 500MB, 5GB or a number of bytes, not '${value}'`);
+  return Math.floor(Number(m[1]) * UNIT[(m[2] ?? '').toLowerCase()]);
+}
+
+function list(args: ParsedArgs, name: string, pattern: RegExp, what: string): string[] | undefined {
+  const value = args.flags.get(name);
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const bad = items.find((s) => !pattern.test(s));
+  if (bad !== undefined || items.length === 0) throw new UsageError(`--${name} must be a comma-separated list of ${what}, not '${bad ?? value}'`);
+  return items;
+}
+
+/**
+ * Reads the data flags: `--max-download`, `--accounts`, `--regions`, the layout flags, and
+ * `--region`/`--profile`, which set the AWS environment the S3 client reads when it first sends.
+ */
+export function dataOptionsFromFlags(args: ParsedArgs, fileFormat?: FileFormat): DataOptions {
+  applyAwsFlags(args);
+  const max = args.flags.get('max_download');
+  return {
+    maxDownloadBytes: max === undefined ? undefined : parseByteSize(max),
+    accounts: list(args, 'accounts', /^\d{12}$/, '12-digit account ids'),
+    regions: list(args, 'regions', /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/, 'region names (us-east-1)'),
+    hiveCompatiblePartitions: booleanFlag(args, 'hive'),
+    perHourPartition: booleanFlag(args, 'per_hour'),
+    fileFormat,
+  };
+}
+
+/** Progress of a mirror on stderr: what the range needs, then objects and bytes every 10%. */
+function mirrorProgressPrinter(io: CliIo, location: string): (progress: MirrorProgress) => void {
+  let shown = -1;
+  return (p) => {
+    if (p.phase === 'listed') {
+      const cached = p.objects - p.fetchObjects;
+      io.err(
+        `s3: ${location}: ${p.objects} objects (${humanBytes(p.bytes)}) in the range, ${cached} cached` +
+          (p.fetchObjects > 0 ? `, fetching ${p.fetchObjects} (${humanBytes(p.fetchBytes)})\n` : '\n'),
+      );
+      return;
+    }
+    if (p.fetchObjects === 0) return;
+    const tenth = Math.floor((p.fetchedObjects / p.fetchObjects) * 10);
+    if (tenth === shown || (p.phase === 'fetching' && p.fetchedObjects === p.fetchObjects)) return;
+    shown = tenth;
+    io.err(`s3: fetched ${p.fetchedObjects}/${p.fetchObjects} objects, ${humanBytes(p.fetchedBytes)}/${humanBytes(p.fetchBytes)}\n`);
+  };
+}
+
+/**
+ * The local folder a question reads for `--data`: the folder itself, or for `s3://bucket/prefix/`
+ * the cache's mirror of it, brought up to date for the range's partitions (see `mirrorS3`), with
+ * progress on stderr. `range` is the question's [start, end) in Unix seconds; without it every
+ * partition is fetched (within `--max-download`).
+ */
+export async function resolveDataLocation(
+  data: string,
+  range: { readonly start: number; readonly end: number } | undefined,
+  io: CliIo,
+  options: DataOptions = {},
+): Promise<string> {
+  if (!data.startsWith('s3://')) return data;
+  // Loaded only for S3, so local questions never load the AWS SDK.
+  const { mirrorS3 } = await import('../engines/s3-mirror.js');
+  const summary = await mirrorS3({
+    location: data,
+    range,
+    lateMarginSeconds: DEFAULT_QUERY_SETTINGS.lateMarginSeconds,
+    ...options,
+    onProgress: mirrorProgressPrinter(io, data),
+  });
+  return summary.folder;
+}

@@ -1,0 +1,81 @@
+import { SYSTEM_CLOCK } from '../clock.js';
+import { DEFAULT_QUERY_SETTINGS } from '../config.js';
+import { toResultDocument } from '../engines/engine.js';
+import type { LocalEngine } from '../engines/local.js';
+import { partitionBounds } from '../flowlog/layout.js';
+import { COMMON_PARAMS, validateParams } from '../queries/params.js';
+import type { RenderedQuery, RenderTarget } from '../queries/render.js';
+import { formatTime, shorten } from '../time.js';
+import { checkFlags, parseArgs, UsageError, type CliIo, type ParsedArgs } from './args.js';
+import { outputFlag, printResult, templateParams } from './commands.js';
+import { BOOLEAN_FLAGS, engineFlags, engineName, openCliEngine, type CliContext } from './engine.js';
+
+/** A question's time range, [start, end) in Unix seconds. */
+interface TimeRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Every partition: the bounds of a statement given without a range. */
+const ALL_PARTITIONS = { from: '', to: '\uffff' } as const;
+
+/**
+ * A statement a user wrote, in the shape the engines run: its own SQL, no values, and the
+ * partitions of the range when one is given (every partition otherwise).
+ */
+export function statementQuery(sql: string, range: TimeRange | undefined, target: Pick<RenderTarget, 'layout' | 'lateMarginSeconds'>): RenderedQuery {
+  const partitions =
+    range === undefined ? ALL_PARTITIONS : (([from, to]) => ({ from, to }))(partitionBounds(target.layout, range.start, range.end, target.lateMarginSeconds));
+  return {
+    template: 'sql',
+    params: range === undefined ? {} : { start: formatTime(range.start), end: formatTime(range.end) },
+    sql: sql.trim().replace(/;\s*$/, ''),
+    values: [],
+    executionParameters: [],
+    partitions,
+  };
+}
+
+/** `--start/--end` or `--since`: optional for `flowq sql`, checked as the templates check them. */
+function optionalRange(args: ParsedArgs, now: () => number): TimeRange | undefined {
+  const raw = templateParams(args, ['start', 'end'], now);
+  if (raw.start === undefined && raw.end === undefined) return undefined;
+  const checked = validateParams(
+    COMMON_PARAMS.filter((p) => p.kind === 'time'),
+    raw,
+    DEFAULT_QUERY_SETTINGS,
+  );
+  return { start: checked.start as number, end: checked.end as number };
+}
+
+/**
+ * `flowq sql "<SELECT ...>" --data <dir|s3://...> [--start --end | --since] [--output ...]`: one
+ * read-only statement over the `flow_logs` view the templates see, on the local engine (only the
+ * range's partitions opened, or fetched from S3), or with `--engine athena` on the workgroup, with
+ * the progress, cost line and deadline of templates. Anything but one query is refused (exit 2).
+ */
+export async function sqlCommand(argv: string[], io: CliIo, context: CliContext = {}): Promise<number> {
+  const args = parseArgs(argv, BOOLEAN_FLAGS);
+  const [statement, ...extra] = args.positionals;
+  if (statement === undefined || statement.trim() === '') {
+    throw new UsageError('sql needs a statement: flowq sql "SELECT ... FROM flow_logs WHERE dt BETWEEN ..." --data <dir|s3://...>');
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${shorten(extra[0])}': quote the statement as one argument`);
+  checkFlags(args, ['output', 'start', 'end', 'since', ...engineFlags(args)]);
+  const output = outputFlag(args);
+  const range = optionalRange(args, () => (context.clock ?? SYSTEM_CLOCK).now());
+  // Parsed before anything is fetched or sent; the local engine then binds it in its sandbox.
+  const { checkSelectSyntax } = await import('../engines/local-sql.js');
+  await checkSelectSyntax(statement);
+  const local = engineName(args) === 'local';
+  const opened = await openCliEngine(args, io, context, { range, onlyRange: true });
+  const { engine } = opened;
+  try {
+    const query = statementQuery(statement, range, engine.target);
+    const result = local ? await (engine as LocalEngine).runStatement(query) : await engine.run(query, opened.runOptions());
+    printResult(toResultDocument(query, result), output, io);
+  } finally {
+    await engine.close();
+  }
+  return 0;
+}

@@ -1,0 +1,103 @@
+import { DuckDBInstance, StatementType, type DuckDBConnection } from '@duckdb/node-api';
+import { DataError, InvalidParameter } from '../errors.js';
+import { partitionBounds } from '../flowlog/layout.js';
+import { sqlStringLiteral } from '../sql.js';
+import type { LocalTree } from './local-files.js';
+
+/** A question's time range, [start, end) in Unix seconds, and the late-filed margin its partitions include. */
+export interface PartitionRange {
+  readonly start: number;
+  readonly end: number;
+  readonly lateMarginSeconds: number;
+}
+
+/**
+ * The files of a tree that lie in the partitions of a range (the same bounds as the templates' predicate).
+ * @throws DataError when no file does.
+ */
+export function treeInRange(tree: LocalTree, range: PartitionRange, location: string): LocalTree {
+  const [from, to] = partitionBounds(tree.layout, range.start, range.end, range.lateMarginSeconds);
+  const files = tree.files.filter((f) => f.key.dt >= from && f.key.dt <= to);
+  if (files.length === 0) throw new DataError(`no flow-log files under ${location} in partitions ${from} to ${to}`);
+  return { ...tree, files };
+}
+
+function refused(message: string): InvalidParameter {
+  return new InvalidParameter([{ param: 'sql', message }]);
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0].replace(/^Error: /, '');
+}
+
+/**
+ * Shuts a connection in: from now on it reads only the `readable` files and the `writable` folders
+ * (none of the user's other files, no network, no extensions), and no setting can change again.
+ * Idempotent.
+ */
+export async function lockDown(connection: DuckDBConnection, readable: readonly string[], writable: readonly string[]): Promise<void> {
+  const locked = await connection.runAndReadAll(`SELECT current_setting('lock_configuration')`);
+  if (locked.getRowsJS()[0][0] === true) return;
+  const list = (items: readonly string[]): string => `[${items.map(sqlStringLiteral).join(', ')}]`;
+  await connection.run(`SET allowed_paths = ${list(readable)}`);
+  await connection.run(`SET allowed_directories = ${list(writable)}`);
+  await connection.run('SET autoinstall_known_extensions = false');
+  await connection.run('SET autoload_known_extensions = false');
+  await connection.run('SET allow_community_extensions = false');
+  await connection.run('SET enable_external_access = false');
+  await connection.run('SET lock_configuration = true');
+}
+
+/**
+ * Checks, with DuckDB's own parser and binder, that `sql` is exactly one SELECT that reads nothing
+ * but what the connection may read (see {@link lockDown}, which must come first: binding a statement
+ * already opens the files it names).
+ * @throws InvalidParameter (param `sql`) naming why the statement is refused.
+ */
+export async function checkReadOnly(connection: DuckDBConnection, sql: string): Promise<void> {
+  let extracted;
+  try {
+    extracted = await connection.extractStatements(sql);
+  } catch (error) {
+    throw refused(firstLine(error));
+  }
+  if (extracted.count !== 1) throw refused(`give exactly one statement, not ${extracted.count}`);
+  let prepared;
+  try {
+    prepared = await extracted.prepare(0);
+  } catch (error) {
+    const message = firstLine(error);
+    if (message.startsWith('Permission Error')) {
+      throw refused(`the statement reaches a file outside the flow logs (${message})`);
+    }
+    throw refused(message);
+  }
+  try {
+    if (prepared.statementType !== StatementType.SELECT) {
+      throw refused(`only queries (SELECT ...) may run; this statement is ${StatementType[prepared.statementType] ?? 'not a query'}`);
+    }
+  } finally {
+    prepared.destroySync();
+  }
+}
+
+/**
+ * Checks that `sql` parses as exactly one SELECT, for an engine that cannot be sandboxed here
+ * (Athena): DuckDB's parser alone decides, without binding, so Trino functions are no obstacle.
+ * @throws InvalidParameter (param `sql`) naming why the statement is refused.
+ */
+export async function checkSelectSyntax(sql: string): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:', { enable_external_access: 'false' });
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
+    const parsed = JSON.parse(reader.getRowsJS()[0][0] as string) as { error?: boolean; error_message?: string; statements?: unknown[] };
+    if (parsed.error) {
+      throw refused(parsed.error_message?.startsWith('Only SELECT') ? 'only queries (SELECT ...) may run' : (parsed.error_message ?? 'cannot parse the statement'));
+    }
+    if (parsed.statements?.length !== 1) throw refused(`give exactly one statement, not ${parsed.statements?.length ?? 0}`);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}

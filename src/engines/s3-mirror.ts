@@ -1,0 +1,367 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { accountsIn, discoverRegions, listFolders, splitS3Location } from '../catalog/discover.js';
+import { mapLimit } from '../pool.js';
+import { DataError, InvalidParameter } from '../errors.js';
+import { partitionBounds, partitionPrefix, partitionsForRange, parseObjectKey, type FileFormat, type Layout, type ParsedKey } from '../flowlog/layout.js';
+import { humanBytes } from '../reports/text.js';
+import { formatTime } from '../time.js';
+import { verifiedCachePath } from './local-files.js';
+
+/** The S3 client of the mirror: region, credentials and endpoint from the environment, as the other AWS commands. */
+const s3 = new S3Client({ followRegionRedirects: true });
+
+/** The most bytes a question may fetch unless told otherwise: 5 GB. */
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 5e9;
+const DEFAULT_CONCURRENCY = 8;
+const LISTING_CONCURRENCY = 4;
+/** Beside each fetched object: the bucket, key, ETag and size it was fetched as. */
+const SIDECAR = '.s3.json';
+const PARTIAL = '.part';
+
+/** What to mirror: an S3 location, and the time range and partitions a question needs. */
+export interface MirrorOptions {
+  /** `s3://bucket/prefix/`: the location that holds `AWSLogs/`. */
+  readonly location: string;
+  /** The question's range, [start, end) in Unix seconds; without it every partition is fetched. */
+  readonly range?: { readonly start: number; readonly end: number };
+  /** How far past the range's end a record can be filed, as the templates' partition predicate assumes. */
+  readonly lateMarginSeconds: number;
+  /** The layout and file format to fetch; detected when left out. */
+  readonly hiveCompatiblePartitions?: boolean;
+  readonly perHourPartition?: boolean;
+  readonly fileFormat?: FileFormat;
+  /** Accounts and regions to fetch; discovered from the folders under `AWSLogs/` when empty. */
+  readonly accounts?: readonly string[];
+  readonly regions?: readonly string[];
+  /** The cache's root; default the folder of {@link verifiedCachePath} (`FLOWQ_CACHE_DIR`, else ~/.cache/flowq). */
+  readonly cacheDir?: string;
+  /** The most bytes this question may fetch; nothing is fetched when the range needs more. */
+  readonly maxDownloadBytes?: number;
+  readonly concurrency?: number;
+  readonly onProgress?: (progress: MirrorProgress) => void;
+}
+
+/** How far a mirror has come: the objects and bytes of the range, and of those to fetch. */
+export interface MirrorProgress {
+  readonly phase: 'listed' | 'fetching' | 'done';
+  /** Objects and bytes in the range, fetched or already cached. */
+  readonly objects: number;
+  readonly bytes: number;
+  /** Objects and bytes this run fetches, and how many of them it has fetched so far. */
+  readonly fetchObjects: number;
+  readonly fetchBytes: number;
+  readonly fetchedObjects: number;
+  readonly fetchedBytes: number;
+}
+
+/** What a mirror did, and the local folder that now holds the range's objects under `AWSLogs/`. */
+export interface MirrorSummary {
+  readonly folder: string;
+  readonly objects: number;
+  readonly bytes: number;
+  readonly fetchedObjects: number;
+  readonly fetchedBytes: number;
+}
+
+interface ListedObject {
+  readonly key: string;
+  readonly parsed: ParsedKey;
+  readonly etag: string;
+  readonly size: number;
+  readonly path: string;
+}
+
+interface Sidecar {
+  readonly bucket: string;
+  readonly key: string;
+  readonly etag: string;
+  readonly size: number;
+}
+
+function firstLine(error: unknown): string {
+  const e = error as { name?: string; message?: string };
+  const message = (e?.message ?? String(error)).split('\n')[0].replace(/^AWS SDK error wrapper for /, '');
+  return e?.name && e.name !== 'Error' && !message.includes(e.name) ? `${e.name}: ${message}` : message;
+}
+
+/** An S3 failure as one line that names the bucket and key. */
+function s3Failure(bucket: string, key: string, error: unknown): DataError {
+  if (error instanceof DataError) return error;
+  return new DataError(`S3: s3://${bucket}/${key}: ${firstLine(error)}`, { cause: error });
+}
+
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * The cache folder that mirrors `s3://bucket/prefix/`: `<cache>/s3/<bucket>/<prefix>`, so that
+ * its `AWSLogs/` is laid out as in the bucket and the local engine opens it unchanged.
+ * @throws InvalidParameter when the location is not `s3://bucket/prefix/` or its prefix climbs out (`..`).
+ */
+export function mirrorFolder(location: string, cacheDir: string): string {
+  const { bucket, prefix } = splitS3Location(location);
+  const segments = prefix.split('/').filter((s) => s !== '');
+  if (!location.startsWith('s3://') || !BUCKET.test(bucket) || bucket.includes('..') || segments.some((s) => s === '.' || s === '..')) {
+    throw new InvalidParameter([{ param: 'data', message: `'${location}' is not an S3 location (s3://bucket/prefix/)` }]);
+  }
+  return join(cacheDir, 's3', bucket, ...segments);
+}
+
+function normalPrefix(prefix: string): string {
+  return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
+
+interface S3Object {
+  readonly key: string;
+  readonly etag: string;
+  readonly size: number;
+}
+
+/** The objects under a prefix; with `oneLevel`, only those directly in it, and the folders below it. */
+async function listPrefix(bucket: string, prefix: string, oneLevel: boolean): Promise<{ objects: S3Object[]; folders: string[] }> {
+  const objects: S3Object[] = [];
+  const folders: string[] = [];
+  let token: string | undefined;
+  try {
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: oneLevel ? '/' : undefined, ContinuationToken: token }));
+      for (const o of page.Contents ?? []) {
+        if (o.Key !== undefined && o.ETag !== undefined && o.Size !== undefined) objects.push({ key: o.Key, etag: o.ETag, size: o.Size });
+      }
+      for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) folders.push(p.Prefix);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+  } catch (error) {
+    throw s3Failure(bucket, prefix, error);
+  }
+  return { objects, folders };
+}
+
+/** Whether the bucket's accounts are in the Hive-compatible layout, and which accounts to read. */
+async function resolveAccounts(bucket: string, prefix: string, options: MirrorOptions): Promise<{ hive: boolean; accounts: string[] }> {
+  const given = options.accounts ?? [];
+  if (options.hiveCompatiblePartitions !== undefined && given.length > 0) return { hive: options.hiveCompatiblePartitions, accounts: [...given] };
+  let names: string[];
+  try {
+    names = await listFolders(bucket, `${prefix}AWSLogs/`);
+  } catch (error) {
+    throw s3Failure(bucket, `${prefix}AWSLogs/`, error);
+  }
+  const hiveAccounts = accountsIn(names, { hiveCompatiblePartitions: true, perHourPartition: false });
+  const plainAccounts = accountsIn(names, { hiveCompatiblePartitions: false, perHourPartition: false });
+  let hive = options.hiveCompatiblePartitions;
+  if (hive === undefined) {
+    if (hiveAccounts.length > 0 && plainAccounts.length > 0) {
+      throw new DataError(`s3://${bucket}/${prefix}AWSLogs/ mixes plain and Hive-compatible layouts; choose one with --hive or --hive=false`);
+    }
+    hive = hiveAccounts.length > 0;
+  }
+  const accounts = given.length > 0 ? [...given] : hive ? hiveAccounts : plainAccounts;
+  if (accounts.length === 0) throw new DataError(`no flow-log account folders under s3://${bucket}/${prefix}AWSLogs/`);
+  return { hive, accounts };
+}
+
+/** A prefix listed (relative to the location), what it holds, and whether that includes its sub-folders. */
+interface Listing {
+  readonly prefix: string;
+  readonly objects: readonly S3Object[];
+  readonly recursive: boolean;
+}
+
+/**
+ * Lists what one account and region hold for the range: each day's folder one level deep (the files
+ * of a daily layout; the hour folders of an hourly one, of which only the range's hours are then
+ * listed), or the whole account-region folder when there is no range.
+ */
+async function listAccountRegion(bucket: string, prefix: string, hive: boolean, account: string, region: string, options: MirrorOptions): Promise<Listing[]> {
+  const daily: Layout = { hiveCompatiblePartitions: hive, perHourPartition: false };
+  if (options.range === undefined) {
+    const whole = partitionPrefix(daily, { account, region, dt: '' }).slice(0, -1);
+    return [{ prefix: whole, objects: (await listPrefix(bucket, `${prefix}${whole}`, false)).objects, recursive: true }];
+  }
+  const { start, end } = options.range;
+  const hourly: Layout = { hiveCompatiblePartitions: hive, perHourPartition: true };
+  const [fromHour, toHour] = partitionBounds(hourly, start, end, options.lateMarginSeconds);
+  const hourFolder = hive ? /^hour=\d{2}$/ : /^\d{2}$/;
+  const days = partitionsForRange(daily, start, end, options.lateMarginSeconds);
+  const perDay = await mapLimit(days, LISTING_CONCURRENCY, async (dt) => {
+    const day = partitionPrefix(daily, { account, region, dt });
+    const listed = await listPrefix(bucket, `${prefix}${day}`, true);
+    const hours = listed.folders
+      .map((folder) => folder.slice(`${prefix}${day}`.length, -1))
+      .filter((hour) => hourFolder.test(hour) && `${dt}/${hour}` >= fromHour && `${dt}/${hour}` <= toHour);
+    const hourListings = await mapLimit(hours, LISTING_CONCURRENCY, async (hour) => {
+      const folder = `${day}${hour}/`;
+      return { prefix: folder, objects: (await listPrefix(bucket, `${prefix}${folder}`, false)).objects, recursive: true };
+    });
+    return [{ prefix: day, objects: listed.objects, recursive: false }, ...hourListings];
+  });
+  return perDay.flat();
+}
+
+function wanted(parsed: ParsedKey, options: MirrorOptions): boolean {
+  if (options.perHourPartition !== undefined && parsed.layout.perHourPartition !== options.perHourPartition) return false;
+  if (options.fileFormat !== undefined && parsed.fileFormat !== options.fileFormat) return false;
+  if (options.range === undefined) return true;
+  const [from, to] = partitionBounds(parsed.layout, options.range.start, options.range.end, options.lateMarginSeconds);
+  return parsed.dt >= from && parsed.dt <= to;
+}
+
+async function readSidecar(path: string): Promise<Sidecar | undefined> {
+  try {
+    return JSON.parse(await readFile(`${path}${SIDECAR}`, 'utf8')) as Sidecar;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the object is in the cache as listed: same ETag and size, and the file has that size. */
+async function isCached(bucket: string, object: ListedObject): Promise<boolean> {
+  const [sidecar, info] = await Promise.all([readSidecar(object.path), stat(object.path).catch(() => undefined)]);
+  return sidecar?.bucket === bucket && sidecar.key === object.key && sidecar.etag === object.etag && sidecar.size === object.size && info?.size === object.size;
+}
+
+/** Writes a file whole or not at all: to a temporary name in the same folder, then renamed. */
+async function writeWhole(path: string, text: string): Promise<void> {
+  const temp = `${path}.${randomBytes(6).toString('hex')}${PARTIAL}`;
+  try {
+    await writeFile(temp, text);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Fetches one object as listed (`If-Match` its ETag) to a temporary file, checks its size, then renames it into place. */
+async function fetchObject(bucket: string, object: ListedObject, signal: AbortSignal, onBytes: (n: number) => void): Promise<void> {
+  await mkdir(dirname(object.path), { recursive: true }).catch((error: Error) => {
+    throw new DataError(`cannot write the cache folder ${dirname(object.path)}: ${error.message}`, { cause: error });
+  });
+  const temp = `${object.path}.${randomBytes(6).toString('hex')}${PARTIAL}`;
+  try {
+    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.key, IfMatch: object.etag }), { abortSignal: signal });
+    if (response.Body === undefined) throw new Error('the response has no body');
+    let received = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, next) {
+        received += chunk.length;
+        onBytes(chunk.length);
+        next(null, chunk);
+      },
+    });
+    await pipeline(response.Body as Readable, counter, createWriteStream(temp), { signal });
+    if (received !== object.size) throw new Error(`received ${received} bytes, the listing says ${object.size}`);
+    await rename(temp, object.path);
+    await writeWhole(`${object.path}${SIDECAR}`, JSON.stringify({ bucket, key: object.key, etag: object.etag, size: object.size } satisfies Sidecar));
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw s3Failure(bucket, object.key, error);
+  }
+}
+
+async function filesUnder(dir: string, recursive: boolean): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+/** Removes cached objects of a listed prefix that the bucket no longer holds, so the mirror answers as the bucket does. */
+async function pruneDeleted(folder: string, listing: Listing, present: ReadonlySet<string>): Promise<void> {
+  for (const path of await filesUnder(join(folder, listing.prefix), listing.recursive)) {
+    const data = path.endsWith(SIDECAR) ? path.slice(0, -SIDECAR.length) : path;
+    if (path.endsWith(PARTIAL) || parseObjectKey(data) === undefined || present.has(data)) continue;
+    await rm(path, { force: true });
+  }
+}
+
+/**
+ * Mirrors the objects a question needs from `s3://bucket/prefix/` into the local cache and returns
+ * the folder to open with the local engine. Only the partition prefixes of the range are listed (per
+ * account and region each day of the range, and in an hourly layout each hour of it; accounts and
+ * regions discovered with delimiter listings unless given), and only objects whose ETag and size are not already cached are fetched, with bounded
+ * concurrency, each to a temporary name renamed into place once whole, so an interrupted run leaves
+ * no partial file and the next run resumes. Cached objects of the listed prefixes that the bucket no
+ * longer holds are removed.
+ * @throws InvalidParameter when the range needs more than `maxDownloadBytes` (nothing is fetched then).
+ * @throws DataError on any S3 failure, as one line naming the bucket and key.
+ */
+export async function mirrorS3(options: MirrorOptions): Promise<MirrorSummary> {
+  const cacheDir = options.cacheDir ?? dirname(verifiedCachePath());
+  const folder = mirrorFolder(options.location, cacheDir);
+  const { bucket } = splitS3Location(options.location);
+  const prefix = normalPrefix(splitS3Location(options.location).prefix);
+  const { hive, accounts } = await resolveAccounts(bucket, prefix, options);
+  const givenRegions = options.regions ?? [];
+  const pairs = (
+    await mapLimit(accounts, LISTING_CONCURRENCY, async (account) => {
+      let regions = [...givenRegions];
+      if (regions.length === 0) {
+        try {
+          regions = await discoverRegions({ location: `s3://${bucket}/${prefix}`, hiveCompatiblePartitions: hive, perHourPartition: false }, account);
+        } catch (error) {
+          throw s3Failure(bucket, `${prefix}AWSLogs/`, error);
+        }
+      }
+      return regions.map((region) => ({ account, region }));
+    })
+  ).flat();
+  const listings = (await mapLimit(pairs, LISTING_CONCURRENCY, ({ account, region }) => listAccountRegion(bucket, prefix, hive, account, region, options))).flat();
+
+  const objects: ListedObject[] = [];
+  for (const listing of listings) {
+    const present = new Set<string>();
+    for (const o of listing.objects) {
+      const parsed = o.key.startsWith(prefix) ? parseObjectKey(o.key.slice(prefix.length)) : undefined;
+      if (parsed === undefined || `${prefix}${parsed.relativeKey}` !== o.key) continue;
+      const path = join(folder, ...parsed.relativeKey.split('/'));
+      present.add(path);
+      if (wanted(parsed, options)) objects.push({ key: o.key, parsed, etag: o.etag, size: o.size, path });
+    }
+    await pruneDeleted(folder, listing, present);
+  }
+
+  if (objects.length === 0) {
+    const where = options.range === undefined ? '' : ` for ${formatTime(options.range.start)} to ${formatTime(options.range.end)}`;
+    throw new DataError(`no flow-log objects under s3://${bucket}/${prefix}AWSLogs/${where} (${listings.length} partition prefixes listed)`);
+  }
+  const cached = await mapLimit(objects, 32, (o) => isCached(bucket, o));
+  const todo = objects.filter((_, i) => !cached[i]);
+  const bytes = objects.reduce((sum, o) => sum + o.size, 0);
+  const fetchBytes = todo.reduce((sum, o) => sum + o.size, 0);
+  const max = options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
+  if (fetchBytes > max) {
+    throw new InvalidParameter([
+      {
+        param: 'max-download',
+        message: `the range needs ${humanBytes(fetchBytes)} in ${todo.length} objects from ${options.location} (${humanBytes(bytes - fetchBytes)} already cached), more than the ${humanBytes(max)} allowed: narrow the range or raise --max-download`,
+      },
+    ]);
+  }
+  let fetchedObjects = 0;
+  let fetchedBytes = 0;
+  const report = (phase: MirrorProgress['phase']): void =>
+    options.onProgress?.({ phase, objects: objects.length, bytes, fetchObjects: todo.length, fetchBytes, fetchedObjects, fetchedBytes });
+  report('listed');
+  // The first failure aborts the downloads in flight, which remove their temporary files.
+  const abort = new AbortController();
+  await mapLimit(todo, options.concurrency ?? DEFAULT_CONCURRENCY, async (object) => {
+    try {
+      await fetchObject(bucket, object, abort.signal, (n) => {
+        fetchedBytes += n;
+      });
+    } catch (error) {
+      abort.abort();
+      throw error;
+    }
+    fetchedObjects++;
+    report('fetching');
+  });
+  report('done');
+  return { folder, objects: objects.length, bytes, fetchedObjects, fetchedBytes };
+}

@@ -1,0 +1,161 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { mockClient } from 'aws-sdk-client-mock';
+import { main } from '../../src/cli/main.js';
+import { writeSample } from '../../src/sample/generate.js';
+import { EXECUTION_ID, executionIn, resultsPage, decodedTalker } from '../engines/athena-support.js';
+import { useTempDir } from '../support/tmp.js';
+
+const UNTIL = Date.UTC(2026, 10, 1) / 1000;
+const tmp = useTempDir('flowq-sql-');
+const data = () => join(tmp(), 'data');
+const RANGE = ['--start', '2026-10-31T00:00:00Z', '--end', '2026-11-01T00:00:00Z'];
+const athenaMock = mockClient(AthenaClient);
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+async function json(...argv: string[]): Promise<{ rows: unknown[]; columns: unknown[]; stats: { filesRead: number } }> {
+  const { code, out, err } = await cli(...argv, '--output', 'json');
+  expect({ code, err }).toEqual({ code: 0, err: '' });
+  return JSON.parse(out) as { rows: unknown[]; columns: unknown[]; stats: { filesRead: number } };
+}
+
+beforeAll(async () => {
+  await writeSample({ out: data(), days: 2, records: 4000, seed: 3, until: UNTIL });
+});
+
+beforeEach(() => athenaMock.reset());
+
+describe('flowq sql on local data', () => {
+  it('answers a hand-written statement with the same rows and columns as the equivalent template', async () => {
+    // The top-talkers template written out by hand, with the range's partition bounds and times as literals.
+    const statement = `SELECT srcaddr, dstaddr, CAST(sum(bytes) AS BIGINT) AS bytes, CAST(sum(packets) AS BIGINT) AS packets, count(*) AS flows,
+        min(start) AS first_seen, max("end") AS last_seen
+      FROM flow_logs
+      WHERE dt BETWEEN '2026/10/31' AND '2026/11/01' AND start >= ${UNTIL - 86_400} AND start < ${UNTIL}
+        AND bytes IS NOT NULL AND log_status = 'OK' AND action = 'REJECT'
+      GROUP BY srcaddr, dstaddr ORDER BY bytes DESC, srcaddr, dstaddr LIMIT 7`;
+
+    const fromSql = await json('sql', statement, '--data', data());
+    const fromTemplate = await json('run', 'top-talkers', '--data', data(), ...RANGE, '--action', 'REJECT', '--limit', '7');
+
+    expect(fromSql.columns).toEqual(fromTemplate.columns);
+    expect(fromSql.rows).toEqual(fromTemplate.rows);
+    expect(fromSql.rows).toHaveLength(7);
+    expect(fromSql.stats.filesRead).toBe(fromTemplate.stats.filesRead);
+  });
+
+  it('opens only the partitions of --start/--end, so a statement without a dt predicate reads just those', async () => {
+    const narrowed = await json('sql', 'SELECT count(*) AS records, count(DISTINCT dt) AS days FROM flow_logs', '--data', data(), ...RANGE);
+    const predicate = await json('sql', "SELECT count(*) AS records, count(DISTINCT dt) AS days FROM flow_logs WHERE dt BETWEEN '2026/10/31' AND '2026/11/01'", '--data', data());
+    const everything = await json('sql', 'SELECT count(*) AS records, count(DISTINCT dt) AS days FROM flow_logs', '--data', data());
+
+    expect(narrowed.rows).toEqual(predicate.rows);
+    expect(narrowed.rows).toEqual([{ records: expect.any(Number) as unknown, days: 2 }]);
+    expect(everything.rows).toEqual([{ records: expect.any(Number) as unknown, days: 3 }]);
+    expect((everything.rows[0] as { records: number }).records).toBeGreaterThan((narrowed.rows[0] as { records: number }).records);
+    // 3 flow logs × (24 hourly files of the day + the first file of the next, where late flows are filed)
+    expect(narrowed.stats.filesRead).toBe(75);
+  });
+
+  it('prints CSV and tables like flowq run', async () => {
+    const csv = await cli('sql', "SELECT action, count(*) AS n FROM flow_logs WHERE action IN ('ACCEPT', 'REJECT') GROUP BY action ORDER BY action", '--data', data(), ...RANGE, '--output', 'csv');
+    expect(csv.code).toBe(0);
+    expect(csv.out).toMatch(/^action,n\r\nACCEPT,\d+\r\nREJECT,\d+\r\n$/);
+    const table = await cli('sql', 'SELECT 1 AS one', '--data', data(), ...RANGE);
+    expect(table.code).toBe(0);
+    expect(table.out).toMatch(/one/);
+    expect(table.err).toMatch(/^1 rows, /);
+  });
+
+  const outside = () => join(tmp(), 'outside.csv');
+  const refusals: Array<[string, () => string, RegExp]> = [
+    ['two statements', () => 'SELECT 1; SELECT 2', /give exactly one statement, not 2/],
+    ['a write to a file', () => `COPY (SELECT * FROM flow_logs) TO '${outside()}'`, /outside the flow logs|only queries/],
+    ['a table created', () => 'CREATE TABLE t AS SELECT * FROM flow_logs', /only queries \(SELECT \.\.\.\) may run/],
+    ['an insert', () => 'INSERT INTO flow_logs VALUES (1)', /only queries|Binder Error|Catalog Error|cannot/i],
+    ['a view dropped', () => 'DROP VIEW flow_logs', /only queries \(SELECT \.\.\.\) may run/],
+    ['a setting changed', () => "SET enable_external_access = true", /only queries|locked/],
+    ['a pragma that sets', () => 'PRAGMA threads = 1', /only queries|locked/],
+    ['an attached database', () => `ATTACH '${join(tmp(), 'other.duckdb')}'`, /outside the flow logs|only queries/],
+    ['an extension installed', () => 'INSTALL httpfs', /outside the flow logs|only queries/],
+    ['an extension loaded', () => 'LOAD httpfs', /only queries|disabled/],
+    ['another file read', () => "SELECT * FROM read_text('/etc/passwd')", /outside the flow logs/],
+    ['another CSV read', () => "SELECT * FROM read_csv('/etc/hostname')", /outside the flow logs/],
+    ['a folder listed', () => `SELECT * FROM glob('${tmp()}/*')`, /outside the flow logs/],
+    ['a file read through a view body', () => `SELECT * FROM '${join(data(), 'flowq-sample.json')}'`, /outside the flow logs/],
+    ['a URL read', () => "SELECT * FROM read_csv('https://example.com/x.csv')", /outside the flow logs|disabled/],
+  ];
+
+  it.each(refusals)('refuses %s with one line and exit code 2', async (_what, statement, reason) => {
+    const { code, out, err } = await cli('sql', statement(), '--data', data(), ...RANGE);
+    expect({ code, out }).toEqual({ code: 2, out: '' });
+    expect(err).toMatch(/^flowq: sql: .+\n$/);
+    expect(err.split('\n')).toHaveLength(2);
+    expect(err).toMatch(reason);
+    expect(existsSync(outside())).toBe(false);
+    expect(existsSync(join(tmp(), 'other.duckdb'))).toBe(false);
+  });
+
+  it('refuses a missing statement and unknown flags as usage mistakes', async () => {
+    expect(await cli('sql', '--data', data())).toEqual({ code: 2, out: '', err: expect.stringMatching(/^flowq: sql needs a statement/) as unknown });
+    expect(await cli('sql', 'SELECT 1', '--data', data(), '--limit', '3')).toEqual({ code: 2, out: '', err: expect.stringMatching(/^flowq: unknown flag --limit/) as unknown });
+  });
+});
+
+describe('flowq sql --engine athena', () => {
+  it('sends the statement as written, with no parameters, and shows progress and the cost line', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: EXECUTION_ID });
+    athenaMock.on(GetQueryExecutionCommand).resolves(executionIn('SUCCEEDED', { workgroup: 'analysts', scanned: 52_000_000 }));
+    athenaMock.on(GetQueryResultsCommand).resolves(resultsPage([1, 2], { first: true }));
+    const statement = "SELECT srcaddr, dstaddr, sum(bytes) AS bytes FROM vpc_logs WHERE dt BETWEEN '2026/10/31' AND '2026/11/01' GROUP BY 1, 2";
+
+    const { code, out, err } = await cli('sql', `${statement};`, '--engine', 'athena', '--database', 'flowq', '--table', 'vpc_logs', '--workgroup', 'analysts', ...RANGE, '--output', 'json');
+
+    expect(code).toBe(0);
+    const starts = athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
+    expect(starts).toEqual([
+      {
+        QueryString: statement,
+        ExecutionParameters: undefined,
+        QueryExecutionContext: { Database: 'flowq', Catalog: 'AwsDataCatalog' },
+        WorkGroup: 'analysts',
+        ClientRequestToken: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
+        ResultConfiguration: undefined,
+        ResultReuseConfiguration: { ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: 60 } },
+      },
+    ]);
+    const doc = JSON.parse(out) as { query: string; params: unknown; rows: unknown[]; stats: { costUsd: number; dataScannedBytes: number } };
+    expect(doc.query).toBe('sql');
+    expect(doc.params).toEqual({ start: '2026-10-31T00:00:00Z', end: '2026-11-01T00:00:00Z' });
+    expect(doc.rows).toEqual([decodedTalker(1), decodedTalker(2)]);
+    expect(doc.stats.dataScannedBytes).toBe(52_000_000);
+    expect(err).toBe(`athena: query ${EXECUTION_ID} started in workgroup analysts\nathena: SUCCEEDED ${err.split('SUCCEEDED ')[1].split(' s,')[0]} s, 52.0 MB scanned\n`);
+
+    const table = await cli('sql', statement, '--engine', 'athena', '--database', 'flowq', '--table', 'vpc_logs', '--workgroup', 'analysts');
+    expect(table.code).toBe(0);
+    // $5 per TB (2^40 bytes) of data scanned, rounded up to the MB (2^20 bytes).
+    const cost = ((Math.ceil(52_000_000 / 2 ** 20) * 2 ** 20) / 2 ** 40) * 5;
+    expect(table.err.trimEnd().split('\n').at(-1)).toBe(`2 rows, 52.0 MB scanned, $${cost.toFixed(6)}, ${table.err.split(', ').at(-1)!.trimEnd()}`);
+    expect(table.err).toMatch(/ \d+ ms\n$/);
+  });
+
+  it.each([
+    ['two statements', 'SELECT 1; SELECT 2', /give exactly one statement, not 2/],
+    ['a table created', 'CREATE TABLE x AS SELECT 1', /only queries/],
+    ['an insert', 'INSERT INTO vpc_logs SELECT * FROM vpc_logs', /only queries/],
+    ['an UNLOAD', "UNLOAD (SELECT 1) TO 's3://bucket/x/' WITH (format = 'CSV')", /syntax error/],
+  ])('refuses %s before sending anything to Athena', async (_what, statement, reason) => {
+    const { code, out, err } = await cli('sql', statement, '--engine', 'athena', '--database', 'flowq', '--table', 'vpc_logs');
+    expect({ code, out }).toEqual({ code: 2, out: '' });
+    expect(err).toMatch(/^flowq: sql: .+\n$/);
+    expect(err).toMatch(reason);
+    expect(athenaMock.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
+  });
+});
