@@ -388,7 +388,8 @@ export class LocalEngine implements Engine {
    * @throws InvalidParameter when the statement is refused.
    */
   async runStatement(query: RenderedQuery): Promise<QueryResult> {
-    await lockDown(this.connection, this.files.map((f) => f.path), [this.profileDir]);
+    // DuckDB reads the files through the link (see `open`), and writes its profile in the work folder.
+    await lockDown(this.connection, this.files.map((f) => this.duckdbPath(f)), [this.workDir]);
     await checkReadOnly(this.connection, query.sql);
     return this.run(query);
   }
