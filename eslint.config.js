@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.esbuild/', '.serverless/', 'coverage/', '.flowq/', 'handlers/*.cjs', 'test/support/*.cjs'] },
+  { ignores: ['node_modules/', 'dist/', '.esbuild/', '.serverless/', 'coverage/', '.flowq/', 'handlers/*.cjs', 'deploy/*.cjs', 'test/support/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

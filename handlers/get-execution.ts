@@ -1,6 +1,6 @@
 import { apiFromEnvironment, type Api } from '../src/api/backend.js';
 import { readExecution } from '../src/api/queries.js';
-import { GET_EXECUTION_EVENT } from '../src/http/schemas.js';
+import { GET_EXECUTION_EVENT } from '../src/http/validators.generated.js';
 import { httpHandler, jsonAnswer, type ParsedEvent } from '../src/http/stack.js';
 
 type GetExecutionEvent = ParsedEvent<unknown, { id: string }, { nextToken?: string; pageSize?: number }>;

@@ -1,6 +1,6 @@
 import { apiFromEnvironment, type Api } from '../src/api/backend.js';
 import { answerQuery } from '../src/api/queries.js';
-import { RUN_QUERY_EVENT } from '../src/http/schemas.js';
+import { RUN_QUERY_EVENT } from '../src/http/validators.generated.js';
 import { httpHandler, jsonAnswer, type ParsedEvent } from '../src/http/stack.js';
 
 type RunQueryEvent = ParsedEvent<{ params: Record<string, unknown> }, { name: string }>;

@@ -3,7 +3,7 @@ import { apiFromEnvironment, type Api } from '../src/api/backend.js';
 import { runQueryUntil } from '../src/api/queries.js';
 import type { ResultDocument } from '../src/engines/engine.js';
 import { invokeStack } from '../src/http/invoke.js';
-import { INVOKE_EVENT } from '../src/http/schemas.js';
+import { INVOKE_EVENT } from '../src/http/validators.generated.js';
 
 interface RunQueryInvocation {
   readonly query: string;

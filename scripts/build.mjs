@@ -19,7 +19,9 @@ await build({
   banner: { js: '#!/usr/bin/env node' },
 });
 
-// The benchmark is built only for `npm run bench`.
+// The benchmarks are built only for `npm run bench`.
 if (process.argv.includes('--bench')) {
   await build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' });
+  await build({ ...common, entryPoints: ['bench/bundles.ts'], outfile: 'dist/bench-bundles.js' });
+  await build({ ...common, entryPoints: ['bench/late-margin.ts'], outfile: 'dist/late-margin.js' });
 }

@@ -1,4 +1,5 @@
 import { InvalidConfiguration } from './errors.js';
+import { shorten } from './text.js';
 
 /**
  * Settings shared by every entry point, with their defaults. Lambda handlers read them from the
@@ -33,7 +34,7 @@ export function intEnv(env: Env, name: string, fallback: number, min = 0): numbe
   const value = env[name];
   if (value === undefined || value.trim() === '') return fallback;
   if (!/^\d+$/.test(value.trim()) || Number(value) < min) {
-    throw new InvalidConfiguration(`environment variable ${name} must be a whole number >= ${min}, not '${value}'`);
+    throw new InvalidConfiguration(`environment variable ${name} must be a whole number >= ${min}, not '${shorten(value)}'`);
   }
   return Number(value);
 }
@@ -42,14 +43,32 @@ export function intEnv(env: Env, name: string, fallback: number, min = 0): numbe
 export function boolEnv(env: Env, name: string, fallback: boolean): boolean {
   const value = env[name]?.trim().toLowerCase();
   if (value === undefined || value === '') return fallback;
-  if (value !== 'true' && value !== 'false') throw new InvalidConfiguration(`environment variable ${name} must be true or false, not '${value}'`);
+  if (value !== 'true' && value !== 'false') throw new InvalidConfiguration(`environment variable ${name} must be true or false, not '${shorten(value)}'`);
   return value === 'true';
 }
 
-/** Query settings from `FLOWQ_LATE_MARGIN_SECONDS` and `FLOWQ_MAX_RANGE_DAYS`. */
+/** The longest late-filed margin a setting may choose: one hour. */
+export const MAX_LATE_MARGIN_SECONDS = 3600;
+
+/**
+ * Query settings from `FLOWQ_LATE_MARGIN_SECONDS` (0-3600, default 600) and `FLOWQ_MAX_RANGE_DAYS`.
+ * @throws InvalidConfiguration naming the variable that is malformed or out of range.
+ */
 export function readQuerySettings(env: Env = process.env): QuerySettings {
+  const lateMarginSeconds = intEnv(env, 'FLOWQ_LATE_MARGIN_SECONDS', DEFAULT_QUERY_SETTINGS.lateMarginSeconds);
+  if (lateMarginSeconds > MAX_LATE_MARGIN_SECONDS) {
+    throw new InvalidConfiguration(`environment variable FLOWQ_LATE_MARGIN_SECONDS must be at most ${MAX_LATE_MARGIN_SECONDS} (one hour), not '${lateMarginSeconds}'`);
+  }
   return {
-    lateMarginSeconds: intEnv(env, 'FLOWQ_LATE_MARGIN_SECONDS', DEFAULT_QUERY_SETTINGS.lateMarginSeconds),
+    lateMarginSeconds,
     maxRangeDays: intEnv(env, 'FLOWQ_MAX_RANGE_DAYS', DEFAULT_QUERY_SETTINGS.maxRangeDays, 1),
   };
+}
+
+/** Origins allowed by CORS, from `FLOWQ_CORS_ORIGINS` (comma-separated); empty means none. */
+export function readCorsOrigins(env: Env = process.env): string[] {
+  return (env.FLOWQ_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o.length > 0);
 }

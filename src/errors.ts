@@ -1,3 +1,5 @@
+import { shorten } from './text.js';
+
 /**
  * Typed domain errors. Each carries a stable machine-readable code and its domain data, nothing
  * about transport: src/http maps codes to HTTP statuses, the CLI to exit codes. Anything that is
@@ -24,9 +26,11 @@ export class InvalidParameter extends FlowqError {
   override readonly code = 'INVALID_PARAMETER';
   readonly details: readonly ParameterProblem[];
 
+  /** Parameter names are cut to a short prefix: a caller's unknown name is echoed, never a megabyte of it. */
   constructor(details: readonly ParameterProblem[]) {
-    super(details.map((d) => `${d.param}: ${d.message}`).join('; '));
-    this.details = details;
+    const cut = details.map((d) => ({ param: shorten(d.param), message: d.message }));
+    super(cut.map((d) => `${d.param}: ${d.message}`).join('; '));
+    this.details = cut;
   }
 }
 

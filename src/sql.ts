@@ -1,4 +1,5 @@
 import { InvalidConfiguration } from './errors.js';
+import { shorten } from './text.js';
 
 const IDENTIFIER = /^[a-z0-9_]{1,255}$/;
 
@@ -8,7 +9,7 @@ const IDENTIFIER = /^[a-z0-9_]{1,255}$/;
  */
 export function checkIdentifier(kind: string, value: string): string {
   if (!IDENTIFIER.test(value)) {
-    throw new InvalidConfiguration(`${kind} name '${value}' must match ^[a-z0-9_]{1,255}$`);
+    throw new InvalidConfiguration(`${kind} name '${shorten(value)}' must match ^[a-z0-9_]{1,255}$`);
   }
   return value;
 }

@@ -1,5 +1,7 @@
 /** Times and durations as flowq reads and writes them: Unix seconds inside, ISO-8601 UTC outside. */
 
+import { shorten } from './text.js';
+
 /** The last second ISO-8601 can write with four year digits: 9999-12-31T23:59:59Z. */
 export const MAX_TIME_SECONDS = 253_402_300_799;
 
@@ -81,9 +83,4 @@ export function parseDuration(value: string, units: ReadonlyArray<keyof typeof U
   const unit = m[2].toLowerCase() as keyof typeof UNIT_SECONDS;
   if (!units.includes(unit) || Number(m[1]) === 0) return undefined;
   return Number(m[1]) * UNIT_SECONDS[unit];
-}
-
-/** A value cut to a short prefix, so an error message never echoes a megabyte back. */
-export function shorten(value: string, max = 64): string {
-  return value.length <= max ? value : `${value.slice(0, max)}… (${value.length} characters)`;
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { formatDate, formatTime, MAX_TIME_SECONDS, parseDate, parseDuration, parseTime, shorten } from '../src/time.js';
+import { formatDate, formatTime, MAX_TIME_SECONDS, parseDate, parseDuration, parseTime } from '../src/time.js';
+import { shorten } from '../src/text.js';
 
 /** Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil): an oracle apart from Date. */
 function daysFromCivil(y: number, m: number, d: number): number {

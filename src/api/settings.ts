@@ -1,4 +1,4 @@
-import { intEnv, optionalEnv } from '../config.js';
+import { intEnv, readCorsOrigins } from '../config.js';
 import { InvalidConfiguration } from '../errors.js';
 import { readEngineSettings, type EngineSettings } from '../engines/open.js';
 
@@ -34,6 +34,6 @@ export function readApiSettings(env: Env = process.env): ApiSettings {
     engine: readEngineSettings(env),
     syncBudgetMs,
     invokeMarginMs: intEnv(env, 'FLOWQ_INVOKE_MARGIN_MS', DEFAULT_INVOKE_MARGIN_MS),
-    corsOrigins: (optionalEnv(env, 'FLOWQ_CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
+    corsOrigins: readCorsOrigins(env),
   };
 }

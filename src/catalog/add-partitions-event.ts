@@ -62,6 +62,19 @@ type EventShape =
   | { kind: 's3'; records: readonly S3NotificationRecord[] }
   | { kind: 's3-test' };
 
+/**
+ * An EventBridge `Object Created` event as the notification record it stands for. Its key is passed
+ * on as given: flow-log keys hold no `%` or `+`, so decoding leaves a plain key as it is and turns an
+ * encoded one (`year%3D2026`) back into the key.
+ */
+function fromEventBridge(detail: unknown): S3NotificationRecord {
+  const d = (typeof detail === 'object' && detail !== null ? detail : {}) as { bucket?: { name?: unknown }; object?: { key?: unknown }; reason?: unknown };
+  const name = typeof d.bucket?.name === 'string' ? d.bucket.name : undefined;
+  const key = typeof d.object?.key === 'string' ? d.object.key : undefined;
+  if (name === undefined || key === undefined) throw new InvalidEvent('an EventBridge Object Created event needs detail.bucket.name and detail.object.key');
+  return { eventSource: 'aws:s3', eventName: `ObjectCreated:${typeof d.reason === 'string' ? d.reason : 'Put'}`, s3: { bucket: { name }, object: { key } } };
+}
+
 function classify(event: unknown): EventShape {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     throw new InvalidEvent('expected an object: a schedule event, {"from": ..., "to": ...} or an S3 notification');
@@ -71,6 +84,7 @@ function classify(event: unknown): EventShape {
     if (!Array.isArray(e.Records) || e.Records.length === 0) throw new InvalidEvent('Records must be a non-empty list of S3 notification records');
     return { kind: 's3', records: e.Records as S3NotificationRecord[] };
   }
+  if (e.source === 'aws.s3' && e['detail-type'] === 'Object Created') return { kind: 's3', records: [fromEventBridge(e.detail)] };
   if (e.Event === 's3:TestEvent') return { kind: 's3-test' };
   if (e['detail-type'] === 'Scheduled Event' || e.source === 'aws.events') return { kind: 'schedule', time: e.time };
   if ('from' in e || 'to' in e) {
@@ -136,8 +150,8 @@ async function addFromS3(settings: CatalogSettings, records: readonly S3Notifica
 
 /**
  * Handles one event of the add-partitions function: a schedule event (today and tomorrow, UTC), a
- * backfill request `{"from": ..., "to": ...}`, or S3 object-created notifications (only the
- * partitions Glue lacks are added). With partition projection there is nothing to add.
+ * backfill request `{"from": ..., "to": ...}`, or S3 object-created notifications or EventBridge
+ * `Object Created` events (only the partitions Glue lacks are added). With partition projection there is nothing to add.
  * @throws InvalidEvent for an event of none of these shapes, with what was expected.
  */
 export async function onAddPartitionsEvent(event: unknown, settings: () => CatalogSettings, options: AddPartitionsEventOptions = {}): Promise<AddPartitionsRun> {

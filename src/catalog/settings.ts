@@ -3,6 +3,7 @@ import { InvalidConfiguration } from '../errors.js';
 import { makeSource, type Source } from '../flowlog/source.js';
 import { checkIdentifier } from '../sql.js';
 import { parseTime } from '../time.js';
+import { shorten } from '../text.js';
 
 /** How the table's partitions are known to Athena: Glue partitions flowq adds, or partition projection. */
 export type PartitionMode = 'managed' | 'projection';
@@ -64,19 +65,19 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 function parseList(label: string, text: string | undefined, pattern: RegExp, what: string): string[] {
   const items = (text ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   const bad = items.find((item) => !pattern.test(item));
-  if (bad !== undefined) throw new InvalidConfiguration(`${label}: '${bad}' is not ${what}`);
+  if (bad !== undefined) throw new InvalidConfiguration(`${label}: '${shorten(bad)}' is not ${what}`);
   return [...new Set(items)].sort();
 }
 
 function parsePartitionMode(label: string, text: string | undefined): PartitionMode {
   const value = (text ?? 'managed').trim();
   if (value === 'managed' || value === 'projection') return value;
-  throw new InvalidConfiguration(`${label}: '${value}' is not one of managed, projection`);
+  throw new InvalidConfiguration(`${label}: '${shorten(value ?? '')}' is not one of managed, projection`);
 }
 
 function parseDay(label: string, text: string): number {
   const t = /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? parseTime(text) : 'not a date';
-  if (typeof t === 'string') throw new InvalidConfiguration(`${label}: '${text}' is not a date (YYYY-MM-DD)`);
+  if (typeof t === 'string') throw new InvalidConfiguration(`${label}: '${shorten(text)}' is not a date (YYYY-MM-DD)`);
   return t;
 }
 
@@ -95,7 +96,7 @@ export function makeCatalogSettings(options: CatalogOptions, labels: OptionLabel
   const table = checkIdentifier('table', required(labels.table, options.table));
   const location = required(labels.location, options.location);
   if (!location.startsWith('s3://')) {
-    throw new InvalidConfiguration(`${labels.location}: '${location}' is not an S3 location (s3://bucket/prefix/); a Glue table can only point at S3`);
+    throw new InvalidConfiguration(`${labels.location}: '${shorten(location)}' is not an S3 location (s3://bucket/prefix/); a Glue table can only point at S3`);
   }
   const source = makeSource({
     location,

@@ -1,8 +1,14 @@
 import { FlowqError } from '../errors.js';
+import { shorten } from '../text.js';
 
 /** A command-line mistake: printed as one line, exit code 2. */
 export class UsageError extends FlowqError {
   override readonly code = 'USAGE';
+}
+
+/** A flag as the user writes it, `--interface-id` for `interface_id`, cut short if it is long. */
+export function flagLabel(name: string): string {
+  return `--${shorten(name.replaceAll('_', '-'))}`;
 }
 
 /** Parsed command-line arguments: positionals and `--flag value` pairs, names with `-` read as `_`. */
@@ -20,7 +26,7 @@ export interface CliIo {
 /**
  * Splits arguments into positionals and flags. `--name value`, `--name=value` and, for names in
  * `booleans`, a bare `--name` are accepted; `--interface-id` and `--interface_id` are the same flag.
- * @throws UsageError on a repeated flag or a flag without its value.
+ * @throws UsageError on a repeated flag or a flag without its value (an empty value included).
  */
 export function parseArgs(argv: readonly string[], booleans: ReadonlySet<string> = new Set()): ParsedArgs {
   const positionals: string[] = [];
@@ -38,11 +44,13 @@ export function parseArgs(argv: readonly string[], booleans: ReadonlySet<string>
     else if (booleans.has(name)) value = 'true';
     else {
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`--${name.replaceAll('_', '-')} needs a value`);
+      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`${flagLabel(name)} needs a value`);
       value = next;
       i++;
     }
-    if (flags.has(name)) throw new UsageError(`--${name.replaceAll('_', '-')} is given twice`);
+    // An empty value is a mistake (an unset shell variable, say), never a silent default.
+    if (value.trim() === '') throw new UsageError(`${flagLabel(name)} needs a value, not an empty one`);
+    if (flags.has(name)) throw new UsageError(`${flagLabel(name)} is given twice`);
     flags.set(name, value);
   }
   return { positionals, flags };
@@ -57,7 +65,7 @@ export function checkFlags(args: ParsedArgs, known: Iterable<string>): void {
   for (const name of args.flags.keys()) {
     if (!allowed.has(name)) {
       const list = [...allowed].map((n) => `--${n.replaceAll('_', '-')}`).join(', ');
-      throw new UsageError(`unknown flag --${name.replaceAll('_', '-')}; known flags: ${list}`);
+      throw new UsageError(`unknown flag ${flagLabel(name)}; known flags: ${list}`);
     }
   }
 }

@@ -2,7 +2,8 @@ import type { AthenaTable } from '../engines/athena.js';
 import type { QueryProgress } from '../engines/engine.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../flowlog/format.js';
 import { humanBytes } from '../reports/text.js';
-import { parseDuration, shorten } from '../time.js';
+import { parseDuration } from '../time.js';
+import { shorten } from '../text.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
 
 /** The flags `--engine athena` reads besides the template's parameters (`_` for `-`). */
@@ -27,7 +28,7 @@ function required(args: ParsedArgs, name: string, hint: string): string {
 function reuseMinutes(args: ParsedArgs): number | undefined {
   const value = args.flags.get('reuse_minutes');
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--reuse-minutes must be a whole number of minutes (0 turns reuse off), not '${value}'`);
+  if (!/^\d+$/.test(value)) throw new UsageError(`--reuse-minutes must be a whole number of minutes (0 turns reuse off), not '${shorten(value)}'`);
   return Number(value);
 }
 

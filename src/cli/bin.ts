@@ -1,7 +1,10 @@
 import { main } from './main.js';
+import { watchOutput } from './output.js';
 
 // The SDK warns on Node 20 about its releases from 2027 on; flowq supports Node >= 20.19 today.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+watchOutput(process.stdout, process.stderr, (code) => process.exit(code));
 
 process.exitCode = await main(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),

@@ -8,7 +8,17 @@ import { InvalidEvent } from '../catalog/errors.js';
 import { databaseInput, partitionInput, tableInput } from '../catalog/model.js';
 import { makeCatalogSettings, type CatalogSettings, type OptionLabels } from '../catalog/settings.js';
 import { PARTITION_KEYS, type PartitionValues } from '../flowlog/layout.js';
+import { shorten } from '../text.js';
 import { booleanFlag, checkFlags, parseArgs, UsageError, type CliIo } from './args.js';
+import { applyAwsFlags } from './athena.js';
+import { usageOf, wantsHelp } from './usage.js';
+
+const AWS_FLAGS = ['region', 'profile'] as const;
+
+/** Printed for a table on daily partitions: what per-hour ones save on Athena. */
+export const DAILY_PARTITIONS_NOTE =
+  "note: daily partitions: with the late-filed margin a one-day question also reads the next day's folder (about twice the bytes on Athena); " +
+  'per-hour partitions (--per-hour, and the flow log\'s per-hour partition option) add one hour instead';
 
 const FLAGS = [
   'location',
@@ -39,34 +49,36 @@ const FLAG_LABELS: OptionLabels = {
   projectionStart: '--projection-start',
 };
 
-/** The usage text of `flowq catalog`. */
-export const CATALOG_USAGE = `usage: flowq catalog plan|ddl|apply --location s3://bucket/prefix/ --database <db> --table <table>
-         [--log-format <fmt>] [--hive] [--per-hour] [--file-format plain-text|parquet]
-         [--partitions managed|projection]
-         [--from <date> --to <date>] [--accounts a,b] [--regions r1,r2]
-
-  plan   print the Glue requests as one JSON document: {"database", "table", "partitions"}
-  ddl    print the equivalent CREATE EXTERNAL TABLE (and ALTER TABLE ADD PARTITION) statements
-  apply  send them with your AWS credentials; accounts and regions not given are discovered in S3
-
-  --from/--to cover [from, to): --from 2026-01-01 --to 2027-01-01 is the year 2026.`;
-
 interface CatalogRequest {
   readonly settings: CatalogSettings;
   readonly range?: { from: number; to: number };
 }
 
-function readRequest(argv: readonly string[]): CatalogRequest {
+/**
+ * The location that holds `AWSLogs/`: a location naming the `AWSLogs/` folder itself
+ * (`s3://b/vpc/AWSLogs/`) means its parent, so the table never points at `AWSLogs/AWSLogs/`.
+ */
+export function locationAboveAwsLogs(location: string): { readonly location: string; readonly note?: string } {
+  const m = /^(s3:\/\/[^/]+\/(?:.*\/)?)AWSLogs\/*$/.exec(location.trim());
+  if (m === null) return { location };
+  const parent = m[1];
+  return { location: parent, note: `note: --location ${location.trim()} names the AWSLogs/ folder itself; using the folder that holds it, ${parent}` };
+}
+
+function readRequest(subcommand: string, argv: readonly string[], io: CliIo): CatalogRequest {
   const args = parseArgs(argv, new Set(['hive', 'per_hour']));
-  checkFlags(args, FLAGS);
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'; see flowq catalog --help`);
+  checkFlags(args, subcommand === 'apply' ? [...FLAGS, ...AWS_FLAGS] : FLAGS);
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${shorten(args.positionals[0])}'; see flowq catalog ${subcommand} --help`);
   const flag = (name: string) => args.flags.get(name);
   for (const name of ['location', 'database', 'table']) {
-    if (flag(name) === undefined) throw new UsageError(`--${name} is required; see flowq catalog --help`);
+    if (flag(name) === undefined) throw new UsageError(`--${name} is required; see flowq catalog ${subcommand} --help`);
   }
+  if (subcommand === 'apply') applyAwsFlags(args);
+  const location = locationAboveAwsLogs(flag('location') ?? '');
+  if (location.note !== undefined) io.err(`${location.note}\n`);
   const settings = makeCatalogSettings(
     {
-      location: flag('location'),
+      location: location.location,
       database: flag('database'),
       table: flag('table'),
       logFormat: flag('log_format'),
@@ -156,15 +168,16 @@ async function apply(request: CatalogRequest, io: CliIo): Promise<number> {
  */
 export async function catalogCommand(argv: string[], io: CliIo): Promise<number> {
   const [subcommand, ...rest] = argv;
-  if (subcommand === '--help' || subcommand === 'help') {
-    io.out(`${CATALOG_USAGE}\n`);
+  if (subcommand === 'help' || wantsHelp(argv)) {
+    io.out(`${usageOf('catalog', subcommand === 'help' ? rest : argv)}\n`);
     return 0;
   }
   if (subcommand === undefined || !['plan', 'ddl', 'apply'].includes(subcommand)) {
-    const what = subcommand === undefined ? 'missing subcommand' : `unknown subcommand '${subcommand}'`;
+    const what = subcommand === undefined ? 'missing subcommand' : `unknown subcommand '${shorten(subcommand)}'`;
     throw new UsageError(`${what}: expected flowq catalog plan|ddl|apply (flowq catalog --help)`);
   }
-  const request = readRequest(rest);
+  const request = readRequest(subcommand, rest, io);
+  if (!request.settings.source.perHourPartition) io.err(`${DAILY_PARTITIONS_NOTE}\n`);
   switch (subcommand) {
     case 'plan':
       io.out(`${JSON.stringify(plan(request), null, 2)}\n`);

@@ -5,7 +5,8 @@ import { DEFAULT_QUERY_SETTINGS } from '../config.js';
 import { SYSTEM_CLOCK } from '../clock.js';
 import { runTemplate, type ResultDocument } from '../engines/engine.js';
 import { openEngine } from '../engines/open.js';
-import { formatTime, parseDate, parseDuration, shorten } from '../time.js';
+import { formatTime, parseDate, parseDuration } from '../time.js';
+import { shorten } from '../text.js';
 import { validateParams } from '../queries/params.js';
 import { getTemplate, TEMPLATES } from '../queries/templates.js';
 import { renderCsv, renderJson, renderStats, renderTable } from '../reports/text.js';
@@ -22,7 +23,7 @@ export type Output = (typeof OUTPUTS)[number];
 function wholeNumber(args: ParsedArgs, name: string, fallback: number, min = 1): number {
   const value = args.flags.get(name);
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name.replaceAll('_', '-')} must be a whole number >= ${min}, not '${value}'`);
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name.replaceAll('_', '-')} must be a whole number >= ${min}, not '${shorten(value)}'`);
   return Number(value);
 }
 
@@ -42,7 +43,7 @@ export function queriesCommand(argv: string[], io: CliIo): number {
     io.out(`${JSON.stringify([...TEMPLATES.values()].map((t) => ({ name: t.name, description: t.description, params: t.params.map(({ name, kind, description }) => ({ name, kind, description })) })), null, 2)}\n`);
     return 0;
   }
-  if (output !== 'table') throw new UsageError(`--output must be table or json, not '${output}'`);
+  if (output !== 'table') throw new UsageError(`--output must be table or json, not '${shorten(output)}'`);
   for (const t of TEMPLATES.values()) {
     io.out(`${t.name}  ${t.description}\n`);
     for (const p of t.params) {

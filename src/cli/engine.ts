@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
-import { DEFAULT_QUERY_SETTINGS } from '../config.js';
+import { DEFAULT_QUERY_SETTINGS, MAX_LATE_MARGIN_SECONDS, type QuerySettings } from '../config.js';
 import type { Engine, RunOptions } from '../engines/engine.js';
 import { openEngine, type EngineSettings } from '../engines/open.js';
 import { parseFileFormat } from '../flowlog/source.js';
 import type { FileFormat } from '../flowlog/layout.js';
-import { shorten } from '../time.js';
+import { shorten } from '../text.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { applyAwsFlags, athenaTableFromFlags, ATHENA_FLAGS, DEFAULT_CLI_TIMEOUT_SECONDS, parseTimeout, progressPrinter } from './athena.js';
 import { dataOptionsFromFlags, resolveDataLocation, S3_DATA_FLAGS } from './data-location.js';
@@ -33,9 +33,27 @@ export function engineName(args: ParsedArgs): EngineName {
   return name;
 }
 
-/** Every flag the chosen engine reads, `--engine` and `--timeout` included. */
+/** Every flag the chosen engine reads, `--engine`, `--timeout` and `--late-margin` included. */
 export function engineFlags(args: ParsedArgs): string[] {
-  return ['engine', 'timeout', ...ENGINE_FLAGS[engineName(args)]];
+  return ['engine', 'timeout', 'late_margin', ...ENGINE_FLAGS[engineName(args)]];
+}
+
+/** The longest `--late-margin`, in minutes. */
+export const MAX_LATE_MARGIN_MINUTES = MAX_LATE_MARGIN_SECONDS / 60;
+
+/**
+ * The query settings the flags choose: `--late-margin <minutes>` (0-60; default 10) is how far past
+ * the range's end the partitions read reach, for records AWS files late.
+ * @throws UsageError for a value that is not a whole number of minutes from 0 to 60.
+ */
+export function querySettingsFromFlags(args: ParsedArgs): QuerySettings {
+  const value = args.flags.get('late_margin');
+  if (value === undefined) return DEFAULT_QUERY_SETTINGS;
+  const minutes = Number(value.trim());
+  if (!/^\d{1,2}$/.test(value.trim()) || minutes > MAX_LATE_MARGIN_MINUTES) {
+    throw new UsageError(`--late-margin must be whole minutes from 0 to ${MAX_LATE_MARGIN_MINUTES} (default ${DEFAULT_QUERY_SETTINGS.lateMarginSeconds / 60}), not '${shorten(value)}'`);
+  }
+  return { ...DEFAULT_QUERY_SETTINGS, lateMarginSeconds: minutes * 60 };
 }
 
 /** `--file-format plain-text|parquet`, any case. @throws UsageError for another value. */
@@ -51,11 +69,12 @@ export function fileFormatFlag(args: ParsedArgs): FileFormat | undefined {
 
 /**
  * The engine settings the flags describe: the local engine over `--data` (with `--log-format`,
- * `--hive`, `--per-hour`, `--file-format`, `--table`), or Athena (see `athenaTableFromFlags`).
+ * `--hive`, `--per-hour`, `--file-format`, `--table`), or Athena (see `athenaTableFromFlags`), and
+ * the query settings (`--late-margin`).
  * @throws UsageError for a missing or malformed flag.
  */
 export function engineSettingsFromFlags(args: ParsedArgs): EngineSettings {
-  const query = DEFAULT_QUERY_SETTINGS;
+  const query = querySettingsFromFlags(args);
   if (engineName(args) === 'athena') return { kind: 'athena', athena: athenaTableFromFlags(args), query };
   const data = args.flags.get('data');
   if (data === undefined || data.trim() === '') {

@@ -2,56 +2,45 @@ import { FlowqError } from '../errors.js';
 import type { CliIo } from './args.js';
 import { UsageError } from './args.js';
 import { demoCommand, queriesCommand, runCommand, sampleCommand } from './commands.js';
+import { flowqVersion, overview, usageOf, wantsHelp } from './usage.js';
+import { shorten } from '../text.js';
 
-const USAGE = `flowq: answers from VPC Flow Logs
+type Command = (argv: string[], io: CliIo) => number | Promise<number>;
 
-  flowq queries                         list the query templates and their parameters
-  flowq run <query> --data <dir|s3://bucket/prefix/> --start <time> --end <time> [--limit N]
-            [--<param> <value>] [--since 24h] [--log-format <fmt>] [--output table|json|csv]
-  flowq run <query> --engine athena --database <db> --table <t> [--workgroup <wg>]
-            [--output-location s3://...] [--timeout 15m] --start <time> --end <time> ...
-  flowq sql "<SELECT ... FROM flow_logs ...>" --data <dir|s3://...> [--start <time> --end <time>]
-            [--since 24h] [--output table|json|csv]   one read-only statement over the view
-  flowq sql "<SELECT ...>" --engine athena --database <db> --table <t> [--workgroup <wg>] ...
-            --data s3://... fetches only the range's partitions into the cache (FLOWQ_CACHE_DIR):
-            [--max-download 5GB] [--accounts id,...] [--regions r,...] [--region r] [--profile p]
-  flowq sample --out <dir> [--days N] [--records N] [--seed N] [--log-format <fmt>]
-            [--hive] [--per-hour] [--file-format plain-text|parquet]
-  flowq report --data <dir> --out <dir> [--date YYYY-MM-DD | --start <date> --end <date>]
-            [--templates a,b]           the daily report (JSON, CSV, HTML) into a folder
-  flowq catalog plan|ddl|apply ...      the Glue table and partitions (see README)
-  flowq demo                            make a sample once, print every query and write the report for its last day
-`;
+/** What each command runs; its help lives in COMMAND_HELP (src/cli/usage.ts). */
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  queries: queriesCommand,
+  run: runCommand,
+  sql: async (argv, io) => (await import('./sql.js')).sqlCommand(argv, io),
+  sample: sampleCommand,
+  report: async (argv, io) => (await import('./report.js')).reportCommand(argv, io),
+  demo: demoCommand,
+  // Loaded on demand: the AWS SDK costs start-up time that local commands need not pay.
+  catalog: async (argv, io) => (await import('./catalog.js')).catalogCommand(argv, io),
+};
 
 /** Runs the flowq command line; returns the process exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case 'queries':
-        return queriesCommand(rest, io);
-      case 'run':
-        return await runCommand(rest, io);
-      case 'sql':
-        return await (await import('./sql.js')).sqlCommand(rest, io);
-      case 'sample':
-        return await sampleCommand(rest, io);
-      case 'report':
-        return await (await import('./report.js')).reportCommand(rest, io);
-      case 'demo':
-        return await demoCommand(rest, io);
-      case 'catalog':
-        // Loaded on demand: the AWS SDK costs start-up time that local commands need not pay.
-        return await (await import('./catalog.js')).catalogCommand(rest, io);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command '${command}'; try: flowq help`);
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      const usage = command === 'help' && rest.length > 0 ? usageOf(rest[0], rest.slice(1)) : undefined;
+      if (command === 'help' && rest.length > 0 && usage === undefined) throw new UsageError(`unknown command '${shorten(rest[0])}'; try: flowq help`);
+      io.out(usage === undefined ? overview() : `${usage}\n`);
+      return command === undefined ? 2 : 0;
     }
+    if (command === '--version' || command === 'version') {
+      io.out(`flowq ${flowqVersion()}\n`);
+      return 0;
+    }
+    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (run === undefined) throw new UsageError(`unknown command '${shorten(command)}'; try: flowq help`);
+    const usage = usageOf(command, rest);
+    if (usage !== undefined && wantsHelp(rest)) {
+      io.out(`${usage}\n`);
+      return 0;
+    }
+    return await run(rest, io);
   } catch (error) {
     return reportError(error, io);
   }

@@ -4,8 +4,9 @@ import { toResultDocument } from '../engines/engine.js';
 import type { LocalEngine } from '../engines/local.js';
 import { partitionBounds } from '../flowlog/layout.js';
 import { COMMON_PARAMS, validateParams } from '../queries/params.js';
-import type { RenderedQuery, RenderTarget } from '../queries/render.js';
-import { formatTime, shorten } from '../time.js';
+import { partitionsRead, type RenderedQuery, type RenderTarget } from '../queries/render.js';
+import { formatTime } from '../time.js';
+import { shorten } from '../text.js';
 import { checkFlags, parseArgs, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { outputFlag, printResult, templateParams } from './commands.js';
 import { BOOLEAN_FLAGS, engineFlags, engineName, openCliEngine, type CliContext } from './engine.js';
@@ -33,6 +34,7 @@ export function statementQuery(sql: string, range: TimeRange | undefined, target
     values: [],
     executionParameters: [],
     partitions,
+    partitionsRead: range === undefined ? undefined : partitionsRead(target.layout, range.start, range.end, target.lateMarginSeconds),
   };
 }
 

@@ -69,6 +69,17 @@ export const DEFAULT_RESULT_REUSE_MINUTES = 60;
 const MAX_RESULT_REUSE_MINUTES = 7 * 24 * 60;
 const WORKGROUP = /^[a-zA-Z0-9._-]{1,128}$/;
 
+/**
+ * The query text Athena receives: the rendered SQL under a comment line that carries a digest of
+ * the execution parameters. Athena reuses a result only for a matching query string, and does not
+ * say that it compares the parameters too; with the digest, two requests that differ in any value
+ * never share a query string, while identical requests still do.
+ */
+export function athenaQueryText(query: Pick<RenderedQuery, 'sql' | 'executionParameters'>): string {
+  const digest = createHash('sha256').update(JSON.stringify(query.executionParameters)).digest('hex');
+  return `-- flowq parameters sha256:${digest}\n${query.sql}`;
+}
+
 function isTerminal(state: ExecutionState): boolean {
   return state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED';
 }
@@ -168,7 +179,7 @@ export class AthenaEngine implements Engine {
       .update(JSON.stringify([query.template, query.sql, query.executionParameters, catalog, database, workgroup, outputLocation ?? '', requestKey]))
       .digest('hex');
     const input: StartQueryExecutionInput = {
-      QueryString: query.sql,
+      QueryString: athenaQueryText(query),
       ExecutionParameters: query.executionParameters.length > 0 ? [...query.executionParameters] : undefined,
       QueryExecutionContext: { Database: database, Catalog: catalog },
       WorkGroup: workgroup,

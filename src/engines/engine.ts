@@ -24,6 +24,12 @@ export interface QueryStats {
   readonly totalExecutionMs?: number;
   readonly reused?: boolean;
   readonly costUsd?: number;
+  /** Every partition (`dt`) the query read; in result documents, not in an execution fetched by id. */
+  readonly partitions?: readonly string[];
+  /** Those of `partitions` read only for the late-filed margin: records filed after the range's end. */
+  readonly marginPartitions?: readonly string[];
+  /** The late-filed margin the query ran with. */
+  readonly lateMarginSeconds?: number;
 }
 
 /** The answer to one rendered query. */
@@ -112,12 +118,14 @@ export interface ResultDocument {
 
 /** Assembles the result document for a query and its result. */
 export function toResultDocument(query: RenderedQuery, result: QueryResult): ResultDocument {
+  const read = query.partitionsRead;
+  const stats: QueryStats = read === undefined ? result.stats : { ...result.stats, partitions: read.all, marginPartitions: read.marginOnly, lateMarginSeconds: read.lateMarginSeconds };
   return {
     query: query.template,
     params: query.params,
     columns: result.columns,
     rows: result.rows,
-    stats: result.stats,
+    stats,
     ...(result.executionId === undefined ? {} : { executionId: result.executionId }),
     ...(result.notes === undefined || result.notes.length === 0 ? {} : { notes: result.notes }),
   };

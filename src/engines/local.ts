@@ -22,6 +22,7 @@ import { checkIdentifier, quoteIdent, sqlStringLiteral } from '../sql.js';
 import type { Column, Engine, ExecutionView, QueryResult, Row, RunOptions, Submission } from './engine.js';
 import { knownPlainFiles, readHeaderLine, scanLocation, verifiedCachePath, verifyGzipFiles, type LocalFile } from './local-files.js';
 import { DUCKDB_TYPE } from './duckdb-types.js';
+import { DUCKDB_MACROS } from './duckdb-macros.js';
 import { checkReadOnly, lockDown, treeInRange, type PartitionRange } from './local-sql.js';
 
 /** Where the local engine finds its data, and what it may assume about it. */
@@ -238,6 +239,7 @@ export class LocalEngine implements Engine {
     const connection = await instance.connect();
     const workDir = await mkdtemp(join(tmpdir(), 'flowq-'));
     try {
+      for (const macro of DUCKDB_MACROS) await connection.run(macro);
       // DuckDB expands glob characters (`*`, `?`, `[`) in the paths it is given, and a folder name
       // may hold them: it reads the files through a link whose path has none.
       const alias = { from: join(workDir, 'data'), to: resolve(tree.location) };

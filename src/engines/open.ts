@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import { readQuerySettings, boolEnv, intEnv, requireEnv, optionalEnv, type QuerySettings } from '../config.js';
 import { InvalidConfiguration } from '../errors.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../flowlog/format.js';
@@ -6,6 +7,7 @@ import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import type { AthenaTable } from './athena.js';
 import type { Engine } from './engine.js';
 import type { LocalEngineOptions } from './local.js';
+import { shorten } from '../text.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -47,10 +49,19 @@ function readAthenaTable(env: Env): AthenaTable {
 }
 
 /**
+ * The folder the command was started in: npm's `INIT_CWD` (npx, npm scripts), else the shell's
+ * `PWD`, else the process's own. `sls invoke local` moves the process into its build folder before
+ * it loads a handler, so a relative `FLOWQ_LOCAL_DATA=./sample` must be read from here, not from there.
+ */
+export function startDirectory(env: Env, cwd: string = process.cwd()): string {
+  return [env.INIT_CWD, env.PWD].find((dir): dir is string => dir !== undefined && isAbsolute(dir)) ?? cwd;
+}
+
+/**
  * Reads the engine settings of a Lambda function from its environment: `FLOWQ_ENGINE` (`athena`,
  * the default, or `local`); for Athena `FLOWQ_DATABASE`, `FLOWQ_TABLE`, `FLOWQ_WORKGROUP`,
  * `FLOWQ_CATALOG`, `FLOWQ_OUTPUT_LOCATION`, `FLOWQ_RESULT_REUSE_MINUTES`, `FLOWQ_LOG_FORMAT`,
- * `FLOWQ_HIVE_PARTITIONS`, `FLOWQ_PER_HOUR`; for local mode `FLOWQ_LOCAL_DATA` (and optionally
+ * `FLOWQ_HIVE_PARTITIONS`, `FLOWQ_PER_HOUR`; for local mode `FLOWQ_LOCAL_DATA` (relative to `startDirectory`; optionally
  * `FLOWQ_TABLE`, `FLOWQ_LOG_FORMAT`); and `FLOWQ_LATE_MARGIN_SECONDS`, `FLOWQ_MAX_RANGE_DAYS`.
  * @throws InvalidConfiguration naming the variable that is missing or malformed.
  */
@@ -59,7 +70,8 @@ export function readEngineSettings(env: Env = process.env): EngineSettings {
   const query = readQuerySettings(env);
   if (kind === 'athena') return { kind, athena: readAthenaTable(env), query };
   if (kind === 'local') {
-    return { kind, query, local: { location: requireEnv(env, 'FLOWQ_LOCAL_DATA'), table: optionalEnv(env, 'FLOWQ_TABLE'), logFormat: optionalEnv(env, 'FLOWQ_LOG_FORMAT') } };
+    const location = resolve(startDirectory(env), requireEnv(env, 'FLOWQ_LOCAL_DATA'));
+    return { kind, query, local: { location, table: optionalEnv(env, 'FLOWQ_TABLE'), logFormat: optionalEnv(env, 'FLOWQ_LOG_FORMAT') } };
   }
-  throw new InvalidConfiguration(`environment variable FLOWQ_ENGINE must be athena or local, not '${kind}'`);
+  throw new InvalidConfiguration(`environment variable FLOWQ_ENGINE must be athena or local, not '${shorten(kind)}'`);
 }

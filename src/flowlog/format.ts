@@ -1,5 +1,6 @@
 import { InvalidLogFormat } from '../errors.js';
 import { FIELD_BY_NAME, FIELDS, type FlowLogField } from './fields.js';
+import { shorten } from '../text.js';
 
 /** A parsed flow-log format: the fields of each record, in order. */
 export interface LogFormat {
@@ -33,14 +34,14 @@ export function parseLogFormat(text: string): LogFormat {
   for (const token of tokens) {
     const match = TOKEN.exec(token);
     if (!match) {
-      throw new InvalidLogFormat(`log format token '${token}' is malformed: write each field as \${name}. Valid fields: ${validNames()}`);
+      throw new InvalidLogFormat(`log format token '${shorten(token)}' is malformed: write each field as \${name}. Valid fields: ${validNames()}`);
     }
     const field = FIELD_BY_NAME.get(match[1]);
     if (!field) {
-      throw new InvalidLogFormat(`log format field '${token}' is unknown. Valid fields: ${validNames()}`);
+      throw new InvalidLogFormat(`log format field '${shorten(token)}' is unknown. Valid fields: ${validNames()}`);
     }
     if (seen.has(field.name)) {
-      throw new InvalidLogFormat(`log format field '${token}' appears twice`);
+      throw new InvalidLogFormat(`log format field '${shorten(token)}' appears twice`);
     }
     seen.add(field.name);
     fields.push(field);

@@ -1,6 +1,7 @@
 import { InvalidConfiguration } from '../errors.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat, type LogFormat } from './format.js';
 import type { FileFormat, Layout } from './layout.js';
+import { shorten } from '../text.js';
 
 /**
  * One flow-log data set, described with the EC2 `DestinationOptions` names. The catalog, the local
@@ -25,7 +26,7 @@ export interface SourceOptions {
 /** Parses a file format name: `plain-text` or `parquet`. */
 export function parseFileFormat(value: string): FileFormat {
   if (value === 'plain-text' || value === 'parquet') return value;
-  throw new InvalidConfiguration(`file format '${value}' is not one of plain-text, parquet`);
+  throw new InvalidConfiguration(`file format '${shorten(value)}' is not one of plain-text, parquet`);
 }
 
 /** Builds a Source from user options, with AWS's defaults for what is left out. */
@@ -33,7 +34,7 @@ export function makeSource(options: SourceOptions): Source {
   const location = options.location.trim();
   if (location.length === 0) throw new InvalidConfiguration('the data location is empty');
   if (location.startsWith('s3://') && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(location)) {
-    throw new InvalidConfiguration(`'${location}' is not an S3 location (s3://bucket/prefix/)`);
+    throw new InvalidConfiguration(`'${shorten(location)}' is not an S3 location (s3://bucket/prefix/)`);
   }
   return {
     location: location.endsWith('/') ? location : `${location}/`,

@@ -2,6 +2,7 @@ import httpErrorHandler from '@middy/http-error-handler';
 import type { MiddlewareObj, Request } from '@middy/core';
 import { ExecutionError, FlowqError, InvalidParameter, type ParameterProblem } from '../errors.js';
 import { logger } from '../logger.js';
+import { shorten } from '../text.js';
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {
@@ -66,10 +67,35 @@ export function validationProblems(errors: readonly AjvError[]): ParameterProble
   return errors.map((e) => {
     const path = e.instancePath.split('/').filter((s) => s.length > 0);
     const inPart = path.length > 0 && REQUEST_PARTS.has(path[0]) ? path.slice(1) : path;
-    if (e.keyword === 'required') return { param: [...inPart, String(e.params.missingProperty)].join('.'), message: 'is required' };
-    if (e.keyword === 'additionalProperties') return { param: [...inPart, String(e.params.additionalProperty)].join('.'), message: 'is not allowed' };
-    return { param: inPart.length > 0 ? inPart.join('.') : (path[0] ?? 'request'), message: e.message ?? 'is invalid' };
+    if (e.keyword === 'required') return { param: shorten([...inPart, String(e.params.missingProperty)].join('.')), message: 'is required' };
+    if (e.keyword === 'additionalProperties') return { param: shorten([...inPart, String(e.params.additionalProperty)].join('.')), message: 'is not allowed' };
+    return { param: shorten(inPart.length > 0 ? inPart.join('.') : (path[0] ?? 'request')), message: e.message ?? 'is invalid' };
   });
+}
+
+/** The longest message an error answer carries: a guard, since messages cut what they echo already. */
+const MAX_MESSAGE = 1000;
+
+// An absolute path: a `/` that starts a token (not inside s3://b/k, 2026/11/27 or a/b), then its segments.
+const ABSOLUTE_PATH = /(?<![\w:/.~-])\/(?:[^\s'"/]+\/)*[^\s'"/]+\/?/g;
+
+/**
+ * A message as callers may see it, without the server's file-system paths: a path under an
+ * `AWSLogs/` folder keeps its key from `AWSLogs/` on (what the S3 key would be); any other path
+ * keeps only its last name. Local mode's data errors name files this way without showing where the
+ * data lives.
+ */
+export function withoutServerPaths(message: string): string {
+  return message.replace(ABSOLUTE_PATH, (path) => {
+    const key = /(?:^|\/)(AWSLogs(?:\/.*)?)$/.exec(path);
+    if (key !== null) return key[1];
+    const names = path.split('/').filter((name) => name.length > 0);
+    return names.at(-1) ?? path;
+  });
+}
+
+function publicMessage(message: string): string {
+  return shorten(withoutServerPaths(message), MAX_MESSAGE);
 }
 
 function executionIdOf(error: unknown): string | undefined {
@@ -88,7 +114,7 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
     const executionId = executionIdOf(error);
     return {
       statusCode,
-      body: { error: { code: error.code, message: error.message, ...(details && { details }), ...(executionId && { executionId }) } },
+      body: { error: { code: error.code, message: publicMessage(error.message), ...(details && { details }), ...(executionId && { executionId }) } },
     };
   }
   const e = error as { statusCode?: unknown; expose?: unknown; message?: unknown; cause?: { package?: string; data?: unknown } } | null;
@@ -96,16 +122,20 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
     const code = HTTP_CODES[e.statusCode] ?? `HTTP_${e.statusCode}`;
     if (e.cause?.package === '@middy/validator' && Array.isArray(e.cause.data)) {
       const details = validationProblems(e.cause.data as AjvError[]);
-      return { statusCode: 400, body: { error: { code, message: details.map((d) => `${d.param}: ${d.message}`).join('; '), details } } };
+      return { statusCode: 400, body: { error: { code, message: publicMessage(details.map((d) => `${d.param}: ${d.message}`).join('; ')), details } } };
     }
-    return { statusCode: e.statusCode, body: { error: { code, message: String(e.message) } } };
+    return { statusCode: e.statusCode, body: { error: { code, message: publicMessage(String(e.message)) } } };
   }
   return INTERNAL;
 }
 
+/**
+ * One log line per error answer. The reason goes under `reason`: Powertools reserves `message` (and
+ * `level`, `service`, `timestamp`, `sampling_rate`), drops it from extra attributes and logs a WARN.
+ */
 function logError(error: unknown, answer: ErrorAnswer): void {
   if (answer.statusCode >= 500) logger.error('request failed', { statusCode: answer.statusCode, error: error as Error });
-  else logger.info('request refused', { statusCode: answer.statusCode, code: answer.body.error.code, message: answer.body.error.message });
+  else logger.info('request refused', { statusCode: answer.statusCode, code: answer.body.error.code, reason: answer.body.error.message });
 }
 
 /**

@@ -1,10 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj, type MiddyfiedHandler, type Request } from '@middy/core';
-import validator from '@middy/validator';
-import { transpileSchema } from '@middy/validator/transpile';
 import { FlowqError, InvalidParameter } from '../errors.js';
 import { logger } from '../logger.js';
 import { statusOf, validationProblems } from './errors.js';
+import { validateEvent } from './validate.js';
+import type { CompiledValidator } from './validators.generated.js';
 
 /**
  * Errors of a direct invocation keep their type, so `sls invoke` shows `QueryTimedOut` or
@@ -18,16 +18,17 @@ function invocationErrors(): MiddlewareObj {
       if (error?.cause?.package === '@middy/validator' && Array.isArray(error.cause.data)) {
         request.error = new InvalidParameter(validationProblems(error.cause.data));
       }
-      if (request.error instanceof FlowqError && statusOf(request.error) < 500) logger.info('invocation refused', { error: request.error });
+      // A refusal is the caller's mistake: its code and reason, no stack. Not under `message`, which Powertools reserves.
+      if (request.error instanceof FlowqError && statusOf(request.error) < 500) logger.info('invocation refused', { code: request.error.code, reason: request.error.message });
       else logger.error('invocation failed', { error: request.error as Error });
     },
   };
 }
 
 /** The middy stack of a directly invoked handler: Powertools Logger context, validation, typed errors. */
-export function invokeStack<TEvent, TResult>(eventSchema: Record<string, unknown>): MiddyfiedHandler<TEvent, TResult> {
+export function invokeStack<TEvent, TResult>(eventSchema: CompiledValidator): MiddyfiedHandler<TEvent, TResult> {
   return middy<TEvent, TResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }) as MiddlewareObj<TEvent, TResult>)
-    .use(validator({ eventSchema: transpileSchema(eventSchema, { coerceTypes: false }) }) as MiddlewareObj<TEvent, TResult>)
+    .use(validateEvent<TEvent, TResult>(eventSchema))
     .use(invocationErrors() as MiddlewareObj<TEvent, TResult>);
 }

@@ -52,3 +52,15 @@ export const INVOKE_EVENT = {
   properties: { query: { type: 'string' }, params: PARAMS },
   additionalProperties: false,
 };
+
+/**
+ * Every event schema with the options middy's validator compiles it with; scripts/compile-validators.mjs
+ * turns them into src/http/validators.generated.ts. A parsed JSON body or an invocation is never
+ * coerced; query strings are text, so their numbers must be.
+ */
+export const EVENT_SCHEMAS = {
+  LIST_QUERIES_EVENT: { schema: LIST_QUERIES_EVENT },
+  RUN_QUERY_EVENT: { schema: RUN_QUERY_EVENT, coerceTypes: false },
+  GET_EXECUTION_EVENT: { schema: GET_EXECUTION_EVENT },
+  INVOKE_EVENT: { schema: INVOKE_EVENT, coerceTypes: false },
+} as const;

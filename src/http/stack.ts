@@ -4,16 +4,19 @@ import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
-import validator from '@middy/validator';
-import { transpileSchema } from '@middy/validator/transpile';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { logger } from '../logger.js';
 import { jsonErrorHandler } from './errors.js';
+import { validateEvent } from './validate.js';
+import type { CompiledValidator } from './validators.generated.js';
 
 /** What one HTTP handler's stack needs to know. */
 export interface HttpStackOptions {
-  /** JSON Schema of the event after body parsing: path, query string and body. */
-  readonly eventSchema: Record<string, unknown>;
+  /**
+   * The event's validator, compiled from its JSON Schema (path, query string and body after parsing)
+   * at build time: see src/http/schemas.ts and validators.generated.ts.
+   */
+  readonly eventSchema: CompiledValidator;
   /** True when the route takes a JSON body (415 for another content type, 422 for bad JSON). */
   readonly jsonBody?: boolean;
   /** Origins allowed by CORS; without any, no CORS middleware runs. */
@@ -26,10 +29,6 @@ export type ParsedEvent<TBody = unknown, TPath = Record<string, string>, TQuery 
   'body' | 'pathParameters' | 'queryStringParameters'
 > & { body: TBody; pathParameters: TPath; queryStringParameters?: TQuery };
 
-// A JSON body is parsed by the time the validator runs, so nothing may coerce its types; query
-// strings are text, so their numbers must be.
-const BODY_AJV = { coerceTypes: false } as const;
-
 /**
  * The shared middy stack of every HTTP handler, in order: Powertools Logger context, header
  * normalizer, JSON body parser (routes with a body), validation, CORS (only when configured),
@@ -39,7 +38,7 @@ export function httpStack(options: HttpStackOptions): MiddyfiedHandler<APIGatewa
   type Middleware = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
   const middlewares = [injectLambdaContext(logger, { resetKeys: true }) as Middleware, httpHeaderNormalizer() as Middleware];
   if (options.jsonBody) middlewares.push(httpJsonBodyParser());
-  middlewares.push(validator({ eventSchema: transpileSchema(options.eventSchema, options.jsonBody ? BODY_AJV : {}) }));
+  middlewares.push(validateEvent(options.eventSchema));
   if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) {
     middlewares.push(httpCors({ origins: [...options.corsOrigins], headers: 'content-type,authorization,x-amz-date,x-amz-security-token,idempotency-key' }));
   }

@@ -1,6 +1,6 @@
 import type { QuerySettings } from '../config.js';
 import { InvalidParameter } from '../errors.js';
-import { partitionBounds, type Layout } from '../flowlog/layout.js';
+import { partitionBounds, partitionsForRange, type Layout } from '../flowlog/layout.js';
 import type { LogFormat } from '../flowlog/format.js';
 import { checkIdentifier, sqlStringLiteral } from '../sql.js';
 import { formatTime } from '../time.js';
@@ -23,6 +23,24 @@ export interface RenderedQuery {
   readonly executionParameters: readonly string[];
   /** The `dt` bounds of the partition predicate: the partitions this query reads. */
   readonly partitions: { readonly from: string; readonly to: string };
+  /** Every partition the query reads, and which of them only the late-filed margin needs; absent for a statement over every partition. */
+  readonly partitionsRead?: PartitionsRead;
+}
+
+/** The partitions a query reads, listed: what the stats of every result show. */
+export interface PartitionsRead {
+  /** Every `dt` from the partition of `start` through that of `end` plus the margin, in order. */
+  readonly all: readonly string[];
+  /** The last ones of `all`, read only because a record can be filed up to the margin after `end`. */
+  readonly marginOnly: readonly string[];
+  readonly lateMarginSeconds: number;
+}
+
+/** The partitions a query over [start, end) reads with the late-filed margin, and those it would skip without. */
+export function partitionsRead(layout: Layout, start: number, end: number, lateMarginSeconds: number): PartitionsRead {
+  const all = partitionsForRange(layout, start, end, lateMarginSeconds);
+  const needed = new Set(partitionsForRange(layout, start, end, 0));
+  return { all, marginOnly: all.filter((dt) => !needed.has(dt)), lateMarginSeconds };
 }
 
 /** What rendering needs to know about the table a template runs against. */
@@ -123,5 +141,6 @@ export function renderQuery(templateOrName: Template | string, raw: Readonly<Rec
     values,
     executionParameters: values.map((v) => (v.type === 'bigint' ? String(v.value) : sqlStringLiteral(v.value))),
     partitions: { from: partitionFrom, to: partitionTo },
+    partitionsRead: partitionsRead(target.layout, params.start as number, params.end as number, target.lateMarginSeconds),
   };
 }

@@ -3,6 +3,7 @@ import eniBytesSql from '../../queries/eni-bytes.sql';
 import rejectedPortsSql from '../../queries/rejected-ports.sql';
 import topTalkersSql from '../../queries/top-talkers.sql';
 import { ACTION, COMMON_PARAMS, INTERFACE_ID, type ParamSpec } from './params.js';
+import { shorten } from '../text.js';
 
 /** One SQL template: the product's vocabulary. */
 export interface Template {
@@ -50,6 +51,6 @@ export const TEMPLATES: ReadonlyMap<string, Template> = new Map(
  */
 export function getTemplate(name: string): Template {
   const template = TEMPLATES.get(name);
-  if (!template) throw new UnknownQuery(`unknown query '${name}'; known queries: ${[...TEMPLATES.keys()].join(', ')}`);
+  if (!template) throw new UnknownQuery(`unknown query '${shorten(name)}'; known queries: ${[...TEMPLATES.keys()].join(', ')}`);
   return template;
 }

@@ -91,7 +91,15 @@ export function renderJson(doc: ResultDocument): string {
   return `${JSON.stringify(doc)}\n`;
 }
 
-/** A one-line summary of what a query cost: rows, files or data scanned, time. */
+/** `2 partitions (2026/11/26 only for the late margin)`: what a question read, and what the margin added. */
+function describePartitions(all: readonly string[], marginOnly: readonly string[]): string {
+  const read = `${all.length} partition${all.length === 1 ? '' : 's'}`;
+  if (marginOnly.length === 0) return read;
+  const extra = marginOnly.length === 1 ? marginOnly[0] : `${marginOnly.length} of them`;
+  return `${read} (${extra} only for the late margin)`;
+}
+
+/** A one-line summary of what a query cost: rows, files or data scanned, partitions, time. */
 export function renderStats(doc: Pick<ResultDocument, 'stats'>): string {
   const s = doc.stats;
   const parts = [`${s.rowsReturned} rows`];
@@ -99,6 +107,7 @@ export function renderStats(doc: Pick<ResultDocument, 'stats'>): string {
   if (s.dataScannedBytes !== undefined) parts.push(`${humanBytes(s.dataScannedBytes)} scanned`);
   if (s.costUsd !== undefined) parts.push(`$${s.costUsd.toFixed(6)}`);
   if (s.reused) parts.push('reused result');
+  if (s.partitions !== undefined) parts.push(describePartitions(s.partitions, s.marginPartitions ?? []));
   parts.push(`${s.elapsedMs} ms`);
   return parts.join(', ');
 }

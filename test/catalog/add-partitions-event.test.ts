@@ -178,6 +178,36 @@ describe('S3 notifications', () => {
     expect(glue).toHaveReceivedCommandTimes(BatchGetPartitionCommand, 0);
   });
 
+  test('arrive through EventBridge too, with the key plain or URL-encoded', async () => {
+    // Arrange
+    const settings = settingsFor({ hiveCompatiblePartitions: true });
+    const key = fileKey(ACCOUNT_A, T, settings);
+    const objectCreated = (k: string) => ({
+      version: '0',
+      'detail-type': 'Object Created',
+      source: 'aws.s3',
+      account: ACCOUNT_A,
+      time: '2026-11-27T06:01:02Z',
+      region: 'us-east-1',
+      resources: ['arn:aws:s3:::flow-logs-bucket'],
+      detail: { version: '0', bucket: { name: 'flow-logs-bucket' }, object: { key: k, size: 1024 }, reason: 'PutObject' },
+    });
+    glue.on(BatchGetPartitionCommand).resolves({ Partitions: [] });
+    glue.on(BatchCreatePartitionCommand).resolves({});
+
+    // Act
+    const plain = await onAddPartitionsEvent(objectCreated(key), () => settings, options());
+    const encoded = await onAddPartitionsEvent(objectCreated(encodeURIComponent(key).replaceAll('%2F', '/')), () => settings, options());
+
+    // Assert
+    const expected = { trigger: 's3', partitions: 1, skipped: 0, created: 1, existing: 0, failed: [] };
+    expect([plain, encoded]).toEqual([expected, expected]);
+    expect(glue.commandCalls(BatchCreatePartitionCommand).map((c) => c.args[0].input.PartitionInputList)).toEqual([
+      [partitionInput(settings.source, { account: ACCOUNT_A, region: 'us-east-1', dt: 'year=2026/month=11/day=27' })],
+      [partitionInput(settings.source, { account: ACCOUNT_A, region: 'us-east-1', dt: 'year=2026/month=11/day=27' })],
+    ]);
+  });
+
   test('answer the S3 test event with nothing to do', async () => {
     const run = await onAddPartitionsEvent({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'flow-logs-bucket' }, () => settingsFor(), options());
 

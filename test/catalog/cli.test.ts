@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { BatchCreatePartitionCommand, CreateTableCommand, GetDatabaseCommand, GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { catalogCommand } from '../../src/cli/catalog.js';
+import { catalogCommand, DAILY_PARTITIONS_NOTE, locationAboveAwsLogs } from '../../src/cli/catalog.js';
+import { COMMAND_HELP } from '../../src/cli/usage.js';
 import { UsageError } from '../../src/cli/args.js';
 import { InvalidConfiguration } from '../../src/errors.js';
 import { awsError } from './support.js';
@@ -34,7 +35,7 @@ describe('flowq catalog plan', () => {
   test('prints the database, table and partition requests as one JSON document', async () => {
     const result = await run(['plan', ...BASE, '--from', '2026-11-27', '--to', '2026-11-28', '--accounts', '111122223333', '--regions', 'us-east-1,eu-west-1']);
 
-    expect(result).toEqual({ code: 0, out: fixture('plan-plain-daily.json'), err: '' });
+    expect(result).toEqual({ code: 0, out: fixture('plan-plain-daily.json'), err: `${DAILY_PARTITIONS_NOTE}\n` });
     expect(Object.keys(JSON.parse(result.out))).toEqual(['database', 'table', 'partitions']);
   });
 
@@ -64,7 +65,7 @@ describe('flowq catalog ddl', () => {
   test('prints the CREATE EXTERNAL TABLE statement, and ALTER TABLE ADD PARTITION for a range', async () => {
     const result = await run(['ddl', ...BASE, '--hive', '--from', '2026-11-27', '--to', '2026-11-29', '--accounts', '111122223333', '--regions', 'us-east-1']);
 
-    expect(result).toEqual({ code: 0, out: fixture('ddl-hive-daily.sql'), err: '' });
+    expect(result).toEqual({ code: 0, out: fixture('ddl-hive-daily.sql'), err: `${DAILY_PARTITIONS_NOTE}\n` });
   });
 
   test('prints only the CREATE statement without a range', async () => {
@@ -72,6 +73,31 @@ describe('flowq catalog ddl', () => {
 
     expect(result.out.startsWith('CREATE EXTERNAL TABLE IF NOT EXISTS `flowq`.`flow_logs` (\n')).toBe(true);
     expect(result.out).not.toContain('ALTER TABLE');
+  });
+});
+
+describe('flowq catalog --location', () => {
+  test.each(['plan', 'ddl'])('%s takes s3://bucket/prefix/AWSLogs/ as the folder that holds AWSLogs/, with a note', async (subcommand) => {
+    const range = ['--from', '2026-11-27', '--to', '2026-11-28', '--accounts', '111122223333', '--regions', 'us-east-1'];
+    const given = await run([subcommand, '--location', 's3://flow-logs-bucket/org/AWSLogs/', ...BASE.slice(2), ...range]);
+    const parent = await run([subcommand, ...BASE, ...range]);
+
+    expect(given.out).toBe(parent.out);
+    expect(given.out).not.toContain('AWSLogs/AWSLogs');
+    expect(given.err).toBe(
+      `note: --location s3://flow-logs-bucket/org/AWSLogs/ names the AWSLogs/ folder itself; using the folder that holds it, s3://flow-logs-bucket/org/\n${DAILY_PARTITIONS_NOTE}\n`,
+    );
+  });
+
+  test.each([
+    ['s3://b/AWSLogs', 's3://b/'],
+    ['s3://b/vpc/AWSLogs', 's3://b/vpc/'],
+    ['s3://b/a/b/AWSLogs//', 's3://b/a/b/'],
+    ['s3://b/vpc/', 's3://b/vpc/'],
+    ['s3://b/vpcAWSLogs/', 's3://b/vpcAWSLogs/'],
+    ['s3://b/AWSLogs/x/', 's3://b/AWSLogs/x/'],
+  ])('reads %s as %s', (given, meant) => {
+    expect(locationAboveAwsLogs(given).location).toBe(meant);
   });
 });
 
@@ -96,7 +122,7 @@ describe('flowq catalog apply', () => {
       changes: [],
       partitions: { trigger: 'backfill', from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z', partitions: 30, created: 30, existing: 0, failed: [] },
     });
-    expect(result.err).toBe('database flowq: exists; table flow_logs: created\npartitions 30/30: 30 created, 0 existing, 0 failed\n');
+    expect(result.err).toBe(`${DAILY_PARTITIONS_NOTE}\ndatabase flowq: exists; table flow_logs: created\npartitions 30/30: 30 created, 0 existing, 0 failed\n`);
   });
 
   test('exits 1 when some partitions could not be created', async () => {
@@ -125,7 +151,7 @@ describe('flowq catalog apply with partition projection', () => {
     expect(result).toEqual({
       code: 0,
       out: `${JSON.stringify({ database: 'exists', table: 'created', changes: [] }, null, 2)}\n`,
-      err: 'database flowq: exists; table flow_logs: created\npartition projection is on: no partitions to add\n',
+      err: `${DAILY_PARTITIONS_NOTE}\ndatabase flowq: exists; table flow_logs: created\npartition projection is on: no partitions to add\n`,
     });
     expect(glue).toHaveReceivedCommandTimes(BatchCreatePartitionCommand, 0);
   });
@@ -135,7 +161,7 @@ describe('flowq catalog usage', () => {
   test.each([
     [[], UsageError, 'missing subcommand: expected flowq catalog plan|ddl|apply (flowq catalog --help)'],
     [['drop'], UsageError, "unknown subcommand 'drop': expected flowq catalog plan|ddl|apply (flowq catalog --help)"],
-    [['plan', '--database', 'flowq', '--table', 'flow_logs'], UsageError, '--location is required; see flowq catalog --help'],
+    [['plan', '--database', 'flowq', '--table', 'flow_logs'], UsageError, '--location is required; see flowq catalog plan --help'],
     [['plan', ...BASE, '--bucket', 'x'], UsageError, 'unknown flag --bucket'],
     [['plan', ...BASE, '--from', '2026-11-27'], UsageError, '--from and --to go together'],
     [['plan', ...BASE, '--from', 'soon', '--to', '2026-11-28'], UsageError, "--from: 'soon' is not ISO-8601 UTC"],
@@ -156,7 +182,12 @@ describe('flowq catalog usage', () => {
   test('prints its usage on --help', async () => {
     const result = await run(['--help']);
 
-    expect(result.code).toBe(0);
+    expect(result).toEqual({ code: 0, out: `${COMMAND_HELP.catalog.usage}\n`, err: '' });
     expect(result.out).toContain('usage: flowq catalog plan|ddl|apply --location s3://bucket/prefix/ --database <db> --table <table>');
+  });
+
+  test('refuses --region and --profile on plan and ddl, which call no AWS API', async () => {
+    await expect(run(['plan', ...BASE, '--region', 'eu-west-1'])).rejects.toThrow('unknown flag --region');
+    await expect(run(['ddl', ...BASE, '--profile', 'ops'])).rejects.toThrow('unknown flag --profile');
   });
 });

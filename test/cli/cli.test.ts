@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { main } from '../../src/cli/main.js';
+import { COMMANDS, main } from '../../src/cli/main.js';
+import { COMMAND_HELP } from '../../src/cli/usage.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { openLocalEngine } from '../../src/engines/local.js';
 import { renderQuery } from '../../src/queries/render.js';
@@ -70,7 +71,7 @@ describe('flowq run', () => {
     expect(header).toMatch(/^dstport {2}protocol {2}flows {2}packets {2}sources +bytes$/);
     expect(rule).toMatch(/^-+( +-+){5}$/);
     expect(first).toMatch(/^ +22 {2}TCP +[\d,]+ +[\d,]+ +\d+ +[\d.]+ (B|kB|MB)$/);
-    expect(err).toMatch(/^2 rows, 75 files, [\d.]+ kB read, \d+ ms\n$/);
+    expect(err).toMatch(/^2 rows, 75 files, [\d.]+ kB read, 2 partitions \(2026\/11\/01 only for the late margin\), \d+ ms\n$/);
   });
 
   it('takes --since as a range ending now', async () => {
@@ -83,7 +84,7 @@ describe('flowq run', () => {
 
   it.each([
     [['run', 'top-speakers', '--data', 'x'], 2, /^flowq: unknown query 'top-speakers'; known queries: top-talkers, rejected-ports, eni-bytes\n$/],
-    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--colour', 'red'], 2, /^flowq: unknown flag --colour; known flags: --start, --end, --limit, --interface-id, --action, --since, --output, --engine, --timeout, --data, /],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--colour', 'red'], 2, /^flowq: unknown flag --colour; known flags: --start, --end, --limit, --interface-id, --action, --since, --output, --engine, --timeout, --late-margin, --data, /],
     [['run', 'eni-bytes', '--data', 'DATA', ...RANGE, '--action', 'ACCEPT'], 2, /^flowq: unknown flag --action/],
     [['run', 'top-talkers', '--data', 'DATA', '--start', 'soon', '--end', '2026-11-01', '--limit', '0'], 2, /^flowq: start: 'soon' is not ISO-8601 UTC .*; limit: must be between 1 and 1000\n$/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--since', '1h'], 2, /^flowq: give either --since or --start\/--end, not both\n$/],
@@ -99,6 +100,13 @@ describe('flowq run', () => {
     [['frobnicate'], 2, /^flowq: unknown command 'frobnicate'; try: flowq help\n$/],
     [['sample'], 2, /^flowq: --out <dir> is required\n$/],
     [['sample', '--out', 'x', '--days', 'many'], 2, /^flowq: --days must be a whole number >= 1, not 'many'\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--late-margin', '61'], 2, /^flowq: --late-margin must be whole minutes from 0 to 60 \(default 10\), not '61'\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--late-margin', '10m'], 2, /^flowq: --late-margin must be whole minutes from 0 to 60 \(default 10\), not '10m'\n$/],
+    [['sample', '--out', 'x', '--until', '2026-02-30'], 2, /^flowq: --until must be a real date \(YYYY-MM-DD\), not '2026-02-30'\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--limit', ''], 2, /^flowq: --limit needs a value, not an empty one\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--limit='], 2, /^flowq: --limit needs a value, not an empty one\n$/],
+    [['run', 'top-talkers', '--data', '', ...RANGE], 2, /^flowq: --data needs a value, not an empty one\n$/],
+    [['sample', '--out', 'x', '--records', ' '], 2, /^flowq: --records needs a value, not an empty one\n$/],
   ])('refuses %j with one line on stderr and exit code %i', async (argv, code, message) => {
     const result = await cli(...argv.map((a) => a.replace('DATA', data())));
     expect(result.code).toBe(code);
@@ -117,6 +125,39 @@ describe('flowq run', () => {
     });
   });
 
+  it('echoes only a short prefix of a long value it refuses', async () => {
+    const long = `top-${'x'.repeat(100_000)}`;
+
+    const result = await cli('run', long, '--data', data());
+
+    expect(result).toEqual({ code: 2, out: '', err: `flowq: unknown query '${long.slice(0, 64)}… (100004 characters)'; known queries: top-talkers, rejected-ports, eni-bytes\n` });
+  });
+
+  const HUGE = 'y'.repeat(100_000);
+  it.each([
+    ['an unknown flag', ['run', 'top-talkers', '--data', 'DATA', ...RANGE, `--${HUGE}`, '1']],
+    ['a flag without its value', ['run', 'top-talkers', '--data', 'DATA', ...RANGE, `--${HUGE}`]],
+    ['--limit', ['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--limit', HUGE]],
+    ['--start', ['run', 'top-talkers', '--data', 'DATA', '--start', HUGE, '--end', '2026-11-01']],
+    ['--days', ['sample', '--out', 'x', '--days', HUGE]],
+    ['--output', ['queries', '--output', HUGE]],
+    ['--table', ['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--table', HUGE]],
+    ['--log-format', ['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--log-format', `\${${HUGE}}`]],
+    ['--reuse-minutes', ['run', 'top-talkers', '--engine', 'athena', '--database', 'd', '--table', 't', ...RANGE, '--reuse-minutes', HUGE]],
+    ['--late-margin', ['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--late-margin', HUGE]],
+    ['catalog --location', ['catalog', 'plan', '--location', HUGE, '--database', 'd', '--table', 't']],
+    ['catalog --accounts', ['catalog', 'plan', '--location', 's3://flow-bucket/', '--database', 'd', '--table', 't', '--accounts', HUGE]],
+    ['catalog --partitions', ['catalog', 'plan', '--location', 's3://flow-bucket/', '--database', 'd', '--table', 't', '--partitions', HUGE]],
+    ['catalog --file-format', ['catalog', 'plan', '--location', 's3://flow-bucket/', '--database', 'd', '--table', 't', '--file-format', HUGE]],
+  ])('echoes at most a short prefix of a 100,000-character value of %s, with exit code 2', async (_what, argv) => {
+    const result = await cli(...argv.map((a) => a.replace('DATA', data())));
+
+    expect({ code: result.code, out: result.out }).toEqual({ code: 2, out: '' });
+    expect(result.err).not.toContain('y'.repeat(65));
+    expect(result.err.length).toBeLessThan(1000);
+    expect(result.err.split('\n')).toHaveLength(2);
+  });
+
   it('refuses a corrupt .gz with one line naming the file', async () => {
     const dir = join(tmp(), 'corrupt');
     await writeSample({ out: dir, days: 1, records: 200, until: UNTIL, flowLogs: 1 });
@@ -128,6 +169,25 @@ describe('flowq run', () => {
     const result = await cli('run', 'top-talkers', '--data', dir, ...RANGE);
     expect(result.code).toBe(1);
     expect(result.err).toBe(`flowq: ${victim} is a corrupt gzip file (unexpected end of file)\n`);
+  });
+});
+
+describe('flowq run --late-margin', () => {
+  type Doc = { rows: { flows: number }[]; stats: Record<string, unknown> };
+  const runJson = async (...extra: string[]): Promise<Doc> => JSON.parse((await cli('run', 'eni-bytes', '--data', data(), ...RANGE, '--limit', '1000', '--output', 'json', ...extra)).out) as Doc;
+  const flows = (doc: Doc) => doc.rows.reduce((sum, row) => sum + row.flows, 0);
+
+  it("lists the partitions read in the stats, and reads only the range's own with --late-margin 0", async () => {
+    const standard = await runJson();
+    const none = await runJson('--late-margin', '0');
+    const hour = await runJson('--late-margin', '60');
+
+    expect(standard.stats).toMatchObject({ partitions: ['2026/10/31', '2026/11/01'], marginPartitions: ['2026/11/01'], lateMarginSeconds: 600, filesRead: 75 });
+    expect(none.stats).toMatchObject({ partitions: ['2026/10/31'], marginPartitions: [], lateMarginSeconds: 0, filesRead: 72 });
+    expect(hour.stats).toMatchObject({ partitions: ['2026/10/31', '2026/11/01'], marginPartitions: ['2026/11/01'], lateMarginSeconds: 3600 });
+    // The sample files flows that end after midnight in the next day's folder: only the margin finds them.
+    expect(flows(standard)).toBeGreaterThan(flows(none));
+    expect(flows(hour)).toBe(flows(standard));
   });
 });
 
@@ -154,6 +214,53 @@ describe('flowq run --engine athena', () => {
   ])('says in one line how to fix %s, exit 1, no stack', async (_what, env, extra, message) => {
     const result = await withEnv(env, [...athena, ...extra]);
     expect(result).toEqual({ code: 1, out: '', err: message });
+  });
+});
+
+describe('flowq help and version', () => {
+  const commands = Object.keys(COMMANDS);
+  const subcommands = Object.entries(COMMAND_HELP).flatMap(([name, help]) => Object.keys(help.subcommands ?? {}).map((sub) => [name, sub]));
+
+  it('has the help of every command it runs, and runs every command it has help for', () => {
+    expect(Object.keys(COMMAND_HELP).sort()).toEqual([...commands].sort());
+  });
+
+  it.each(commands.flatMap((name) => [[name, '--help'], [name, '-h']]))('prints the usage of `flowq %s %s` on stdout with exit 0', async (name, flag) => {
+    const result = await cli(name, flag);
+
+    expect(result).toEqual({ code: 0, out: `${COMMAND_HELP[name].usage}\n`, err: '' });
+    expect(result.out).toMatch(new RegExp(`^usage: flowq ${name}\\b`));
+  });
+
+  it.each(subcommands.flatMap(([name, sub]) => [[name, sub, '--help'], [name, sub, '-h']]))('prints the usage of `flowq %s %s %s`', async (name, sub, flag) => {
+    const result = await cli(name, sub, flag);
+
+    expect(result).toEqual({ code: 0, out: `${COMMAND_HELP[name].subcommands?.[sub]}\n`, err: '' });
+    expect(result.out).toMatch(new RegExp(`^usage: flowq ${name} ${sub}\\b`));
+  });
+
+  it.each([
+    [['run', 'top-talkers', '--data', './flows', '-h'], 'run'],
+    [['run', '-h', 'top-talkers'], 'run'],
+    [['help', 'sample'], 'sample'],
+    [['sample', '--out', '--help'], 'sample'],
+  ])('takes %j as a request for help, not as a query name or a value', async (argv, name) => {
+    expect(await cli(...argv)).toEqual({ code: 0, out: `${COMMAND_HELP[name].usage}\n`, err: '' });
+  });
+
+  it('lists every command with its summary on `flowq help`, and exits 2 when no command is given', async () => {
+    const help = await cli('help');
+    const bare = await cli();
+
+    expect(help.code).toBe(0);
+    for (const name of commands) expect(help.out).toContain(`\n  flowq ${name}`);
+    expect(bare).toEqual({ ...help, code: 2 });
+  });
+
+  it("prints the version from the project's package.json on --version", async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+    expect(await cli('--version')).toEqual({ code: 0, out: `flowq ${pkg.version}\n`, err: '' });
   });
 });
 

@@ -7,6 +7,7 @@ import { runCommand } from '../../src/cli/commands.js';
 import { QueryTimedOut } from '../../src/errors.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { decodedTalker, EXECUTION_ID, executionIn, FakeClock, resultsPage, TARGET } from './athena-support.js';
+import { athenaQueryText } from '../../src/engines/athena.js';
 
 const athenaMock = mockClient(AthenaClient);
 const BOOLEANS = new Set(['hive', 'per_hour']);
@@ -53,7 +54,7 @@ describe('openCliEngine --engine athena', () => {
     expect(result.rows).toEqual([decodedTalker(1)]);
     expect(athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([
       {
-        QueryString: query.sql,
+        QueryString: athenaQueryText(query),
         ExecutionParameters: query.executionParameters,
         QueryExecutionContext: { Database: 'flowq', Catalog: 'AwsDataCatalog' },
         WorkGroup: 'analysts',
@@ -167,6 +168,9 @@ describe('flowq run --engine athena', () => {
         totalExecutionMs: 1400,
         reused: false,
         costUsd: 5 / 1024,
+        partitions: ['2026/11/26', '2026/11/27'],
+        marginPartitions: ['2026/11/27'],
+        lateMarginSeconds: 600,
       },
       executionId: EXECUTION_ID,
     });

@@ -79,6 +79,9 @@ describe.each(LAYOUTS)('on a $name sample', ({ hive, perHour }) => {
     const sent = athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
     expect(answers[0]).toEqual({ done: true, document: { ...direct, stats: expect.any(Object) } });
     expect(answers[1].done).toBe(true);
-    expect(sent.map((s) => ({ sql: s.QueryString, values: s.ExecutionParameters }))).toEqual([{ sql: rendered.sql, values: rendered.values.map(literal) }]);
+    // Below the line that carries the parameters' digest (so result reuse never mixes two requests).
+    expect(sent.map((s) => ({ digestLine: s.QueryString?.split('\n')[0], sql: s.QueryString?.split('\n').slice(1).join('\n'), values: s.ExecutionParameters }))).toEqual([
+      { digestLine: expect.stringMatching(/^-- flowq parameters sha256:[0-9a-f]{64}$/), sql: rendered.sql, values: rendered.values.map(literal) },
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { AthenaSettings } from '../../src/engines/athena.js';
+import { athenaQueryText, type AthenaSettings } from '../../src/engines/athena.js';
 import { QueryCancelled, QueryFailed, QueryTimedOut, UnknownExecution } from '../../src/errors.js';
 import { renderQuery } from '../../src/queries/render.js';
 import {
@@ -115,7 +115,7 @@ describe('AthenaEngine.run', () => {
     ]);
     expect(startInputs()).toEqual([
       {
-        QueryString: QUERY.sql,
+        QueryString: athenaQueryText(QUERY),
         ExecutionParameters: QUERY.executionParameters,
         QueryExecutionContext: { Database: 'flowq', Catalog: 'AwsDataCatalog' },
         WorkGroup: 'flowq',
@@ -315,7 +315,7 @@ describe('settings', () => {
 
     expect(startInputs()).toEqual([
       {
-        QueryString: QUERY.sql,
+        QueryString: athenaQueryText(QUERY),
         ExecutionParameters: QUERY.executionParameters,
         QueryExecutionContext: { Database: 'flowq', Catalog: 'other_catalog' },
         WorkGroup: 'primary',

@@ -4,7 +4,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { main } from '../../src/cli/main.js';
 import { writeSample } from '../../src/sample/generate.js';
@@ -79,13 +79,14 @@ afterAll(() => {
 
 // Runs before serverless-offline starts: both build into .esbuild/.
 describe('sls invoke local in local mode', () => {
-  test('sls invoke local -f runQuery returns the document `flowq run --output json` prints', async () => {
+  test('sls invoke local -f runQuery, with FLOWQ_LOCAL_DATA relative as the README writes it, returns the document `flowq run --output json` prints', async () => {
     const params = { ...FIRST_DAY, limit: 4 };
     const cli = (await flowqRunJson(['top-talkers', '--data', data, '--start', params.start, '--end', params.end, '--limit', '4'])) as Record<string, unknown>;
 
+    // Started in the project folder as a shell and npx start it; the handler itself runs in the build folder.
     const { stdout } = await promisify(execFile)(process.execPath, [SLS, 'invoke', 'local', '-f', 'runQuery', '--data', JSON.stringify({ query: 'top-talkers', params })], {
       cwd: ROOT,
-      env: localEnvironment(),
+      env: { ...localEnvironment(), FLOWQ_LOCAL_DATA: relative(ROOT, data), PWD: ROOT, INIT_CWD: ROOT },
     });
 
     const { stats, ...document } = JSON.parse(stdout) as Record<string, unknown>;

@@ -111,7 +111,7 @@ describe('POST /queries/{name} over generated parameters', () => {
     expect(statuses.filter((s) => s === 400).length).toBeGreaterThan(30);
   });
 
-  test('whatever the parameters, QueryString depends only on the template, which filters are given, and the limit', async () => {
+  test('whatever the parameters, the SQL under the digest line depends only on the template, which filters are given, and the limit', async () => {
     const seen = new Map<string, string>();
     await fc.assert(
       fc.asyncProperty(templateName, params, async (name, raw) => {
@@ -121,8 +121,9 @@ describe('POST /queries/{name} over generated parameters', () => {
         if (start === undefined) return;
         const shape = JSON.stringify([name, raw.interface_id !== undefined, name === 'top-talkers' && raw.action !== undefined, raw.limit ?? 10]);
         const before = seen.get(shape);
-        if (before !== undefined) expect(start.QueryString).toBe(before);
-        seen.set(shape, start.QueryString ?? '');
+        const sql = (start.QueryString ?? '').split('\n').slice(1).join('\n');
+        if (before !== undefined) expect(sql).toBe(before);
+        seen.set(shape, sql);
       }),
       { numRuns: 300 },
     );

@@ -14,6 +14,7 @@ import { renderQuery } from '../../src/queries/render.js';
 import { getTemplate } from '../../src/queries/templates.js';
 import { decodedTalker, EXECUTION_ID, executionIn, FakeClock, resultsPage, TARGET } from '../engines/athena-support.js';
 import { fixture, getExecutionEvent, lambdaContext, parsed, postEvent, testApi } from './handler-support.js';
+import { athenaQueryText } from '../../src/engines/athena.js';
 
 const listQueries = await import('../../handlers/list-queries.js');
 const runQueryHttp = await import('../../handlers/run-query-http.js');
@@ -42,6 +43,8 @@ const STATS = {
   reused: false,
   costUsd: (10 * 5) / 2 ** 20,
 };
+// A one-day question on daily partitions: the late-filed margin (10 minutes) adds the next day's folder.
+const PARTITIONS_READ = { partitions: ['2026/11/26', '2026/11/27'], marginPartitions: ['2026/11/27'], lateMarginSeconds: 600 };
 const SECURITY_HEADERS = {
   'Strict-Transport-Security': 'max-age=15552000; includeSubDomains',
   'X-Content-Type-Options': 'nosniff',
@@ -98,13 +101,13 @@ describe('POST /queries/{name}', () => {
         params: { start: '2026-11-26T00:00:00Z', end: '2026-11-27T00:00:00Z', limit: 5 },
         columns: COLUMNS,
         rows: [decodedTalker(1), decodedTalker(2)],
-        stats: { ...STATS, rowsReturned: 2, elapsedMs: 0 },
+        stats: { ...STATS, rowsReturned: 2, elapsedMs: 0, ...PARTITIONS_READ },
         executionId: EXECUTION_ID,
       },
     });
     expect(athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([
       {
-        QueryString: RENDERED.sql,
+        QueryString: athenaQueryText(RENDERED),
         ExecutionParameters: RENDERED.executionParameters,
         QueryExecutionContext: { Database: 'flowq', Catalog: 'AwsDataCatalog' },
         WorkGroup: 'flowq',
@@ -357,10 +360,10 @@ describe('direct invocation (sls invoke -f runQuery)', () => {
       params: { start: '2026-11-26T00:00:00Z', end: '2026-11-27T00:00:00Z', limit: 5 },
       columns: COLUMNS,
       rows: [decodedTalker(1)],
-      stats: { ...STATS, rowsReturned: 1, elapsedMs: 0 },
+      stats: { ...STATS, rowsReturned: 1, elapsedMs: 0, ...PARTITIONS_READ },
       executionId: EXECUTION_ID,
     });
-    expect(athenaMock).toHaveReceivedCommandWith(StartQueryExecutionCommand, { QueryString: RENDERED.sql, ExecutionParameters: RENDERED.executionParameters });
+    expect(athenaMock).toHaveReceivedCommandWith(StartQueryExecutionCommand, { QueryString: athenaQueryText(RENDERED), ExecutionParameters: RENDERED.executionParameters });
   });
 
   test('stops the query and raises QueryTimedOut when the remaining time less the margin runs out', async () => {

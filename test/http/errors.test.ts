@@ -1,5 +1,5 @@
 import { createError } from '@middy/util';
-import { toErrorAnswer, validationProblems } from '../../src/http/errors.js';
+import { toErrorAnswer, validationProblems, withoutServerPaths } from '../../src/http/errors.js';
 import {
   DataError,
   InvalidConfiguration,
@@ -66,5 +66,28 @@ describe('validationProblems', () => {
       { param: 'body', message: 'must be object' },
       { param: 'query', message: 'is required' },
     ]);
+  });
+});
+
+describe('withoutServerPaths', () => {
+  test.each([
+    ['data folder /srv/flowq/sample does not exist', 'data folder sample does not exist'],
+    ['data folder /srv/flowq/sample/ does not exist', 'data folder sample does not exist'],
+    [
+      '/srv/flows/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/27/a.log.gz is a corrupt gzip file (unexpected end of file)',
+      'AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/27/a.log.gz is a corrupt gzip file (unexpected end of file)',
+    ],
+    ["no AWSLogs/ folder in '/home/ana/data': point --data at the folder", "no AWSLogs/ folder in 'data': point --data at the folder"],
+    ['no flow-log files under /d/AWSLogs (partitions 2026/11/27 to 2026/11/28)', 'no flow-log files under AWSLogs (partitions 2026/11/27 to 2026/11/28)'],
+    ['cannot read s3://bucket/vpc/AWSLogs/x.log.gz', 'cannot read s3://bucket/vpc/AWSLogs/x.log.gz'],
+    ['action must be ACCEPT/REJECT; 10/3 of ~/x or ./y', 'action must be ACCEPT/REJECT; 10/3 of ~/x or ./y'],
+  ])('shows %j as %j', (message, shown) => {
+    expect(withoutServerPaths(message)).toBe(shown);
+  });
+
+  test('is applied to every error answer a caller sees', () => {
+    const answer = toErrorAnswer(new DataError('/var/task/data/AWSLogs/1/vpcflowlogs/r/2026/11/27/f.log.gz has no header line'));
+
+    expect(answer).toEqual({ statusCode: 422, body: { error: { code: 'DATA_ERROR', message: 'AWSLogs/1/vpcflowlogs/r/2026/11/27/f.log.gz has no header line' } } });
   });
 });

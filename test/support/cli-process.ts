@@ -1,6 +1,6 @@
 // The flowq CLI as a user runs it: bundled once per test file with the build's settings, run in a child process.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -28,22 +28,28 @@ export interface CliRun {
 
 /**
  * Runs the bundled CLI with `argv` in a child process, with `env` changes (undefined removes a
- * variable). `closeStdoutAfterFirstChunk` closes the read side of its stdout after the first chunk,
- * as `| head -1` does.
+ * variable). `pipeToHead` sends its stdout through a real pipe into `head -c 100`, which exits after
+ * reading that much (a pipe of Node's own is a socket with a buffer too large to fill); the exit code
+ * stays the CLI's. `stdoutFile` sends its stdout to that file instead (`/dev/full`: a full disk).
  */
-export async function runCli(argv: readonly string[], options: { env?: Record<string, string | undefined>; closeStdoutAfterFirstChunk?: boolean; cwd?: string } = {}): Promise<CliRun> {
+export async function runCli(
+  argv: readonly string[],
+  options: { env?: Record<string, string | undefined>; pipeToHead?: boolean; cwd?: string; stdoutFile?: string } = {},
+): Promise<CliRun> {
   const script = await bundleCli();
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   for (const [name, value] of Object.entries(options.env ?? {})) if (value === undefined) delete env[name];
+  const stdoutFd = options.stdoutFile === undefined ? undefined : openSync(options.stdoutFile, 'w');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...argv], { env: env, cwd: options.cwd ?? process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, args] = options.pipeToHead
+      ? ['bash', ['-c', '"$@" | head -c 100; exit "${PIPESTATUS[0]}"', 'bash', process.execPath, script, ...argv]]
+      : [process.execPath, [script, ...argv]];
+    const child = spawn(command, args, { env, cwd: options.cwd ?? process.cwd(), stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'] });
+    if (stdoutFd !== undefined) closeSync(stdoutFd);
     let out = '';
     let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      if (options.closeStdoutAfterFirstChunk) child.stdout.destroy();
-    });
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, out, err }));
   });

@@ -1,0 +1,189 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The help of one command: a one-line summary for `flowq help`, its usage for `flowq <command> --help`. */
+export interface CommandHelp {
+  readonly summary: string;
+  readonly usage: string;
+  /** Subcommands with their own usage (`flowq catalog plan --help`). */
+  readonly subcommands?: Readonly<Record<string, string>>;
+}
+
+const AWS_FLAGS = `  --region <r>           the AWS region (else AWS_REGION or your profile's region)
+  --profile <p>          the AWS profile in ~/.aws/config (else AWS_PROFILE)`;
+
+const LATE_MARGIN = `  --late-margin <min>    minutes past the range's end whose folders are read too, for records
+                         AWS files late (0-60, default 10; 0 reads only the range's own folders)`;
+
+const CATALOG_FLAGS = `  --location s3://bucket/prefix/   the location that holds AWSLogs/ (the AWSLogs/ folder itself is taken as its parent)
+  --database <db> --table <table>  the Glue database and table
+  --log-format <fmt>               the flow log's format string (default: the 14 version-2 fields)
+  --hive                           Hive-compatible S3 prefixes (aws-account-id=.../year=...)
+  --per-hour                       per-hour partitions (recommended for Athena: with daily ones a
+                                   one-day question also reads the next day's folder for late records)
+  --file-format plain-text|parquet
+  --partitions managed|projection  partitions added by flowq (default), or projected by Athena
+  --from <date> --to <date>        partitions for [from, to): --from 2026-01-01 --to 2027-01-01 is 2026
+  --accounts a,b --regions r1,r2   the accounts and regions (apply discovers missing ones in S3)`;
+
+/**
+ * Every command's help, in one place: `flowq help`, `flowq <command> --help` (or `-h`) and the
+ * subcommands' help all read it. A new command adds its entry here; a test checks that every command
+ * `main` runs has one.
+ */
+export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
+  queries: {
+    summary: 'list the query templates and their parameters',
+    usage: `usage: flowq queries [--output table|json]`,
+  },
+  run: {
+    summary: 'run one query template on local files or on Athena',
+    usage: `usage: flowq run <query> --data <dir> (--start <time> --end <time> | --since 24h) [--<param> <value>]
+       flowq run <query> --engine athena --database <db> --table <t> --start <time> --end <time> ...
+
+  <query>                top-talkers, rejected-ports, eni-bytes (flowq queries lists their parameters)
+  --start, --end         ISO-8601 UTC (2026-11-27T00:00:00Z), a date (2026-11-27) or Unix seconds; [start, end)
+  --since 30m|24h|7d     the range that ends now
+  --limit N              most rows (1-1000, default 10)
+  --output table|json|csv
+${LATE_MARGIN}
+
+local engine (default):
+  --data <dir>           the folder that holds AWSLogs/ (a copy of s3://bucket/prefix/)
+  --log-format <fmt> --hive --per-hour --file-format plain-text|parquet   when the tree holds several
+
+--engine athena:
+  --database <db> --table <t>   the Glue table (flowq catalog makes it)
+  --workgroup <wg> --catalog <c> --output-location s3://... --reuse-minutes N (0: no reuse)
+  --log-format <fmt> --hive --per-hour   the table's layout
+  --timeout 15m          stop the query after this long (default 30m)
+${AWS_FLAGS}`,
+  },
+  sample: {
+    summary: "write a deterministic sample data set in AWS's S3 layout",
+    usage: `usage: flowq sample --out <dir> [--until YYYY-MM-DD] [--days N] [--records N] [--seed N]
+            [--log-format <fmt>] [--hive] [--per-hour] [--file-format plain-text|parquet] [--file-minutes N]
+
+  --out <dir>            the folder that will hold AWSLogs/
+  --until YYYY-MM-DD     the day after the last full day (default: today, UTC)
+  --days N               full UTC days of data (default 3)
+  --records N            records in all, roughly (default 60000)`,
+  },
+  report: {
+    summary: 'write the daily report (JSON, CSV, HTML) of one or more days into a folder',
+    usage: `usage: flowq report --data <dir> --out <dir> [--date YYYY-MM-DD | --start YYYY-MM-DD --end YYYY-MM-DD]
+            [--templates a,b] [--late-margin <min>] [--engine athena ...]
+
+  --out <dir>            the folder the report is written to; prints each day's index.html
+  --date YYYY-MM-DD      one day (default: yesterday, UTC)
+  --start, --end         the days [start, end)
+  --templates a,b        the templates to run (default: every one)
+${LATE_MARGIN}
+  --data <dir>, or --engine athena with the flags of flowq run --help`,
+  },
+  sql: {
+    summary: 'run one read-only SQL statement over the flow_logs view, locally or on Athena',
+    usage: `usage: flowq sql "<SELECT ... FROM flow_logs ...>" --data <dir|s3://bucket/prefix/> [--start <time> --end <time> | --since 24h]
+       flowq sql "<SELECT ...>" --engine athena --database <db> --table <t> ...
+
+  One statement, and only a query: anything that writes, attaches, copies, installs or reads other
+  files is refused. The view has the log format's columns and the partition columns aws_account,
+  aws_region and dt, so WHERE dt BETWEEN ... prunes.
+  --start, --end, --since  open (or fetch, with s3://) only the partitions of this range
+  --output table|json|csv
+  --max-download 5GB     with --data s3://...: refuse a range that needs more
+  --accounts a,b --regions r1,r2   with --data s3://...: instead of discovering them
+${LATE_MARGIN}
+  --data <dir>, or --engine athena with the flags of flowq run --help`,
+  },
+  demo: {
+    summary: 'make a sample once, print every query and write the report for its last full day',
+    usage: `usage: flowq demo [--data <dir>] [--out <dir>]
+
+  --data <dir>           where the sample is made once and read from (default .flowq/sample)
+  --out <dir>            where the report is written (default .flowq/report)`,
+  },
+  catalog: {
+    summary: 'plan, print or create the Glue table and partitions Athena queries',
+    usage: `usage: flowq catalog plan|ddl|apply --location s3://bucket/prefix/ --database <db> --table <table> [flags]
+
+  plan   print the Glue requests as one JSON document: {"database", "table", "partitions"}
+  ddl    print the equivalent CREATE EXTERNAL TABLE (and ALTER TABLE ADD PARTITION) statements
+  apply  send them with your AWS credentials; accounts and regions not given are discovered in S3
+
+${CATALOG_FLAGS}
+${AWS_FLAGS} (apply)`,
+    subcommands: {
+      plan: `usage: flowq catalog plan --location s3://bucket/prefix/ --database <db> --table <table> [flags]
+
+Prints the Glue requests (database, table, partitions) as one JSON document; calls no AWS API.
+
+${CATALOG_FLAGS}`,
+      ddl: `usage: flowq catalog ddl --location s3://bucket/prefix/ --database <db> --table <table> [flags]
+
+Prints the CREATE EXTERNAL TABLE (and ALTER TABLE ADD PARTITION) statements; calls no AWS API.
+
+${CATALOG_FLAGS}`,
+      apply: `usage: flowq catalog apply --location s3://bucket/prefix/ --database <db> --table <table> [flags]
+
+Creates or updates the Glue database and table and adds the range's partitions, with your AWS
+credentials; accounts and regions not given are discovered by listing AWSLogs/. Exits 1 when some
+partitions could not be created.
+
+${CATALOG_FLAGS}
+${AWS_FLAGS}`,
+    },
+  },
+};
+
+/** Whether the arguments ask for help: `--help` or `-h` anywhere. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.some((arg) => arg === '--help' || arg === '-h');
+}
+
+/**
+ * The usage of a command, or of its subcommand when the first argument names one.
+ * @returns undefined for a command without help.
+ */
+export function usageOf(command: string, argv: readonly string[] = []): string | undefined {
+  const help = COMMAND_HELP[command];
+  if (help === undefined) return undefined;
+  return help.subcommands?.[argv[0]] ?? help.usage;
+}
+
+/** `flowq help`: every command with its summary. */
+export function overview(): string {
+  const width = Math.max(...Object.keys(COMMAND_HELP).map((name) => name.length));
+  const lines = Object.entries(COMMAND_HELP).map(([name, help]) => `  flowq ${name.padEnd(width)}  ${help.summary}`);
+  return `flowq ${flowqVersion()}: answers from VPC Flow Logs
+
+${lines.join('\n')}
+
+  flowq <command> --help   a command's flags
+  flowq --version          the version
+`;
+}
+
+let version: string | undefined;
+
+/**
+ * flowq's version, from the package.json nearest above this module: the project's in a clone
+ * (src/cli/ or dist/), the installed package's otherwise. 'unknown' when none names flowq.
+ */
+export function flowqVersion(): string {
+  if (version !== undefined) return version;
+  const require = createRequire(import.meta.url);
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const pkg = require(join(dir, 'package.json')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'flowq' && typeof pkg.version === 'string') return (version = pkg.version);
+    } catch {
+      // No package.json here (or not JSON): look further up.
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return (version = 'unknown');
+    dir = parent;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The one place where the SQL text sent to Athena and to the local engine differs.
+ *
+ * Everything else in a template is the portable subset both engines run unchanged; what is here has no common
+ * spelling, and each entry is proved equal on both engines by a test against an independent oracle.
+ */
+
+/** The SQL dialect a template is rendered for: Athena engine v3 (Trino) or the local engine (DuckDB). */
+export type Dialect = 'athena' | 'duckdb';
+
+/** The DuckDB macro of the local engine that stands for Trino's `contains(cidr, TRY_CAST(address AS IPADDRESS))`. */
+export const DUCKDB_CIDR_CONTAINS = 'flowq_cidr_contains';
+
+/**
+ * SQL that is true when the address lies in the network, false when it does not (including an address of the other
+ * family) and NULL when the address is NULL or not an address (`-`, junk), so such a record never matches. A NULL
+ * network gives NULL too, so `(? IS NULL OR <this>)` makes the filter optional.
+ *
+ * On Athena it is Trino's `contains(network VARCHAR, address IPADDRESS)` (Trino has no IPPREFIX type; that is
+ * Presto's). DuckDB's `contains` is a substring test, so the local engine calls the macro
+ * {@link DUCKDB_CIDR_CONTAINS} (src/engines/duckdb-macros.ts) instead.
+ * @param cidrSql SQL for the network: a placeholder bound to the `cidr` that `parseCidr` (src/flowlog/cidr.ts)
+ *   returns, since Trino refuses a bare address or an IPv4 network with host bits set.
+ * @param addressSql SQL for the address: a column such as `srcaddr` (the macro reads it more than once).
+ */
+export function cidrContainsSql(dialect: Dialect, cidrSql: string, addressSql: string): string {
+  return dialect === 'athena'
+    ? `contains(${cidrSql}, TRY_CAST(${addressSql} AS IPADDRESS))`
+    : `${DUCKDB_CIDR_CONTAINS}(${cidrSql}, ${addressSql})`;
+}

@@ -1,0 +1,475 @@
+// `npm run package` on a copy of the repository, offline, as CI and a fresh clone run it: the
+// CloudFormation template a security reviewer reads (roles, buckets, API, events), cfn-lint on it,
+// and the Lambda zips (budgets, contents, what each bundle loads).
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../..');
+const KB = 1000;
+
+type Json = Record<string, unknown>;
+interface Resource {
+  Type: string;
+  Properties: Json;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+}
+interface Template {
+  Resources: Record<string, Resource>;
+}
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Json;
+}
+
+const ENV = { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
+/** The deploy parameters of the second package: every opt-in, and a prefix without its slash. */
+const OPTIONS = [
+  'dataBucket=corp-flow-logs',
+  'dataPrefix=vpc',
+  'fileFormat=parquet',
+  'objectCreatedEvents=true',
+  'authorizer=jwt',
+  'jwtIssuerUrl=https://issuer.example.com/pool',
+  'jwtAudience=client-a,client-b',
+  'corsOrigins=https://app.example.com,http://localhost:5173',
+  'projectionStart=2024-06-01',
+  'throttleRate=5',
+  'throttleBurst=9',
+];
+
+let work: string;
+const packaged: Record<'defaults' | 'options', { dir: string; template: Template }> = {} as never;
+
+function copyRepository(to: string): void {
+  const skip = new Set(['node_modules', '.git', '.serverless', '.esbuild', '.flowq', 'dist', 'coverage', '.tmp']);
+  for (const entry of readdirSync(ROOT)) {
+    if (!skip.has(entry)) cpSync(join(ROOT, entry), join(to, entry), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(to, 'node_modules'), 'dir');
+}
+
+async function npmPackage(out: string, params: readonly string[] = []): Promise<Template> {
+  await run('npm', ['run', 'package', '--silent', '--', '--package', out, ...params.map((p) => `--param=${p}`)], { cwd: work, env: ENV, maxBuffer: 1 << 24 });
+  return JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'flowq-package-'));
+  copyRepository(work);
+  const defaults = join(work, 'out-defaults');
+  const options = join(work, 'out-options');
+  packaged.defaults = { dir: defaults, template: await npmPackage(defaults) };
+  packaged.options = { dir: options, template: await npmPackage(options, OPTIONS) };
+}, 240_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** An intrinsic value as text: `${Ref}`, `${Id.Attr}`, joins concatenated; an S3 ARN built from a Ref reads as the bucket's Arn. */
+function show(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const v = value as Json;
+  if ('Ref' in v) return `\${${String(v.Ref)}}`;
+  if ('Fn::GetAtt' in v) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
+  if ('Fn::Join' in v) {
+    const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts
+      .map(show)
+      .join(separator)
+      .replace(/^arn:\$\{AWS::Partition\}:s3:::\$\{(\w+)\}/, '${$1.Arn}');
+  }
+  return JSON.stringify(value);
+}
+
+function list<T>(value: T | T[]): T[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+function ofType(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+/** Each function's name (as serverless.yml names it), its role's logical id and its role's statements. */
+function functionRoles(template: Template) {
+  return ofType(template, 'AWS::Lambda::Function').map(([id, fn]) => {
+    const role = (fn.Properties.Role as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0] ?? '(none)';
+    const resource = template.Resources[role];
+    const policies = (resource?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
+    return {
+      name: String(fn.Properties.FunctionName).replace(/^flowq-dev-/, ''),
+      id,
+      role,
+      type: resource?.Type,
+      statements: policies.flatMap((p) => p.PolicyDocument.Statement),
+    };
+  });
+}
+
+/** A role's grants as lines `effect action on resource [if condition]`, sorted. */
+function grants(statements: readonly Statement[]): string[] {
+  return statements
+    .flatMap((s) =>
+      list(s.Action).flatMap((action) =>
+        list(s.Resource).map((r) => `${s.Effect} ${action} on ${show(r)}${s.Condition ? ` if ${JSON.stringify(s.Condition)}` : ''}`),
+      ),
+    )
+    .sort();
+}
+
+const WORKGROUP = 'arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/flowq-dev';
+const GLUE = ['catalog', 'database/flowq', 'table/flowq/flow_logs'].map((r) => `arn:\${AWS::Partition}:glue:\${AWS::Region}:\${AWS::AccountId}:${r}`);
+
+/** The access each function needs, written out from what its code calls (src/api, src/catalog). */
+function expectedGrants(fn: string, bucket: string, prefix: string): string[] {
+  const logs = ['logs:CreateLogStream', 'logs:PutLogEvents'].map((a) => `Allow ${a} on \${${fn.charAt(0).toUpperCase()}${fn.slice(1)}LogGroup.Arn}`);
+  const athena = (actions: string[]) => actions.map((a) => `Allow athena:${a} on ${WORKGROUP}`);
+  const glue = (actions: string[]) => actions.flatMap((a) => GLUE.map((r) => `Allow glue:${a} on ${r}`));
+  const keys = [`${prefix}AWSLogs/*/vpcflowlogs/*`, `${prefix}AWSLogs/aws-account-id=*/aws-service=vpcflowlogs/*`];
+  const flowLogs = [
+    `Allow s3:GetBucketLocation on arn:\${AWS::Partition}:s3:::${bucket}`,
+    `Allow s3:ListBucket on arn:\${AWS::Partition}:s3:::${bucket} if ${JSON.stringify({ StringLike: { 's3:prefix': keys } })}`,
+    ...keys.map((k) => `Allow s3:GetObject on arn:\${AWS::Partition}:s3:::${bucket}/${k}`),
+  ];
+  const tableRead = [...glue(['GetDatabase', 'GetTable', 'GetPartition', 'GetPartitions', 'BatchGetPartition']), ...flowLogs];
+  const results = [
+    ...['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'].map((a) => `Allow ${a} on \${QueryResultsBucket.Arn}`),
+    ...['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'].map(
+      (a) => `Allow ${a} on \${QueryResultsBucket.Arn}/results/*`,
+    ),
+  ];
+  const access: Record<string, string[]> = {
+    listQueries: [],
+    runQueryHttp: [...athena(['StartQueryExecution', 'GetQueryExecution', 'GetQueryResults']), ...tableRead, ...results],
+    getExecution: [...athena(['GetQueryExecution', 'GetQueryResults']), 'Allow s3:GetObject on ${QueryResultsBucket.Arn}/results/*'],
+    runQuery: [...athena(['StartQueryExecution', 'GetQueryExecution', 'GetQueryResults', 'StopQueryExecution']), ...tableRead, ...results],
+    createTable: glue(['GetDatabase', 'CreateDatabase', 'GetTable', 'CreateTable', 'UpdateTable', 'GetPartitions']),
+    addPartitions: [
+      ...glue(['BatchCreatePartition', 'BatchGetPartition']),
+      `Allow s3:ListBucket on arn:\${AWS::Partition}:s3:::${bucket} if ${JSON.stringify({ StringLike: { 's3:prefix': [`${prefix}AWSLogs/`, `${prefix}AWSLogs/*`] } })}`,
+    ],
+    // ListBucket on its own bucket so that a missing key is a 404 (GetObject carries no s3:prefix).
+    report: [
+      ...athena(['StartQueryExecution', 'GetQueryExecution', 'GetQueryResults', 'StopQueryExecution']),
+      ...tableRead,
+      ...results,
+      'Allow s3:ListBucket on ${ReportsBucket.Arn}',
+      ...['s3:GetObject', 's3:PutObject', 's3:DeleteObject'].map((a) => `Allow ${a} on \${ReportsBucket.Arn}/reports/*`),
+    ],
+  };
+  if (access[fn] === undefined) throw new Error(`no expected access for function ${fn}: write it down in this test`);
+  return [...logs, ...access[fn]].sort();
+}
+
+describe.each([
+  ['defaults', 'flowq-flow-logs-example', ''],
+  ['options', 'corp-flow-logs', 'vpc/'],
+] as const)('the template packaged with the %s', (which, bucket, prefix) => {
+  test('gives every function a role of its own, used by no other', () => {
+    const roles = functionRoles(packaged[which].template);
+
+    expect(roles.length).toBeGreaterThanOrEqual(6);
+    expect(roles.every((r) => r.type === 'AWS::IAM::Role')).toBe(true);
+    expect(new Set(roles.map((r) => r.role)).size).toBe(roles.length);
+    expect(
+      ofType(packaged[which].template, 'AWS::IAM::Role')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(roles.map((r) => r.role).sort());
+  });
+
+  test('grants each function exactly the calls it makes, on exact resources', () => {
+    const roles = functionRoles(packaged[which].template);
+
+    const actual = Object.fromEntries(roles.map((r) => [r.name, grants(r.statements)]));
+
+    expect(actual).toEqual(Object.fromEntries(roles.map((r) => [r.name, expectedGrants(r.name, bucket, prefix)])));
+  });
+
+  test('grants no wildcard action, no resource "*", and reads flow logs only under the vpcflowlogs keys', () => {
+    const all = functionRoles(packaged[which].template).flatMap((r) => grants(r.statements));
+    const dataBucket = `arn:\${AWS::Partition}:s3:::${bucket}`;
+
+    expect(all.filter((g) => /^Allow [a-z0-9]+:[A-Za-z]*\*/.test(g) || / on \*( |$)/.test(g))).toEqual([]);
+    expect(
+      all.filter((g) => g.startsWith('Allow s3:GetObject on ' + dataBucket)).every((g) => g.includes(`/${prefix}AWSLogs/`) && g.includes('vpcflowlogs/*')),
+    ).toBe(true);
+    expect(all.filter((g) => g.startsWith('Allow s3:ListBucket on ' + dataBucket)).every((g) => g.includes('"s3:prefix"'))).toBe(true);
+    expect(all.filter((g) => /^Allow s3:(Put|Delete|Abort)/.test(g) && g.includes(dataBucket))).toEqual([]);
+  });
+
+  test('keeps every bucket private, encrypted and TLS-only, and retains the results and reports buckets', () => {
+    const template = packaged[which].template;
+    const buckets = ofType(template, 'AWS::S3::Bucket');
+    const policies = ofType(template, 'AWS::S3::BucketPolicy').map(([, p]) => p.Properties);
+
+    for (const [id, bucketResource] of buckets) {
+      const p = bucketResource.Properties;
+      expect([id, p.PublicAccessBlockConfiguration]).toEqual([
+        id,
+        { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      ]);
+      expect([id, p.BucketEncryption]).toEqual([id, { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] }]);
+      const denials = policies
+        .filter((policy) => show(policy.Bucket) === `\${${id}}`)
+        .flatMap((policy) => (policy.PolicyDocument as { Statement: Statement[] }).Statement)
+        .filter((s) => s.Effect === 'Deny' && String((s.Condition?.Bool as Json | undefined)?.['aws:SecureTransport']) === 'false' && s.Action === 's3:*');
+      expect([id, denials.flatMap((s) => list(s.Resource).map(show)).sort()]).toEqual([id, [`\${${id}.Arn}`, `\${${id}.Arn}/*`]]);
+    }
+    const kept = buckets.filter(([, b]) => b.DeletionPolicy === 'Retain' && b.UpdateReplacePolicy === 'Retain').map(([id]) => id);
+    expect(kept.sort()).toEqual(['QueryResultsBucket', 'ReportsBucket']);
+  });
+
+  test('never rewrites a bucket notification configuration', () => {
+    const types = Object.values(packaged[which].template.Resources).map((r) => r.Type);
+    const permissions = ofType(packaged[which].template, 'AWS::Lambda::Permission').map(([, p]) => p.Properties.Principal);
+
+    expect(types.filter((t) => t.startsWith('Custom::') && t !== 'Custom::FlowLogsTable')).toEqual([]);
+    expect(permissions).not.toContain('s3.amazonaws.com');
+  });
+
+  test('throttles the API stage', () => {
+    const [[, stage]] = ofType(packaged[which].template, 'AWS::ApiGatewayV2::Stage');
+
+    expect(stage.Properties.DefaultRouteSettings).toEqual(
+      which === 'defaults' ? { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } : { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 9 },
+    );
+  });
+});
+
+test('cfn-lint finds no error in either template', async () => {
+  const files = Object.values(packaged).map((p) => join(p.dir, 'cloudformation-template-update-stack.json'));
+
+  const { stdout } = await run('cfn-lint', ['--format', 'json', ...files], { maxBuffer: 1 << 24 }).catch((e: { stdout: string; code: unknown }) => {
+    // cfn-lint's exit code is a bit mask: 2 errors, 4 warnings, 8 informational; anything else is a crash.
+    if (typeof e.code !== 'number' || (e.code & ~(2 | 4 | 8)) !== 0) throw e;
+    return e;
+  });
+  const findings = JSON.parse(stdout) as { Level: string; Rule: { Id: string }; Message: string; Filename: string }[];
+
+  expect(findings.filter((m) => m.Level === 'Error').map((m) => `${m.Filename}: ${m.Rule.Id} ${m.Message}`)).toEqual([]);
+});
+
+describe('with the defaults', () => {
+  const template = () => packaged.defaults.template;
+
+  test('every route needs a SigV4 signature (AWS_IAM)', () => {
+    const routes = ofType(template(), 'AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties.AuthorizationType]);
+
+    expect(routes).toEqual([
+      ['GET /queries', 'AWS_IAM'],
+      ['POST /queries/{name}', 'AWS_IAM'],
+      ['GET /executions/{id}', 'AWS_IAM'],
+    ]);
+    expect(ofType(template(), 'AWS::ApiGatewayV2::Authorizer')).toEqual([]);
+  });
+
+  test('the API has no CORS configuration', () => {
+    const [[, api]] = ofType(template(), 'AWS::ApiGatewayV2::Api');
+
+    expect(api.Properties).not.toHaveProperty('CorsConfiguration');
+  });
+
+  test('partitions come from the daily schedule only, and reports from theirs', () => {
+    const rules = ofType(template(), 'AWS::Events::Rule').map(([, r]) => r.Properties);
+
+    const triggers = rules.map((r) => [(r.Targets as { Arn: unknown }[]).map((t) => show(t.Arn)).join(), r.ScheduleExpression, r.EventPattern]);
+
+    expect(triggers).toEqual([
+      ['${AddPartitionsLambdaFunction.Arn}', 'cron(0 12 * * ? *)', undefined],
+      ['${ReportLambdaFunction.Arn}', 'cron(15 1 * * ? *)', undefined],
+    ]);
+  });
+});
+
+describe('with every option', () => {
+  const template = () => packaged.options.template;
+
+  test('every route needs a JWT from the configured issuer and audiences', () => {
+    const authorizers = ofType(template(), 'AWS::ApiGatewayV2::Authorizer');
+    const routes = ofType(template(), 'AWS::ApiGatewayV2::Route').map(([, r]) => [
+      r.Properties.RouteKey,
+      r.Properties.AuthorizationType,
+      show(r.Properties.AuthorizerId),
+    ]);
+
+    expect(authorizers.map(([, a]) => [a.Properties.AuthorizerType, a.Properties.JwtConfiguration, a.Properties.IdentitySource])).toEqual([
+      ['JWT', { Issuer: 'https://issuer.example.com/pool', Audience: ['client-a', 'client-b'] }, ['$request.header.Authorization']],
+    ]);
+    const id = `\${${authorizers[0][0]}}`;
+    expect(routes).toEqual([
+      ['GET /queries', 'JWT', id],
+      ['POST /queries/{name}', 'JWT', id],
+      ['GET /executions/{id}', 'JWT', id],
+    ]);
+  });
+
+  test('the API answers preflights for the configured origins', () => {
+    const [[, api]] = ofType(template(), 'AWS::ApiGatewayV2::Api');
+
+    expect(api.Properties.CorsConfiguration).toMatchObject({
+      AllowOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      AllowMethods: ['GET', 'POST', 'OPTIONS'],
+      AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+    });
+  });
+
+  test('new flow-log files add partitions through an EventBridge rule on the bucket, prefix and suffix', () => {
+    const rules = ofType(template(), 'AWS::Events::Rule').map(([, r]) => r.Properties);
+
+    expect(rules.map((r) => r.EventPattern).filter((p) => p !== undefined)).toEqual([
+      {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { bucket: { name: ['corp-flow-logs'] }, object: { key: [{ wildcard: 'vpc/AWSLogs/*.log.parquet' }] } },
+      },
+    ]);
+  });
+
+  test('the normalised prefix and the projection start reach the functions and the table', () => {
+    const functions = ofType(template(), 'AWS::Lambda::Function').map(([, f]) => (f.Properties.Environment as { Variables: Json }).Variables);
+    const [[, table]] = ofType(template(), 'Custom::FlowLogsTable');
+
+    expect(new Set(functions.map((v) => v.FLOWQ_LOCATION))).toEqual(new Set(['s3://corp-flow-logs/vpc/']));
+    expect(functions.filter((v) => v.FLOWQ_FILE_FORMAT !== undefined).map((v) => [v.FLOWQ_FILE_FORMAT, v.FLOWQ_PROJECTION_START])).toEqual([
+      ['parquet', '2024-06-01'],
+      ['parquet', '2024-06-01'],
+    ]);
+    expect([table.Properties.Location, table.Properties.ProjectionStart, table.Properties.FileFormat]).toEqual([
+      's3://corp-flow-logs/vpc/',
+      '2024-06-01',
+      'parquet',
+    ]);
+  });
+});
+
+describe('the Lambda zips', () => {
+  let unzipped: string;
+  const zips = () => readdirSync(packaged.defaults.dir).filter((f) => f.endsWith('.zip'));
+  const handlerOf = (zip: string) => {
+    const [, fn] =
+      ofType(packaged.defaults.template, 'AWS::Lambda::Function').find(([, f]) => show((f.Properties.Code as Json).S3Key).endsWith(`/${zip}`)) ?? [];
+    if (fn === undefined) throw new Error(`no function is packaged in ${zip}`);
+    return String(fn.Properties.Handler).replace(/\.handler$/, '.mjs');
+  };
+
+  beforeAll(async () => {
+    unzipped = join(work, 'unzipped');
+    for (const zip of zips()) {
+      mkdirSync(join(unzipped, zip), { recursive: true });
+      await run('unzip', ['-q', join(packaged.defaults.dir, zip), '-d', join(unzipped, zip)]);
+    }
+  });
+
+  test('are one per function, within their budgets', () => {
+    const sizes = Object.fromEntries(zips().map((z) => [z.replace(/\.zip$/, ''), statSync(join(packaged.defaults.dir, z)).size]));
+    const budget = (name: string) => (name === 'listQueries' ? 100 * KB : /^(runQuery|getExecution)/.test(name) ? 250 * KB : 400 * KB);
+
+    expect(Object.keys(sizes).sort()).toEqual(
+      functionRoles(packaged.defaults.template)
+        .map((r) => r.name)
+        .sort(),
+    );
+    expect(Object.entries(sizes).filter(([name, size]) => size > budget(name))).toEqual([]);
+  });
+
+  test('hold only their own bundle and chunks: no node_modules, no DuckDB', () => {
+    for (const zip of zips()) {
+      const files = readdirSync(join(unzipped, zip), { recursive: true })
+        .map(String)
+        .filter((f) => statSync(join(unzipped, zip, f)).isFile());
+      const stem = handlerOf(zip).replace(/\.mjs$/, '');
+
+      expect([zip, files.filter((f) => !f.startsWith(`${stem}.`) && f !== 'handlers/run-query.cjs')]).toEqual([zip, []]);
+      expect([zip, files.filter((f) => /node_modules|duckdb/i.test(f))]).toEqual([zip, []]);
+    }
+  });
+
+  /** Static imports of a bundle file: `import{a}from"x"` and `import"x"`, never `import("x")`. */
+  function staticImports(code: string): string[] {
+    return [...code.matchAll(/(?:^|[;\s})])import\s*(?:[\w$*{}\s,]+?from\s*)?["']([^"']+)["']/g)].map((m) => m[1]);
+  }
+
+  test('load at cold start nothing but their own files and Node built-ins; only the local engine chunk names DuckDB', () => {
+    for (const zip of zips()) {
+      const dir = join(unzipped, zip);
+      const files: string[] = [];
+      const packages = new Set<string>();
+      const queue = [handlerOf(zip)];
+      while (queue.length > 0) {
+        const file = queue.shift() as string;
+        if (files.includes(file)) continue;
+        files.push(file);
+        for (const spec of staticImports(readFileSync(join(dir, file), 'utf8'))) {
+          if (spec.startsWith('.')) queue.push(join(dirname(file), spec));
+          else packages.add(spec);
+        }
+      }
+      const importers = readdirSync(join(dir, 'handlers'))
+        .filter((f) => f.endsWith('.mjs') && staticImports(readFileSync(join(dir, 'handlers', f), 'utf8')).includes('@duckdb/node-api'))
+        .map((f) => f.replace(/-[A-Z0-9]{8}\.mjs$/, '').replace(/^[\w-]+\./, ''));
+
+      expect([zip, [...packages].filter((p) => !p.startsWith('node:') && !builtinModules.includes(p))]).toEqual([zip, []]);
+      expect([zip, importers.filter((i) => i !== 'local')]).toEqual([zip, []]);
+    }
+  });
+
+  test('listQueries carries no AWS SDK', () => {
+    const textOf = (zip: string) =>
+      readdirSync(join(unzipped, zip, 'handlers'))
+        .map((f) => readFileSync(join(unzipped, zip, 'handlers', f), 'utf8'))
+        .join('\n');
+
+    // The SDK's user agent names it; the query path's zip shows the marker is a real one.
+    expect([textOf('runQuery.zip').includes('aws-sdk-js'), textOf('listQueries.zip').includes('aws-sdk-js')]).toEqual([true, false]);
+  });
+
+  test('each loads and exports its handler in a folder with no node_modules, as in Lambda', async () => {
+    for (const zip of zips()) {
+      const script = `const m = await import(${JSON.stringify(`./${handlerOf(zip)}`)}); console.log(typeof m.handler);`;
+
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: join(unzipped, zip),
+        env: {
+          PATH: process.env.PATH,
+          ...(
+            ofType(packaged.defaults.template, 'AWS::Lambda::Function').find(
+              ([, f]) => String(f.Properties.Handler).replace(/\.handler$/, '.mjs') === handlerOf(zip),
+            )?.[1].Properties.Environment as { Variables: Record<string, string> }
+          ).Variables,
+          AWS_REGION: 'us-east-1',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+      });
+
+      expect([zip, stdout.trim()]).toEqual([zip, 'function']);
+    }
+  });
+});
+
+describe('a bad deploy parameter', () => {
+  test.each([
+    ['dataBucket=Flow_Logs', "param dataBucket must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), not 'Flow_Logs'"],
+    ['resultReuseMinutes=20000', "param resultReuseMinutes must be a whole number from 0 to 10080, not '20000'"],
+  ])('%s stops packaging with one line naming it', async (param, message) => {
+    const failure = await run('npm', ['run', 'package', '--silent', '--', '--package', join(work, 'out-refused'), `--param=${param}`], {
+      cwd: work,
+      env: ENV,
+    }).then(
+      () => undefined,
+      (e: { stdout: string; stderr: string }) => `${e.stdout}\n${e.stderr}`,
+    );
+
+    expect(failure?.split('\n').filter((line) => line.trim() !== '')).toEqual([`Error: ${message}`]);
+  });
+});

@@ -1,0 +1,71 @@
+import { jest } from '@jest/globals';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+
+// The logger reads its level when its module loads: INFO here, so the lines under test are written.
+process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+const { lambdaContext, parsed, postEvent, testApi } = await import('../handlers/handler-support.js');
+const runQueryHttp = await import('../../handlers/run-query-http.js');
+const runQuery = await import('../../handlers/run-query.js');
+
+interface LogLine {
+  readonly level: string;
+  readonly message: string;
+  readonly [key: string]: unknown;
+}
+
+/** Runs `act` and returns the JSON lines Powertools Logger wrote to stdout meanwhile. */
+async function logsOf(act: () => Promise<unknown>): Promise<LogLine[]> {
+  const written: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    await act();
+  } finally {
+    spy.mockRestore();
+  }
+  return written
+    .join('')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as LogLine);
+}
+
+const RANGE = { start: '2026-11-26T00:00:00Z', end: '2026-11-27T00:00:00Z' };
+
+describe('the log line of a refused request', () => {
+  test.each<[string, () => APIGatewayProxyEventV2]>([
+    ['a bad parameter value (400)', () => postEvent(JSON.stringify({ params: { ...RANGE, start: 'soon' } }))],
+    ['an unknown parameter (the validator, 400)', () => postEvent(JSON.stringify({ params: { ...RANGE, colour: 'red' } }))],
+    ['an unknown query (404)', () => postEvent(JSON.stringify({ params: RANGE }), { name: 'top-speakers' })],
+    ['a body that is not JSON (415)', () => postEvent('start=today', { contentType: 'text/plain' })],
+    ['malformed JSON (422)', () => postEvent('{"params": ', { contentType: 'application/json' })],
+  ])('keeps the reason for %s, and Powertools warns of no dropped key', async (_what, event) => {
+    let answer: ReturnType<typeof parsed> | undefined;
+
+    const lines = await logsOf(async () => {
+      answer = parsed(await runQueryHttp.createHandler(testApi())(event(), lambdaContext()));
+    });
+
+    const body = answer?.body as { error: { code: string; message: string } };
+    expect(answer?.statusCode).toBeGreaterThanOrEqual(400);
+    expect(lines.map(({ level, message, statusCode, code, reason }) => ({ level, message, statusCode, code, reason }))).toEqual([
+      { level: 'INFO', message: 'request refused', statusCode: answer?.statusCode, code: body.error.code, reason: body.error.message },
+    ]);
+    expect(body.error.message.length).toBeGreaterThan(0);
+  });
+
+  test('keeps the reason for a refused direct invocation, without a stack', async () => {
+    let refusal: unknown;
+
+    const lines = await logsOf(async () => {
+      refusal = await runQuery.createHandler(testApi())({ query: 'top-talkers', params: { ...RANGE, limit: 0 } }, lambdaContext()).catch((error: unknown) => error);
+    });
+
+    expect(refusal).toMatchObject({ code: 'INVALID_PARAMETER', message: 'limit: must be between 1 and 1000' });
+    expect(lines.map(({ level, message, code, reason, error }) => ({ level, message, code, reason, error }))).toEqual([
+      { level: 'INFO', message: 'invocation refused', code: 'INVALID_PARAMETER', reason: 'limit: must be between 1 and 1000', error: undefined },
+    ]);
+  });
+});
