@@ -73,9 +73,11 @@ const WORKGROUP = /^[a-zA-Z0-9._-]{1,128}$/;
  * The query text Athena receives: the rendered SQL under a comment line that carries a digest of
  * the execution parameters. Athena reuses a result only for a matching query string, and does not
  * say that it compares the parameters too; with the digest, two requests that differ in any value
- * never share a query string, while identical requests still do.
+ * never share a query string, while identical requests still do. A statement without parameters
+ * (`flowq sql`) is its own text.
  */
 export function athenaQueryText(query: Pick<RenderedQuery, 'sql' | 'executionParameters'>): string {
+  if (query.executionParameters.length === 0) return query.sql;
   const digest = createHash('sha256').update(JSON.stringify(query.executionParameters)).digest('hex');
   return `-- flowq parameters sha256:${digest}\n${query.sql}`;
 }
