@@ -1,2 +1,5 @@
-// Loaded with `node --import`: reports the process's peak resident memory on stderr at exit.
-process.on('exit', () => process.stderr.write(`\nmax-rss ${process.resourceUsage().maxRSS * 1024}\n`));
+// Loaded with `node --import`: reports the process's peak resident memory and CPU time on stderr at exit.
+process.on('exit', () => {
+  const usage = process.resourceUsage();
+  process.stderr.write(`\nmax-rss ${usage.maxRSS * 1024}\ncpu-us ${usage.userCPUTime + usage.systemCPUTime}\n`);
+});

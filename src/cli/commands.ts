@@ -77,6 +77,8 @@ export function templateParams(args: ParsedArgs, paramNames: readonly string[], 
 
 /** Writes a result document in the chosen output form. */
 export function printResult(doc: ResultDocument, output: Output, io: CliIo): void {
+  for (const note of doc.notes ?? []) io.err(`flowq: note: ${note}
+`);
   if (output === 'json') io.out(renderJson(doc));
   else if (output === 'csv') io.out(renderCsv(doc));
   else {

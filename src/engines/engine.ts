@@ -39,6 +39,8 @@ export interface QueryResult {
   readonly stats: QueryStats;
   /** Athena's execution id, when the query ran there. */
   readonly executionId?: string;
+  /** What a reader should know about the answer, e.g. partitions of the range that held no files. */
+  readonly notes?: readonly string[];
 }
 
 /** Progress of a running query, for a terminal or a log. */
@@ -111,14 +113,22 @@ export interface ResultDocument {
   readonly rows: readonly Row[];
   readonly stats: QueryStats;
   readonly executionId?: string;
+  readonly notes?: readonly string[];
 }
 
 /** Assembles the result document for a query and its result. */
 export function toResultDocument(query: RenderedQuery, result: QueryResult): ResultDocument {
   const read = query.partitionsRead;
   const stats: QueryStats = read === undefined ? result.stats : { ...result.stats, partitions: read.all, marginPartitions: read.marginOnly, lateMarginSeconds: read.lateMarginSeconds };
-  const doc: ResultDocument = { query: query.template, params: query.params, columns: result.columns, rows: result.rows, stats };
-  return result.executionId === undefined ? doc : { ...doc, executionId: result.executionId };
+  return {
+    query: query.template,
+    params: query.params,
+    columns: result.columns,
+    rows: result.rows,
+    stats,
+    ...(result.executionId === undefined ? {} : { executionId: result.executionId }),
+    ...(result.notes === undefined || result.notes.length === 0 ? {} : { notes: result.notes }),
+  };
 }
 
 /**

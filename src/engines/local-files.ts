@@ -1,67 +1,117 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { availableParallelism, homedir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { DataError } from '../errors.js';
+import { headerLine, type LogFormat } from '../flowlog/format.js';
 import { parseObjectKey, type FileFormat, type Layout, type ParsedKey } from '../flowlog/layout.js';
 
 /** One flow-log file found under a local location. */
 export interface LocalFile {
+  /** The path as found under the location (through any symbolic links), as the user knows it. */
   readonly path: string;
   readonly size: number;
+  readonly mtimeMs: number;
   readonly key: ParsedKey;
 }
 
 /** The flow-log files under a location, and the layout and file format they share. */
 export interface LocalTree {
+  /** The folder that holds `AWSLogs/` (the parent when the location given was `AWSLogs/` itself). */
+  readonly location: string;
   readonly files: readonly LocalFile[];
   readonly layout: Layout;
   readonly fileFormat: FileFormat;
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  ELOOP: 'too many symbolic links',
+  EISDIR: 'is a folder',
+  EIO: 'input/output error',
+  EMFILE: 'too many open files',
+};
+
+/** A file-system error as one line naming the path: `cannot read <path>: permission denied`. */
+export function fileSystemError(path: string, error: unknown, verb = 'read'): DataError {
+  if (error instanceof DataError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reason = (code && REASONS[code]) ?? (error instanceof Error ? error.message.split('\n')[0] : String(error));
+  return new DataError(`cannot ${verb} ${path}: ${reason}`, { cause: error });
 }
 
 function describeLayout(layout: Layout): string {
   return `${layout.hiveCompatiblePartitions ? 'Hive-compatible' : 'plain'} ${layout.perHourPartition ? 'hourly' : 'daily'}`;
 }
 
-async function walk(dir: string, out: string[]): Promise<void> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
+const identity = (info: { dev: number; ino: number }): string => `${info.dev}:${info.ino}`;
+
+/**
+ * Lists the files under `dir`, following symbolic links to folders and files (trees assembled from
+ * several syncs use them). A folder already walked — a link loop, or a second link to the same
+ * folder — and a file already listed are skipped, so nothing is read twice.
+ */
+async function walk(dir: string, out: Array<{ path: string; size: number; mtimeMs: number }>, seen: Set<string>): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
+    throw fileSystemError(dir, error);
+  });
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(path, out);
-    else if (entry.isFile()) out.push(path);
+    if (!entry.isDirectory() && !entry.isFile() && !entry.isSymbolicLink()) continue;
+    const info = await stat(path).catch((error: unknown) => {
+      throw fileSystemError(path, error);
+    });
+    const id = identity(info);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (info.isDirectory()) await walk(path, out, seen);
+    else if (info.isFile()) out.push({ path, size: info.size, mtimeMs: info.mtimeMs });
   }
 }
 
+/** The folder that holds `AWSLogs/`: the location itself, or its parent when the location is `AWSLogs/`. */
+async function dataRoot(location: string): Promise<string> {
+  const info = await stat(location).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DataError(`data folder ${location} does not exist`);
+    throw fileSystemError(location, error);
+  });
+  if (!info.isDirectory()) throw new DataError(`data folder ${location} is a file, not a folder: point --data at the folder that holds AWSLogs/`);
+  const inside = await stat(join(location, 'AWSLogs')).catch(() => undefined);
+  if (inside?.isDirectory()) return location;
+  if (basename(resolve(location)) === 'AWSLogs') return dirname(resolve(location));
+  throw new DataError(`no AWSLogs/ folder in ${location}: point --data at the folder that holds AWSLogs/`);
+}
+
 /**
- * Finds the flow-log files under `location` (the folder that holds `AWSLogs/`), in AWS's key
- * layouts, and detects their layout and file format unless given. Files of another layout or
- * format than the one asked for are left out.
- * @throws DataError when the folder is missing, holds no flow-log files, or mixes layouts.
+ * Finds the flow-log files under `location` (the folder that holds `AWSLogs/`, or `AWSLogs/` itself),
+ * in AWS's key layouts, and detects their layout and file format unless given. Files of another
+ * layout or format than the one asked for are left out.
+ * @throws DataError when the folder is missing or unreadable, holds no flow-log files, or mixes layouts.
  */
 export async function scanLocation(
   location: string,
   wanted: { layout?: Partial<Layout>; fileFormat?: FileFormat } = {},
 ): Promise<LocalTree> {
-  const root = join(location, 'AWSLogs');
-  const info = await stat(location).catch(() => undefined);
-  if (!info?.isDirectory()) throw new DataError(`data folder ${location} does not exist`);
-  const rootInfo = await stat(root).catch(() => undefined);
-  if (!rootInfo?.isDirectory()) {
-    throw new DataError(`no AWSLogs/ folder in ${location}: point --data at the folder that holds AWSLogs/`);
-  }
-  const paths: string[] = [];
-  await walk(root, paths);
+  const base = await dataRoot(location);
+  const root = join(base, 'AWSLogs');
+  const listed: Array<{ path: string; size: number; mtimeMs: number }> = [];
+  await walk(root, listed, new Set([identity(await stat(root))]));
   const found: LocalFile[] = [];
-  for (const path of paths.sort()) {
-    const key = parseObjectKey(relative(location, path).split(sep).join('/'));
+  for (const file of listed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    const key = parseObjectKey(relative(base, file.path).split(sep).join('/'));
     if (!key) continue;
     const { layout } = key;
     if (wanted.layout?.hiveCompatiblePartitions !== undefined && wanted.layout.hiveCompatiblePartitions !== layout.hiveCompatiblePartitions) continue;
     if (wanted.layout?.perHourPartition !== undefined && wanted.layout.perHourPartition !== layout.perHourPartition) continue;
     if (wanted.fileFormat !== undefined && wanted.fileFormat !== key.fileFormat) continue;
-    found.push({ path, size: (await stat(path)).size, key });
+    found.push({ ...file, key });
   }
   if (found.length === 0) throw new DataError(`no flow-log files in AWS's layout under ${root}`);
   const first = found[0].key;
@@ -76,23 +126,27 @@ export async function scanLocation(
       throw new DataError(`${root} mixes plain-text and parquet files; choose one with --file-format`);
     }
   }
-  return { files: found, layout: first.layout, fileFormat: first.fileFormat };
+  return { location: base, files: found, layout: first.layout, fileFormat: first.fileFormat };
 }
 
 /**
  * Reads the first line of a gzip text file without inflating the rest.
- * @throws DataError when the file is not gzip or has no header line.
+ * @throws DataError when the file cannot be read, is not gzip or has no line.
  */
 export async function readHeaderLine(path: string): Promise<string> {
-  const handle = await open(path, 'r');
+  const handle = await open(path, 'r').catch((error: unknown) => {
+    throw fileSystemError(path, error);
+  });
   try {
     const magic = Buffer.alloc(2);
-    await handle.read(magic, 0, 2, 0);
+    await handle.read(magic, 0, 2, 0).catch((error: unknown) => {
+      throw fileSystemError(path, error);
+    });
     if (magic[0] !== 0x1f || magic[1] !== 0x8b) throw new DataError(`${path} is not a gzip file`);
   } finally {
     await handle.close();
   }
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<string>((resolvePromise, reject) => {
     const input = createReadStream(path, { highWaterMark: 16 * 1024 });
     const gunzip = createGunzip();
     let text = '';
@@ -100,7 +154,7 @@ export async function readHeaderLine(path: string): Promise<string> {
       input.destroy();
       gunzip.destroy();
       if (error) reject(error);
-      else resolve(line ?? '');
+      else resolvePromise(line ?? '');
     };
     gunzip.on('data', (chunk: Buffer) => {
       text += chunk.toString('utf8');
@@ -110,7 +164,7 @@ export async function readHeaderLine(path: string): Promise<string> {
     });
     gunzip.on('end', () => (text.length > 0 ? done(undefined, text.replace(/\r?\n?$/, '')) : done(new DataError(`${path} is empty`))));
     gunzip.on('error', () => done(new DataError(`${path} is not a valid gzip file`)));
-    input.on('error', (e) => done(new DataError(`cannot read ${path}: ${e.message}`)));
+    input.on('error', (e) => done(fileSystemError(path, e)));
     input.pipe(gunzip);
   });
 }
@@ -121,47 +175,234 @@ export function verifiedCachePath(env: Readonly<Record<string, string | undefine
   return join(base, 'verified-gzip.json');
 }
 
-function inflateFully(path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const sink = new Writable({ write: (_chunk, _encoding, next) => next() });
-    // Large chunks: with zlib's 16 kB default the round trips to the thread pool cost more than inflating.
-    pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), createGunzip({ chunkSize: 1 << 20 }), sink).then(resolve, (error: Error) =>
-      reject(new DataError(`${path} is a corrupt gzip file (${error.message})`)),
-    );
+/** What the cache remembers of a verified file; a file that differs in any of these is checked again. */
+interface Stamp {
+  readonly size: number;
+  readonly mtimeMs: number;
+  /** SHA-256 of the first and last {@link EDGE} bytes: the last ones hold the gzip CRC and length. */
+  readonly fingerprint: string;
+  /** The header of the log format for which every record was found plain (see {@link PlainRecordScanner}). */
+  readonly plainFor?: string;
+}
+
+const EDGE = 4096;
+
+function isStamp(value: unknown): value is Stamp {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    Number.isFinite(v.size) &&
+    Number.isFinite(v.mtimeMs) &&
+    typeof v.fingerprint === 'string' &&
+    /^[0-9a-f]{64}$/.test(v.fingerprint) &&
+    (v.plainFor === undefined || typeof v.plainFor === 'string')
+  );
+}
+
+/** The cache file's entries; a file that is missing, unreadable, not a JSON object, or holds bad entries yields only the good ones. */
+export async function readVerifiedCache(cachePath: string): Promise<Map<string, Stamp>> {
+  const entries = new Map<string, Stamp>();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(cachePath, 'utf8'));
+  } catch {
+    return entries;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return entries;
+  for (const [path, value] of Object.entries(parsed as Record<string, unknown>)) if (isStamp(value)) entries.set(path, value);
+  return entries;
+}
+
+async function stampOf(file: LocalFile): Promise<Stamp> {
+  const handle = await open(file.path, 'r').catch((error: unknown) => {
+    throw fileSystemError(file.path, error);
   });
+  try {
+    const info = await handle.stat();
+    const head = Buffer.alloc(Math.min(EDGE, info.size));
+    const tail = Buffer.alloc(Math.min(EDGE, info.size));
+    await handle.read(head, 0, head.length, 0);
+    await handle.read(tail, 0, tail.length, info.size - tail.length);
+    const fingerprint = createHash('sha256').update(head).update(tail).digest('hex');
+    return { size: info.size, mtimeMs: info.mtimeMs, fingerprint };
+  } finally {
+    await handle.close();
+  }
+}
+
+const sameStamp = (a: Stamp | undefined, b: Stamp): boolean =>
+  a !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs && a.fingerprint === b.fingerprint;
+
+/**
+ * Writes the cache without the files that no longer exist, through a temporary file and a rename so
+ * that a reader never sees half of it; the temporary file is removed when the rename fails. A cache
+ * that cannot be written is only a lost shortcut, so failures are swallowed.
+ */
+export async function writeVerifiedCache(cachePath: string, entries: ReadonlyMap<string, Stamp>): Promise<void> {
+  const kept: Record<string, Stamp> = {};
+  const paths = [...entries.keys()];
+  const exists = await mapLimit(paths, 16, (p) => stat(p).then((s) => s.isFile(), () => false));
+  paths.forEach((p, i) => {
+    if (exists[i]) kept[p] = entries.get(p)!;
+  });
+  const temp = `${cachePath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await mkdir(dirname(cachePath), { recursive: true });
+    await writeFile(temp, JSON.stringify(kept));
+    await rename(temp, cachePath);
+  } catch {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/**
+ * Decides, while a text file streams past, whether every record is plain: exactly one field per
+ * format field, none empty, no `\\` (so no `\\N`) or carriage return, and every numeric field
+ * either `-` or at most 9 (int) or 18 (bigint) ASCII digits. AWS writes nothing else. For such a
+ * file DuckDB's typed read gives exactly what Athena's text reader gives, once `-` is put back in
+ * string columns; any other file is read the exact (slower) way.
+ */
+export class PlainRecordScanner {
+  /** Per field: 0 for a string, else the most digits a plain value may have. */
+  private readonly limits: Int8Array;
+  private inHeader = true;
+  private plain = true;
+  private field = 0;
+  /** Bytes of the current field seen in earlier chunks. */
+  private carried = 0;
+  private nondigit = 0;
+  private previous = 0;
+
+  constructor(limits: readonly number[]) {
+    this.limits = Int8Array.from(limits);
+  }
+
+  /** The scanner for a log format's fields. */
+  static forFormat(format: LogFormat): PlainRecordScanner {
+    return new PlainRecordScanner(format.fields.map((f) => (f.athenaType === 'string' ? 0 : f.athenaType === 'int' ? 9 : 18)));
+  }
+
+  push(chunk: Buffer): void {
+    if (!this.plain) return;
+    let start = 0;
+    if (this.inHeader) {
+      const nl = chunk.indexOf(10);
+      if (nl === -1) return;
+      this.inHeader = false;
+      start = nl + 1;
+    }
+    // Backslashes and carriage returns are rare enough to look for natively, outside the loop.
+    if (chunk.indexOf(92, start) !== -1 || chunk.indexOf(13, start) !== -1) {
+      this.plain = false;
+      return;
+    }
+    const limits = this.limits;
+    const lastField = limits.length - 1;
+    let { field, nondigit, previous } = this;
+    let fieldStart = start - this.carried;
+    // The hot loop of a first run: one comparison for most bytes.
+    for (let i = start, n = chunk.length; i < n; i++) {
+      const b = chunk[i];
+      if (b > 32) {
+        nondigit |= b - 48 > 9 || b < 48 ? 1 : 0;
+        previous = b;
+        continue;
+      }
+      const length = i - fieldStart;
+      const limit = field <= lastField ? limits[field] : -1;
+      const badNumber = limit > 0 && (nondigit === 1 ? !(length === 1 && previous === 45) : length > limit);
+      if (length === 0 || limit < 0 || badNumber || b < 10 || (b > 10 && b < 32) || (b === 10 && field !== lastField)) {
+        this.plain = false;
+        return;
+      }
+      field = b === 10 ? 0 : field + 1;
+      fieldStart = i + 1;
+      nondigit = 0;
+    }
+    Object.assign(this, { field, nondigit, previous, carried: chunk.length - fieldStart });
+  }
+
+  /** Whether the whole file was plain: it must also end at the end of a line. */
+  end(): boolean {
+    return this.plain && !this.inHeader && this.field === 0 && this.carried === 0;
+  }
+}
+
+function inflateFully(path: string, signal?: AbortSignal, scanner?: PlainRecordScanner): Promise<void> {
+  const sink = new Writable({
+    write: (chunk: Buffer, _encoding, next) => {
+      scanner?.push(chunk);
+      next();
+    },
+  });
+  // Large chunks: with zlib's 16 kB default the round trips to the thread pool cost more than inflating.
+  return pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), createGunzip({ chunkSize: 1 << 20 }), sink, { signal }).catch((error: Error) => {
+    if (signal?.aborted) throw error;
+    if ((error as NodeJS.ErrnoException).code?.startsWith('Z_') || error.message.includes('unexpected end')) {
+      throw new DataError(`${path} is a corrupt gzip file (${error.message})`);
+    }
+    throw fileSystemError(path, error);
+  });
+}
+
+/** What the cache knows of some files: their current stamps, and which of them are verified. */
+async function lookUp(files: readonly LocalFile[], cachePath: string) {
+  const cache = await readVerifiedCache(cachePath);
+  const stamps = await mapLimit(files, 16, stampOf);
+  const verified = files.map((file, i) => sameStamp(cache.get(file.path), stamps[i]));
+  return { cache, stamps, verified };
+}
+
+/** The paths of the files the cache knows as verified and plain for this log format; nothing is inflated. */
+export async function knownPlainFiles(files: readonly LocalFile[], cachePath: string, logFormat: LogFormat): Promise<Set<string>> {
+  const { cache, verified } = await lookUp(files, cachePath);
+  const header = headerLine(logFormat);
+  return new Set(files.filter((f, i) => verified[i] && cache.get(f.path)?.plainFor === header).map((f) => f.path));
+}
+
+/** Options of {@link verifyGzipFiles}. */
+export interface VerifyOptions {
+  readonly signal?: AbortSignal;
+  /** The files' log format: when given, each file read is also scanned for plain records. */
+  readonly logFormat?: LogFormat;
 }
 
 /**
  * Checks that each gzip file inflates completely with a matching CRC and length. DuckDB does not:
  * it reads a truncated or damaged file up to where it breaks and returns partial answers without a
- * word. A file is checked once per size and modification time; the result is kept in a cache file.
- * @throws DataError naming the first corrupt file.
+ * word. A file is checked once per size, modification time and fingerprint of its ends; the result
+ * is kept in a cache file, which is validated when read and pruned of missing files when written.
+ * @returns the paths of the files whose records are plain for `options.logFormat`.
+ * @throws DataError naming the first corrupt or unreadable file.
  */
-export async function verifyGzipFiles(files: readonly LocalFile[], cachePath: string = verifiedCachePath()): Promise<void> {
-  const cache = await readFile(cachePath, 'utf8').then((text) => JSON.parse(text) as Record<string, string>).catch(() => ({}) as Record<string, string>);
-  const stamp = async (f: LocalFile): Promise<string> => `${f.size}:${(await stat(f.path)).mtimeMs}`;
-  const todo: Array<{ file: LocalFile; stamp: string }> = [];
-  for (const file of files) {
-    const s = await stamp(file);
-    if (cache[file.path] !== s) todo.push({ file, stamp: s });
-  }
-  if (todo.length === 0) return;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < todo.length) {
-      const item = todo[next++];
-      await inflateFully(item.file.path);
-      cache[item.file.path] = item.stamp;
+export async function verifyGzipFiles(files: readonly LocalFile[], cachePath: string = verifiedCachePath(), options: VerifyOptions = {}): Promise<Set<string>> {
+  const { cache, stamps, verified } = await lookUp(files, cachePath);
+  const header = options.logFormat && headerLine(options.logFormat);
+  const todo = files.flatMap((file, i) => (verified[i] ? [] : [{ file, stamp: stamps[i] }]));
+  if (todo.length > 0) {
+    try {
+      await mapLimit(todo, availableParallelism(), async (item) => {
+        const scanner = options.logFormat && PlainRecordScanner.forFormat(options.logFormat);
+        await inflateFully(item.file.path, options.signal, scanner);
+        cache.set(item.file.path, { ...item.stamp, ...(scanner?.end() ? { plainFor: header } : {}) });
+      });
+    } finally {
+      // Keep what was verified even when a file failed.
+      await writeVerifiedCache(cachePath, cache);
     }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(availableParallelism(), todo.length) }, worker));
-  } finally {
-    // Keep what was verified even when a file failed; a cache that cannot be written is only a lost shortcut.
-    const temp = `${cachePath}.${process.pid}.tmp`;
-    await mkdir(dirname(cachePath), { recursive: true })
-      .then(() => writeFile(temp, JSON.stringify(cache)))
-      .then(() => rename(temp, cachePath))
-      .catch(() => undefined);
   }
+  return new Set(files.filter((f) => header !== undefined && cache.get(f.path)?.plainFor === header).map((f) => f.path));
 }

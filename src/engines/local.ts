@@ -1,6 +1,6 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import {
   BIGINT,
   VARCHAR,
@@ -9,24 +9,25 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { DEFAULT_QUERY_SETTINGS, type QuerySettings } from '../config.js';
-import { DataError, UnknownExecution } from '../errors.js';
+import { DataError, FlowqError, QueryTimedOut, UnknownExecution } from '../errors.js';
 import { FIELD_BY_COLUMN } from '../flowlog/fields.js';
 import { headerLine, parseHeaderLine, parseLogFormat, type LogFormat } from '../flowlog/format.js';
-import { partitionPathPattern, PARTITION_KEYS, type FileFormat } from '../flowlog/layout.js';
+import { partitionDt, partitionPathPattern, PARTITION_KEYS, type FileFormat, type Layout } from '../flowlog/layout.js';
 import type { Source } from '../flowlog/source.js';
 import { renderTargetFor, type RenderedQuery, type RenderTarget } from '../queries/render.js';
 import { mapLimit } from '../pool.js';
 import { checkIdentifier, quoteIdent, sqlStringLiteral } from '../sql.js';
 import type { Column, Engine, ExecutionView, QueryResult, Row, RunOptions, Submission } from './engine.js';
-import { readHeaderLine, scanLocation, verifyGzipFiles, type LocalFile } from './local-files.js';
+import { knownPlainFiles, readHeaderLine, scanLocation, verifiedCachePath, verifyGzipFiles, type LocalFile } from './local-files.js';
 import { DUCKDB_TYPE } from './duckdb-types.js';
 import { DUCKDB_MACROS } from './duckdb-macros.js';
 import { checkReadOnly, lockDown, treeInRange, type PartitionRange } from './local-sql.js';
 
 /** Where the local engine finds its data, and what it may assume about it. */
 export interface LocalEngineOptions {
-  /** The local folder that holds `AWSLogs/` (a copy of `s3://bucket/prefix/`). */
+  /** The local folder that holds `AWSLogs/` (a copy of `s3://bucket/prefix/`), or `AWSLogs/` itself. */
   readonly location: string;
   /** The file that remembers verified gzip files; default {@link verifiedCachePath}. */
   readonly verifiedCache?: string;
@@ -46,22 +47,41 @@ const ATHENA_NAME: Readonly<Record<string, string>> = {
   BOOLEAN: 'boolean', DATE: 'date', TIMESTAMP: 'timestamp', SMALLINT: 'smallint', TINYINT: 'tinyint',
 };
 
-function listLiteral(files: readonly LocalFile[]): string {
-  return `[${files.map((f) => sqlStringLiteral(f.path)).join(', ')}]`;
+const normalizeHeader = (line: string): string => line.trim().split(/\s+/).join(' ');
+const excerpt = (text: string): string => (text.length > 80 ? `${text.slice(0, 80)}…` : text);
+
+function tryParseHeader(line: string): LogFormat | undefined {
+  try {
+    return parseHeaderLine(line);
+  } catch {
+    return undefined;
+  }
 }
 
-/** The log format of text files: every header must agree with each other and with the configured format. */
+/**
+ * The log format of text files: every header must name flow-log fields and agree with the configured
+ * format, or (when none is configured) with the header most files carry, so that the file blamed is
+ * the odd one out and never a good one.
+ */
 async function textFormat(files: readonly LocalFile[], configured: LogFormat | undefined): Promise<LogFormat> {
-  const headers = await mapLimit(files, 16, async (f) => ({ file: f, header: await readHeaderLine(f.path) }));
-  const expected = configured ?? parseHeaderLine(headers[0].header);
-  const want = headerLine(expected);
-  for (const { file, header } of headers) {
-    if (header.trim().split(/\s+/).join(' ') !== want) {
-      const what = configured ? 'the log format' : `${headers[0].file.path}`;
-      throw new DataError(`${file.path} has header '${header.trim()}' but ${what} says '${want}'`);
-    }
+  const headers = await mapLimit(files, 16, async (f) => ({ file: f, text: normalizeHeader(await readHeaderLine(f.path)) }));
+  for (const { file, text } of headers) {
+    if (!tryParseHeader(text)) throw new DataError(`${file.path} has no header line naming flow-log fields: its first line is '${excerpt(text)}'`);
   }
-  return expected;
+  if (configured) {
+    const want = headerLine(configured);
+    const bad = headers.find((h) => h.text !== want);
+    if (bad) throw new DataError(`${bad.file.path} has header '${bad.text}' but the log format says '${want}'`);
+    return configured;
+  }
+  const counts = new Map<string, number>();
+  for (const { text } of headers) counts.set(text, (counts.get(text) ?? 0) + 1);
+  const [common, count] = [...counts].reduce((best, entry) => (entry[1] > best[1] ? entry : best));
+  const bad = headers.find((h) => h.text !== common);
+  if (bad) {
+    throw new DataError(`${bad.file.path} has header '${bad.text}' but ${count === 1 ? 'another file has' : `${count} other files have`} '${common}'`);
+  }
+  return parseHeaderLine(common);
 }
 
 function partitionColumns(source: Source): string {
@@ -69,55 +89,114 @@ function partitionColumns(source: Source): string {
   return PARTITION_KEYS.map((key, i) => `regexp_extract(filename, ${pattern}, ${i + 1}) AS ${key}`).join(',\n  ');
 }
 
-function textViewSql(table: string, source: Source, files: readonly LocalFile[]): string {
-  const fields = source.logFormat.fields;
-  const raw = fields.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-  // Every field is read as text and only whole decimal integers are converted (DuckDB's own cast also
-  // takes 0x10, 1e3, 1_000 and 1.5, which Athena reads as NULL): a `-` or any other value in a
-  // numeric column becomes NULL and stays `-` in a string column, as LazySimpleSerDe does. Short
-  // lines are padded with NULLs (null_padding) and extra fields dropped (strict_mode off).
-  const columns = fields.map((f, i) =>
-    f.athenaType === 'string'
-      ? `c${i} AS ${quoteIdent(f.column)}`
-      : `CASE WHEN regexp_full_match(c${i}, '[+-]?[0-9]+') THEN TRY_CAST(c${i} AS ${DUCKDB_TYPE[f.athenaType]}) END AS ${quoteIdent(f.column)}`,
-  );
-  return `CREATE OR REPLACE VIEW ${table} AS SELECT
-  ${columns.join(',\n  ')},
-  ${partitionColumns(source)}
-FROM read_csv(${listLiteral(files)}, delim = ' ', header = false, skip = 1, auto_detect = false,
-  columns = {${raw}}, null_padding = true, strict_mode = false, quote = '', escape = '',
-  nullstr = '\\N', compression = 'gzip', filename = true, hive_partitioning = false)`;
+/**
+ * A numeric field read as Athena's text reader does (Trino's `LongEncoding`): an optional sign,
+ * digits and an optional decimal part of digits that is dropped, within the column type's range;
+ * anything else is NULL. Almost every field is plain digits, which a `GLOB` test lets straight
+ * through to the cast (DuckDB's own cast alone would also take `0x10`, `1e3`, `1_000` and round
+ * `1.5` to 2); the rest, `-` first, take the exact path.
+ */
+export function athenaNumberSql(column: string, type: string): string {
+  const sign = `regexp_extract(${column}, '^[+-]?')`;
+  const digits = `regexp_extract(${column}, '^[+-]?([0-9]*)', 1)`;
+  return `CASE WHEN NOT (${column} GLOB '*[!0-9]*') THEN TRY_CAST(${column} AS ${type})
+    WHEN ${column} = '-' THEN NULL
+    WHEN regexp_full_match(${column}, '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]*)') THEN TRY_CAST(${sign} || CASE WHEN ${digits} = '' THEN '0' ELSE ${digits} END AS ${type})
+  END`;
 }
 
-function parquetViewSql(table: string, source: Source, files: readonly LocalFile[]): string {
+/**
+ * The view over text files. Files whose records are all plain (see `PlainRecordScanner`) are read
+ * typed, the fast way: numbers parsed by the reader, `-` and `\\N` read as NULL, and `-` put back in
+ * the string columns, where nothing else can be NULL in such a file. Every other file is read the
+ * exact way: every field as text, numbers by {@link athenaNumberSql}, `-` kept in string columns,
+ * `\\N` as NULL, short lines padded with NULLs (null_padding) and extra fields dropped (strict_mode
+ * off). DuckDB's typed read alone would read `1.5` as 2 and `0x10` as 16 without a word.
+ */
+function textViewSql(table: string, source: Source, plain: readonly string[], other: readonly string[]): string {
+  const fields = source.logFormat.fields;
+  const common = `delim = ' ', header = false, skip = 1, auto_detect = false, quote = '', escape = '', compression = 'gzip', filename = true, hive_partitioning = false`;
+  const branches: string[] = [];
+  if (plain.length > 0) {
+    const types = fields.map((f, i) => `'c${i}': '${DUCKDB_TYPE[f.athenaType]}'`).join(', ');
+    const columns = fields.map((f, i) => (f.athenaType === 'string' ? `coalesce(c${i}, '-')` : `c${i}`) + ` AS ${quoteIdent(f.column)}`);
+    branches.push(`SELECT ${columns.join(', ')}, filename
+FROM read_csv(${listLiteral(plain)}, ${common}, columns = {${types}}, nullstr = ['-', '\\N'])`);
+  }
+  if (other.length > 0) {
+    const raw = fields.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+    const columns = fields.map((f, i) =>
+      f.athenaType === 'string' ? `c${i} AS ${quoteIdent(f.column)}` : `${athenaNumberSql(`c${i}`, DUCKDB_TYPE[f.athenaType])} AS ${quoteIdent(f.column)}`,
+    );
+    branches.push(`SELECT ${columns.join(',\n  ')}, filename
+FROM read_csv(${listLiteral(other)}, ${common}, columns = {${raw}}, null_padding = true, strict_mode = false, nullstr = '\\N')`);
+  }
+  return `CREATE OR REPLACE VIEW ${table} AS SELECT
+  ${fields.map((f) => quoteIdent(f.column)).join(', ')},
+  ${partitionColumns(source)}
+FROM (${branches.join('\nUNION ALL\n')})`;
+}
+
+function parquetViewSql(table: string, source: Source, paths: readonly string[]): string {
   const columns = source.logFormat.fields.map((f) => `CAST(${quoteIdent(f.column)} AS ${DUCKDB_TYPE[f.athenaType]}) AS ${quoteIdent(f.column)}`);
   return `CREATE OR REPLACE VIEW ${table} AS SELECT
   ${columns.join(',\n  ')},
   ${partitionColumns(source)}
-FROM read_parquet(${listLiteral(files)}, filename = true, union_by_name = true, hive_partitioning = false)`;
+FROM read_parquet(${listLiteral(paths)}, filename = true, union_by_name = true, hive_partitioning = false)`;
+}
+
+function listLiteral(paths: readonly string[]): string {
+  return `[${paths.map((p) => sqlStringLiteral(p)).join(', ')}]`;
 }
 
 function toJsValue(value: unknown): string | number | boolean | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
   if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
-  return String(value);
+  return value instanceof Date ? value.toISOString() : JSON.stringify(value);
 }
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
-/** The number of files the query's scan read, from DuckDB's JSON profile (`Total Files Read`). */
+/** The number of files the query's scans read, from DuckDB's JSON profile (`Total Files Read`). */
 function filesReadIn(node: unknown): number | undefined {
   if (typeof node !== 'object' || node === null) return undefined;
   const { extra_info: info, children } = node as { extra_info?: Record<string, unknown>; children?: unknown[] };
-  if (info && typeof info['Total Files Read'] === 'string') return Number(info['Total Files Read']);
+  let total = info && typeof info['Total Files Read'] === 'string' ? Number(info['Total Files Read']) : undefined;
   for (const child of children ?? []) {
     const found = filesReadIn(child);
-    if (found !== undefined) return found;
+    if (found !== undefined) total = (total ?? 0) + found;
   }
-  return undefined;
+  return total;
+}
+
+/** Every `dt` of a layout from `from` through `to`, in order. */
+export function partitionsBetween(layout: Layout, from: string, to: string): string[] {
+  const m = /(\d{4})\D+(\d{2})\D+(\d{2})(?:\D+(\d{2}))?/.exec(from);
+  if (!m) return [];
+  const step = layout.perHourPartition ? 3600 : 86_400;
+  const out: string[] = [];
+  for (let t = Date.UTC(+m[1], +m[2] - 1, +m[3], m[4] === undefined ? 0 : +m[4]) / 1000; out.length < 100_000; t += step) {
+    const dt = partitionDt(layout, t);
+    if (dt > to) break;
+    out.push(dt);
+  }
+  return out;
+}
+
+/** `a, b to d, f`: runs of consecutive partitions written as ranges. */
+function describePartitions(all: readonly string[], missing: ReadonlySet<string>): string {
+  const runs: string[] = [];
+  for (let i = 0; i < all.length; i++) {
+    if (!missing.has(all[i])) continue;
+    let j = i;
+    while (j + 1 < all.length && missing.has(all[j + 1])) j++;
+    runs.push(i === j ? all[i] : `${all[i]} to ${all[j]}`);
+    i = j;
+  }
+  return runs.join(', ');
 }
 
 /**
@@ -129,21 +208,26 @@ export class LocalEngine implements Engine {
   readonly name = 'local' as const;
   readonly target: RenderTarget;
 
+  /** The files read typed, the fast way: verified and found plain (see `PlainRecordScanner`). */
+  private plain = new Set<string>();
+
   private constructor(
     readonly source: Source,
     readonly table: string,
     readonly files: readonly LocalFile[],
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
-    private readonly profileDir: string,
-    private readonly verifiedCache: string | undefined,
+    private readonly workDir: string,
+    private readonly alias: { readonly from: string; readonly to: string },
+    private readonly verifiedCache: string,
     query: QuerySettings,
+    private readonly clock: Clock,
   ) {
     this.target = renderTargetFor(table, source, query, 'duckdb');
   }
 
   /** Opens the data under a local folder: finds the files, checks their format, creates the view. */
-  static async open(options: LocalEngineOptions, query: QuerySettings = DEFAULT_QUERY_SETTINGS): Promise<LocalEngine> {
+  static async open(options: LocalEngineOptions, query: QuerySettings = DEFAULT_QUERY_SETTINGS, clock: Clock = SYSTEM_CLOCK): Promise<LocalEngine> {
     const table = checkIdentifier('table', options.table ?? 'flow_logs');
     const scanned = await scanLocation(options.location, {
       layout: { hiveCompatiblePartitions: options.hiveCompatiblePartitions, perHourPartition: options.perHourPartition },
@@ -153,30 +237,52 @@ export class LocalEngine implements Engine {
     const configured = options.logFormat === undefined ? undefined : parseLogFormat(options.logFormat);
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
-    const profileDir = await mkdtemp(join(tmpdir(), 'flowq-'));
+    const workDir = await mkdtemp(join(tmpdir(), 'flowq-'));
     try {
       for (const macro of DUCKDB_MACROS) await connection.run(macro);
+      // DuckDB expands glob characters (`*`, `?`, `[`) in the paths it is given, and a folder name
+      // may hold them: it reads the files through a link whose path has none.
+      const alias = { from: join(workDir, 'data'), to: resolve(tree.location) };
+      await symlink(alias.to, alias.from, 'dir');
       const logFormat =
-        tree.fileFormat === 'parquet' ? await parquetFormat(connection, tree.files, configured) : await textFormat(tree.files, configured);
+        tree.fileFormat === 'parquet'
+          ? await parquetFormat(connection, tree.files.map((f) => join(alias.from, relative(alias.to, f.path))), configured)
+          : await textFormat(tree.files, configured);
       const source: Source = {
-        location: options.location.endsWith('/') ? options.location : `${options.location}/`,
+        location: tree.location.endsWith('/') ? tree.location : `${tree.location}/`,
         logFormat,
         fileFormat: tree.fileFormat,
         ...tree.layout,
       };
-      const view = tree.fileFormat === 'parquet' ? parquetViewSql(table, source, tree.files) : textViewSql(table, source, tree.files);
-      await connection.run(view);
       await connection.run('SET preserve_insertion_order = false');
       // The JSON profile of each query tells which files its scan read (`Total Files Read`).
       await connection.run(`SET enable_profiling = 'json'`);
-      await connection.run(`SET profiling_output = ${sqlStringLiteral(join(profileDir, 'profile.json'))}`);
-      return new LocalEngine(source, table, tree.files, instance, connection, profileDir, options.verifiedCache, query);
+      await connection.run(`SET profiling_output = ${sqlStringLiteral(join(workDir, 'profile.json'))}`);
+      const engine = new LocalEngine(source, table, tree.files, instance, connection, workDir, alias, options.verifiedCache ?? verifiedCachePath(), query, clock);
+      const plain = tree.fileFormat === 'plain-text' ? await knownPlainFiles(tree.files, engine.verifiedCache, logFormat) : new Set<string>();
+      await engine.createView(plain);
+      return engine;
     } catch (error) {
       connection.closeSync();
       instance.closeSync();
-      await rm(profileDir, { recursive: true, force: true });
+      await rm(workDir, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /** The path DuckDB reads a file by: under the link, free of glob characters. */
+  private duckdbPath(file: LocalFile): string {
+    return join(this.alias.from, relative(this.alias.to, file.path));
+  }
+
+  private async createView(plain: ReadonlySet<string>): Promise<void> {
+    this.plain = new Set(plain);
+    const paths = (keep: (f: LocalFile) => boolean) => this.files.filter(keep).map((f) => this.duckdbPath(f));
+    await this.connection.run(
+      this.source.fileFormat === 'parquet'
+        ? parquetViewSql(this.table, this.source, paths(() => true))
+        : textViewSql(this.table, this.source, paths((f) => plain.has(f.path)), paths((f) => !plain.has(f.path))),
+    );
   }
 
   /** The view's columns in order, with Athena type names: data columns, then the partition keys. */
@@ -185,40 +291,97 @@ export class LocalEngine implements Engine {
     return reader.columnNames().map((name, i) => ({ name, type: athenaTypeName(String(reader.columnTypes()[i])) }));
   }
 
-  /** Runs a rendered template: the same SQL text Athena receives, with the values bound to its `?`. */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the deadline is honoured in a later change
+  /**
+   * Runs a rendered template: the same SQL text Athena receives, with the values bound to its `?`.
+   * Gzip files not verified before are checked first, so no answer comes from a partial file. A range with no files answers no rows, as Athena does, with a
+   * note naming the partitions that had none.
+   * @throws QueryTimedOut when `options.deadline` passes first (DuckDB is interrupted).
+   */
   async run(query: RenderedQuery, options: RunOptions = {}): Promise<QueryResult> {
     const started = performance.now();
     const { from, to } = query.partitions;
     const selected = this.files.filter((f) => f.key.dt >= from && f.key.dt <= to);
-    if (selected.length === 0) {
-      throw new DataError(`no flow-log files for ${String(query.params.start)} to ${String(query.params.end)} under ${this.source.location}AWSLogs (partitions ${from} to ${to})`);
+    const notes = this.missingPartitionNotes(from, to, selected);
+    const abort = new AbortController();
+    let timedOut = false;
+    let executing = false;
+    const timeout = (): QueryTimedOut => new QueryTimedOut(`${query.template} did not finish before its deadline; the local engine stopped it`);
+    let timer: NodeJS.Timeout | undefined;
+    if (options.deadline !== undefined) {
+      // The deadline is on the caller's clock; the wait for it is real time.
+      const left = options.deadline - this.clock.now();
+      if (left <= 0) throw timeout();
+      timer = setTimeout(() => {
+        timedOut = true;
+        abort.abort();
+        // DuckDB is interrupted only while it runs the query; verification stops on the abort signal.
+        if (executing) this.connection.interrupt();
+      }, left);
     }
-    if (this.source.fileFormat === 'plain-text') await verifyGzipFiles(selected, this.verifiedCache);
+    try {
+      if (this.source.fileFormat === 'plain-text' && selected.length > 0) {
+        // Verified first, then read: a file found plain on the way is read typed, which saves more
+        // than reading while verifying would (both inflate every file).
+        const plain = await verifyGzipFiles(selected, this.verifiedCache, { signal: abort.signal, logFormat: this.source.logFormat }).catch((error: unknown) => {
+          throw timedOut ? timeout() : error;
+        });
+        const checked = new Set(selected.map((f) => f.path));
+        const next = new Set([...[...this.plain].filter((p) => !checked.has(p)), ...plain]);
+        if (next.size !== this.plain.size || [...next].some((p) => !this.plain.has(p))) await this.createView(next);
+      }
+      if (timedOut) throw timeout();
+      executing = true;
+      const answered = await this.execute(query)
+        .catch((error: unknown) => {
+          throw timedOut ? timeout() : error;
+        })
+        .finally(() => (executing = false));
+      if (timedOut) throw timeout();
+      const { columns, rows } = answered;
+      // DuckDB's profile counts the files its scans read but names only a few of them, so the bytes
+      // are those of the files in the partitions the predicate selects: the same set when pruning works.
+      return {
+        columns,
+        rows,
+        stats: {
+          engine: 'local',
+          rowsReturned: rows.length,
+          elapsedMs: Math.round(performance.now() - started),
+          filesRead: (await this.lastFilesRead()) ?? selected.length,
+          bytesRead: selected.reduce((sum, f) => sum + f.size, 0),
+        },
+        ...(notes.length > 0 ? { notes } : {}),
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async execute(query: RenderedQuery): Promise<{ columns: Column[]; rows: Row[] }> {
     const values: DuckDBValue[] = query.values.map((v) => (v.type === 'bigint' ? BigInt(v.value) : v.value));
     const types: DuckDBType[] = query.values.map((v) => (v.type === 'bigint' ? BIGINT : VARCHAR));
     let reader;
     try {
       reader = await this.connection.runAndReadAll(query.sql, values, types);
     } catch (error) {
-      throw new DataError(`the local engine could not run ${query.template}: ${firstLine(error)}`, { cause: error });
+      if (error instanceof FlowqError) throw error;
+      throw new DataError(`the local engine could not run ${query.template}: ${firstLine(error).replaceAll(this.alias.from, this.alias.to)}`, { cause: error });
     }
     const names = reader.columnNames();
     const columns = names.map((name, i) => ({ name, type: athenaTypeName(String(reader.columnTypes()[i])) }));
     const rows: Row[] = reader.getRowsJS().map((values) => Object.fromEntries(names.map((n, i) => [n, toJsValue(values[i])])));
-    // DuckDB's profile counts the files its scan read but names only a few of them, so the bytes
-    // are those of the files in the partitions the predicate selects: the same set when pruning works.
-    return {
-      columns,
-      rows,
-      stats: {
-        engine: 'local',
-        rowsReturned: rows.length,
-        elapsedMs: Math.round(performance.now() - started),
-        filesRead: (await this.lastFilesRead()) ?? selected.length,
-        bytesRead: selected.reduce((sum, f) => sum + f.size, 0),
-      },
-    };
+    return { columns, rows };
+  }
+
+  /** A note naming the partitions of the range that hold no file, if any. */
+  private missingPartitionNotes(from: string, to: string, selected: readonly LocalFile[]): string[] {
+    const present = new Set(selected.map((f) => f.key.dt));
+    const all = partitionsBetween(this.source, from, to);
+    const missing = new Set(all.filter((dt) => !present.has(dt)));
+    if (missing.size === 0) return [];
+    const where = `${this.source.location}AWSLogs`;
+    if (present.size === 0) return [`no flow-log files for partitions ${from} to ${to} under ${where}: the answer is empty`];
+    return [`no flow-log files for partition${missing.size === 1 ? '' : 's'} ${describePartitions(all, missing)} under ${where}`];
   }
 
   /**
@@ -227,14 +390,15 @@ export class LocalEngine implements Engine {
    * @throws InvalidParameter when the statement is refused.
    */
   async runStatement(query: RenderedQuery): Promise<QueryResult> {
-    await lockDown(this.connection, this.files.map((f) => f.path), [this.profileDir]);
+    // DuckDB reads the files through the link (see `open`), and writes its profile in the work folder.
+    await lockDown(this.connection, this.files.map((f) => this.duckdbPath(f)), [this.workDir]);
     await checkReadOnly(this.connection, query.sql);
     return this.run(query);
   }
 
   private async lastFilesRead(): Promise<number | undefined> {
     try {
-      return filesReadIn(JSON.parse(await readFile(join(this.profileDir, 'profile.json'), 'utf8')));
+      return filesReadIn(JSON.parse(await readFile(join(this.workDir, 'profile.json'), 'utf8')));
     } catch {
       return undefined;
     }
@@ -253,7 +417,7 @@ export class LocalEngine implements Engine {
   async close(): Promise<void> {
     this.connection.closeSync();
     this.instance.closeSync();
-    await rm(this.profileDir, { recursive: true, force: true });
+    await rm(this.workDir, { recursive: true, force: true });
   }
 }
 
@@ -262,13 +426,13 @@ function athenaTypeName(duckdbType: string): string {
 }
 
 /** The log format of Parquet files: configured (and checked against the files) or read from their columns. */
-async function parquetFormat(connection: DuckDBConnection, files: readonly LocalFile[], configured: LogFormat | undefined): Promise<LogFormat> {
+async function parquetFormat(connection: DuckDBConnection, paths: readonly string[], configured: LogFormat | undefined): Promise<LogFormat> {
   let names: string[];
   try {
     const reader = await connection.runAndReadAll(
-      `SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet(${listLiteral(files)}, union_by_name = true, hive_partitioning = false))`,
+      `SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet(${listLiteral(paths)}, union_by_name = true, hive_partitioning = false))`,
     );
-    names = reader.getRowsJS().map((r) => String(r[0]));
+    names = reader.getRowsJS().map((r) => `${r[0] as string}`);
   } catch (error) {
     throw new DataError(`cannot read the Parquet files: ${firstLine(error)}`, { cause: error });
   }
@@ -285,6 +449,6 @@ async function parquetFormat(connection: DuckDBConnection, files: readonly Local
 }
 
 /** Opens the local engine over a folder. See {@link LocalEngine.open}. */
-export function openLocalEngine(options: LocalEngineOptions, query: QuerySettings = DEFAULT_QUERY_SETTINGS): Promise<LocalEngine> {
-  return LocalEngine.open(options, query);
+export function openLocalEngine(options: LocalEngineOptions, query: QuerySettings = DEFAULT_QUERY_SETTINGS, clock: Clock = SYSTEM_CLOCK): Promise<LocalEngine> {
+  return LocalEngine.open(options, query, clock);
 }

@@ -27,7 +27,7 @@ export async function openEngine(settings: EngineSettings, clock: Clock = SYSTEM
     return new AthenaEngine(settings.athena, settings.query, clock);
   }
   const { openLocalEngine } = await import('./local.js');
-  return openLocalEngine(settings.local, settings.query);
+  return openLocalEngine(settings.local, settings.query, clock);
 }
 
 function readAthenaTable(env: Env): AthenaTable {

@@ -41,7 +41,7 @@ describe('flowq run', () => {
       { name: 'flows', type: 'bigint' }, { name: 'first_seen', type: 'bigint' }, { name: 'last_seen', type: 'bigint' },
     ]);
     const engine = await openLocalEngine({ location: data() });
-    const direct = await engine.run(renderQuery('top-talkers', { start: '2026-10-31', end: '2026-11-01', limit: 3, action: 'ACCEPT' }, { table: 'flow_logs', layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: 600, dialect: 'duckdb' }));
+    const direct = await engine.run(renderQuery('top-talkers', { start: '2026-10-31', end: '2026-11-01', limit: 3, action: 'ACCEPT' }, engine.target));
     await engine.close();
     expect(doc.rows).toEqual(direct.rows);
     expect(doc.rows).toHaveLength(3);
@@ -95,7 +95,6 @@ describe('flowq run', () => {
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--output', 'xml'], 2, /^flowq: --output must be table, json or csv, not 'xml'\n$/],
     [['run', 'top-talkers', ...RANGE], 2, /^flowq: --data <dir\|s3:\/\/\.\.\.> is required/],
     [['run', 'top-talkers', '--data', '/no/such/folder', ...RANGE], 1, /^flowq: data folder \/no\/such\/folder does not exist\n$/],
-    [['run', 'top-talkers', '--data', 'DATA', '--start', '2020-01-01', '--end', '2020-01-02'], 1, /^flowq: no flow-log files for 2020-01-01T00:00:00Z to 2020-01-02T00:00:00Z under /],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--log-format', '${version} ${nope}'], 2, /^flowq: log format field '\$\{nope\}' is unknown\. Valid fields: version, /],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--table', 'Bad-Name'], 2, /^flowq: table name 'Bad-Name' must match/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--file-format', 'csv'], 2, /^flowq: --file-format must be plain-text or parquet, not 'csv'\n$/],
@@ -117,6 +116,16 @@ describe('flowq run', () => {
     expect(result.out).toBe('');
     expect(result.err).toMatch(message);
     expect(result.err.split('\n')).toHaveLength(2);
+  });
+
+  it('answers a range with no files as Athena does: no rows, exit 0, and a note on stderr', async () => {
+    const result = await cli('run', 'top-talkers', '--data', data(), '--start', '2020-01-01', '--end', '2020-01-02', '--output', 'json');
+    const note = `no flow-log files for partitions 2020/01/01 to 2020/01/02 under ${data()}/AWSLogs: the answer is empty`;
+    expect({ code: result.code, err: result.err, doc: JSON.parse(result.out) as unknown }).toEqual({
+      code: 0,
+      err: `flowq: note: ${note}\n`,
+      doc: expect.objectContaining({ rows: [], notes: [note] }),
+    });
   });
 
   it('echoes only a short prefix of a long value it refuses', async () => {

@@ -27,7 +27,7 @@ function statement(sql: string) {
 
 describe('LocalEngine.runStatement', () => {
   it('answers templates the same before and after the sandbox is in place', async () => {
-    const target = { table: 'flow_logs', layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: 600, dialect: 'duckdb' } as const;
+    const target = engine.target;
     const query = renderQuery('rejected-ports', { start: UNTIL - 86_400, end: UNTIL, limit: 20 }, target);
     const before = await engine.run(query);
 

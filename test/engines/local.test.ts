@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DataError } from '../../src/errors.js';
+import { DataError, QueryTimedOut } from '../../src/errors.js';
 import { openLocalEngine, type LocalEngine } from '../../src/engines/local.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
 import { objectKey, partitionsForRange } from '../../src/flowlog/layout.js';
@@ -9,6 +9,7 @@ import { renderQuery } from '../../src/queries/render.js';
 import { missingFields, TEMPLATES } from '../../src/queries/templates.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { FlowLogWriter } from '../../src/sample/writer.js';
+import { runCommand } from '../../src/cli/commands.js';
 import { useTempDir } from '../support/tmp.js';
 
 const UNTIL = Date.UTC(2026, 0, 1) / 1000; // the sample crosses a year boundary at its end
@@ -25,7 +26,7 @@ async function withEngine<T>(location: string, fn: (engine: LocalEngine) => Prom
 }
 
 function render(engine: LocalEngine, name: string, params: Record<string, unknown>) {
-  return renderQuery(name, params, { table: engine.table, layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: 600, dialect: 'duckdb' });
+  return renderQuery(name, params, engine.target);
 }
 
 const LAYOUTS = [
@@ -102,7 +103,7 @@ describe('the local engine', () => {
     await writer.write(file);
     const other = new FlowLogWriter({ ...writer.target, logFormat: parseLogFormat('${version} ${srcaddr} ${bytes}') });
     await other.write({ ...file, fileTime: UNTIL - 1800 });
-    await expect(openLocalEngine({ location: dir })).rejects.toThrow(/has header 'version srcaddr bytes' but .* says 'version account-id/);
+    await expect(openLocalEngine({ location: dir })).rejects.toThrow(/has header 'version srcaddr bytes' but another file has 'version account-id/);
   });
 
   it('refuses a corrupt gzip file: a broken start at open, a truncated or damaged body at query time', async () => {
@@ -138,13 +139,51 @@ describe('the local engine', () => {
     await expect(openLocalEngine({ location: join(tmp(), 'empty') })).rejects.toThrow(/no flow-log files in AWS's layout under/);
   });
 
-  it('says clearly when no file holds the range asked for', async () => {
+  it('answers a range with no files as Athena does: no rows, and a note naming the partitions', async () => {
     const dir = join(tmp(), 'range');
     await writeSample({ out: dir, days: 1, records: 100, until: UNTIL, flowLogs: 1 });
     await withEngine(dir, async (engine) => {
-      await expect(engine.run(render(engine, 'eni-bytes', { start: '2020-01-01', end: '2020-01-02' }))).rejects.toThrow(
-        /no flow-log files for 2020-01-01T00:00:00Z to 2020-01-02T00:00:00Z under .*AWSLogs \(partitions 2020\/01\/01 to 2020\/01\/02\)/,
-      );
+      const result = await engine.run(render(engine, 'eni-bytes', { start: '2020-01-01', end: '2020-01-02' }));
+      expect(result.columns.map((c) => c.name)).toEqual(['interface_id', 'bytes', 'packets', 'flows']);
+      expect(result.rows).toEqual([]);
+      expect(result.notes).toEqual([`no flow-log files for partitions 2020/01/01 to 2020/01/02 under ${dir}/AWSLogs: the answer is empty`]);
+      // A range partly outside the data (the sample's late tail fills the first minutes of 2026/01/01):
+      // the answer holds what there is, and the note names the partition that had nothing.
+      const half = await engine.run(render(engine, 'eni-bytes', { start: UNTIL - 3600, end: UNTIL + 86_400 }));
+      expect(half.rows.length).toBeGreaterThan(0);
+      expect(half.notes).toEqual([`no flow-log files for partition 2026/01/02 under ${dir}/AWSLogs`]);
+      const inside = await engine.run(render(engine, 'eni-bytes', LAST_DAY));
+      expect(inside.notes).toBeUndefined();
+    });
+  });
+
+  it('prints the notes of an empty range on stderr and in the JSON document, and exits 0', async () => {
+    const dir = join(tmp(), 'range-cli');
+    await writeSample({ out: dir, days: 1, records: 100, until: UNTIL, flowLogs: 1 });
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) };
+    const code = await runCommand(['eni-bytes', '--data', dir, '--start', '2020-01-01', '--end', '2020-01-02', '--output', 'json'], io);
+    const note = `no flow-log files for partitions 2020/01/01 to 2020/01/02 under ${dir}/AWSLogs: the answer is empty`;
+    expect({ code, err: err.join(''), doc: JSON.parse(out.join('')) as unknown }).toEqual({
+      code: 0,
+      err: `flowq: note: ${note}\n`,
+      doc: expect.objectContaining({ rows: [], notes: [note] }),
+    });
+  });
+
+  it('stops a query at its deadline with QueryTimedOut, and runs the next one', async () => {
+    const dir = join(tmp(), 'deadline');
+    await writeSample({ out: dir, days: 1, records: 30_000, until: UNTIL, flowLogs: 1 });
+    await withEngine(dir, async (engine) => {
+      const quick = render(engine, 'eni-bytes', LAST_DAY);
+      // A self-join of 30,000 records: hundreds of millions of pairs, far beyond a 50 ms deadline.
+      const slow = { ...quick, sql: `SELECT count(*) AS pairs FROM ${engine.table} a, ${engine.table} b WHERE a.bytes + b.bytes > a.packets * b.packets`, values: [] };
+      // The first run verifies the files, so the slow one goes straight to DuckDB, which is interrupted.
+      const expected = (await engine.run(quick)).rows;
+      await expect(engine.run(quick, { deadline: Date.now() - 1 })).rejects.toBeInstanceOf(QueryTimedOut);
+      await expect(engine.run(slow, { deadline: Date.now() + 50 })).rejects.toBeInstanceOf(QueryTimedOut);
+      expect((await engine.run(quick, { deadline: Date.now() + 600_000 })).rows).toEqual(expected);
     });
   });
 
@@ -155,7 +194,7 @@ describe('the local engine', () => {
     await writeSample({ out: hive, days: 1, records: 100, until: UNTIL, flowLogs: 1, hive: true });
     cpSync(join(hive, 'AWSLogs'), join(dir, 'AWSLogs'), { recursive: true });
     await expect(openLocalEngine({ location: dir })).rejects.toThrow(/mixes plain daily and Hive-compatible daily layouts/);
-    await withEngine(dir, async (engine) => expect(engine.source.hiveCompatiblePartitions).toBe(true), { hiveCompatiblePartitions: true });
+    await withEngine(dir, (engine) => Promise.resolve(expect(engine.source.hiveCompatiblePartitions).toBe(true)), { hiveCompatiblePartitions: true });
     rmSync(hive, { recursive: true });
     expect(readdirSync(join(dir, 'AWSLogs')).sort()).toEqual(['111122223333', 'aws-account-id=111122223333']);
   });

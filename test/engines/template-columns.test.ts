@@ -39,7 +39,7 @@ describe.each(['plain-text', 'parquet'] as const)('on %s files with every field'
     const dir = join(tmp(), fileFormat);
     await writeSample({ out: dir, days: 1, records: 2000, seed: 9, until: UNTIL, logFormat: ALL_FIELDS, fileFormat });
     const engine = await openLocalEngine({ location: dir });
-    const target = { table: engine.table, layout: engine.source, logFormat: engine.source.logFormat, lateMarginSeconds: 600, dialect: 'duckdb' } as const;
+    const target = engine.target;
     try {
       const published = new Map(describeTemplates(engine.source.logFormat).map((d) => [d.name, d]));
       for (const template of TEMPLATES.values()) {

@@ -3,10 +3,12 @@
  * plain TypeScript from the records as written, following the contract in issue 2 ("Semantics")
  * and the reading rules in DESIGN.md. It deliberately knows nothing of the SQL in `queries/`.
  *
- * Reading (Athena's LazySimpleSerDe): fields are separated by single spaces; a numeric field is a
- * full integer parse (optional sign, decimal digits, within the column type's range) or NULL; a
- * string field is kept as written (`-` stays `-`); a short line is padded with NULLs; extra fields
- * are dropped.
+ * Reading (Athena engine v3's text reader, Trino's `LongEncoding`, as LazySimpleSerDe): fields are
+ * separated by single spaces; `\N` is NULL in any column; a numeric field is an optional sign, then
+ * digits with an optional decimal part of digits that is dropped (`1.5` is 1, `.5` is 0), whose whole
+ * part has at most 19 digits after leading zeros and fits the column type, or else NULL; a string
+ * field is kept as written (`-` stays `-`); a short line is padded with NULLs; extra fields are
+ * dropped.
  *
  * Counting: a record counts when its `start` is in [start, end), its `log_status` is `OK` (when the
  * format has that field), its `bytes` is a number, and it passes the template's filters.
@@ -20,8 +22,8 @@ export type TemplateName = 'top-talkers' | 'rejected-ports' | 'eni-bytes';
 
 /** The columns each template must return, in this order (issue 2, section 2). */
 export const RESULT_COLUMNS: Readonly<Record<TemplateName, readonly string[]>> = {
-  'top-talkers': ['srcaddr', 'dstaddr', 'bytes', 'packets', 'flows'],
-  'rejected-ports': ['dstport', 'protocol', 'flows', 'packets', 'sources'],
+  'top-talkers': ['srcaddr', 'dstaddr', 'bytes', 'packets', 'flows', 'first_seen', 'last_seen'],
+  'rejected-ports': ['dstport', 'protocol', 'flows', 'packets', 'sources', 'bytes'],
   'eni-bytes': ['interface_id', 'bytes', 'packets', 'flows'],
 };
 
@@ -43,15 +45,29 @@ export interface OracleQuery {
   readonly action?: string;
 }
 
+/** LazySimpleSerDe's default `serialization.null.format`. */
+export const NULL_TEXT = '\\N';
+
 const RANGE: Readonly<Record<Exclude<AthenaType, 'string'>, readonly [bigint, bigint]>> = {
   int: [-(2n ** 31n), 2n ** 31n - 1n],
   bigint: [-(2n ** 63n), 2n ** 63n - 1n],
 };
 
-/** A full integer parse of a numeric field's text, NULL when it is not one or does not fit the type. */
+const isDigits = (text: string): boolean => [...text].every((c) => c >= '0' && c <= '9');
+
+/** A numeric field's text read as Athena reads it; NULL when it is not a number or does not fit the type. */
 export function parseNumeric(text: string | undefined, type: Exclude<AthenaType, 'string'>): number | null {
-  if (text === undefined || !/^[+-]?[0-9]+$/.test(text)) return null;
-  const value = BigInt(text);
+  if (text === undefined || text === '' || text === NULL_TEXT) return null;
+  const signed = text[0] === '-' || text[0] === '+';
+  const unsigned = signed ? text.slice(1) : text;
+  if (unsigned === '') return null;
+  const dot = unsigned.indexOf('.');
+  const whole = dot === -1 ? unsigned : unsigned.slice(0, dot);
+  const fraction = dot === -1 ? '' : unsigned.slice(dot + 1);
+  if (!isDigits(whole) || !isDigits(fraction)) return null;
+  const significant = whole.replace(/^0+/, '');
+  if (significant.length > 19) return null;
+  const value = (text[0] === '-' ? -1n : 1n) * BigInt(significant === '' ? '0' : significant);
   const [min, max] = RANGE[type];
   if (value < min || value > max) return null;
   if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
@@ -65,7 +81,8 @@ export function readRecord(format: LogFormat, tokens: readonly string[]): Record
   const row: Record<string, Value> = {};
   format.fields.forEach((field, i) => {
     const text = tokens[i];
-    row[field.column] = field.athenaType === 'string' ? (text ?? null) : parseNumeric(text, field.athenaType);
+    if (field.athenaType !== 'string') row[field.column] = parseNumeric(text, field.athenaType);
+    else row[field.column] = text === undefined || text === NULL_TEXT ? null : text;
   });
   return row;
 }
@@ -96,6 +113,12 @@ export function descending(a: Value, b: Value): number {
 export function sqlSum(values: readonly Value[]): number | null {
   const numbers = values.filter((v): v is number => typeof v === 'number');
   return numbers.length === 0 ? null : numbers.reduce((s, v) => s + v, 0);
+}
+
+/** SQL's min and max: NULLs ignored, NULL when there is no number at all. */
+function sqlExtreme(values: readonly Value[], pick: (a: number, b: number) => number): number | null {
+  const numbers = values.filter((v): v is number => typeof v === 'number');
+  return numbers.length === 0 ? null : numbers.reduce((a, b) => pick(a, b));
 }
 
 /** SQL's count(DISTINCT x): NULLs are not counted. */
@@ -152,6 +175,8 @@ export function expectedRows(format: LogFormat, files: readonly OracleFile[], q:
         bytes: sqlSum(rs.map((r) => r.bytes)),
         packets: sqlSum(rs.map((r) => r.packets)),
         flows: rs.length,
+        first_seen: sqlExtreme(rs.map((r) => r.start), Math.min),
+        last_seen: sqlExtreme(rs.map((r) => r.end), Math.max),
       }));
       order = (a, b) => descending(a.bytes, b.bytes) || ascending(a.srcaddr, b.srcaddr) || ascending(a.dstaddr, b.dstaddr);
       break;
@@ -162,6 +187,7 @@ export function expectedRows(format: LogFormat, files: readonly OracleFile[], q:
         flows: rs.length,
         packets: sqlSum(rs.map((r) => r.packets)),
         sources: countDistinct(rs.map((r) => r.srcaddr)),
+        bytes: sqlSum(rs.map((r) => r.bytes)),
       }));
       order = (a, b) => descending(a.flows, b.flows) || ascending(a.dstport, b.dstport) || ascending(a.protocol, b.protocol);
       break;
