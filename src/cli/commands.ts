@@ -9,7 +9,7 @@ import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../flowlog/format.js';
 import { formatTime, parseDate, parseDuration } from '../time.js';
 import { shorten } from '../text.js';
 import { validateParams } from '../queries/params.js';
-import { describeTemplates, getTemplate, missingFields, TEMPLATES } from '../queries/templates.js';
+import { describeTemplates, getTemplate, TEMPLATES } from '../queries/templates.js';
 import { renderCsv, renderJson, renderStats, renderTable } from '../reports/text.js';
 import { reportDay } from '../reports/period.js';
 import { DEFAULT_REPORT_TEMPLATES } from '../reports/settings.js';
@@ -190,11 +190,8 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const engine = await openEngine({ kind: 'local', local: { location: dir }, query: DEFAULT_QUERY_SETTINGS });
   try {
     const range = { start: manifest.until - 86_400, end: manifest.until };
-    // Every template the sample's format answers from a time range alone (traffic-from/-to need a block).
-    const answerable = [...TEMPLATES.values()].filter(
-      (t) => missingFields(t, engine.target.logFormat).length === 0 && t.params.every((p) => !p.required || p.kind === 'time'),
-    );
-    for (const { name } of answerable) {
+    // The three headline questions, as the daily report asks them; `flowq queries` lists the rest.
+    for (const { name } of DEFAULT_REPORT_TEMPLATES) {
       const doc = await runTemplate(engine, name, range);
       io.out(`\n== ${name}  (${formatTime(range.start)} to ${formatTime(range.end)})\n\n`);
       io.out(renderTable(doc));
@@ -203,6 +200,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     const { writeLocalReport } = await import('./report.js');
     const summary = await writeLocalReport(engine, out, [reportDay(range.start)], DEFAULT_REPORT_TEMPLATES, { out: () => undefined, err: () => undefined });
     io.out(`\nreport for ${summary.days[0].date}: ${summary.days[0].index}\n`);
+    io.out(`${TEMPLATES.size - DEFAULT_REPORT_TEMPLATES.length} more templates: flowq queries, then flowq run <name> --data ${dir} ...\n`);
   } finally {
     await engine.close();
   }

@@ -1,34 +1,21 @@
 import type { Column, Row } from '../engines/engine.js';
+import type { ChartSpec } from '../queries/header.js';
+import { TEMPLATES } from '../queries/templates.js';
 import { displayValue } from './text.js';
 import { escapeHtml, revealControls } from './escape.js';
 
-/** How a template's result is drawn: `bars` (horizontal, a ranking) or `columns` (vertical, a time series). */
-export interface ChartSpec {
-  readonly kind: 'bars' | 'columns';
-  /** The column whose values set the bars' lengths. */
-  readonly value: string;
-  /** The columns that name a row; together they are the row's identity. */
-  readonly labels: readonly string[];
-}
-
-// Until the templates carry an `@chart` header, the choice lives here, in one place.
-const CHARTS: Readonly<Record<string, ChartSpec>> = {
-  'top-talkers': { kind: 'bars', value: 'bytes', labels: ['srcaddr', 'dstaddr'] },
-  'rejected-ports': { kind: 'bars', value: 'flows', labels: ['dstport', 'protocol'] },
-  'eni-bytes': { kind: 'bars', value: 'bytes', labels: ['interface_id'] },
-  'traffic-over-time': { kind: 'columns', value: 'bytes', labels: ['bucket_start'] },
-};
+export type { ChartSpec };
 
 const LABEL_TYPES = new Set(['varchar', 'integer', 'smallint', 'tinyint', 'timestamp', 'date']);
 
 /**
- * The chart for a template's result: the template's own choice when its columns are there,
- * otherwise the first bigint column as the value and the text or int columns before it as labels.
- * Undefined when the result has nothing to draw.
+ * The chart for a template's result: the template's own choice (its `@chart` header) when its
+ * columns are there, otherwise the first bigint column as the value and the text or int columns
+ * before it as labels. Undefined when the result has nothing to draw.
  */
 export function chartFor(template: string, columns: readonly Column[]): ChartSpec | undefined {
   const names = new Set(columns.map((c) => c.name));
-  const known = CHARTS[template];
+  const known = TEMPLATES.get(template)?.chart;
   if (known !== undefined && names.has(known.value) && known.labels.every((l) => names.has(l))) return known;
   const valueIndex = columns.findIndex((c) => c.type === 'bigint');
   if (valueIndex === -1) return undefined;

@@ -1,3 +1,4 @@
+import { getTemplate } from '../../src/queries/templates.js';
 import { chartFor, renderChartSvg, rowLabel } from '../../src/reports/chart.js';
 
 const col = (name: string, type: string) => ({ name, type });
@@ -10,9 +11,16 @@ describe('charts', () => {
     expect(chartFor('traffic-over-time', [col('bucket_start', 'bigint'), col('bytes', 'bigint'), col('packets', 'bigint')])).toEqual({ kind: 'columns', value: 'bytes', labels: ['bucket_start'] });
   });
 
+  it("follow each template's @chart header: traffic-over-time as columns, traffic-paths and aws-services as bars", () => {
+    const published = (name: string) => getTemplate(name).columns;
+    expect(chartFor('traffic-over-time', published('traffic-over-time'))).toEqual({ kind: 'columns', value: 'bytes', labels: ['bucket_start'] });
+    expect(chartFor('traffic-paths', published('traffic-paths'))).toEqual({ kind: 'bars', value: 'bytes', labels: ['path', 'traffic_path'] });
+    expect(chartFor('aws-services', published('aws-services'))).toEqual({ kind: 'bars', value: 'bytes', labels: ['service', 'direction'] });
+  });
+
   it('fall back for any other template to the first bigint column, labelled by the text and int columns before it', () => {
     const columns = [col('service', 'varchar'), col('direction', 'varchar'), col('path', 'integer'), col('share', 'double'), col('bytes', 'bigint'), col('flows', 'bigint')];
-    expect(chartFor('aws-services', columns)).toEqual({ kind: 'bars', value: 'bytes', labels: ['service', 'direction', 'path'] });
+    expect(chartFor('not-a-template', columns)).toEqual({ kind: 'bars', value: 'bytes', labels: ['service', 'direction', 'path'] });
     expect(chartFor('eni-bytes', [col('label', 'varchar'), col('total', 'bigint')])).toEqual({ kind: 'bars', value: 'total', labels: ['label'] });
     expect(chartFor('anything', [col('name', 'varchar'), col('share', 'double')])).toBeUndefined();
     expect(chartFor('anything', [col('bytes', 'bigint'), col('name', 'varchar')])).toBeUndefined();
