@@ -82,7 +82,14 @@ async function ensureData(): Promise<void> {
   await rm(DIR, { recursive: true, force: true });
   process.stderr.write(`generating ${RECORDS.toLocaleString('en-US')} records in ${DIR} (once)\n`);
   const summary = await writeSample({
-    out: DIR, days: DAYS, records: RECORDS, until: UNTIL, seed: 7, flowLogs: 1, fileMinutes: (DAYS * 1440) / 100, lateTail: false,
+    out: DIR,
+    days: DAYS,
+    records: RECORDS,
+    until: UNTIL,
+    seed: 7,
+    flowLogs: 1,
+    fileMinutes: (DAYS * 1440) / 100,
+    lateTail: false,
     onProgress: (done, total) => done % 10 === 0 && process.stderr.write(`  ${done}/${total} files\n`),
   });
   await writeFile(marker, JSON.stringify(summary));
@@ -95,7 +102,10 @@ async function nodeParserTopTalkers(files: string[], start: number, end: number)
     const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
     let header = true;
     for await (const line of lines) {
-      if (header) { header = false; continue; }
+      if (header) {
+        header = false;
+        continue;
+      }
       const f = line.split(' ');
       const t = Number(f[10]);
       if (f[13] !== 'OK' || !(t >= start && t < end) || f[9] === '-') continue;
@@ -111,7 +121,22 @@ async function rawDuckdbTopTalkers(files: string[], start: number, end: number):
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
-    const names = ['version', 'account_id', 'interface_id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log_status'];
+    const names = [
+      'version',
+      'account_id',
+      'interface_id',
+      'srcaddr',
+      'dstaddr',
+      'srcport',
+      'dstport',
+      'protocol',
+      'packets',
+      'bytes',
+      'start',
+      'end',
+      'action',
+      'log_status',
+    ];
     const numeric = new Set(['version', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end']);
     const columns = names.map((n) => `'${n}': '${numeric.has(n) ? 'BIGINT' : 'VARCHAR'}'`).join(', ');
     await connection.run('SET preserve_insertion_order = false');
@@ -141,13 +166,29 @@ async function main(): Promise<void> {
   const zcat = await best('zcat, 2 processes, to /dev/null', async () => {
     const t = performance.now();
     // Under /usr/bin/time, which reports each zcat's CPU time.
-    const halves = await Promise.all([files.slice(0, half), files.slice(half)].map((part) => run('/usr/bin/time', ['-f', 'cpu-s %U %S', 'zcat', ...part], 'ignore')));
+    const halves = await Promise.all(
+      [files.slice(0, half), files.slice(half)].map((part) => run('/usr/bin/time', ['-f', 'cpu-s %U %S', 'zcat', ...part], 'ignore')),
+    );
     return { ms: performance.now() - t, cpuMs: halves.reduce((sum, h) => sum + (h.cpuMs ?? NaN), 0), stdout: '' };
   });
   const parser = await best('Node streaming parser', () => inProcess(async () => JSON.stringify(await nodeParserTopTalkers(files, start, UNTIL))));
   const raw = await best('raw DuckDB, typed read_csv', () => inProcess(async () => JSON.stringify(await rawDuckdbTopTalkers(files, start, UNTIL))));
   const cli = (from: number, to: number) =>
-    run(process.execPath, ['--import', RSS_HOOK, 'dist/flowq.js', 'run', 'top-talkers', '--data', DIR, '--start', formatTime(from), '--end', formatTime(to), '--output', 'json']);
+    run(process.execPath, [
+      '--import',
+      RSS_HOOK,
+      'dist/flowq.js',
+      'run',
+      'top-talkers',
+      '--data',
+      DIR,
+      '--start',
+      formatTime(from),
+      '--end',
+      formatTime(to),
+      '--output',
+      'json',
+    ]);
   const cold = await best('flowq, first run (verifies gzip)', async () => {
     await rm(CACHE_DIR, { recursive: true, force: true });
     return cli(start, UNTIL);

@@ -57,7 +57,9 @@ export const MAX_LATE_MARGIN_SECONDS = 3600;
 export function readQuerySettings(env: Env = process.env): QuerySettings {
   const lateMarginSeconds = intEnv(env, 'FLOWQ_LATE_MARGIN_SECONDS', DEFAULT_QUERY_SETTINGS.lateMarginSeconds);
   if (lateMarginSeconds > MAX_LATE_MARGIN_SECONDS) {
-    throw new InvalidConfiguration(`environment variable FLOWQ_LATE_MARGIN_SECONDS must be at most ${MAX_LATE_MARGIN_SECONDS} (one hour), not '${lateMarginSeconds}'`);
+    throw new InvalidConfiguration(
+      `environment variable FLOWQ_LATE_MARGIN_SECONDS must be at most ${MAX_LATE_MARGIN_SECONDS} (one hour), not '${lateMarginSeconds}'`,
+    );
   }
   return {
     lateMarginSeconds,

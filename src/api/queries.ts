@@ -16,8 +16,7 @@ export interface QueryRequest {
 
 /** The answer to `POST /queries/{name}`: the result, or the execution to fetch it from later. */
 export type QueryAnswer =
-  | { readonly done: true; readonly document: ResultDocument }
-  | { readonly done: false; readonly executionId: string; readonly state: 'QUEUED' | 'RUNNING' };
+  { readonly done: true; readonly document: ResultDocument } | { readonly done: false; readonly executionId: string; readonly state: 'QUEUED' | 'RUNNING' };
 
 /** What listing the templates reads: the configured log format and query limits, and no engine. */
 export interface ListingSettings {

@@ -28,7 +28,9 @@ const MAX_SYNC_BUDGET_MS = 28_000;
 export function readApiSettings(env: Env = process.env): ApiSettings {
   const syncBudgetMs = intEnv(env, 'FLOWQ_SYNC_BUDGET_MS', DEFAULT_SYNC_BUDGET_MS);
   if (syncBudgetMs > MAX_SYNC_BUDGET_MS) {
-    throw new InvalidConfiguration(`environment variable FLOWQ_SYNC_BUDGET_MS must stay below API Gateway's 30 s (at most ${MAX_SYNC_BUDGET_MS}), not ${syncBudgetMs}`);
+    throw new InvalidConfiguration(
+      `environment variable FLOWQ_SYNC_BUDGET_MS must stay below API Gateway's 30 s (at most ${MAX_SYNC_BUDGET_MS}), not ${syncBudgetMs}`,
+    );
   }
   return {
     engine: readEngineSettings(env),

@@ -124,7 +124,13 @@ export async function addPartitionsForRange(
     throw new InvalidEvent(`the range needs ${needed} partitions; one run adds at most ${MAX_PARTITIONS_PER_RUN}: split it`);
   }
   const partitions = partitionsForPairs(settings.source, range.from, range.to, pairs);
-  logger.info('adding partitions for a range', { trigger, from: formatTime(range.from), to: formatTime(range.to), pairs: pairs.length, partitions: partitions.length });
+  logger.info('adding partitions for a range', {
+    trigger,
+    from: formatTime(range.from),
+    to: formatTime(range.to),
+    pairs: pairs.length,
+    partitions: partitions.length,
+  });
   const result = await addPartitions(settings, partitions, options);
   return { trigger, from: formatTime(range.from), to: formatTime(range.to), partitions: partitions.length, ...result };
 }
@@ -137,7 +143,10 @@ async function addFromS3(settings: CatalogSettings, records: readonly S3Notifica
   const missing = unknown.length === 0 ? [] : await missingPartitions(settings, unknown);
   const result = missing.length === 0 ? { created: 0, existing: 0, failed: [] } : await addPartitions(settings, missing, options);
   const failedKeys = new Set(result.failed.map((f) => f.values.join('/')));
-  remember(known, partitions.filter((p) => !failedKeys.has(keyOf(p))));
+  remember(
+    known,
+    partitions.filter((p) => !failedKeys.has(keyOf(p))),
+  );
   return {
     trigger: 's3',
     partitions: partitions.length,
@@ -154,7 +163,11 @@ async function addFromS3(settings: CatalogSettings, records: readonly S3Notifica
  * `Object Created` events (only the partitions Glue lacks are added). With partition projection there is nothing to add.
  * @throws InvalidEvent for an event of none of these shapes, with what was expected.
  */
-export async function onAddPartitionsEvent(event: unknown, settings: () => CatalogSettings, options: AddPartitionsEventOptions = {}): Promise<AddPartitionsRun> {
+export async function onAddPartitionsEvent(
+  event: unknown,
+  settings: () => CatalogSettings,
+  options: AddPartitionsEventOptions = {},
+): Promise<AddPartitionsRun> {
   const shape = classify(event);
   const config = settings();
   const trigger = shape.kind === 'schedule' || shape.kind === 'backfill' ? shape.kind : 's3';

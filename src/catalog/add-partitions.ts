@@ -147,7 +147,11 @@ export async function addPartitions(
   let done = 0;
   const table = `${settings.database}.${settings.table}`;
   await mapLimit(chunks, options.concurrency ?? DEFAULT_CONCURRENCY, async (values, index) => {
-    const r = await createChunk(settings, values.map((v) => partitionInput(settings.source, v)), clock);
+    const r = await createChunk(
+      settings,
+      values.map((v) => partitionInput(settings.source, v)),
+      clock,
+    );
     totals.created += r.created;
     totals.existing += r.existing;
     totals.failed.push(...r.failed);
@@ -171,11 +175,11 @@ export async function missingPartitions(settings: CatalogSettings, partitions: r
   for (const part of chunk(unique, MAX_PARTITIONS_PER_GET)) {
     const out = await retry(() =>
       glue.send(
-      new BatchGetPartitionCommand({
-        DatabaseName: settings.database,
-        TableName: settings.table,
-        PartitionsToGet: part.map((p) => ({ Values: [p.account, p.region, p.dt] })),
-      }),
+        new BatchGetPartitionCommand({
+          DatabaseName: settings.database,
+          TableName: settings.table,
+          PartitionsToGet: part.map((p) => ({ Values: [p.account, p.region, p.dt] })),
+        }),
       ),
     );
     for (const p of out.Partitions ?? []) present.add(valuesKey(p.Values));

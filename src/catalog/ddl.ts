@@ -32,11 +32,7 @@ export function renderCreateTable(database: string, table: TableInput): string {
   const sd = table.StorageDescriptor ?? {};
   const serde = sd.SerdeInfo ?? {};
   const tableProperties = Object.fromEntries(Object.entries(table.Parameters ?? {}).filter(([key]) => key !== 'EXTERNAL'));
-  const lines = [
-    `CREATE EXTERNAL TABLE IF NOT EXISTS ${identifier(database)}.${identifier(table.Name ?? '')} (`,
-    columnList(sd.Columns ?? []),
-    ')',
-  ];
+  const lines = [`CREATE EXTERNAL TABLE IF NOT EXISTS ${identifier(database)}.${identifier(table.Name ?? '')} (`, columnList(sd.Columns ?? []), ')'];
   if (table.PartitionKeys?.length) lines.push('PARTITIONED BY (', columnList(table.PartitionKeys), ')');
   lines.push(`ROW FORMAT SERDE ${literal(serde.SerializationLibrary ?? '')}`);
   if (serde.Parameters && Object.keys(serde.Parameters).length > 0) {

@@ -43,7 +43,10 @@ function diffColumns(from: readonly Column[], to: readonly Column[]): string[] {
   }
   for (const c of from) if (!after.has(c.Name)) changes.push(`column ${columnText(c)} removed`);
   const order = (list: readonly Column[], other: ReadonlyMap<string | undefined, unknown>) =>
-    list.filter((c) => other.has(c.Name)).map((c) => c.Name).join();
+    list
+      .filter((c) => other.has(c.Name))
+      .map((c) => c.Name)
+      .join();
   if (order(from, after) !== order(to, before)) changes.push('columns reordered');
   return changes;
 }

@@ -63,7 +63,10 @@ const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 function parseList(label: string, text: string | undefined, pattern: RegExp, what: string): string[] {
-  const items = (text ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const items = (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const bad = items.find((item) => !pattern.test(item));
   if (bad !== undefined) throw new InvalidConfiguration(`${label}: '${shorten(bad)}' is not ${what}`);
   return [...new Set(items)].sort();
@@ -109,9 +112,7 @@ export function makeCatalogSettings(options: CatalogOptions, labels: OptionLabel
   const accounts = parseList(labels.accounts, options.accounts, ACCOUNT, 'a 12-digit account id');
   const regions = parseList(labels.regions, options.regions, REGION, 'a region name such as us-east-1');
   if (partitionMode === 'projection' && (accounts.length === 0 || regions.length === 0)) {
-    throw new InvalidConfiguration(
-      `partition projection enumerates accounts and regions: set ${labels.accounts} and ${labels.regions} (comma-separated)`,
-    );
+    throw new InvalidConfiguration(`partition projection enumerates accounts and regions: set ${labels.accounts} and ${labels.regions} (comma-separated)`);
   }
   const projectionStart = parseDay(labels.projectionStart, options.projectionStart ?? DEFAULT_PROJECTION_START);
   return { database, table, source, partitionMode, accounts, regions, projectionStart };

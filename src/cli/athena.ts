@@ -7,7 +7,19 @@ import { shorten } from '../text.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
 
 /** The flags `--engine athena` reads besides the template's parameters (`_` for `-`). */
-export const ATHENA_FLAGS = ['database', 'table', 'workgroup', 'catalog', 'output_location', 'reuse_minutes', 'region', 'profile', 'log_format', 'hive', 'per_hour'] as const;
+export const ATHENA_FLAGS = [
+  'database',
+  'table',
+  'workgroup',
+  'catalog',
+  'output_location',
+  'reuse_minutes',
+  'region',
+  'profile',
+  'log_format',
+  'hive',
+  'per_hour',
+] as const;
 
 /** How long a CLI query may run before it is stopped, unless `--timeout` says otherwise. */
 export const DEFAULT_CLI_TIMEOUT_SECONDS = 30 * 60;
@@ -70,7 +82,10 @@ export function athenaTableFromFlags(args: ParsedArgs): AthenaTable {
 
 /** `--region` and `--profile` for every command that calls AWS: the SDK reads them when its client first sends. */
 export function applyAwsFlags(args: ParsedArgs): void {
-  for (const [flag, variable] of [['region', 'AWS_REGION'], ['profile', 'AWS_PROFILE']] as const) {
+  for (const [flag, variable] of [
+    ['region', 'AWS_REGION'],
+    ['profile', 'AWS_PROFILE'],
+  ] as const) {
     const value = args.flags.get(flag);
     if (value === undefined) continue;
     if (value.trim() === '') throw new UsageError(`--${flag} needs a value`);

@@ -18,22 +18,9 @@ const AWS_FLAGS = ['region', 'profile'] as const;
 /** Printed for a table on daily partitions: what per-hour ones save on Athena. */
 export const DAILY_PARTITIONS_NOTE =
   "note: daily partitions: with the late-filed margin a one-day question also reads the next day's folder (about twice the bytes on Athena); " +
-  'per-hour partitions (--per-hour, and the flow log\'s per-hour partition option) add one hour instead';
+  "per-hour partitions (--per-hour, and the flow log's per-hour partition option) add one hour instead";
 
-const FLAGS = [
-  'location',
-  'database',
-  'table',
-  'log_format',
-  'hive',
-  'per_hour',
-  'file_format',
-  'partitions',
-  'from',
-  'to',
-  'accounts',
-  'regions',
-] as const;
+const FLAGS = ['location', 'database', 'table', 'log_format', 'hive', 'per_hour', 'file_format', 'partitions', 'from', 'to', 'accounts', 'regions'] as const;
 
 const FLAG_LABELS: OptionLabels = {
   database: '--database',

@@ -24,7 +24,8 @@ export type Output = (typeof OUTPUTS)[number];
 function wholeNumber(args: ParsedArgs, name: string, fallback: number, min = 1): number {
   const value = args.flags.get(name);
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name.replaceAll('_', '-')} must be a whole number >= ${min}, not '${shorten(value)}'`);
+  if (!/^\d+$/.test(value) || Number(value) < min)
+    throw new UsageError(`--${name.replaceAll('_', '-')} must be a whole number >= ${min}, not '${shorten(value)}'`);
   return Number(value);
 }
 
@@ -77,7 +78,8 @@ export function templateParams(args: ParsedArgs, paramNames: readonly string[], 
 
 /** Writes a result document in the chosen output form. */
 export function printResult(doc: ResultDocument, output: Output, io: CliIo): void {
-  for (const note of doc.notes ?? []) io.err(`flowq: note: ${note}
+  for (const note of doc.notes ?? [])
+    io.err(`flowq: note: ${note}
 `);
   if (output === 'json') io.out(renderJson(doc));
   else if (output === 'csv') io.out(renderCsv(doc));
@@ -137,7 +139,9 @@ export async function sampleCommand(argv: string[], io: CliIo): Promise<number> 
     until: until === undefined ? undefined : parseUntil(until),
   };
   const summary = await writeSample({ ...options, onProgress: progressPrinter(io, 'writing files') });
-  io.err(`wrote ${summary.records.toLocaleString('en-US')} records in ${summary.files} files under ${join(out, 'AWSLogs')} (${formatTime(summary.from)} to ${formatTime(summary.until)})\n`);
+  io.err(
+    `wrote ${summary.records.toLocaleString('en-US')} records in ${summary.files} files under ${join(out, 'AWSLogs')} (${formatTime(summary.from)} to ${formatTime(summary.until)})\n`,
+  );
   return 0;
 }
 

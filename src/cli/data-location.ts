@@ -30,7 +30,10 @@ export function parseByteSize(value: string, flag = 'max-download'): number {
 function list(args: ParsedArgs, name: string, pattern: RegExp, what: string): string[] | undefined {
   const value = args.flags.get(name);
   if (value === undefined) return undefined;
-  const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const bad = items.find((s) => !pattern.test(s));
   if (bad !== undefined || items.length === 0) throw new UsageError(`--${name} must be a comma-separated list of ${what}, not '${bad ?? value}'`);
   return items;

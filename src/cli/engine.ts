@@ -51,7 +51,9 @@ export function querySettingsFromFlags(args: ParsedArgs): QuerySettings {
   if (value === undefined) return DEFAULT_QUERY_SETTINGS;
   const minutes = Number(value.trim());
   if (!/^\d{1,2}$/.test(value.trim()) || minutes > MAX_LATE_MARGIN_MINUTES) {
-    throw new UsageError(`--late-margin must be whole minutes from 0 to ${MAX_LATE_MARGIN_MINUTES} (default ${DEFAULT_QUERY_SETTINGS.lateMarginSeconds / 60}), not '${shorten(value)}'`);
+    throw new UsageError(
+      `--late-margin must be whole minutes from 0 to ${MAX_LATE_MARGIN_MINUTES} (default ${DEFAULT_QUERY_SETTINGS.lateMarginSeconds / 60}), not '${shorten(value)}'`,
+    );
   }
   return { ...DEFAULT_QUERY_SETTINGS, lateMarginSeconds: minutes * 60 };
 }

@@ -32,7 +32,10 @@ export async function writeLocalReport(
 
 function templatesFlag(value: string | undefined): ReportTemplate[] {
   if (value === undefined) return [...DEFAULT_REPORT_TEMPLATES];
-  const names = value.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
   if (names.length === 0) throw new UsageError('--templates needs at least one template name');
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice !== undefined) throw new UsageError(`--templates names '${twice}' twice`);

@@ -187,8 +187,7 @@ export class AthenaEngine implements Engine {
       WorkGroup: workgroup,
       ClientRequestToken: token,
       ResultConfiguration: outputLocation === undefined ? undefined : { OutputLocation: outputLocation },
-      ResultReuseConfiguration:
-        resultReuseMinutes > 0 ? { ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: resultReuseMinutes } } : undefined,
+      ResultReuseConfiguration: resultReuseMinutes > 0 ? { ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: resultReuseMinutes } } : undefined,
     };
     let output;
     try {
@@ -221,7 +220,7 @@ export class AthenaEngine implements Engine {
     if (execution.WorkGroup !== undefined && execution.WorkGroup !== this.settings.workgroup) {
       throw new UnknownExecution(`no query execution ${executionId}`);
     }
-    return { executionId, state: (execution.Status?.State ?? 'QUEUED'), execution };
+    return { executionId, state: execution.Status?.State ?? 'QUEUED', execution };
   }
 
   /** Polls until the execution ends or the deadline comes, whichever is first; returns the last state seen. */
@@ -290,15 +289,14 @@ export class AthenaEngine implements Engine {
   private async readPage(executionId: string, page: { nextToken?: string; pageSize?: number }, known: readonly Column[] = []): Promise<ResultPage> {
     const first = page.nextToken === undefined;
     const pageSize = Math.min(page.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
-    const output = await this.send(
-      () =>
-        athena.send(
-          new GetQueryResultsCommand({
-            QueryExecutionId: executionId,
-            NextToken: page.nextToken,
-            MaxResults: Math.min(first ? pageSize + 1 : pageSize, MAX_PAGE_SIZE),
-          }),
-        ),
+    const output = await this.send(() =>
+      athena.send(
+        new GetQueryResultsCommand({
+          QueryExecutionId: executionId,
+          NextToken: page.nextToken,
+          MaxResults: Math.min(first ? pageSize + 1 : pageSize, MAX_PAGE_SIZE),
+        }),
+      ),
     );
     const reported = toColumns(output.ResultSet?.ResultSetMetadata?.ColumnInfo);
     const columns = reported.length > 0 ? reported : known;

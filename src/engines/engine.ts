@@ -66,8 +66,7 @@ export interface RunOptions {
 
 /** A query answered within the caller's wait, or still running when the wait ended. */
 export type Submission =
-  | { readonly done: true; readonly result: QueryResult }
-  | { readonly done: false; readonly executionId: string; readonly state: 'QUEUED' | 'RUNNING' };
+  { readonly done: true; readonly result: QueryResult } | { readonly done: false; readonly executionId: string; readonly state: 'QUEUED' | 'RUNNING' };
 
 /** One page of a finished execution's rows. */
 export interface ResultPage {
@@ -119,7 +118,8 @@ export interface ResultDocument {
 /** Assembles the result document for a query and its result. */
 export function toResultDocument(query: RenderedQuery, result: QueryResult): ResultDocument {
   const read = query.partitionsRead;
-  const stats: QueryStats = read === undefined ? result.stats : { ...result.stats, partitions: read.all, marginPartitions: read.marginOnly, lateMarginSeconds: read.lateMarginSeconds };
+  const stats: QueryStats =
+    read === undefined ? result.stats : { ...result.stats, partitions: read.all, marginPartitions: read.marginOnly, lateMarginSeconds: read.lateMarginSeconds };
   return {
     query: query.template,
     params: query.params,

@@ -95,10 +95,7 @@ async function dataRoot(location: string): Promise<string> {
  * layout or format than the one asked for are left out.
  * @throws DataError when the folder is missing or unreadable, holds no flow-log files, or mixes layouts.
  */
-export async function scanLocation(
-  location: string,
-  wanted: { layout?: Partial<Layout>; fileFormat?: FileFormat } = {},
-): Promise<LocalTree> {
+export async function scanLocation(location: string, wanted: { layout?: Partial<Layout>; fileFormat?: FileFormat } = {}): Promise<LocalTree> {
   const base = await dataRoot(location);
   const root = join(base, 'AWSLogs');
   const listed: Array<{ path: string; size: number; mtimeMs: number }> = [];
@@ -118,9 +115,7 @@ export async function scanLocation(
   for (const file of found) {
     const { layout } = file.key;
     if (layout.hiveCompatiblePartitions !== first.layout.hiveCompatiblePartitions || layout.perHourPartition !== first.layout.perHourPartition) {
-      throw new DataError(
-        `${root} mixes ${describeLayout(first.layout)} and ${describeLayout(layout)} layouts; choose one with --hive/--per-hour`,
-      );
+      throw new DataError(`${root} mixes ${describeLayout(first.layout)} and ${describeLayout(layout)} layouts; choose one with --hive/--per-hour`);
     }
     if (file.key.fileFormat !== first.fileFormat) {
       throw new DataError(`${root} mixes plain-text and parquet files; choose one with --file-format`);
@@ -241,7 +236,12 @@ const sameStamp = (a: Stamp | undefined, b: Stamp): boolean =>
 export async function writeVerifiedCache(cachePath: string, entries: ReadonlyMap<string, Stamp>): Promise<void> {
   const kept: Record<string, Stamp> = {};
   const paths = [...entries.keys()];
-  const exists = await mapLimit(paths, 16, (p) => stat(p).then((s) => s.isFile(), () => false));
+  const exists = await mapLimit(paths, 16, (p) =>
+    stat(p).then(
+      (s) => s.isFile(),
+      () => false,
+    ),
+  );
   paths.forEach((p, i) => {
     if (exists[i]) kept[p] = entries.get(p)!;
   });

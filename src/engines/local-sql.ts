@@ -93,7 +93,9 @@ export async function checkSelectSyntax(sql: string): Promise<void> {
     const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
     const parsed = JSON.parse(reader.getRowsJS()[0][0] as string) as { error?: boolean; error_message?: string; statements?: unknown[] };
     if (parsed.error) {
-      throw refused(parsed.error_message?.startsWith('Only SELECT') ? 'only queries (SELECT ...) may run' : (parsed.error_message ?? 'cannot parse the statement'));
+      throw refused(
+        parsed.error_message?.startsWith('Only SELECT') ? 'only queries (SELECT ...) may run' : (parsed.error_message ?? 'cannot parse the statement'),
+      );
     }
     if (parsed.statements?.length !== 1) throw refused(`give exactly one statement, not ${parsed.statements?.length ?? 0}`);
   } finally {

@@ -1,14 +1,7 @@
 import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import {
-  BIGINT,
-  VARCHAR,
-  DuckDBInstance,
-  type DuckDBConnection,
-  type DuckDBType,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import { BIGINT, VARCHAR, DuckDBInstance, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { DEFAULT_QUERY_SETTINGS, type QuerySettings } from '../config.js';
 import { DataError, FlowqError, QueryTimedOut, UnknownExecution } from '../errors.js';
@@ -43,8 +36,16 @@ export interface LocalEngineOptions {
 }
 
 const ATHENA_NAME: Readonly<Record<string, string>> = {
-  INTEGER: 'integer', BIGINT: 'bigint', HUGEINT: 'bigint', VARCHAR: 'varchar', DOUBLE: 'double',
-  BOOLEAN: 'boolean', DATE: 'date', TIMESTAMP: 'timestamp', SMALLINT: 'smallint', TINYINT: 'tinyint',
+  INTEGER: 'integer',
+  BIGINT: 'bigint',
+  HUGEINT: 'bigint',
+  VARCHAR: 'varchar',
+  DOUBLE: 'double',
+  BOOLEAN: 'boolean',
+  DATE: 'date',
+  TIMESTAMP: 'timestamp',
+  SMALLINT: 'smallint',
+  TINYINT: 'tinyint',
 };
 
 const normalizeHeader = (line: string): string => line.trim().split(/\s+/).join(' ');
@@ -246,7 +247,11 @@ export class LocalEngine implements Engine {
       await symlink(alias.to, alias.from, 'dir');
       const logFormat =
         tree.fileFormat === 'parquet'
-          ? await parquetFormat(connection, tree.files.map((f) => join(alias.from, relative(alias.to, f.path))), configured)
+          ? await parquetFormat(
+              connection,
+              tree.files.map((f) => join(alias.from, relative(alias.to, f.path))),
+              configured,
+            )
           : await textFormat(tree.files, configured);
       const source: Source = {
         location: tree.location.endsWith('/') ? tree.location : `${tree.location}/`,
@@ -258,7 +263,18 @@ export class LocalEngine implements Engine {
       // The JSON profile of each query tells which files its scan read (`Total Files Read`).
       await connection.run(`SET enable_profiling = 'json'`);
       await connection.run(`SET profiling_output = ${sqlStringLiteral(join(workDir, 'profile.json'))}`);
-      const engine = new LocalEngine(source, table, tree.files, instance, connection, workDir, alias, options.verifiedCache ?? verifiedCachePath(), query, clock);
+      const engine = new LocalEngine(
+        source,
+        table,
+        tree.files,
+        instance,
+        connection,
+        workDir,
+        alias,
+        options.verifiedCache ?? verifiedCachePath(),
+        query,
+        clock,
+      );
       const plain = tree.fileFormat === 'plain-text' ? await knownPlainFiles(tree.files, engine.verifiedCache, logFormat) : new Set<string>();
       await engine.createView(plain);
       return engine;
@@ -280,8 +296,17 @@ export class LocalEngine implements Engine {
     const paths = (keep: (f: LocalFile) => boolean) => this.files.filter(keep).map((f) => this.duckdbPath(f));
     await this.connection.run(
       this.source.fileFormat === 'parquet'
-        ? parquetViewSql(this.table, this.source, paths(() => true))
-        : textViewSql(this.table, this.source, paths((f) => plain.has(f.path)), paths((f) => !plain.has(f.path))),
+        ? parquetViewSql(
+            this.table,
+            this.source,
+            paths(() => true),
+          )
+        : textViewSql(
+            this.table,
+            this.source,
+            paths((f) => plain.has(f.path)),
+            paths((f) => !plain.has(f.path)),
+          ),
     );
   }
 
@@ -322,9 +347,11 @@ export class LocalEngine implements Engine {
       if (this.source.fileFormat === 'plain-text' && selected.length > 0) {
         // Verified first, then read: a file found plain on the way is read typed, which saves more
         // than reading while verifying would (both inflate every file).
-        const plain = await verifyGzipFiles(selected, this.verifiedCache, { signal: abort.signal, logFormat: this.source.logFormat }).catch((error: unknown) => {
-          throw timedOut ? timeout() : error;
-        });
+        const plain = await verifyGzipFiles(selected, this.verifiedCache, { signal: abort.signal, logFormat: this.source.logFormat }).catch(
+          (error: unknown) => {
+            throw timedOut ? timeout() : error;
+          },
+        );
         const checked = new Set(selected.map((f) => f.path));
         const next = new Set([...[...this.plain].filter((p) => !checked.has(p)), ...plain]);
         if (next.size !== this.plain.size || [...next].some((p) => !this.plain.has(p))) await this.createView(next);
@@ -391,7 +418,11 @@ export class LocalEngine implements Engine {
    */
   async runStatement(query: RenderedQuery): Promise<QueryResult> {
     // DuckDB reads the files through the link (see `open`), and writes its profile in the work folder.
-    await lockDown(this.connection, this.files.map((f) => this.duckdbPath(f)), [this.workDir]);
+    await lockDown(
+      this.connection,
+      this.files.map((f) => this.duckdbPath(f)),
+      [this.workDir],
+    );
     await checkReadOnly(this.connection, query.sql);
     return this.run(query);
   }
@@ -437,10 +468,12 @@ async function parquetFormat(connection: DuckDBConnection, paths: readonly strin
     throw new DataError(`cannot read the Parquet files: ${firstLine(error)}`, { cause: error });
   }
   const fromFiles = parseLogFormat(
-    names.map((n) => {
-      if (!FIELD_BY_COLUMN.has(n)) throw new DataError(`Parquet column '${n}' is not a flow-log field`);
-      return `\${${FIELD_BY_COLUMN.get(n)!.name}}`;
-    }).join(' '),
+    names
+      .map((n) => {
+        if (!FIELD_BY_COLUMN.has(n)) throw new DataError(`Parquet column '${n}' is not a flow-log field`);
+        return `\${${FIELD_BY_COLUMN.get(n)!.name}}`;
+      })
+      .join(' '),
   );
   if (!configured) return fromFiles;
   const missing = configured.fields.filter((f) => !names.includes(f.column)).map((f) => f.name);

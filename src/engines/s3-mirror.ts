@@ -311,7 +311,9 @@ export async function mirrorS3(options: MirrorOptions): Promise<MirrorSummary> {
       return regions.map((region) => ({ account, region }));
     })
   ).flat();
-  const listings = (await mapLimit(pairs, LISTING_CONCURRENCY, ({ account, region }) => listAccountRegion(bucket, prefix, hive, account, region, options))).flat();
+  const listings = (
+    await mapLimit(pairs, LISTING_CONCURRENCY, ({ account, region }) => listAccountRegion(bucket, prefix, hive, account, region, options))
+  ).flat();
 
   const objects: ListedObject[] = [];
   for (const listing of listings) {

@@ -20,14 +20,43 @@ const INT = new Set(['version', 'srcport', 'dstport', 'protocol', 'tcp-flags', '
 const BIGINT = new Set(['packets', 'bytes', 'start', 'end']);
 
 const BY_VERSION: ReadonlyArray<readonly [number, readonly string[]]> = [
-  [2, ['version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol',
-    'packets', 'bytes', 'start', 'end', 'action', 'log-status']],
+  [
+    2,
+    [
+      'version',
+      'account-id',
+      'interface-id',
+      'srcaddr',
+      'dstaddr',
+      'srcport',
+      'dstport',
+      'protocol',
+      'packets',
+      'bytes',
+      'start',
+      'end',
+      'action',
+      'log-status',
+    ],
+  ],
   [3, ['vpc-id', 'subnet-id', 'instance-id', 'tcp-flags', 'type', 'pkt-srcaddr', 'pkt-dstaddr']],
   [4, ['region', 'az-id', 'sublocation-type', 'sublocation-id']],
   [5, ['pkt-src-aws-service', 'pkt-dst-aws-service', 'flow-direction', 'traffic-path']],
-  [7, ['ecs-cluster-arn', 'ecs-cluster-name', 'ecs-container-instance-arn', 'ecs-container-instance-id',
-    'ecs-container-id', 'ecs-second-container-id', 'ecs-service-name', 'ecs-task-definition-arn',
-    'ecs-task-arn', 'ecs-task-id']],
+  [
+    7,
+    [
+      'ecs-cluster-arn',
+      'ecs-cluster-name',
+      'ecs-container-instance-arn',
+      'ecs-container-instance-id',
+      'ecs-container-id',
+      'ecs-second-container-id',
+      'ecs-service-name',
+      'ecs-task-definition-arn',
+      'ecs-task-arn',
+      'ecs-task-id',
+    ],
+  ],
   [8, ['reject-reason']],
 ];
 
@@ -38,9 +67,7 @@ function describeField(name: string, version: number): FlowLogField {
 }
 
 /** Every documented field of flow-log versions 2 to 8, in documentation order. */
-export const FIELDS: readonly FlowLogField[] = BY_VERSION.flatMap(([version, names]) =>
-  names.map((name) => describeField(name, version)),
-);
+export const FIELDS: readonly FlowLogField[] = BY_VERSION.flatMap(([version, names]) => names.map((name) => describeField(name, version)));
 
 /** Fields by their format-string name. */
 export const FIELD_BY_NAME: ReadonlyMap<string, FlowLogField> = new Map(FIELDS.map((f) => [f.name, f]));

@@ -25,7 +25,10 @@ function validNames(): string {
  * @throws InvalidLogFormat naming the offending token and listing the valid field names.
  */
 export function parseLogFormat(text: string): LogFormat {
-  const tokens = text.trim().split(/\s+/).filter((t) => t.length > 0);
+  const tokens = text
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t.length > 0);
   if (tokens.length === 0) {
     throw new InvalidLogFormat(`log format is empty; list fields such as \${srcaddr}. Valid fields: ${validNames()}`);
   }
@@ -57,7 +60,13 @@ export const DEFAULT_LOG_FORMAT: LogFormat = parseLogFormat(DEFAULT_LOG_FORMAT_T
  * @throws InvalidLogFormat when a header name is not a flow-log field.
  */
 export function parseHeaderLine(line: string): LogFormat {
-  return parseLogFormat(line.trim().split(/\s+/).map((name) => `\${${name}}`).join(' '));
+  return parseLogFormat(
+    line
+      .trim()
+      .split(/\s+/)
+      .map((name) => `\${${name}}`)
+      .join(' '),
+  );
 }
 
 /** The header line AWS writes at the top of a text file in this format. */

@@ -119,9 +119,7 @@ const DATE = String.raw`(\d{4})/(\d{2})/(\d{2})(?:/(\d{2}))?`;
 const HIVE_DATE = String.raw`year=(\d{4})/month=(\d{2})/day=(\d{2})(?:/hour=(\d{2}))?`;
 const FILE = String.raw`/(\d{12})_vpcflowlogs_([a-z0-9-]+)_([A-Za-z0-9-]+)_(\d{8}T\d{4}Z)_([A-Za-z0-9]+)\.log\.(gz|parquet)$`;
 const PLAIN_KEY = new RegExp(String.raw`(?:^|/)(AWSLogs/(\d{12})/vpcflowlogs/([a-z0-9-]+)/${DATE}${FILE})`);
-const HIVE_KEY = new RegExp(
-  String.raw`(?:^|/)(AWSLogs/aws-account-id=(\d{12})/aws-service=vpcflowlogs/aws-region=([a-z0-9-]+)/${HIVE_DATE}${FILE})`,
-);
+const HIVE_KEY = new RegExp(String.raw`(?:^|/)(AWSLogs/aws-account-id=(\d{12})/aws-service=vpcflowlogs/aws-region=([a-z0-9-]+)/${HIVE_DATE}${FILE})`);
 
 /**
  * Reads an object key (or a local path) in any of the four layouts. Returns undefined for a key
@@ -134,11 +132,8 @@ export function parseObjectKey(key: string): ParsedKey | undefined {
   const [, relativeKey, account, region, y, mo, d, h, fileAccount, fileRegion, , stamp, , ext] = m;
   if (fileAccount !== account || fileRegion !== region) return undefined;
   const layout: Layout = { hiveCompatiblePartitions: hive !== null, perHourPartition: h !== undefined };
-  const fileTime =
-    Date.UTC(+stamp.slice(0, 4), +stamp.slice(4, 6) - 1, +stamp.slice(6, 8), +stamp.slice(9, 11), +stamp.slice(11, 13)) / 1000;
-  const dt = hive
-    ? `year=${y}/month=${mo}/day=${d}${h === undefined ? '' : `/hour=${h}`}`
-    : `${y}/${mo}/${d}${h === undefined ? '' : `/${h}`}`;
+  const fileTime = Date.UTC(+stamp.slice(0, 4), +stamp.slice(4, 6) - 1, +stamp.slice(6, 8), +stamp.slice(9, 11), +stamp.slice(11, 13)) / 1000;
+  const dt = hive ? `year=${y}/month=${mo}/day=${d}${h === undefined ? '' : `/hour=${h}`}` : `${y}/${mo}/${d}${h === undefined ? '' : `/${h}`}`;
   return { account, region, dt, layout, fileFormat: ext === 'parquet' ? 'parquet' : 'plain-text', relativeKey, fileTime };
 }
 

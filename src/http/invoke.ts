@@ -19,7 +19,8 @@ function invocationErrors(): MiddlewareObj {
         request.error = new InvalidParameter(validationProblems(error.cause.data));
       }
       // A refusal is the caller's mistake: its code and reason, no stack. Not under `message`, which Powertools reserves.
-      if (request.error instanceof FlowqError && statusOf(request.error) < 500) logger.info('invocation refused', { code: request.error.code, reason: request.error.message });
+      if (request.error instanceof FlowqError && statusOf(request.error) < 500)
+        logger.info('invocation refused', { code: request.error.code, reason: request.error.message });
       else logger.error('invocation failed', { error: request.error as Error });
     },
   };

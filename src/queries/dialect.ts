@@ -24,7 +24,5 @@ export const DUCKDB_CIDR_CONTAINS = 'flowq_cidr_contains';
  * @param addressSql SQL for the address: a column such as `srcaddr` (the macro reads it more than once).
  */
 export function cidrContainsSql(dialect: Dialect, cidrSql: string, addressSql: string): string {
-  return dialect === 'athena'
-    ? `contains(${cidrSql}, TRY_CAST(${addressSql} AS IPADDRESS))`
-    : `${DUCKDB_CIDR_CONTAINS}(${cidrSql}, ${addressSql})`;
+  return dialect === 'athena' ? `contains(${cidrSql}, TRY_CAST(${addressSql} AS IPADDRESS))` : `${DUCKDB_CIDR_CONTAINS}(${cidrSql}, ${addressSql})`;
 }

@@ -144,7 +144,8 @@ export function parseTemplateFile(file: string, text: string): { header: Templat
     else if (tag === 'column') {
       const [name, type, ...extra] = words(rest);
       if (!PARAM_NAME.test(name ?? '') || extra.length > 0) throw new TemplateDefinitionError(file, `@column ${rest}: expected '<name> <type>'`);
-      if (!COLUMN_TYPES.includes(type as ColumnType)) throw new TemplateDefinitionError(file, `@column ${rest}: unknown type '${type}'; types: ${COLUMN_TYPES.join(', ')}`);
+      if (!COLUMN_TYPES.includes(type as ColumnType))
+        throw new TemplateDefinitionError(file, `@column ${rest}: unknown type '${type}'; types: ${COLUMN_TYPES.join(', ')}`);
       if (columns.some((c) => c.name === name)) throw new TemplateDefinitionError(file, `@column ${name} appears twice`);
       columns.push({ name, type: type as ColumnType });
     } else if (SINGLE_TAGS.includes(tag)) {
@@ -184,7 +185,8 @@ function sharedParams(file: string, names: readonly string[], own: readonly Para
   const seen = new Set<string>();
   const result: ParamSpec[] = [];
   for (const n of names) {
-    const shared = SHARED_PARAMS.get(n) ?? fail(`@params names '${n}', which is not a shared parameter (${[...SHARED_PARAMS.keys()].join(', ')}); declare it with @param`);
+    const shared =
+      SHARED_PARAMS.get(n) ?? fail(`@params names '${n}', which is not a shared parameter (${[...SHARED_PARAMS.keys()].join(', ')}); declare it with @param`);
     if (seen.has(n)) fail(`@params names ${n} twice`);
     seen.add(n);
     result.push(shared);

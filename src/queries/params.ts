@@ -190,7 +190,9 @@ function checkValue(spec: ParamSpec, raw: unknown): ParamValue {
     if ('problem' in cidr) throw new Error(cidr.problem);
     return cidr.cidr;
   }
-  const bad = new Error(spec.kind === 'time' && typeof raw === 'string' ? `'${shorten(raw)}' is not ISO-8601 UTC (2026-11-27T00:00:00Z) or Unix seconds` : problem(spec));
+  const bad = new Error(
+    spec.kind === 'time' && typeof raw === 'string' ? `'${shorten(raw)}' is not ISO-8601 UTC (2026-11-27T00:00:00Z) or Unix seconds` : problem(spec),
+  );
   if (typeof raw === 'number') {
     switch (spec.kind) {
       case 'time': {
@@ -289,7 +291,12 @@ function valueSchemas(spec: ParamSpec): Record<string, unknown>[] {
     case 'integer':
       return [{ type: 'integer', minimum: spec.min, maximum: spec.max }, text];
     case 'integer-list': {
-      const item = { anyOf: [{ type: 'integer', minimum: spec.min, maximum: spec.max }, { type: 'string', pattern: anchored(numberText(spec.min, spec.max)) }] };
+      const item = {
+        anyOf: [
+          { type: 'integer', minimum: spec.min, maximum: spec.max },
+          { type: 'string', pattern: anchored(numberText(spec.min, spec.max)) },
+        ],
+      };
       return [{ type: 'array', minItems: spec.minCount, maxItems: spec.maxCount, items: item }, text];
     }
     case 'protocol':
@@ -341,13 +348,55 @@ export const SHARED_PARAMS: ReadonlyMap<string, ParamSpec> = new Map(
       { kind: 'time', name: 'start', required: true, description: `Start of the range, inclusive: ${TIME_DESCRIPTION}` },
       { kind: 'time', name: 'end', required: true, description: `End of the range, exclusive: ${TIME_DESCRIPTION}` },
       { kind: 'integer', name: 'limit', required: false, min: 1, max: 1000, default: 10, description: 'Most rows to return' },
-      { kind: 'pattern', name: 'interface_id', required: false, field: 'interface-id', pattern: 'eni-[0-9a-f]{8,17}', example: 'eni-0123456789abcdef0', description: 'Only records of this network interface' },
-      { kind: 'pattern', name: 'vpc_id', required: false, field: 'vpc-id', pattern: 'vpc-[0-9a-f]{8,17}', example: 'vpc-0123456789abcdef0', description: 'Only records of this VPC' },
-      { kind: 'pattern', name: 'subnet_id', required: false, field: 'subnet-id', pattern: 'subnet-[0-9a-f]{8,17}', example: 'subnet-0123456789abcdef0', description: 'Only records of this subnet' },
+      {
+        kind: 'pattern',
+        name: 'interface_id',
+        required: false,
+        field: 'interface-id',
+        pattern: 'eni-[0-9a-f]{8,17}',
+        example: 'eni-0123456789abcdef0',
+        description: 'Only records of this network interface',
+      },
+      {
+        kind: 'pattern',
+        name: 'vpc_id',
+        required: false,
+        field: 'vpc-id',
+        pattern: 'vpc-[0-9a-f]{8,17}',
+        example: 'vpc-0123456789abcdef0',
+        description: 'Only records of this VPC',
+      },
+      {
+        kind: 'pattern',
+        name: 'subnet_id',
+        required: false,
+        field: 'subnet-id',
+        pattern: 'subnet-[0-9a-f]{8,17}',
+        example: 'subnet-0123456789abcdef0',
+        description: 'Only records of this subnet',
+      },
       { kind: 'enum', name: 'action', required: false, field: 'action', values: ['ACCEPT', 'REJECT'], description: 'Only records with this action' },
-      { kind: 'protocol', name: 'protocol', required: false, field: 'protocol', description: 'Only records of this protocol: tcp, udp, icmp, icmpv6 (any case) or its IANA number 0-255' },
-      { kind: 'cidr', name: 'src_cidr', required: false, field: 'srcaddr', description: 'Only records whose srcaddr lies in this IPv4 or IPv6 CIDR block (a bare address is /32 or /128)' },
-      { kind: 'cidr', name: 'dst_cidr', required: false, field: 'dstaddr', description: 'Only records whose dstaddr lies in this IPv4 or IPv6 CIDR block (a bare address is /32 or /128)' },
+      {
+        kind: 'protocol',
+        name: 'protocol',
+        required: false,
+        field: 'protocol',
+        description: 'Only records of this protocol: tcp, udp, icmp, icmpv6 (any case) or its IANA number 0-255',
+      },
+      {
+        kind: 'cidr',
+        name: 'src_cidr',
+        required: false,
+        field: 'srcaddr',
+        description: 'Only records whose srcaddr lies in this IPv4 or IPv6 CIDR block (a bare address is /32 or /128)',
+      },
+      {
+        kind: 'cidr',
+        name: 'dst_cidr',
+        required: false,
+        field: 'dstaddr',
+        description: 'Only records whose dstaddr lies in this IPv4 or IPv6 CIDR block (a bare address is /32 or /128)',
+      },
     ] satisfies ParamSpec[]
   ).map((spec) => [spec.name, spec]),
 );

@@ -19,7 +19,10 @@ export function chartFor(template: string, columns: readonly Column[]): ChartSpe
   if (known !== undefined && names.has(known.value) && known.labels.every((l) => names.has(l))) return known;
   const valueIndex = columns.findIndex((c) => c.type === 'bigint');
   if (valueIndex === -1) return undefined;
-  const labels = columns.slice(0, valueIndex).filter((c) => LABEL_TYPES.has(c.type)).map((c) => c.name);
+  const labels = columns
+    .slice(0, valueIndex)
+    .filter((c) => LABEL_TYPES.has(c.type))
+    .map((c) => c.name);
   if (labels.length === 0) return undefined;
   return { kind: 'bars', value: columns[valueIndex].name, labels };
 }
@@ -54,7 +57,11 @@ const MIN_BAR = 2;
 export function renderChartSvg(spec: ChartSpec, columns: readonly Column[], rows: readonly Row[], title: string): string {
   const valueColumn = columns.find((c) => c.name === spec.value) ?? { name: spec.value, type: 'bigint' };
   const max = Math.max(1, ...rows.map((r) => numeric(r[spec.value])));
-  const items = rows.map((row) => ({ label: revealControls(rowLabel(spec, columns, row)), value: numeric(row[spec.value]), shown: displayValue(valueColumn, row[spec.value]) }));
+  const items = rows.map((row) => ({
+    label: revealControls(rowLabel(spec, columns, row)),
+    value: numeric(row[spec.value]),
+    shown: displayValue(valueColumn, row[spec.value]),
+  }));
   return spec.kind === 'bars' ? barsSvg(items, max, title, spec.value) : columnsSvg(items, max, displayValue(valueColumn, max), title, spec.value);
 }
 

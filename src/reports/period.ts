@@ -59,7 +59,8 @@ export function reportDays(request: ReportRequest, nowMs: number): ReportDay[] {
     return [reportDay(dateParam('date', date))];
   }
   if (start === undefined && end === undefined) return [previousFullDay(nowMs)];
-  if (start === undefined || end === undefined) throw new InvalidParameter([{ param: start === undefined ? 'start' : 'end', message: 'start and end go together' }]);
+  if (start === undefined || end === undefined)
+    throw new InvalidParameter([{ param: start === undefined ? 'start' : 'end', message: 'start and end go together' }]);
   const from = dateParam('start', start);
   const to = dateParam('end', end);
   const days = (to - from) / DAY;

@@ -115,7 +115,14 @@ function rowKey(spec: ChartSpec, row: Row): string {
  * (only when that day is complete and the template succeeded there). Undefined when there is
  * nothing to compare with, or the chart is a time series, whose rows are new every day.
  */
-async function newRows(sink: ReportSink, previous: Manifest | undefined, prefix: string, day: ReportDay, name: string, doc: ResultDocument): Promise<boolean[] | undefined> {
+async function newRows(
+  sink: ReportSink,
+  previous: Manifest | undefined,
+  prefix: string,
+  day: ReportDay,
+  name: string,
+  doc: ResultDocument,
+): Promise<boolean[] | undefined> {
   const spec = chartFor(name, doc.columns);
   if (previous === undefined || spec === undefined || spec.kind !== 'bars') return undefined;
   if (!previous.templates.some((t) => t.name === name && t.status === 'ok')) return undefined;
@@ -205,7 +212,9 @@ export class ReportIncomplete extends FlowqError {
   readonly summary: ReportSummary;
 
   constructor(summary: ReportSummary) {
-    super(`${summary.failures.length} report template(s) failed, the rest were delivered to ${summary.days.map((d) => d.index).join(', ')}: ${summary.failures.join('; ')}`);
+    super(
+      `${summary.failures.length} report template(s) failed, the rest were delivered to ${summary.days.map((d) => d.index).join(', ')}: ${summary.failures.join('; ')}`,
+    );
     this.summary = summary;
   }
 }

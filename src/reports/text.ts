@@ -43,7 +43,10 @@ export function renderTable(doc: Pick<ResultDocument, 'columns' | 'rows'>): stri
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const right = doc.columns.map((c) => NUMERIC.has(c.type) && c.name !== 'protocol');
   const line = (cells: string[]): string =>
-    cells.map((cell, i) => (right[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
+    cells
+      .map((cell, i) => (right[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
   if (doc.rows.length === 0) out.push('(no rows)');
   return `${out.join('\n')}\n`;

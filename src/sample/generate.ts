@@ -98,10 +98,16 @@ function makeFlowLogs(random: () => number, count: number): FlowLogSpec[] {
 
 /** Peers: a heavy-tailed population where a few addresses carry most of the bytes. */
 function makePeers(random: () => number): { v4: string[]; v6: string[]; scanners: string[] } {
-  const v4 = Array.from({ length: 300 }, (_, i) => `${[52, 54, 3, 18, 34, 203][i % 6]}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${1 + Math.floor(random() * 254)}`);
+  const v4 = Array.from(
+    { length: 300 },
+    (_, i) => `${[52, 54, 3, 18, 34, 203][i % 6]}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${1 + Math.floor(random() * 254)}`,
+  );
   const group = (): string => Math.floor(1 + random() * 0xfffe).toString(16);
   const v6 = Array.from({ length: 40 }, () => `2a05:d018:${group()}:${group()}::${group()}`);
-  const scanners = Array.from({ length: 12 }, (_, i) => `${[45, 89, 185, 193][i % 4]}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${1 + Math.floor(random() * 254)}`);
+  const scanners = Array.from(
+    { length: 12 },
+    (_, i) => `${[45, 89, 185, 193][i % 4]}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${1 + Math.floor(random() * 254)}`,
+  );
   return { v4, v6, scanners };
 }
 
@@ -160,25 +166,73 @@ export async function writeSample(options: SampleOptions): Promise<SampleSummary
           if (start >= until) start = until - 1 - Math.floor(random() * 30);
           const eni = zipf(log.interfaces);
           const r: Record<string, string> = {
-            version: String(version), 'account-id': log.account, 'interface-id': eni.id, start: String(start), end: String(end),
-            'vpc-id': log.vpc, 'subnet-id': eni.subnet, 'instance-id': eni.instance, 'tcp-flags': '0', type: 'IPv4',
-            region: log.region, 'az-id': eni.az, 'sublocation-type': '-', 'sublocation-id': '-',
-            'pkt-src-aws-service': '-', 'pkt-dst-aws-service': '-', 'flow-direction': 'ingress', 'traffic-path': '-',
-            'reject-reason': '-', 'log-status': 'OK',
+            version: String(version),
+            'account-id': log.account,
+            'interface-id': eni.id,
+            start: String(start),
+            end: String(end),
+            'vpc-id': log.vpc,
+            'subnet-id': eni.subnet,
+            'instance-id': eni.instance,
+            'tcp-flags': '0',
+            type: 'IPv4',
+            region: log.region,
+            'az-id': eni.az,
+            'sublocation-type': '-',
+            'sublocation-id': '-',
+            'pkt-src-aws-service': '-',
+            'pkt-dst-aws-service': '-',
+            'flow-direction': 'ingress',
+            'traffic-path': '-',
+            'reject-reason': '-',
+            'log-status': 'OK',
           };
           const kind = random();
           if (kind < 0.04 || kind > 0.985) {
             // NODATA (no traffic in the interval) and SKIPDATA (records skipped): no addresses, ports or counts.
-            Object.assign(r, { srcaddr: '-', dstaddr: '-', srcport: '-', dstport: '-', protocol: '-', packets: '-', bytes: '-', action: '-', 'log-status': kind < 0.04 ? 'NODATA' : 'SKIPDATA', 'tcp-flags': '-', type: '-' });
+            Object.assign(r, {
+              srcaddr: '-',
+              dstaddr: '-',
+              srcport: '-',
+              dstport: '-',
+              protocol: '-',
+              packets: '-',
+              bytes: '-',
+              action: '-',
+              'log-status': kind < 0.04 ? 'NODATA' : 'SKIPDATA',
+              'tcp-flags': '-',
+              type: '-',
+            });
           } else if (kind < 0.17) {
             // A scanner probing a closed port: rejected, a packet or three.
             const packets = 1 + Math.floor(random() * 3);
-            Object.assign(r, { srcaddr: pick(peers.scanners), dstaddr: eni.ipv4, srcport: String(1024 + Math.floor(random() * 64000)), dstport: String(zipf(CLOSED_PORTS)), protocol: '6', packets: String(packets), bytes: String(packets * (40 + Math.floor(random() * 20))), action: 'REJECT', 'tcp-flags': '2', 'reject-reason': version >= 8 && random() < 0.3 ? 'BPA' : '-' });
+            Object.assign(r, {
+              srcaddr: pick(peers.scanners),
+              dstaddr: eni.ipv4,
+              srcport: String(1024 + Math.floor(random() * 64000)),
+              dstport: String(zipf(CLOSED_PORTS)),
+              protocol: '6',
+              packets: String(packets),
+              bytes: String(packets * (40 + Math.floor(random() * 20))),
+              action: 'REJECT',
+              'tcp-flags': '2',
+              'reject-reason': version >= 8 && random() < 0.3 ? 'BPA' : '-',
+            });
           } else if (kind < 0.21) {
             // ICMP echo, and ICMPv6 between IPv6 addresses where the interface has one.
             const v6 = eni.ipv6 !== undefined && random() < 0.5;
             const packets = 1 + Math.floor(random() * 10);
-            Object.assign(r, { srcaddr: v6 ? pick(peers.v6) : pick(peers.v4), dstaddr: v6 ? eni.ipv6 : eni.ipv4, srcport: '0', dstport: '0', protocol: v6 ? '58' : '1', packets: String(packets), bytes: String(packets * 84), action: random() < 0.8 ? 'ACCEPT' : 'REJECT', type: v6 ? 'IPv6' : 'IPv4' });
+            Object.assign(r, {
+              srcaddr: v6 ? pick(peers.v6) : pick(peers.v4),
+              dstaddr: v6 ? eni.ipv6 : eni.ipv4,
+              srcport: '0',
+              dstport: '0',
+              protocol: v6 ? '58' : '1',
+              packets: String(packets),
+              bytes: String(packets * 84),
+              action: random() < 0.8 ? 'ACCEPT' : 'REJECT',
+              type: v6 ? 'IPv6' : 'IPv4',
+            });
           } else {
             // Ordinary traffic: a heavy-tailed mix, mostly TCP, some UDP and IPv6.
             const v6 = eni.ipv6 !== undefined && random() < 0.25;
@@ -190,11 +244,19 @@ export async function writeSample(options: SampleOptions): Promise<SampleSummary
             const packets = Math.min(120_000, 1 + Math.floor(5 * random() ** -1.1));
             const bytes = packets * (60 + Math.floor(random() * 1400));
             Object.assign(r, {
-              srcaddr: egress ? local : peer, dstaddr: egress ? peer : local,
-              srcport: String(egress ? 32768 + Math.floor(random() * 28000) : servicePort), dstport: String(egress ? servicePort : 32768 + Math.floor(random() * 28000)),
-              protocol: udp ? '17' : '6', packets: String(packets), bytes: String(bytes), action: random() < 0.97 ? 'ACCEPT' : 'REJECT',
-              'tcp-flags': udp ? '0' : pick(['3', '19', '18', '2']), type: v6 ? 'IPv6' : 'IPv4', 'flow-direction': egress ? 'egress' : 'ingress',
-              'traffic-path': egress ? pick(['1', '2', '8']) : '-', 'pkt-dst-aws-service': egress && random() < 0.1 ? 'S3' : '-',
+              srcaddr: egress ? local : peer,
+              dstaddr: egress ? peer : local,
+              srcport: String(egress ? 32768 + Math.floor(random() * 28000) : servicePort),
+              dstport: String(egress ? servicePort : 32768 + Math.floor(random() * 28000)),
+              protocol: udp ? '17' : '6',
+              packets: String(packets),
+              bytes: String(bytes),
+              action: random() < 0.97 ? 'ACCEPT' : 'REJECT',
+              'tcp-flags': udp ? '0' : pick(['3', '19', '18', '2']),
+              type: v6 ? 'IPv6' : 'IPv4',
+              'flow-direction': egress ? 'egress' : 'ingress',
+              'traffic-path': egress ? pick(['1', '2', '8']) : '-',
+              'pkt-dst-aws-service': egress && random() < 0.1 ? 'S3' : '-',
             });
           }
           r['pkt-srcaddr'] = r.srcaddr;

@@ -31,7 +31,6 @@ export interface FlowLogFile {
   readonly records: ReadonlyArray<readonly string[]>;
 }
 
-
 /**
  * Writes flow-log files exactly as AWS delivers them: gzip text with a header line, or Parquet with
  * underscore column names and AWS's column types, at AWS's object keys. Each file is written to a
@@ -68,14 +67,12 @@ export class FlowLogWriter {
     })();
     const fields = this.target.logFormat.fields;
     const rows = file.records.map(
-      (r) => `(${fields.map((f, i) => (r[i] === undefined || r[i] === '-' && f.athenaType !== 'string' ? 'NULL' : sqlStringLiteral(r[i]))).join(', ')})`,
+      (r) => `(${fields.map((f, i) => (r[i] === undefined || (r[i] === '-' && f.athenaType !== 'string') ? 'NULL' : sqlStringLiteral(r[i]))).join(', ')})`,
     );
     const names = fields.map((f, i) => `c${i}`).join(', ');
     const select = fields.map((f, i) => `TRY_CAST(c${i} AS ${DUCKDB_TYPE[f.athenaType]}) AS "${f.column}"`).join(', ');
     const values = rows.length > 0 ? `VALUES ${rows.join(',\n')}` : `SELECT ${fields.map(() => 'NULL::VARCHAR').join(', ')} WHERE false`;
-    await this.duck.connection.run(
-      `COPY (SELECT ${select} FROM (${values}) AS v(${names})) TO ${sqlStringLiteral(path)} (FORMAT parquet, COMPRESSION gzip)`,
-    );
+    await this.duck.connection.run(`COPY (SELECT ${select} FROM (${values}) AS v(${names})) TO ${sqlStringLiteral(path)} (FORMAT parquet, COMPRESSION gzip)`);
   }
 
   close(): Promise<void> {

@@ -40,7 +40,11 @@ function s3Record(key: string) {
     awsRegion: 'us-east-1',
     eventTime: '2026-11-27T06:01:02.000Z',
     eventName: 'ObjectCreated:Put',
-    s3: { s3SchemaVersion: '1.0', bucket: { name: 'flow-logs-bucket', arn: 'arn:aws:s3:::flow-logs-bucket' }, object: { key: encodeURIComponent(key).replaceAll('%2F', '/'), size: 1024 } },
+    s3: {
+      s3SchemaVersion: '1.0',
+      bucket: { name: 'flow-logs-bucket', arn: 'arn:aws:s3:::flow-logs-bucket' },
+      object: { key: encodeURIComponent(key).replaceAll('%2F', '/'), size: 1024 },
+    },
   };
 }
 
@@ -100,7 +104,15 @@ describe('a backfill', () => {
 
     const run = await onAddPartitionsEvent({ from: '2026-01-01', to: '2026-04-01' }, () => settings, options());
 
-    expect(run).toEqual({ trigger: 'backfill', from: '2026-01-01T00:00:00Z', to: '2026-04-01T00:00:00Z', partitions: 180, created: 180, existing: 0, failed: [] });
+    expect(run).toEqual({
+      trigger: 'backfill',
+      from: '2026-01-01T00:00:00Z',
+      to: '2026-04-01T00:00:00Z',
+      partitions: 180,
+      created: 180,
+      existing: 0,
+      failed: [],
+    });
     expect(glue).toHaveReceivedCommandTimes(BatchCreatePartitionCommand, 2);
   });
 
@@ -230,7 +242,10 @@ describe('any event', () => {
     [[1, 2], 'expected an object: a schedule event, {"from": ..., "to": ...} or an S3 notification'],
     [{ hello: 'world' }, 'unrecognised event with keys hello: expected a schedule event, {"from": ..., "to": ...} or an S3 notification'],
     [{ Records: [] }, 'Records must be a non-empty list of S3 notification records'],
-    [{ Records: [{ eventSource: 'aws:s3', s3: { bucket: { name: 'b' } } }] }, 'Records[0] is not an S3 notification: it needs eventSource aws:s3, s3.bucket.name and s3.object.key'],
+    [
+      { Records: [{ eventSource: 'aws:s3', s3: { bucket: { name: 'b' } } }] },
+      'Records[0] is not an S3 notification: it needs eventSource aws:s3, s3.bucket.name and s3.object.key',
+    ],
     [{ ...scheduled, time: 'noon' }, "time: 'noon' is not ISO-8601 UTC (2026-11-27T00:00:00Z) or Unix seconds"],
   ])('refuses the malformed event %j with a clear error', async (event, message) => {
     const attempt = onAddPartitionsEvent(event, () => settingsFor(), options());

@@ -64,9 +64,21 @@ describe('addPartitions', () => {
     expect(result).toEqual({ created: 250, existing: 0, failed: [] });
     expect(sentLists().map((l) => l.length)).toEqual([100, 100, 50]);
     const inputs = partitions.map((p) => partitionInput(settings.source, p));
-    expect(glue).toHaveReceivedNthSpecificCommandWith(1, BatchCreatePartitionCommand, { DatabaseName: 'flowq', TableName: 'flow_logs', PartitionInputList: inputs.slice(0, 100) });
-    expect(glue).toHaveReceivedNthSpecificCommandWith(2, BatchCreatePartitionCommand, { DatabaseName: 'flowq', TableName: 'flow_logs', PartitionInputList: inputs.slice(100, 200) });
-    expect(glue).toHaveReceivedNthSpecificCommandWith(3, BatchCreatePartitionCommand, { DatabaseName: 'flowq', TableName: 'flow_logs', PartitionInputList: inputs.slice(200) });
+    expect(glue).toHaveReceivedNthSpecificCommandWith(1, BatchCreatePartitionCommand, {
+      DatabaseName: 'flowq',
+      TableName: 'flow_logs',
+      PartitionInputList: inputs.slice(0, 100),
+    });
+    expect(glue).toHaveReceivedNthSpecificCommandWith(2, BatchCreatePartitionCommand, {
+      DatabaseName: 'flowq',
+      TableName: 'flow_logs',
+      PartitionInputList: inputs.slice(100, 200),
+    });
+    expect(glue).toHaveReceivedNthSpecificCommandWith(3, BatchCreatePartitionCommand, {
+      DatabaseName: 'flowq',
+      TableName: 'flow_logs',
+      PartitionInputList: inputs.slice(200),
+    });
   });
 
   test('counts AlreadyExists entries as existing partitions', async () => {
@@ -101,7 +113,10 @@ describe('addPartitions', () => {
     glue
       .on(BatchCreatePartitionCommand)
       .resolvesOnce({
-        Errors: throttled.map((p) => ({ PartitionValues: [p.account, p.region, p.dt], ErrorDetail: { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' } })),
+        Errors: throttled.map((p) => ({
+          PartitionValues: [p.account, p.region, p.dt],
+          ErrorDetail: { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' },
+        })),
       })
       .resolves({ Errors: [] });
 
@@ -153,7 +168,12 @@ describe('addPartitions', () => {
   test('spreads concurrent retries with jitter below each ceiling', async () => {
     const randoms = [0.1, 0.7, 0.3];
     const clock = new FakeClock(undefined, () => randoms.shift() ?? 0);
-    glue.on(BatchCreatePartitionCommand).rejectsOnce(awsError('InternalServiceException', 'oops', 500)).rejectsOnce(awsError('InternalServiceException', 'oops', 500)).rejectsOnce(awsError('ThrottlingException')).resolves({});
+    glue
+      .on(BatchCreatePartitionCommand)
+      .rejectsOnce(awsError('InternalServiceException', 'oops', 500))
+      .rejectsOnce(awsError('InternalServiceException', 'oops', 500))
+      .rejectsOnce(awsError('ThrottlingException'))
+      .resolves({});
 
     await addPartitions(settingsFor(), days(1), { clock });
 
@@ -204,7 +224,13 @@ describe('addPartitions', () => {
     expect(result).toEqual({ created: 35_040, existing: 0, failed: [] });
     expect(glue).toHaveReceivedCommandTimes(BatchCreatePartitionCommand, 351);
     expect(Math.max(...sentLists().map((l) => l.length))).toBe(100);
-    expect(new Set(sentLists().flat().map((p) => p.Values!.join('/'))).size).toBe(35_040);
+    expect(
+      new Set(
+        sentLists()
+          .flat()
+          .map((p) => p.Values!.join('/')),
+      ).size,
+    ).toBe(35_040);
     expect(maxInFlight).toBe(4);
     expect(progress).toHaveLength(351);
     expect(progress.at(-1)).toEqual({ done: 35_040, total: 35_040, created: 35_040, existing: 0, failed: [] });

@@ -40,7 +40,26 @@ describe('flowq catalog plan', () => {
   });
 
   test('plans a Parquet table with partition projection in the Hive per-hour layout, and no partitions to add', async () => {
-    const argv = ['plan', ...BASE, '--hive', '--per-hour', '--file-format', 'parquet', '--partitions', 'projection', '--accounts', '111122223333,444455556666', '--regions', 'us-east-1', '--log-format', V5_FORMAT, '--from', '2026-11-27', '--to', '2026-11-28'];
+    const argv = [
+      'plan',
+      ...BASE,
+      '--hive',
+      '--per-hour',
+      '--file-format',
+      'parquet',
+      '--partitions',
+      'projection',
+      '--accounts',
+      '111122223333,444455556666',
+      '--regions',
+      'us-east-1',
+      '--log-format',
+      V5_FORMAT,
+      '--from',
+      '2026-11-27',
+      '--to',
+      '2026-11-28',
+    ];
 
     const result = await run(argv);
 
@@ -109,7 +128,9 @@ describe('flowq catalog apply', () => {
     glue.on(CreateTableCommand).resolves({});
     glue.on(BatchCreatePartitionCommand).resolves({});
     s3.on(ListObjectsV2Command, { Prefix: 'org/AWSLogs/' }).resolves({ CommonPrefixes: [{ Prefix: 'org/AWSLogs/111122223333/' }] });
-    s3.on(ListObjectsV2Command, { Prefix: 'org/AWSLogs/111122223333/vpcflowlogs/' }).resolves({ CommonPrefixes: [{ Prefix: 'org/AWSLogs/111122223333/vpcflowlogs/us-east-1/' }] });
+    s3.on(ListObjectsV2Command, { Prefix: 'org/AWSLogs/111122223333/vpcflowlogs/' }).resolves({
+      CommonPrefixes: [{ Prefix: 'org/AWSLogs/111122223333/vpcflowlogs/us-east-1/' }],
+    });
 
     // Act
     const result = await run(['apply', ...BASE, '--from', '2026-11-01', '--to', '2026-12-01']);
@@ -136,7 +157,9 @@ describe('flowq catalog apply', () => {
     const result = await run(['apply', ...BASE, '--from', '2026-11-27', '--to', '2026-11-28', '--accounts', '111122223333', '--regions', 'us-east-1']);
 
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.out).partitions.failed).toEqual([{ values: ['111122223333', 'us-east-1', '2026/11/27'], code: 'InvalidInputException', message: 'bad' }]);
+    expect(JSON.parse(result.out).partitions.failed).toEqual([
+      { values: ['111122223333', 'us-east-1', '2026/11/27'], code: 'InvalidInputException', message: 'bad' },
+    ]);
   });
 });
 
@@ -146,7 +169,20 @@ describe('flowq catalog apply with partition projection', () => {
     glue.on(GetTableCommand).rejects(awsError('EntityNotFoundException'));
     glue.on(CreateTableCommand).resolves({});
 
-    const result = await run(['apply', ...BASE, '--partitions', 'projection', '--accounts', '111122223333', '--regions', 'us-east-1', '--from', '2026-11-01', '--to', '2026-12-01']);
+    const result = await run([
+      'apply',
+      ...BASE,
+      '--partitions',
+      'projection',
+      '--accounts',
+      '111122223333',
+      '--regions',
+      'us-east-1',
+      '--from',
+      '2026-11-01',
+      '--to',
+      '2026-12-01',
+    ]);
 
     expect(result).toEqual({
       code: 0,
@@ -165,11 +201,23 @@ describe('flowq catalog usage', () => {
     [['plan', ...BASE, '--bucket', 'x'], UsageError, 'unknown flag --bucket'],
     [['plan', ...BASE, '--from', '2026-11-27'], UsageError, '--from and --to go together'],
     [['plan', ...BASE, '--from', 'soon', '--to', '2026-11-28'], UsageError, "--from: 'soon' is not ISO-8601 UTC"],
-    [['plan', ...BASE, '--from', '2026-11-27', '--to', '2026-11-28'], UsageError, 'a plan with --from/--to needs --accounts and --regions (apply discovers them in S3)'],
+    [
+      ['plan', ...BASE, '--from', '2026-11-27', '--to', '2026-11-28'],
+      UsageError,
+      'a plan with --from/--to needs --accounts and --regions (apply discovers them in S3)',
+    ],
     [['plan', ...BASE, '--partitions', 'crawler'], InvalidConfiguration, "--partitions: 'crawler' is not one of managed, projection"],
-    [['plan', ...BASE, '--partitions', 'projection'], InvalidConfiguration, 'partition projection enumerates accounts and regions: set --accounts and --regions (comma-separated)'],
+    [
+      ['plan', ...BASE, '--partitions', 'projection'],
+      InvalidConfiguration,
+      'partition projection enumerates accounts and regions: set --accounts and --regions (comma-separated)',
+    ],
     [['plan', ...BASE, '--accounts', '1234'], InvalidConfiguration, "--accounts: '1234' is not a 12-digit account id"],
-    [['plan', ...BASE.slice(0, 2).map((a) => a.replace('s3://flow-logs-bucket/org/', '/tmp/flows')), ...BASE.slice(2)], InvalidConfiguration, "--location: '/tmp/flows' is not an S3 location"],
+    [
+      ['plan', ...BASE.slice(0, 2).map((a) => a.replace('s3://flow-logs-bucket/org/', '/tmp/flows')), ...BASE.slice(2)],
+      InvalidConfiguration,
+      "--location: '/tmp/flows' is not an S3 location",
+    ],
     [['plan', ...BASE.slice(0, 4), '--table', 'Flow-Logs'], InvalidConfiguration, "table name 'Flow-Logs' must match ^[a-z0-9_]{1,255}$"],
   ])('refuses %j with a one-line error', async (argv, type, message) => {
     const attempt = run(argv);

@@ -69,14 +69,21 @@ describe('the create-table custom resource', () => {
     };
     expect(outcome).toEqual(expected);
     const body = JSON.stringify(expected);
-    expect(sentResponse()).toEqual({ url: RESPONSE_URL, method: 'PUT', headers: { 'content-type': '', 'content-length': String(body.length) }, body: expected });
+    expect(sentResponse()).toEqual({
+      url: RESPONSE_URL,
+      method: 'PUT',
+      headers: { 'content-type': '', 'content-length': String(body.length) },
+      body: expected,
+    });
     expect(glue).toHaveReceivedCommandWith(CreateTableCommand, { DatabaseName: 'flowq', TableInput: tableInput(settingsFor()) });
   });
 
   test('on Update changes the table and reports what changed', async () => {
     glue.on(GetDatabaseCommand).resolves({ Database: { Name: 'flowq' } });
     const old = tableInput(settingsFor({ fileFormat: 'plain-text' }));
-    glue.on(GetTableCommand).resolves({ Table: { ...old, Name: 'flow_logs', StorageDescriptor: { ...old.StorageDescriptor, Location: 's3://flow-logs-bucket/AWSLogs/' } } });
+    glue
+      .on(GetTableCommand)
+      .resolves({ Table: { ...old, Name: 'flow_logs', StorageDescriptor: { ...old.StorageDescriptor, Location: 's3://flow-logs-bucket/AWSLogs/' } } });
     glue.on(UpdateTableCommand).resolves({});
 
     const outcome = await onCreateTableEvent(request('Update'), context, settings, { clock: new FakeClock() });
@@ -87,7 +94,12 @@ describe('the create-table custom resource', () => {
       StackId: STACK_ID,
       RequestId: 'request-update',
       LogicalResourceId: 'FlowLogsTable',
-      Data: { Database: 'flowq', Table: 'flow_logs', Result: 'updated', Changes: 'location s3://flow-logs-bucket/AWSLogs/ → s3://flow-logs-bucket/org/AWSLogs/' },
+      Data: {
+        Database: 'flowq',
+        Table: 'flow_logs',
+        Result: 'updated',
+        Changes: 'location s3://flow-logs-bucket/AWSLogs/ → s3://flow-logs-bucket/org/AWSLogs/',
+      },
     });
     expect(sentResponse().body).toEqual(outcome);
   });
@@ -119,7 +131,11 @@ describe('the create-table custom resource', () => {
 
     const outcome = await onCreateTableEvent(request('Create'), context, settings, { clock: new FakeClock() });
 
-    expect(outcome).toMatchObject({ Status: 'FAILED', Reason: 'AccessDeniedException: User is not authorized to perform: glue:GetDatabase', PhysicalResourceId: 'FlowLogsTable-request-create' });
+    expect(outcome).toMatchObject({
+      Status: 'FAILED',
+      Reason: 'AccessDeniedException: User is not authorized to perform: glue:GetDatabase',
+      PhysicalResourceId: 'FlowLogsTable-request-create',
+    });
   });
 
   test('answers FAILED naming the missing variable when the settings are incomplete', async () => {
@@ -142,7 +158,13 @@ describe('the create-table custom resource', () => {
   test('on Delete leaves the table in place and answers SUCCESS with the same physical id', async () => {
     const outcome = await onCreateTableEvent(request('Delete'), context, settings, { clock: new FakeClock() });
 
-    expect(outcome).toEqual({ Status: 'SUCCESS', PhysicalResourceId: 'flowq.flow_logs', StackId: STACK_ID, RequestId: 'request-delete', LogicalResourceId: 'FlowLogsTable' });
+    expect(outcome).toEqual({
+      Status: 'SUCCESS',
+      PhysicalResourceId: 'flowq.flow_logs',
+      StackId: STACK_ID,
+      RequestId: 'request-delete',
+      LogicalResourceId: 'FlowLogsTable',
+    });
     expect(sentResponse().body).toEqual(outcome);
     expect(glue.calls()).toHaveLength(0);
   });

@@ -116,7 +116,9 @@ TBLPROPERTIES (
 describe('the ALTER TABLE ADD PARTITION statement', () => {
   test('adds each partition with its folder, skipping ones that exist', () => {
     const { source } = settingsFor({ hiveCompatiblePartitions: true });
-    const partitions = ['year=2026/month=11/day=27', 'year=2026/month=11/day=28'].map((dt) => partitionInput(source, { account: ACCOUNT_A, region: 'us-east-1', dt }));
+    const partitions = ['year=2026/month=11/day=27', 'year=2026/month=11/day=28'].map((dt) =>
+      partitionInput(source, { account: ACCOUNT_A, region: 'us-east-1', dt }),
+    );
 
     const ddl = renderAddPartitions('flowq', 'flow_logs', PARTITION_KEYS, partitions);
 

@@ -27,9 +27,15 @@ describe('resolveAccountRegions', () => {
   test('discovers accounts and their regions in the plain layout by listing folders with a delimiter, page by page', async () => {
     // Arrange
     s3.on(ListObjectsV2Command, { Prefix: 'org/AWSLogs/' })
-      .resolvesOnce({ CommonPrefixes: [{ Prefix: `org/AWSLogs/${ACCOUNT_A}/` }, { Prefix: 'org/AWSLogs/o-abc123/' }], IsTruncated: true, NextContinuationToken: 'page-2' })
+      .resolvesOnce({
+        CommonPrefixes: [{ Prefix: `org/AWSLogs/${ACCOUNT_A}/` }, { Prefix: 'org/AWSLogs/o-abc123/' }],
+        IsTruncated: true,
+        NextContinuationToken: 'page-2',
+      })
       .resolvesOnce(folders(`org/AWSLogs/${ACCOUNT_B}/`));
-    s3.on(ListObjectsV2Command, { Prefix: `org/AWSLogs/${ACCOUNT_A}/vpcflowlogs/` }).resolves(folders(`org/AWSLogs/${ACCOUNT_A}/vpcflowlogs/us-east-1/`, `org/AWSLogs/${ACCOUNT_A}/vpcflowlogs/eu-west-1/`));
+    s3.on(ListObjectsV2Command, { Prefix: `org/AWSLogs/${ACCOUNT_A}/vpcflowlogs/` }).resolves(
+      folders(`org/AWSLogs/${ACCOUNT_A}/vpcflowlogs/us-east-1/`, `org/AWSLogs/${ACCOUNT_A}/vpcflowlogs/eu-west-1/`),
+    );
     s3.on(ListObjectsV2Command, { Prefix: `org/AWSLogs/${ACCOUNT_B}/vpcflowlogs/` }).resolves(folders(`org/AWSLogs/${ACCOUNT_B}/vpcflowlogs/ap-southeast-2/`));
 
     // Act
@@ -41,8 +47,18 @@ describe('resolveAccountRegions', () => {
       { account: ACCOUNT_A, region: 'us-east-1' },
       { account: ACCOUNT_B, region: 'ap-southeast-2' },
     ]);
-    expect(s3).toHaveReceivedNthSpecificCommandWith(1, ListObjectsV2Command, { Bucket: 'flow-logs-bucket', Prefix: 'org/AWSLogs/', Delimiter: '/', ContinuationToken: undefined });
-    expect(s3).toHaveReceivedNthSpecificCommandWith(2, ListObjectsV2Command, { Bucket: 'flow-logs-bucket', Prefix: 'org/AWSLogs/', Delimiter: '/', ContinuationToken: 'page-2' });
+    expect(s3).toHaveReceivedNthSpecificCommandWith(1, ListObjectsV2Command, {
+      Bucket: 'flow-logs-bucket',
+      Prefix: 'org/AWSLogs/',
+      Delimiter: '/',
+      ContinuationToken: undefined,
+    });
+    expect(s3).toHaveReceivedNthSpecificCommandWith(2, ListObjectsV2Command, {
+      Bucket: 'flow-logs-bucket',
+      Prefix: 'org/AWSLogs/',
+      Delimiter: '/',
+      ContinuationToken: 'page-2',
+    });
     expect(s3).toHaveReceivedCommandTimes(ListObjectsV2Command, 4);
   });
 

@@ -86,8 +86,13 @@ describe('ensureTable', () => {
 
   test('updates a table whose format, location and partition mode differ, reports each change, and keeps the parameters and description it does not own', async () => {
     // Arrange: the table was made for the default format under another prefix, with projection on.
-    const old = tableInput(settingsFor({ location: 's3://flow-logs-bucket/old/', partitionMode: 'projection', accounts: '111122223333', regions: 'us-east-1' }));
-    const settings = settingsFor({ logFormat: '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id}' });
+    const old = tableInput(
+      settingsFor({ location: 's3://flow-logs-bucket/old/', partitionMode: 'projection', accounts: '111122223333', regions: 'us-east-1' }),
+    );
+    const settings = settingsFor({
+      logFormat:
+        '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id}',
+    });
     glue.on(GetDatabaseCommand).resolves({ Database: { Name: 'flowq' } });
     glue.on(GetTableCommand).resolves({
       Table: storedTable(old, { Description: 'flow logs of the org', Parameters: { ...old.Parameters, owner_team: 'network' } }),
@@ -162,7 +167,13 @@ describe('ensureTable', () => {
   test('refuses to change the partition keys of a table that has partitions, and changes nothing', async () => {
     const settings = settingsFor();
     const input = tableInput(settings);
-    const awsStyle = { ...input, PartitionKeys: [{ Name: 'region', Type: 'string' }, { Name: 'date', Type: 'date' }] };
+    const awsStyle = {
+      ...input,
+      PartitionKeys: [
+        { Name: 'region', Type: 'string' },
+        { Name: 'date', Type: 'date' },
+      ],
+    };
     glue.on(GetDatabaseCommand).resolves({ Database: { Name: 'flowq' } });
     glue.on(GetTableCommand).resolves({ Table: storedTable(awsStyle) });
     glue.on(GetPartitionsCommand).resolves({ Partitions: [{ Values: ['us-east-1', '2026-11-27'] }] });
@@ -172,7 +183,7 @@ describe('ensureTable', () => {
     await expect(attempt).rejects.toThrow(CatalogConflict);
     await expect(attempt).rejects.toThrow(
       'table flowq.flow_logs has partitions under the keys (region string, date date); flowq will not change them to ' +
-        '(aws_account string, aws_region string, dt string). Choose another table name, or delete the table\'s partitions first',
+        "(aws_account string, aws_region string, dt string). Choose another table name, or delete the table's partitions first",
     );
     expect(glue).toHaveReceivedCommandWith(GetPartitionsCommand, { DatabaseName: 'flowq', TableName: 'flow_logs', MaxResults: 1 });
     expect(glue).toHaveReceivedCommandTimes(UpdateTableCommand, 0);
@@ -200,7 +211,10 @@ describe('ensureTable', () => {
     const settings = settingsFor();
     glue.on(GetDatabaseCommand).rejects(awsError('EntityNotFoundException'));
     glue.on(CreateDatabaseCommand).rejects(awsError('AlreadyExistsException'));
-    glue.on(GetTableCommand).rejectsOnce(awsError('EntityNotFoundException')).resolves({ Table: storedTable(tableInput(settings)) });
+    glue
+      .on(GetTableCommand)
+      .rejectsOnce(awsError('EntityNotFoundException'))
+      .resolves({ Table: storedTable(tableInput(settings)) });
     glue.on(CreateTableCommand).rejects(awsError('AlreadyExistsException'));
 
     const result = await ensureTable(settings);

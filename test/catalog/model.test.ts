@@ -70,15 +70,13 @@ const PROJECTION_BY_LAYOUT: Record<string, Record<string, string>> = {
     'projection.dt.format': "'year='yyyy'/month='MM'/day='dd",
     'projection.dt.range': 'year=2020/month=01/day=01,NOW',
     'projection.dt.interval.unit': 'DAYS',
-    'storage.location.template':
-      's3://flow-logs-bucket/org/AWSLogs/aws-account-id=${aws_account}/aws-service=vpcflowlogs/aws-region=${aws_region}/${dt}/',
+    'storage.location.template': 's3://flow-logs-bucket/org/AWSLogs/aws-account-id=${aws_account}/aws-service=vpcflowlogs/aws-region=${aws_region}/${dt}/',
   },
   'Hive per-hour': {
     'projection.dt.format': "'year='yyyy'/month='MM'/day='dd'/hour='HH",
     'projection.dt.range': 'year=2020/month=01/day=01/hour=00,NOW',
     'projection.dt.interval.unit': 'HOURS',
-    'storage.location.template':
-      's3://flow-logs-bucket/org/AWSLogs/aws-account-id=${aws_account}/aws-service=vpcflowlogs/aws-region=${aws_region}/${dt}/',
+    'storage.location.template': 's3://flow-logs-bucket/org/AWSLogs/aws-account-id=${aws_account}/aws-service=vpcflowlogs/aws-region=${aws_region}/${dt}/',
   },
 };
 
@@ -131,7 +129,9 @@ describe('the Glue table model', () => {
   });
 
   test('takes the columns of a custom format in its order, with region and account-id as plain data columns', () => {
-    const settings = settingsFor({ logFormat: '${region} ${flow-direction} ${srcaddr} ${tcp-flags} ${account-id} ${traffic-path} ${bytes} ${pkt-src-aws-service}' });
+    const settings = settingsFor({
+      logFormat: '${region} ${flow-direction} ${srcaddr} ${tcp-flags} ${account-id} ${traffic-path} ${bytes} ${pkt-src-aws-service}',
+    });
 
     const table = tableInput(settings);
 

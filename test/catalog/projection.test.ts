@@ -14,7 +14,7 @@ type Token = { literal: string } | { letter: string; width: number };
 
 function tokenize(pattern: string): Token[] {
   const tokens: Token[] = [];
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const c = pattern[i];
     if (c === "'") {
       let text = '';
@@ -97,7 +97,13 @@ const FROM_2025 = Date.UTC(2025, 0, 1) / 1000;
 const HOUR = 3600;
 
 function projectionSettings(layout: Layout) {
-  return settingsFor({ ...layout, partitionMode: 'projection', accounts: `${ACCOUNT_A},${ACCOUNT_B}`, regions: 'eu-west-1,us-east-1', projectionStart: '2025-01-01' });
+  return settingsFor({
+    ...layout,
+    partitionMode: 'projection',
+    accounts: `${ACCOUNT_A},${ACCOUNT_B}`,
+    regions: 'eu-west-1,us-east-1',
+    projectionStart: '2025-01-01',
+  });
 }
 
 describe.each(LAYOUTS)('partition projection in the %s layout', (_name, layout) => {

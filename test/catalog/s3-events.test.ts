@@ -18,7 +18,12 @@ function record(key: string, overrides: Partial<{ bucket: string; eventName: str
 
 const FILE_TIME = Date.UTC(2026, 10, 27, 5, 55) / 1000;
 
-function keyFor(layout: { hiveCompatiblePartitions: boolean; perHourPartition: boolean }, account = ACCOUNT_A, fileTime = FILE_TIME, fileFormat: 'plain-text' | 'parquet' = 'plain-text') {
+function keyFor(
+  layout: { hiveCompatiblePartitions: boolean; perHourPartition: boolean },
+  account = ACCOUNT_A,
+  fileTime = FILE_TIME,
+  fileFormat: 'plain-text' | 'parquet' = 'plain-text',
+) {
   return `org/${objectKey(layout, fileFormat, { account, region: 'us-east-1', flowLogId: 'fl-0123456789abcdef0', fileTime, hash: 'a1b2c3d4' })}`;
 }
 
@@ -107,13 +112,23 @@ describe('partitionsFromS3Event', () => {
   });
 
   test('skips a key that is not valid URL encoding', () => {
-    const bad: S3NotificationRecord = { eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'flow-logs-bucket' }, object: { key: 'org/AWSLogs/%E0%A4%A' } } };
+    const bad: S3NotificationRecord = {
+      eventSource: 'aws:s3',
+      eventName: 'ObjectCreated:Put',
+      s3: { bucket: { name: 'flow-logs-bucket' }, object: { key: 'org/AWSLogs/%E0%A4%A' } },
+    };
 
-    expect(partitionsFromS3Event(settingsFor(), [bad])).toEqual({ partitions: [], skipped: [{ key: 'org/AWSLogs/%E0%A4%A', reason: 'the key is not valid URL encoding' }] });
+    expect(partitionsFromS3Event(settingsFor(), [bad])).toEqual({
+      partitions: [],
+      skipped: [{ key: 'org/AWSLogs/%E0%A4%A', reason: 'the key is not valid URL encoding' }],
+    });
   });
 
   test('refuses a record that is not an S3 notification, naming what it lacks', () => {
-    const records = [record(keyFor({ hiveCompatiblePartitions: false, perHourPartition: false })), { eventSource: 'aws:sqs', body: '{}' } as S3NotificationRecord];
+    const records = [
+      record(keyFor({ hiveCompatiblePartitions: false, perHourPartition: false })),
+      { eventSource: 'aws:sqs', body: '{}' } as S3NotificationRecord,
+    ];
 
     expect(() => partitionsFromS3Event(settingsFor(), records)).toThrow(InvalidEvent);
     expect(() => partitionsFromS3Event(settingsFor(), records)).toThrow(

@@ -57,7 +57,10 @@ describe('readCatalogSettings', () => {
     [{ FLOWQ_TABLE: 'flow_logs', FLOWQ_LOCATION: 's3://b/' }, 'environment variable FLOWQ_DATABASE is required'],
     [{ ...ENV, FLOWQ_LOCATION: '/data/flows' }, "FLOWQ_LOCATION: '/data/flows' is not an S3 location (s3://bucket/prefix/); a Glue table can only point at S3"],
     [{ ...ENV, FLOWQ_PARTITION_MODE: 'msck' }, "FLOWQ_PARTITION_MODE: 'msck' is not one of managed, projection"],
-    [{ ...ENV, FLOWQ_PARTITION_MODE: 'projection', FLOWQ_ACCOUNTS: '111122223333' }, 'partition projection enumerates accounts and regions: set FLOWQ_ACCOUNTS and FLOWQ_REGIONS (comma-separated)'],
+    [
+      { ...ENV, FLOWQ_PARTITION_MODE: 'projection', FLOWQ_ACCOUNTS: '111122223333' },
+      'partition projection enumerates accounts and regions: set FLOWQ_ACCOUNTS and FLOWQ_REGIONS (comma-separated)',
+    ],
     [{ ...ENV, FLOWQ_REGIONS: 'us-east-1,Virginia' }, "FLOWQ_REGIONS: 'Virginia' is not a region name such as us-east-1"],
     [{ ...ENV, FLOWQ_HIVE_PARTITIONS: 'yes' }, "environment variable FLOWQ_HIVE_PARTITIONS must be true or false, not 'yes'"],
     [{ ...ENV, FLOWQ_PROJECTION_START: '2024-02-30' }, "FLOWQ_PROJECTION_START: '2024-02-30' is not a date (YYYY-MM-DD)"],

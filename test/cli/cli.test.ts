@@ -37,8 +37,13 @@ describe('flowq run', () => {
     expect(doc.query).toBe('top-talkers');
     expect(doc.params).toEqual({ start: '2026-10-31T00:00:00Z', end: '2026-11-01T00:00:00Z', limit: 3, action: 'ACCEPT' });
     expect(doc.columns).toEqual([
-      { name: 'srcaddr', type: 'varchar' }, { name: 'dstaddr', type: 'varchar' }, { name: 'bytes', type: 'bigint' }, { name: 'packets', type: 'bigint' },
-      { name: 'flows', type: 'bigint' }, { name: 'first_seen', type: 'bigint' }, { name: 'last_seen', type: 'bigint' },
+      { name: 'srcaddr', type: 'varchar' },
+      { name: 'dstaddr', type: 'varchar' },
+      { name: 'bytes', type: 'bigint' },
+      { name: 'packets', type: 'bigint' },
+      { name: 'flows', type: 'bigint' },
+      { name: 'first_seen', type: 'bigint' },
+      { name: 'last_seen', type: 'bigint' },
     ]);
     const engine = await openLocalEngine({ location: data() });
     const direct = await engine.run(renderQuery('top-talkers', { start: '2026-10-31', end: '2026-11-01', limit: 3, action: 'ACCEPT' }, engine.target));
@@ -81,30 +86,62 @@ describe('flowq run', () => {
     const now = Date.UTC(2026, 9, 31, 12);
     const { runCommand } = await import('../../src/cli/commands.js');
     let out = '';
-    await runCommand(['eni-bytes', '--data', data(), '--since', '6h', '--output', 'json'], { out: (t) => (out += t), err: () => undefined }, { clock: new FakeClock(now) });
+    await runCommand(
+      ['eni-bytes', '--data', data(), '--since', '6h', '--output', 'json'],
+      { out: (t) => (out += t), err: () => undefined },
+      { clock: new FakeClock(now) },
+    );
     expect(JSON.parse(out).params).toMatchObject({ start: '2026-10-31T06:00:00Z', end: '2026-10-31T12:00:00Z' });
   });
 
   it.each([
-    [['run', 'top-speakers', '--data', 'x'], 2, /^flowq: unknown query 'top-speakers'; known queries: accepted-traffic, admin-ports, aws-services, conversations, eni-bytes, eni-direction, ip-versions, port-scanners, rejected-ports, rejected-traffic, ssh-rdp, top-addresses, top-instances, top-subnets, top-talkers, top-talkers-packet, traffic-from, traffic-over-time, traffic-paths, traffic-to\n$/],
-    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--colour', 'red'], 2, /^flowq: unknown flag --colour; known flags: --start, --end, --limit, --interface-id, --vpc-id, --subnet-id, --action, --protocol, --src-cidr, --dst-cidr, --since, --output, --engine, --timeout, --late-margin, --data, /],
+    [
+      ['run', 'top-speakers', '--data', 'x'],
+      2,
+      /^flowq: unknown query 'top-speakers'; known queries: accepted-traffic, admin-ports, aws-services, conversations, eni-bytes, eni-direction, ip-versions, port-scanners, rejected-ports, rejected-traffic, ssh-rdp, top-addresses, top-instances, top-subnets, top-talkers, top-talkers-packet, traffic-from, traffic-over-time, traffic-paths, traffic-to\n$/,
+    ],
+    [
+      ['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--colour', 'red'],
+      2,
+      /^flowq: unknown flag --colour; known flags: --start, --end, --limit, --interface-id, --vpc-id, --subnet-id, --action, --protocol, --src-cidr, --dst-cidr, --since, --output, --engine, --timeout, --late-margin, --data, /,
+    ],
     [['run', 'eni-bytes', '--data', 'DATA', ...RANGE, '--min-ports', '3'], 2, /^flowq: unknown flag --min-ports/],
-    [['run', 'top-talkers', '--data', 'DATA', '--start', 'soon', '--end', '2026-11-01', '--limit', '0'], 2, /^flowq: start: 'soon' is not ISO-8601 UTC .*; limit: must be a whole number from 1 to 1000\n$/],
+    [
+      ['run', 'top-talkers', '--data', 'DATA', '--start', 'soon', '--end', '2026-11-01', '--limit', '0'],
+      2,
+      /^flowq: start: 'soon' is not ISO-8601 UTC .*; limit: must be a whole number from 1 to 1000\n$/,
+    ],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--since', '1h'], 2, /^flowq: give either --since or --start\/--end, not both\n$/],
     [['run', 'top-talkers', '--data', 'DATA', '--since', '1 week'], 2, /^flowq: --since must look like 30m, 24h or 7d, not '1 week'\n$/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--output', 'xml'], 2, /^flowq: --output must be table, json or csv, not 'xml'\n$/],
     [['run', 'top-talkers', ...RANGE], 2, /^flowq: --data <dir\|s3:\/\/\.\.\.> is required/],
     [['run', 'top-talkers', '--data', '/no/such/folder', ...RANGE], 1, /^flowq: data folder \/no\/such\/folder does not exist\n$/],
-    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--log-format', '${version} ${nope}'], 2, /^flowq: log format field '\$\{nope\}' is unknown\. Valid fields: version, /],
+    [
+      ['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--log-format', '${version} ${nope}'],
+      2,
+      /^flowq: log format field '\$\{nope\}' is unknown\. Valid fields: version, /,
+    ],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--table', 'Bad-Name'], 2, /^flowq: table name 'Bad-Name' must match/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--file-format', 'csv'], 2, /^flowq: --file-format must be plain-text or parquet, not 'csv'\n$/],
     [['catalog', 'plan', '--location', 's3://flow-bucket/vpc/', '--database', 'd', '--table', 't', '--partitions', 'crawler'], 2, /^flowq: .*crawler/],
-    [['catalog', 'plan', '--location', 's3://flow-bucket/vpc/', '--database', 'd', '--table', 't', '--from', 'soon', '--to', '2026-11-01'], 2, /^flowq: .*soon/],
+    [
+      ['catalog', 'plan', '--location', 's3://flow-bucket/vpc/', '--database', 'd', '--table', 't', '--from', 'soon', '--to', '2026-11-01'],
+      2,
+      /^flowq: .*soon/,
+    ],
     [['frobnicate'], 2, /^flowq: unknown command 'frobnicate'; try: flowq help\n$/],
     [['sample'], 2, /^flowq: --out <dir> is required\n$/],
     [['sample', '--out', 'x', '--days', 'many'], 2, /^flowq: --days must be a whole number >= 1, not 'many'\n$/],
-    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--late-margin', '61'], 2, /^flowq: --late-margin must be whole minutes from 0 to 60 \(default 10\), not '61'\n$/],
-    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--late-margin', '10m'], 2, /^flowq: --late-margin must be whole minutes from 0 to 60 \(default 10\), not '10m'\n$/],
+    [
+      ['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--late-margin', '61'],
+      2,
+      /^flowq: --late-margin must be whole minutes from 0 to 60 \(default 10\), not '61'\n$/,
+    ],
+    [
+      ['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--late-margin', '10m'],
+      2,
+      /^flowq: --late-margin must be whole minutes from 0 to 60 \(default 10\), not '10m'\n$/,
+    ],
     [['sample', '--out', 'x', '--until', '2026-02-30'], 2, /^flowq: --until must be a real date \(YYYY-MM-DD\), not '2026-02-30'\n$/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--limit', ''], 2, /^flowq: --limit needs a value, not an empty one\n$/],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--limit='], 2, /^flowq: --limit needs a value, not an empty one\n$/],
@@ -133,7 +170,11 @@ describe('flowq run', () => {
 
     const result = await cli('run', long, '--data', data());
 
-    expect(result).toEqual({ code: 2, out: '', err: `flowq: unknown query '${long.slice(0, 64)}… (100004 characters)'; known queries: ${[...TEMPLATES.keys()].join(', ')}\n` });
+    expect(result).toEqual({
+      code: 2,
+      out: '',
+      err: `flowq: unknown query '${long.slice(0, 64)}… (100004 characters)'; known queries: ${[...TEMPLATES.keys()].join(', ')}\n`,
+    });
   });
 
   const HUGE = 'y'.repeat(100_000);
@@ -177,7 +218,8 @@ describe('flowq run', () => {
 
 describe('flowq run --late-margin', () => {
   type Doc = { rows: { flows: number }[]; stats: Record<string, unknown> };
-  const runJson = async (...extra: string[]): Promise<Doc> => JSON.parse((await cli('run', 'eni-bytes', '--data', data(), ...RANGE, '--limit', '1000', '--output', 'json', ...extra)).out) as Doc;
+  const runJson = async (...extra: string[]): Promise<Doc> =>
+    JSON.parse((await cli('run', 'eni-bytes', '--data', data(), ...RANGE, '--limit', '1000', '--output', 'json', ...extra)).out) as Doc;
   const flows = (doc: Doc) => doc.rows.reduce((sum, row) => sum + row.flows, 0);
 
   it("lists the partitions read in the stats, and reads only the range's own with --late-margin 0", async () => {
@@ -195,7 +237,13 @@ describe('flowq run --late-margin', () => {
 });
 
 describe('flowq run --engine athena', () => {
-  const noCredentials = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_EC2_METADATA_DISABLED: 'true' };
+  const noCredentials = {
+    AWS_ACCESS_KEY_ID: '',
+    AWS_SECRET_ACCESS_KEY: '',
+    AWS_CONFIG_FILE: '/nonexistent/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
   const athena = ['run', 'top-talkers', '--engine', 'athena', '--database', 'flowq', '--table', 'flow_logs', ...RANGE];
 
   async function withEnv(env: Record<string, string | undefined>, argv: string[]) {
@@ -212,8 +260,18 @@ describe('flowq run --engine athena', () => {
   }
 
   it.each([
-    ['a profile that does not exist', { ...noCredentials, AWS_PROFILE: 'flowq-test-no-such-profile' }, [], "flowq: AWS profile 'flowq-test-no-such-profile' was not found or holds no credentials: check --profile / AWS_PROFILE and ~/.aws/config\n"],
-    ['no credentials at all', { ...noCredentials, AWS_PROFILE: undefined }, [], 'flowq: no AWS credentials: pass --profile or set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n'],
+    [
+      'a profile that does not exist',
+      { ...noCredentials, AWS_PROFILE: 'flowq-test-no-such-profile' },
+      [],
+      "flowq: AWS profile 'flowq-test-no-such-profile' was not found or holds no credentials: check --profile / AWS_PROFILE and ~/.aws/config\n",
+    ],
+    [
+      'no credentials at all',
+      { ...noCredentials, AWS_PROFILE: undefined },
+      [],
+      'flowq: no AWS credentials: pass --profile or set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n',
+    ],
   ])('says in one line how to fix %s, exit 1, no stack', async (_what, env, extra, message) => {
     const result = await withEnv(env, [...athena, ...extra]);
     expect(result).toEqual({ code: 1, out: '', err: message });
@@ -228,14 +286,24 @@ describe('flowq help and version', () => {
     expect(Object.keys(COMMAND_HELP).sort()).toEqual([...commands].sort());
   });
 
-  it.each(commands.flatMap((name) => [[name, '--help'], [name, '-h']]))('prints the usage of `flowq %s %s` on stdout with exit 0', async (name, flag) => {
+  it.each(
+    commands.flatMap((name) => [
+      [name, '--help'],
+      [name, '-h'],
+    ]),
+  )('prints the usage of `flowq %s %s` on stdout with exit 0', async (name, flag) => {
     const result = await cli(name, flag);
 
     expect(result).toEqual({ code: 0, out: `${COMMAND_HELP[name].usage}\n`, err: '' });
     expect(result.out).toMatch(new RegExp(`^usage: flowq ${name}\\b`));
   });
 
-  it.each(subcommands.flatMap(([name, sub]) => [[name, sub, '--help'], [name, sub, '-h']]))('prints the usage of `flowq %s %s %s`', async (name, sub, flag) => {
+  it.each(
+    subcommands.flatMap(([name, sub]) => [
+      [name, sub, '--help'],
+      [name, sub, '-h'],
+    ]),
+  )('prints the usage of `flowq %s %s %s`', async (name, sub, flag) => {
     const result = await cli(name, sub, flag);
 
     expect(result).toEqual({ code: 0, out: `${COMMAND_HELP[name].subcommands?.[sub]}\n`, err: '' });
@@ -350,9 +418,14 @@ describe('flowq sample and demo', () => {
   it('writes the same bytes for the same seed', async () => {
     const a = join(tmp(), 'seed-a');
     const b = join(tmp(), 'seed-b');
-    for (const out of [a, b]) expect((await cli('sample', '--out', out, '--days', '1', '--records', '500', '--seed', '9', '--until', '2026-11-01')).code).toBe(0);
+    for (const out of [a, b])
+      expect((await cli('sample', '--out', out, '--days', '1', '--records', '500', '--seed', '9', '--until', '2026-11-01')).code).toBe(0);
     const { readdirSync } = await import('node:fs');
-    const list = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length)).sort();
+    const list = (dir: string) =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name).slice(dir.length))
+        .sort();
     expect(list(a)).toEqual(list(b));
     for (const f of list(a)) expect(readFileSync(join(a, f))).toEqual(readFileSync(join(b, f)));
   });
@@ -363,14 +436,14 @@ describe('flowq sample and demo', () => {
     const first = await cli('demo', '--data', dir, '--out', out);
     expect(first.code).toBe(0);
     expect(first.err).toContain(`making a sample data set in ${dir} (once)`);
-    expect(first.out.match(/^== \S+/gm)).toEqual(
-      ['top-talkers', 'rejected-ports', 'eni-bytes'].map((n) => `== ${n}`),
-    );
+    expect(first.out.match(/^== \S+/gm)).toEqual(['top-talkers', 'rejected-ports', 'eni-bytes'].map((n) => `== ${n}`));
     expect(existsSync(join(dir, 'flowq-sample.json'))).toBe(true);
     const { until } = JSON.parse(readFileSync(join(dir, 'flowq-sample.json'), 'utf8')) as { until: number };
     const day = new Date((until - 86_400) * 1000).toISOString().slice(0, 10);
     const index = join(out, ...day.split('-'), 'index.html');
-    expect(first.out.endsWith(`\nreport for ${day}: ${index}\n${TEMPLATES.size - 3} more templates: flowq queries, then flowq run <name> --data ${dir} ...\n`)).toBe(true);
+    expect(
+      first.out.endsWith(`\nreport for ${day}: ${index}\n${TEMPLATES.size - 3} more templates: flowq queries, then flowq run <name> --data ${dir} ...\n`),
+    ).toBe(true);
     expect(readFileSync(index, 'utf8')).toContain(`VPC Flow Logs report, ${day}`);
     const second = await cli('demo', '--data', dir, '--out', out);
     expect(second.err).toBe('');

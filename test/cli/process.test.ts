@@ -4,7 +4,12 @@ import { parseDate } from '../../src/time.js';
 import { runCli } from '../support/cli-process.js';
 import { useTempDir } from '../support/tmp.js';
 
-const NO_AWS_CONFIG = { AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_EC2_METADATA_DISABLED: 'true', AWS_PROFILE: undefined };
+const NO_AWS_CONFIG = {
+  AWS_CONFIG_FILE: '/nonexistent/config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_PROFILE: undefined,
+};
 const ATHENA_RUN = ['run', 'top-talkers', '--engine', 'athena', '--database', 'flowq', '--table', 'flow_logs', '--start', '2026-10-31', '--end', '2026-11-01'];
 const tmp = useTempDir('flowq-process-');
 
@@ -18,17 +23,40 @@ beforeAll(async () => {
 describe('the flowq command in a process of its own', () => {
   it('says how to set a region when none is configured, in one line with exit 1', async () => {
     const result = await runCli(ATHENA_RUN, { env: { ...NO_AWS_CONFIG, AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined } });
-    expect(result).toEqual({ code: 1, signal: null, out: '', err: 'flowq: no AWS region: pass --region, or set AWS_REGION (or a region in your AWS profile)\n' });
+    expect(result).toEqual({
+      code: 1,
+      signal: null,
+      out: '',
+      err: 'flowq: no AWS region: pass --region, or set AWS_REGION (or a region in your AWS profile)\n',
+    });
   });
 
   it.each([
-    ['--region applied: credentials are what is missing', ['--region', 'eu-west-1'], 'flowq: no AWS credentials: pass --profile or set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n'],
-    ['--profile applied: that profile is what is missing', ['--region', 'eu-west-1', '--profile', 'flowq-test-no-such-profile'], "flowq: AWS profile 'flowq-test-no-such-profile' was not found or holds no credentials: check --profile / AWS_PROFILE and ~/.aws/config\n"],
+    [
+      '--region applied: credentials are what is missing',
+      ['--region', 'eu-west-1'],
+      'flowq: no AWS credentials: pass --profile or set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n',
+    ],
+    [
+      '--profile applied: that profile is what is missing',
+      ['--region', 'eu-west-1', '--profile', 'flowq-test-no-such-profile'],
+      "flowq: AWS profile 'flowq-test-no-such-profile' was not found or holds no credentials: check --profile / AWS_PROFILE and ~/.aws/config\n",
+    ],
     ['neither given: the region is what is missing', [], 'flowq: no AWS region: pass --region, or set AWS_REGION (or a region in your AWS profile)\n'],
   ])('takes --region and --profile on `catalog apply` (%s), in one line with exit 1', async (_what, flags, message) => {
-    const noAws = { ...NO_AWS_CONFIG, AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined };
+    const noAws = {
+      ...NO_AWS_CONFIG,
+      AWS_REGION: undefined,
+      AWS_DEFAULT_REGION: undefined,
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_SESSION_TOKEN: undefined,
+    };
 
-    const result = await runCli(['catalog', 'apply', '--location', 's3://flow-logs/vpc/', '--database', 'flowq', '--table', 'flow_logs', '--per-hour', ...flags], { env: noAws });
+    const result = await runCli(
+      ['catalog', 'apply', '--location', 's3://flow-logs/vpc/', '--database', 'flowq', '--table', 'flow_logs', '--per-hour', ...flags],
+      { env: noAws },
+    );
 
     expect(result).toEqual({ code: 1, signal: null, out: '', err: message });
   });

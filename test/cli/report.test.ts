@@ -38,7 +38,9 @@ describe('flowq report', () => {
     expect(stdout).toBe(`${join(out, '2026', '10', '31', 'index.html')}\n`);
     const rowCount = (n: string) => (JSON.parse(readFileSync(join(out, '2026', '10', '31', `${n}.json`), 'utf8')) as { rows: unknown[] }).rows.length;
     expect(err.split('\n').filter(Boolean).sort()).toEqual(NAMES.map((n) => `2026-10-31 ${n}: ${rowCount(n)} rows`).sort());
-    expect(files(out)).toEqual([...NAMES.flatMap((n) => [`2026/10/31/${n}.csv`, `2026/10/31/${n}.json`]), '2026/10/31/index.html', '2026/10/31/manifest.json', 'latest.json'].sort());
+    expect(files(out)).toEqual(
+      [...NAMES.flatMap((n) => [`2026/10/31/${n}.csv`, `2026/10/31/${n}.json`]), '2026/10/31/index.html', '2026/10/31/manifest.json', 'latest.json'].sort(),
+    );
     for (const name of NAMES) {
       const run = await cli('run', name, '--data', data(), '--start', '2026-10-31', '--end', '2026-11-01', '--limit', '25', '--output', 'json');
       expect(run.code).toBe(0);
@@ -63,22 +65,47 @@ describe('flowq report', () => {
 
   it('backfills a range of days, oldest first, latest.json on the newest, and runs only the templates named', async () => {
     const out = join(tmp(), 'range');
-    const { code, out: stdout } = await cli('report', '--data', data(), '--out', out, '--start', '2026-10-30', '--end', '2026-11-01', '--templates', 'eni-bytes');
+    const { code, out: stdout } = await cli(
+      'report',
+      '--data',
+      data(),
+      '--out',
+      out,
+      '--start',
+      '2026-10-30',
+      '--end',
+      '2026-11-01',
+      '--templates',
+      'eni-bytes',
+    );
     expect(code).toBe(0);
     expect(stdout).toBe(`${join(out, '2026', '10', '30', 'index.html')}\n${join(out, '2026', '10', '31', 'index.html')}\n`);
-    expect(files(out)).toEqual(['2026/10/30', '2026/10/31'].flatMap((d) => [`${d}/eni-bytes.csv`, `${d}/eni-bytes.json`, `${d}/index.html`, `${d}/manifest.json`]).concat('latest.json').sort());
+    expect(files(out)).toEqual(
+      ['2026/10/30', '2026/10/31']
+        .flatMap((d) => [`${d}/eni-bytes.csv`, `${d}/eni-bytes.json`, `${d}/index.html`, `${d}/manifest.json`])
+        .concat('latest.json')
+        .sort(),
+    );
     expect(JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'))).toMatchObject({ date: '2026-10-31', index: '2026/10/31/index.html' });
   });
 
   it('refuses a bad date, an unknown template and a missing --out with one line and exit code 2, writing nothing', async () => {
     const out = join(tmp(), 'refused');
-    expect(await cli('report', '--data', data(), '--out', out, '--date', '2026-10-32')).toEqual({ code: 2, out: '', err: 'flowq: date: must be a date (YYYY-MM-DD), not "2026-10-32"\n' });
+    expect(await cli('report', '--data', data(), '--out', out, '--date', '2026-10-32')).toEqual({
+      code: 2,
+      out: '',
+      err: 'flowq: date: must be a date (YYYY-MM-DD), not "2026-10-32"\n',
+    });
     expect(await cli('report', '--data', data(), '--out', out, '--templates', 'top-talkers,nope')).toEqual({
       code: 2,
       out: '',
       err: `flowq: unknown query 'nope'; known queries: ${[...TEMPLATES.keys()].join(', ')}\n`,
     });
-    expect(await cli('report', '--data', data(), '--date', '2026-10-31')).toEqual({ code: 2, out: '', err: 'flowq: --out <dir> is required: the folder the report is written to\n' });
+    expect(await cli('report', '--data', data(), '--date', '2026-10-31')).toEqual({
+      code: 2,
+      out: '',
+      err: 'flowq: --out <dir> is required: the folder the report is written to\n',
+    });
     expect(existsSync(out)).toBe(false);
   });
 });

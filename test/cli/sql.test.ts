@@ -53,7 +53,12 @@ describe('flowq sql on local data', () => {
 
   it('opens only the partitions of --start/--end, so a statement without a dt predicate reads just those', async () => {
     const narrowed = await json('sql', 'SELECT count(*) AS records, count(DISTINCT dt) AS days FROM flow_logs', '--data', data(), ...RANGE);
-    const predicate = await json('sql', "SELECT count(*) AS records, count(DISTINCT dt) AS days FROM flow_logs WHERE dt BETWEEN '2026/10/31' AND '2026/11/01'", '--data', data());
+    const predicate = await json(
+      'sql',
+      "SELECT count(*) AS records, count(DISTINCT dt) AS days FROM flow_logs WHERE dt BETWEEN '2026/10/31' AND '2026/11/01'",
+      '--data',
+      data(),
+    );
     const everything = await json('sql', 'SELECT count(*) AS records, count(DISTINCT dt) AS days FROM flow_logs', '--data', data());
 
     expect(narrowed.rows).toEqual(predicate.rows);
@@ -65,7 +70,15 @@ describe('flowq sql on local data', () => {
   });
 
   it('prints CSV and tables like flowq run', async () => {
-    const csv = await cli('sql', "SELECT action, count(*) AS n FROM flow_logs WHERE action IN ('ACCEPT', 'REJECT') GROUP BY action ORDER BY action", '--data', data(), ...RANGE, '--output', 'csv');
+    const csv = await cli(
+      'sql',
+      "SELECT action, count(*) AS n FROM flow_logs WHERE action IN ('ACCEPT', 'REJECT') GROUP BY action ORDER BY action",
+      '--data',
+      data(),
+      ...RANGE,
+      '--output',
+      'csv',
+    );
     expect(csv.code).toBe(0);
     expect(csv.out).toMatch(/^action,n\r\nACCEPT,\d+\r\nREJECT,\d+\r\n$/);
     const table = await cli('sql', 'SELECT 1 AS one', '--data', data(), ...RANGE);
@@ -81,7 +94,7 @@ describe('flowq sql on local data', () => {
     ['a table created', () => 'CREATE TABLE t AS SELECT * FROM flow_logs', /only queries \(SELECT \.\.\.\) may run/],
     ['an insert', () => 'INSERT INTO flow_logs VALUES (1)', /only queries|Binder Error|Catalog Error|cannot/i],
     ['a view dropped', () => 'DROP VIEW flow_logs', /only queries \(SELECT \.\.\.\) may run/],
-    ['a setting changed', () => "SET enable_external_access = true", /only queries|locked/],
+    ['a setting changed', () => 'SET enable_external_access = true', /only queries|locked/],
     ['a pragma that sets', () => 'PRAGMA threads = 1', /only queries|locked/],
     ['an attached database', () => `ATTACH '${join(tmp(), 'other.duckdb')}'`, /outside the flow logs|only queries/],
     ['an extension installed', () => 'INSTALL httpfs', /outside the flow logs|only queries/],
@@ -105,7 +118,11 @@ describe('flowq sql on local data', () => {
 
   it('refuses a missing statement and unknown flags as usage mistakes', async () => {
     expect(await cli('sql', '--data', data())).toEqual({ code: 2, out: '', err: expect.stringMatching(/^flowq: sql needs a statement/) as unknown });
-    expect(await cli('sql', 'SELECT 1', '--data', data(), '--limit', '3')).toEqual({ code: 2, out: '', err: expect.stringMatching(/^flowq: unknown flag --limit/) as unknown });
+    expect(await cli('sql', 'SELECT 1', '--data', data(), '--limit', '3')).toEqual({
+      code: 2,
+      out: '',
+      err: expect.stringMatching(/^flowq: unknown flag --limit/) as unknown,
+    });
   });
 });
 
@@ -116,7 +133,21 @@ describe('flowq sql --engine athena', () => {
     athenaMock.on(GetQueryResultsCommand).resolves(resultsPage([1, 2], { first: true }));
     const statement = "SELECT srcaddr, dstaddr, sum(bytes) AS bytes FROM vpc_logs WHERE dt BETWEEN '2026/10/31' AND '2026/11/01' GROUP BY 1, 2";
 
-    const { code, out, err } = await cli('sql', `${statement};`, '--engine', 'athena', '--database', 'flowq', '--table', 'vpc_logs', '--workgroup', 'analysts', ...RANGE, '--output', 'json');
+    const { code, out, err } = await cli(
+      'sql',
+      `${statement};`,
+      '--engine',
+      'athena',
+      '--database',
+      'flowq',
+      '--table',
+      'vpc_logs',
+      '--workgroup',
+      'analysts',
+      ...RANGE,
+      '--output',
+      'json',
+    );
 
     expect(code).toBe(0);
     const starts = athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
@@ -136,7 +167,9 @@ describe('flowq sql --engine athena', () => {
     expect(doc.params).toEqual({ start: '2026-10-31T00:00:00Z', end: '2026-11-01T00:00:00Z' });
     expect(doc.rows).toEqual([decodedTalker(1), decodedTalker(2)]);
     expect(doc.stats.dataScannedBytes).toBe(52_000_000);
-    expect(err).toBe(`athena: query ${EXECUTION_ID} started in workgroup analysts\nathena: SUCCEEDED ${err.split('SUCCEEDED ')[1].split(' s,')[0]} s, 52.0 MB scanned\n`);
+    expect(err).toBe(
+      `athena: query ${EXECUTION_ID} started in workgroup analysts\nathena: SUCCEEDED ${err.split('SUCCEEDED ')[1].split(' s,')[0]} s, 52.0 MB scanned\n`,
+    );
 
     const table = await cli('sql', statement, '--engine', 'athena', '--database', 'flowq', '--table', 'vpc_logs', '--workgroup', 'analysts');
     expect(table.code).toBe(0);

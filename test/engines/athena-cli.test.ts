@@ -28,7 +28,22 @@ describe('openCliEngine --engine athena', () => {
     const io = recordingIo();
     const clock = new FakeClock();
     const args = parseArgs(
-      ['--engine', 'athena', '--database', 'flowq', '--table', 'vpc_logs', '--workgroup', 'analysts', '--output-location', 's3://my-results/flowq/', '--reuse-minutes', '0', '--hive', '--per-hour'],
+      [
+        '--engine',
+        'athena',
+        '--database',
+        'flowq',
+        '--table',
+        'vpc_logs',
+        '--workgroup',
+        'analysts',
+        '--output-location',
+        's3://my-results/flowq/',
+        '--reuse-minutes',
+        '0',
+        '--hive',
+        '--per-hour',
+      ],
       BOOLEANS,
     );
     athenaMock
@@ -79,7 +94,11 @@ describe('openCliEngine --engine athena', () => {
     const clock = new FakeClock();
     athenaMock.on(GetQueryExecutionCommand).resolves(executionIn('RUNNING', { workgroup: 'primary' }));
     athenaMock.on(StopQueryExecutionCommand).resolves({});
-    const { engine, runOptions } = await openCliEngine(parseArgs(['--engine', 'athena', '--database', 'flowq', '--table', 'flow_logs', '--timeout', '2m']), recordingIo(), { clock, interactive: false });
+    const { engine, runOptions } = await openCliEngine(
+      parseArgs(['--engine', 'athena', '--database', 'flowq', '--table', 'flow_logs', '--timeout', '2m']),
+      recordingIo(),
+      { clock, interactive: false },
+    );
     const startedAt = clock.now();
 
     const error = await engine.run(renderQuery('eni-bytes', { start: '2026-11-26', end: '2026-11-27' }, engine.target), runOptions()).catch((e: unknown) => e);
@@ -93,8 +112,14 @@ describe('openCliEngine --engine athena', () => {
     [['--table', 'flow_logs'], '--database is required with --engine athena: the Glue database that holds the flow-log table'],
     [['--database', 'flowq'], '--table is required with --engine athena: the flow-log table (see `flowq catalog`)'],
     [['--database', 'flowq', '--table', 'flow_logs', '--timeout', 'soon'], "--timeout must look like 90, 90s, 15m or 2h, not 'soon'"],
-    [['--database', 'flowq', '--table', 'flow_logs', '--reuse-minutes', '-1'], "--reuse-minutes must be a whole number of minutes (0 turns reuse off), not '-1'"],
-    [['--database', 'flowq', '--table', 'flow_logs', '--output-location', 'my-bucket'], "output location 'my-bucket' is not an S3 location (s3://bucket/prefix/)"],
+    [
+      ['--database', 'flowq', '--table', 'flow_logs', '--reuse-minutes', '-1'],
+      "--reuse-minutes must be a whole number of minutes (0 turns reuse off), not '-1'",
+    ],
+    [
+      ['--database', 'flowq', '--table', 'flow_logs', '--output-location', 'my-bucket'],
+      "output location 'my-bucket' is not an S3 location (s3://bucket/prefix/)",
+    ],
     [['--database', 'Flow-Logs', '--table', 'flow_logs'], "database name 'Flow-Logs' must match ^[a-z0-9_]{1,255}$"],
   ])('refuses %j: %s', async (argv, message) => {
     await expect(openCliEngine(parseArgs(['--engine', 'athena', ...argv]), recordingIo())).rejects.toThrow(message);
@@ -149,7 +174,23 @@ describe('flowq run --engine athena', () => {
     athenaMock.on(GetQueryResultsCommand).resolves(resultsPage([1, 2], { first: true }));
 
     const code = await runCommand(
-      ['top-talkers', '--engine', 'athena', '--database', 'flowq', '--table', 'flow_logs', '--start', '2026-11-26', '--end', '2026-11-27', '--limit', '2', '--output', 'json'],
+      [
+        'top-talkers',
+        '--engine',
+        'athena',
+        '--database',
+        'flowq',
+        '--table',
+        'flow_logs',
+        '--start',
+        '2026-11-26',
+        '--end',
+        '2026-11-27',
+        '--limit',
+        '2',
+        '--output',
+        'json',
+      ],
       io,
     );
 

@@ -94,7 +94,13 @@ describe.each(LAYOUTS)('on a $name sample', ({ hive, perHour }) => {
     expect(answers[1].done).toBe(true);
     // Below the line that carries the parameters' digest (so result reuse never mixes two requests).
     expect(
-      sent.map((s) => ({ digestLine: s.QueryString?.split('\n')[0], sql: withoutHook(s.QueryString?.split('\n').slice(1).join('\n') ?? ''), values: s.ExecutionParameters })),
-    ).toEqual([{ digestLine: expect.stringMatching(/^-- flowq parameters sha256:[0-9a-f]{64}$/), sql: withoutHook(rendered.sql), values: rendered.values.map(literal) }]);
+      sent.map((s) => ({
+        digestLine: s.QueryString?.split('\n')[0],
+        sql: withoutHook(s.QueryString?.split('\n').slice(1).join('\n') ?? ''),
+        values: s.ExecutionParameters,
+      })),
+    ).toEqual([
+      { digestLine: expect.stringMatching(/^-- flowq parameters sha256:[0-9a-f]{64}$/), sql: withoutHook(rendered.sql), values: rendered.values.map(literal) },
+    ]);
   });
 });

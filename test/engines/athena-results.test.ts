@@ -50,7 +50,10 @@ describe('toColumns and toRows', () => {
       { Name: 'interface_id', Type: 'varchar' },
     ]);
 
-    const rows = toRows(columns, [{ Data: [{ VarCharValue: '22' }, { VarCharValue: '6' }, { VarCharValue: '3' }, { VarCharValue: 'eni-0a1b2c3d' }] }, { Data: [{}, {}, { VarCharValue: '1' }, {}] }]);
+    const rows = toRows(columns, [
+      { Data: [{ VarCharValue: '22' }, { VarCharValue: '6' }, { VarCharValue: '3' }, { VarCharValue: 'eni-0a1b2c3d' }] },
+      { Data: [{}, {}, { VarCharValue: '1' }, {}] },
+    ]);
 
     expect({ columns, rows }).toEqual({
       columns: [

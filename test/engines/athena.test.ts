@@ -11,15 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { athenaQueryText, type AthenaSettings } from '../../src/engines/athena.js';
 import { QueryCancelled, QueryFailed, QueryTimedOut, UnknownExecution } from '../../src/errors.js';
 import { renderQuery } from '../../src/queries/render.js';
-import {
-  decodedTalker,
-  EXECUTION_ID,
-  executionIn,
-  FakeClock,
-  resultsPage,
-  TARGET,
-  athenaEngine,
-} from './athena-support.js';
+import { decodedTalker, EXECUTION_ID, executionIn, FakeClock, resultsPage, TARGET, athenaEngine } from './athena-support.js';
 
 const athenaMock = mockClient(AthenaClient);
 const SETTINGS: AthenaSettings = { database: 'flowq', workgroup: 'flowq' };
@@ -212,10 +204,7 @@ describe('AthenaEngine.run', () => {
 
   test('polls and result reads are retried through throttling too', async () => {
     const clock = new FakeClock();
-    athenaMock
-      .on(GetQueryExecutionCommand)
-      .rejectsOnce(throttled('TooManyRequestsException'))
-      .resolves(executionIn('SUCCEEDED'));
+    athenaMock.on(GetQueryExecutionCommand).rejectsOnce(throttled('TooManyRequestsException')).resolves(executionIn('SUCCEEDED'));
     athenaMock
       .on(GetQueryResultsCommand)
       .rejectsOnce(throttled('ThrottlingException'))
@@ -402,7 +391,15 @@ describe('AthenaEngine.submit and view', () => {
       costUsd: (10 * 5) / 2 ** 20,
     };
     expect([first, second]).toEqual([
-      { done: true, executionId: EXECUTION_ID, state: 'SUCCEEDED', columns: COLUMNS, rows: [1, 2].map(decodedTalker), nextToken: 'next', stats: { ...stats, rowsReturned: 2 } },
+      {
+        done: true,
+        executionId: EXECUTION_ID,
+        state: 'SUCCEEDED',
+        columns: COLUMNS,
+        rows: [1, 2].map(decodedTalker),
+        nextToken: 'next',
+        stats: { ...stats, rowsReturned: 2 },
+      },
       { done: true, executionId: EXECUTION_ID, state: 'SUCCEEDED', columns: COLUMNS, rows: [decodedTalker(3)], stats: { ...stats, rowsReturned: 1 } },
     ]);
     expect(athenaMock.commandCalls(GetQueryResultsCommand).map((c) => c.args[0].input)).toEqual([

@@ -33,7 +33,11 @@ async function macroResults(pairs: ReadonlyArray<{ cidr: string; address: string
   const rows = pairs.map((_, i) => `(${i}, ?::VARCHAR, ?::VARCHAR)`).join(', ');
   const sql = `SELECT ${cidrContainsSql('duckdb', 'c', 'a')} FROM (VALUES ${rows}) AS t(i, c, a) ORDER BY i`;
   const values = pairs.flatMap((p) => [p.cidr, p.address]);
-  const reader = await connection.runAndReadAll(sql, values, values.map(() => VARCHAR));
+  const reader = await connection.runAndReadAll(
+    sql,
+    values,
+    values.map(() => VARCHAR),
+  );
   return reader.getRowsJS().map((r) => r[0] as boolean | null);
 }
 

@@ -33,12 +33,19 @@ async function answer(options: LocalEngineOptions, fn?: (engine: LocalEngine) =>
 }
 
 const HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n';
-const BODY = Array.from({ length: 20_000 }, (_, i) => `2 111122223333 eni-0123456789abcdef0 10.0.0.${i % 200} 10.0.1.${i % 7} ${i} 443 6 1 ${100 + i} ${UNTIL - 3600} ${UNTIL - 3540} ACCEPT OK\n`).join('');
+const BODY = Array.from(
+  { length: 20_000 },
+  (_, i) => `2 111122223333 eni-0123456789abcdef0 10.0.0.${i % 200} 10.0.1.${i % 7} ${i} 443 6 1 ${100 + i} ${UNTIL - 3600} ${UNTIL - 3540} ACCEPT OK\n`,
+).join('');
 
 /** One gzip file in AWS's layout under `dir`; returns its path. */
 function writeFlowFile(dir: string, content: Buffer, minutesBefore = 60): string {
   const key = objectKey({ hiveCompatiblePartitions: false, perHourPartition: false }, 'plain-text', {
-    account: '111122223333', region: 'us-east-1', flowLogId: 'fl-1', fileTime: UNTIL - minutesBefore * 60, hash: 'ab12cd34',
+    account: '111122223333',
+    region: 'us-east-1',
+    flowLogId: 'fl-1',
+    fileTime: UNTIL - minutesBefore * 60,
+    hash: 'ab12cd34',
   });
   const path = join(dir, key);
   mkdirSync(dirname(path), { recursive: true });
@@ -47,7 +54,9 @@ function writeFlowFile(dir: string, content: Buffer, minutesBefore = 60): string
 }
 
 function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }
 
 describe('the local engine reading files', () => {
@@ -92,7 +101,9 @@ describe('the local engine reading files', () => {
     await writeSample({ out: dir, days: 1, records: 300, until: UNTIL, flowLogs: 1 });
     const expected = await answer({ location: dir, verifiedCache: join(dir, '..', 'awslogs-cache.json') });
     const engineLocation: string[] = [];
-    const got = await answer({ location: join(dir, 'AWSLogs'), verifiedCache: join(dir, '..', 'awslogs-cache.json') }, (e) => engineLocation.push(e.source.location));
+    const got = await answer({ location: join(dir, 'AWSLogs'), verifiedCache: join(dir, '..', 'awslogs-cache.json') }, (e) =>
+      engineLocation.push(e.source.location),
+    );
     expect({ got, engineLocation }).toEqual({ got: expected, engineLocation: [`${dir}/`] });
   });
 
@@ -105,13 +116,16 @@ describe('the local engine reading files', () => {
     };
     const runOn = (dir: string, cache: string) => answer({ location: dir, verifiedCache: cache });
 
-    it.each(['null', '42', '"x"', '[1,2]', '{"/nowhere": 5, "/x": {"size": "big"}}', '{'])('ignores a cache file holding %s and still checks every file', async (content) => {
-      const { dir, gz, path, cache } = corruptCase(`cache-${content.replace(/\W/g, '_')}`);
-      mkdirSync(dirname(cache), { recursive: true });
-      writeFileSync(cache, content);
-      writeFileSync(path, gz.subarray(0, gz.length - 300));
-      await expect(runOn(dir, cache)).rejects.toThrow(new RegExp(`^${path} is a corrupt gzip file \\(unexpected end of file\\)$`));
-    });
+    it.each(['null', '42', '"x"', '[1,2]', '{"/nowhere": 5, "/x": {"size": "big"}}', '{'])(
+      'ignores a cache file holding %s and still checks every file',
+      async (content) => {
+        const { dir, gz, path, cache } = corruptCase(`cache-${content.replace(/\W/g, '_')}`);
+        mkdirSync(dirname(cache), { recursive: true });
+        writeFileSync(cache, content);
+        writeFileSync(path, gz.subarray(0, gz.length - 300));
+        await expect(runOn(dir, cache)).rejects.toThrow(new RegExp(`^${path} is a corrupt gzip file \\(unexpected end of file\\)$`));
+      },
+    );
 
     it('checks a file again when its content changes though its size and modification time do not', async () => {
       const { dir, gz, path, cache } = corruptCase('cache-changed');
@@ -167,7 +181,10 @@ describe('the local engine reading files', () => {
       const dir = join(tmp(), 'dangling');
       const path = writeFlowFile(dir, gzipSync(HEADER + BODY));
       symlinkSync(join(dir, 'nowhere.log.gz'), `${path}.link`);
-      await expect(openLocalEngine({ location: dir })).rejects.toMatchObject({ name: 'DataError', message: `cannot read ${path}.link: no such file or folder` });
+      await expect(openLocalEngine({ location: dir })).rejects.toMatchObject({
+        name: 'DataError',
+        message: `cannot read ${path}.link: no such file or folder`,
+      });
     });
 
     it('names the file with the wrong header, even when it is the first one', async () => {
@@ -204,7 +221,11 @@ describe('the local engine reading files', () => {
           resolveDir: process.cwd(),
           loader: 'ts',
         },
-        bundle: true, platform: 'node', format: 'esm', outfile: entry, logLevel: 'silent',
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        outfile: entry,
+        logLevel: 'silent',
       });
       chmodSync(entry, 0o644);
       const asUser = process.getuid?.() === 0 ? { uid: 65_534, gid: 65_534 } : {};
@@ -229,7 +250,11 @@ describe('plain records: the files read typed', () => {
     for (let i = 0; i < bytes.length; i += chunk) scanner.push(bytes.subarray(i, i + chunk));
     return scanner.end();
   };
-  const swap = (i: number, value: string) => line.split(' ').map((v, j) => (j === i ? value : v)).join(' ');
+  const swap = (i: number, value: string) =>
+    line
+      .split(' ')
+      .map((v, j) => (j === i ? value : v))
+      .join(' ');
 
   it.each([
     ['records as AWS writes them', `${HEADER}${line}\n${swap(3, '-')}\n${swap(9, '-')}\n`, true],

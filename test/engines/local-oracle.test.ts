@@ -96,7 +96,18 @@ describe('local engine against the oracle', () => {
   it('agrees on hand-picked edge cases in every layout, log format and file format', async () => {
     const at = (iso: string) => Date.parse(iso) / 1000;
     const t = at('2026-12-31T23:55:00Z');
-    const ok = { version: '2', 'account-id': '123456789012', 'interface-id': 'eni-0a1b2c3d', srcport: '443', dstport: '22', protocol: '6', packets: '2', action: 'ACCEPT', 'log-status': 'OK', region: 'us-east-1' };
+    const ok = {
+      version: '2',
+      'account-id': '123456789012',
+      'interface-id': 'eni-0a1b2c3d',
+      srcport: '443',
+      dstport: '22',
+      protocol: '6',
+      packets: '2',
+      action: 'ACCEPT',
+      'log-status': 'OK',
+      region: 'us-east-1',
+    };
     const dashes = { srcaddr: '-', dstaddr: '-', srcport: '-', dstport: '-', protocol: '-', packets: '-', bytes: '-', action: '-' };
     type Fields = Record<string, string>;
     // Each record: its fields by name, and optionally how many fields its line keeps (short) or what it adds (long).
@@ -109,14 +120,35 @@ describe('local engine against the oracle', () => {
       { f: { ...ok, ...dashes, 'log-status': 'SKIPDATA', start: String(t), end: String(t + 60) } },
       { f: { ...ok, srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', bytes: '7', 'log-status': 'NODATA', start: String(t - 30), end: String(t + 20) } },
       { f: { ...ok, srcaddr: '10.0.0.2', dstaddr: '10.0.0.1', bytes: '7', start: String(t - 30), end: String(t + 20) }, extra: ['extra', '9'] },
-      { f: { ...ok, srcaddr: '-', dstaddr: '10.0.0.2', bytes: '7', action: 'REJECT', 'interface-id': '-', dstport: 'x9', start: String(t - 30), end: String(t + 20) } },
+      {
+        f: {
+          ...ok,
+          srcaddr: '-',
+          dstaddr: '10.0.0.2',
+          bytes: '7',
+          action: 'REJECT',
+          'interface-id': '-',
+          dstport: 'x9',
+          start: String(t - 30),
+          end: String(t + 20),
+        },
+      },
       // Short lines: each format loses different fields (the custom one keeps log-status and bytes but not the addresses).
       { f: { ...ok, srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', bytes: '7', action: 'REJECT', start: String(t - 30), end: String(t + 20) }, cut: 9 },
       { f: { ...ok, srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', bytes: '7', start: String(t - 30), end: String(t + 20) }, cut: 12 },
       { f: { ...ok, srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', bytes: '40', start: String(t + 300), end: String(t + 301) } },
     ];
     // Starts before midnight, ends after it: filed in the next year's folder.
-    const late = { ...ok, srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', bytes: '1500', action: 'REJECT', 'interface-id': 'eni-0123456789abcdef0', start: String(t + 200), end: String(at('2027-01-01T00:04:00Z')) };
+    const late = {
+      ...ok,
+      srcaddr: '10.0.0.1',
+      dstaddr: '10.0.0.2',
+      bytes: '1500',
+      action: 'REJECT',
+      'interface-id': 'eni-0123456789abcdef0',
+      start: String(t + 200),
+      end: String(at('2027-01-01T00:04:00Z')),
+    };
     for (const formatText of Object.values(LOG_FORMATS)) {
       const format = parseLogFormat(formatText);
       const line = (r: { f: Fields; cut?: number; extra?: string[] }, text: boolean) => {
@@ -131,15 +163,24 @@ describe('local engine against the oracle', () => {
           { account: '123456789012', region: 'us-east-1', flowLogId: 'fl-0a1b2c3d', fileTime: t + 300, records: [line(records[records.length - 1], text)] },
           { account: '123456789012', region: 'us-east-1', flowLogId: 'fl-0a1b2c3d', fileTime: at('2027-01-01T00:00:00Z'), records: [line({ f: late }, text)] },
         ];
-        for (const [hive, perHour] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+        for (const [hive, perHour] of [
+          [false, false],
+          [false, true],
+          [true, false],
+          [true, true],
+        ] as const) {
           const ds: Dataset = { hiveCompatiblePartitions: hive, perHourPartition: perHour, fileFormat, formatText, passFormat: hive, base: t, files };
           const ranges = [
             [at('2026-12-31T23:00:00Z'), at('2027-01-01T00:00:00Z')],
             [t - 60, t + 300],
             [t - 30, t + 201],
           ];
-          await check(ds, (['top-talkers', 'rejected-ports', 'eni-bytes'] as const).flatMap((template) =>
-            ranges.map(([start, end]) => ({ template, start, end, limit: 20 }))));
+          await check(
+            ds,
+            (['top-talkers', 'rejected-ports', 'eni-bytes'] as const).flatMap((template) =>
+              ranges.map(([start, end]) => ({ template, start, end, limit: 20 })),
+            ),
+          );
         }
       }
     }
@@ -149,32 +190,93 @@ describe('local engine against the oracle', () => {
   // hand (not by the oracle), for a bigint column (bytes) and an int column (dstport). DuckDB's own
   // cast would read 0x10 as 16, 1e3 as 1000, 1_000 as 1000 and round 1.5 to 2.
   const BIGINT_CASES: ReadonlyArray<readonly [string, number | string | null]> = [
-    ['5', 5], ['+5', 5], ['-5', -5], ['007', 7], ['-007', -7], ['0', 0], ['-0', 0],
-    ['1.5', 1], ['7.', 7], ['.5', 0], ['-.5', 0], ['-1.9', -1], ['+2.99', 2], ['.', 0], ['42.000', 42],
-    ['-', null], ['', null], ['+', null], ['0x10', null], ['0b101', null], ['1e3', null], ['1_000', null], ['1.5e3', null],
-    ['\\N', null], ['1.2.3', null], ['\t5', null], ['1,000', null], ['NaN', null], ['abc', null],
-    ['00000000000000000000000000042', 42], ['12345678901234567890', null],
-    ['9223372036854775807', '9223372036854775807'], ['9223372036854775808', null],
-    ['-9223372036854775808', '-9223372036854775808'], ['-9223372036854775809', null],
+    ['5', 5],
+    ['+5', 5],
+    ['-5', -5],
+    ['007', 7],
+    ['-007', -7],
+    ['0', 0],
+    ['-0', 0],
+    ['1.5', 1],
+    ['7.', 7],
+    ['.5', 0],
+    ['-.5', 0],
+    ['-1.9', -1],
+    ['+2.99', 2],
+    ['.', 0],
+    ['42.000', 42],
+    ['-', null],
+    ['', null],
+    ['+', null],
+    ['0x10', null],
+    ['0b101', null],
+    ['1e3', null],
+    ['1_000', null],
+    ['1.5e3', null],
+    ['\\N', null],
+    ['1.2.3', null],
+    ['\t5', null],
+    ['1,000', null],
+    ['NaN', null],
+    ['abc', null],
+    ['00000000000000000000000000042', 42],
+    ['12345678901234567890', null],
+    ['9223372036854775807', '9223372036854775807'],
+    ['9223372036854775808', null],
+    ['-9223372036854775808', '-9223372036854775808'],
+    ['-9223372036854775809', null],
   ];
   const INT_CASES: ReadonlyArray<readonly [string, number | null]> = [
-    ['443', 443], ['2147483647', 2147483647], ['2147483648', null], ['-2147483648', -2147483648], ['-2147483649', null], ['65535.9', 65535], ['0x1BB', null],
+    ['443', 443],
+    ['2147483647', 2147483647],
+    ['2147483648', null],
+    ['-2147483648', -2147483648],
+    ['-2147483649', null],
+    ['65535.9', 65535],
+    ['0x1BB', null],
   ];
 
   it('reads numeric text exactly as Athena does, rule by rule, in a bigint and an int column', async () => {
     const t = Date.parse('2026-06-16T12:00:00Z') / 1000;
-    const line = (i: number, bytes: string, dstport: string) =>
-      ['2', '123456789012', 'eni-0a1b2c3d', `10.0.${Math.floor(i / 250)}.${i % 250}`, '10.0.0.2', '443', dstport, '6', '2', bytes, String(t), String(t + 30), 'ACCEPT', 'OK'];
+    const line = (i: number, bytes: string, dstport: string) => [
+      '2',
+      '123456789012',
+      'eni-0a1b2c3d',
+      `10.0.${Math.floor(i / 250)}.${i % 250}`,
+      '10.0.0.2',
+      '443',
+      dstport,
+      '6',
+      '2',
+      bytes,
+      String(t),
+      String(t + 30),
+      'ACCEPT',
+      'OK',
+    ];
     const records = [...BIGINT_CASES.map(([text], i) => line(i, text, '22')), ...INT_CASES.map(([text], i) => line(1000 + i, '1', text))];
     const location = await mkdtemp(join(tmpdir(), 'flowq-numbers-'));
     try {
-      const writer = new FlowLogWriter({ location, logFormat: parseLogFormat(LOG_FORMATS.default), fileFormat: 'plain-text', hiveCompatiblePartitions: false, perHourPartition: false });
+      const writer = new FlowLogWriter({
+        location,
+        logFormat: parseLogFormat(LOG_FORMATS.default),
+        fileFormat: 'plain-text',
+        hiveCompatiblePartitions: false,
+        perHourPartition: false,
+      });
       await writer.write({ account: '123456789012', region: 'us-east-1', flowLogId: 'fl-0a1b2c3d', fileTime: t, records });
       await writer.close();
       const engine = await openLocalEngine({ location });
       try {
         const sql = `SELECT bytes, dstport FROM ${engine.table} ORDER BY srcaddr`;
-        const result = await engine.run({ template: 'numbers', params: {}, sql, values: [], executionParameters: [], partitions: { from: '0000', to: '9999' } });
+        const result = await engine.run({
+          template: 'numbers',
+          params: {},
+          sql,
+          values: [],
+          executionParameters: [],
+          partitions: { from: '0000', to: '9999' },
+        });
         const byAddress = (i: number) => `10.0.${Math.floor(i / 250)}.${i % 250}`;
         const expected = [
           ...BIGINT_CASES.map(([text, value], i) => ({ text, address: byAddress(i), bytes: value, dstport: 22 })),

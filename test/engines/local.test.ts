@@ -63,14 +63,17 @@ describe('the local engine', () => {
   });
 
   it('presents the view with the format columns, Athena types and the partition keys', async () => {
-    const format = '${region} ${account-id} ${end} ${start} ${bytes} ${packets} ${action} ${log-status} ${protocol} ${dstport} ${srcport} ${dstaddr} ${srcaddr} ${interface-id} ${flow-direction} ${traffic-path} ${version}';
+    const format =
+      '${region} ${account-id} ${end} ${start} ${bytes} ${packets} ${action} ${log-status} ${protocol} ${dstport} ${srcport} ${dstaddr} ${srcaddr} ${interface-id} ${flow-direction} ${traffic-path} ${version}';
     const dir = join(tmp(), 'custom');
     await writeSample({ out: dir, days: 1, records: 500, until: UNTIL, logFormat: format });
     await withEngine(dir, async (engine) => {
       expect(engine.source.logFormat.text).toBe(format);
       expect(await engine.viewColumns()).toEqual([
         ...parseLogFormat(format).fields.map((f) => ({ name: f.column, type: { int: 'integer', bigint: 'bigint', string: 'varchar' }[f.athenaType] })),
-        { name: 'aws_account', type: 'varchar' }, { name: 'aws_region', type: 'varchar' }, { name: 'dt', type: 'varchar' },
+        { name: 'aws_account', type: 'varchar' },
+        { name: 'aws_region', type: 'varchar' },
+        { name: 'dt', type: 'varchar' },
       ]);
     });
   });
@@ -93,12 +96,20 @@ describe('the local engine', () => {
   it('refuses a file whose header disagrees with the configured format', async () => {
     const dir = join(tmp(), 'header');
     await writeSample({ out: dir, days: 1, records: 100, until: UNTIL, flowLogs: 1 });
-    await expect(openLocalEngine({ location: dir, logFormat: '${version} ${srcaddr}' })).rejects.toThrow(/has header 'version account-id .* but the log format says 'version srcaddr'/);
+    await expect(openLocalEngine({ location: dir, logFormat: '${version} ${srcaddr}' })).rejects.toThrow(
+      /has header 'version account-id .* but the log format says 'version srcaddr'/,
+    );
   });
 
   it('refuses files whose headers disagree with each other', async () => {
     const dir = join(tmp(), 'headers');
-    const writer = new FlowLogWriter({ location: dir, logFormat: DEFAULT_LOG_FORMAT, fileFormat: 'plain-text', hiveCompatiblePartitions: false, perHourPartition: false });
+    const writer = new FlowLogWriter({
+      location: dir,
+      logFormat: DEFAULT_LOG_FORMAT,
+      fileFormat: 'plain-text',
+      hiveCompatiblePartitions: false,
+      perHourPartition: false,
+    });
     const file = { account: '111122223333', region: 'us-east-1', flowLogId: 'fl-1', fileTime: UNTIL - 3600, records: [] };
     await writer.write(file);
     const other = new FlowLogWriter({ ...writer.target, logFormat: parseLogFormat('${version} ${srcaddr} ${bytes}') });
@@ -108,19 +119,31 @@ describe('the local engine', () => {
 
   it('refuses a corrupt gzip file: a broken start at open, a truncated or damaged body at query time', async () => {
     const dir = join(tmp(), 'corrupt');
-    const key = objectKey({ hiveCompatiblePartitions: false, perHourPartition: false }, 'plain-text', { account: '111122223333', region: 'us-east-1', flowLogId: 'fl-1', fileTime: UNTIL - 3600, hash: 'ab12cd34' });
+    const key = objectKey({ hiveCompatiblePartitions: false, perHourPartition: false }, 'plain-text', {
+      account: '111122223333',
+      region: 'us-east-1',
+      flowLogId: 'fl-1',
+      fileTime: UNTIL - 3600,
+      hash: 'ab12cd34',
+    });
     const path = join(dir, key);
     mkdirSync(join(path, '..'), { recursive: true });
     writeFileSync(path, 'this is not gzip');
     await expect(openLocalEngine({ location: dir })).rejects.toThrow(new DataError(`${path} is not a gzip file`));
 
     const header = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n';
-    const body = Array.from({ length: 20_000 }, (_, i) => `2 111122223333 eni-0123456789abcdef0 10.0.0.${i % 200} 10.0.1.${i % 7} ${i} 443 6 1 ${100 + i} 1767222000 1767222060 ACCEPT OK\n`).join('');
+    const body = Array.from(
+      { length: 20_000 },
+      (_, i) => `2 111122223333 eni-0123456789abcdef0 10.0.0.${i % 200} 10.0.1.${i % 7} ${i} 443 6 1 ${100 + i} 1767222000 1767222060 ACCEPT OK\n`,
+    ).join('');
     const gz = gzipSync(header + body);
     const flipped = Buffer.from(gz);
     for (let i = 2000; i < 2100; i++) flipped[i] ^= 0x5a;
     // DuckDB alone reads both of these without complaint and answers from part of the file.
-    for (const [damage, bytes] of [['unexpected end of file', gz.subarray(0, gz.length - 500)], ['', flipped]] as const) {
+    for (const [damage, bytes] of [
+      ['unexpected end of file', gz.subarray(0, gz.length - 500)],
+      ['', flipped],
+    ] as const) {
       writeFileSync(path, bytes);
       await withEngine(dir, async (engine) => {
         await expect(engine.run(render(engine, 'eni-bytes', LAST_DAY))).rejects.toThrow(new RegExp(`${path} is a corrupt gzip file \\(.*${damage}.*\\)`));
@@ -128,7 +151,9 @@ describe('the local engine', () => {
     }
     writeFileSync(path, gz);
     await withEngine(dir, async (engine) => {
-      expect((await engine.run(render(engine, 'eni-bytes', LAST_DAY))).rows).toEqual([{ interface_id: 'eni-0123456789abcdef0', bytes: 20_000 * 100 + (19_999 * 20_000) / 2, packets: 20_000, flows: 20_000 }]);
+      expect((await engine.run(render(engine, 'eni-bytes', LAST_DAY))).rows).toEqual([
+        { interface_id: 'eni-0123456789abcdef0', bytes: 20_000 * 100 + (19_999 * 20_000) / 2, packets: 20_000, flows: 20_000 },
+      ]);
     });
   });
 
@@ -178,7 +203,11 @@ describe('the local engine', () => {
     await withEngine(dir, async (engine) => {
       const quick = render(engine, 'eni-bytes', LAST_DAY);
       // A self-join of 30,000 records: hundreds of millions of pairs, far beyond a 50 ms deadline.
-      const slow = { ...quick, sql: `SELECT count(*) AS pairs FROM ${engine.table} a, ${engine.table} b WHERE a.bytes + b.bytes > a.packets * b.packets`, values: [] };
+      const slow = {
+        ...quick,
+        sql: `SELECT count(*) AS pairs FROM ${engine.table} a, ${engine.table} b WHERE a.bytes + b.bytes > a.packets * b.packets`,
+        values: [],
+      };
       // The first run verifies the files, so the slow one goes straight to DuckDB, which is interrupted.
       const expected = (await engine.run(quick)).rows;
       await expect(engine.run(quick, { deadline: Date.now() - 1 })).rejects.toBeInstanceOf(QueryTimedOut);
@@ -201,7 +230,17 @@ describe('the local engine', () => {
 
   it('refuses a Parquet data set that lacks a column of the configured format', async () => {
     const dir = join(tmp(), 'parquet-cols');
-    await writeSample({ out: dir, days: 1, records: 100, until: UNTIL, flowLogs: 1, fileFormat: 'parquet', logFormat: '${version} ${srcaddr} ${dstaddr} ${bytes} ${packets} ${start} ${end}' });
-    await expect(openLocalEngine({ location: dir, logFormat: '${version} ${srcaddr} ${vpc-id}' })).rejects.toThrow('the Parquet files have no column for vpc-id of the log format');
+    await writeSample({
+      out: dir,
+      days: 1,
+      records: 100,
+      until: UNTIL,
+      flowLogs: 1,
+      fileFormat: 'parquet',
+      logFormat: '${version} ${srcaddr} ${dstaddr} ${bytes} ${packets} ${start} ${end}',
+    });
+    await expect(openLocalEngine({ location: dir, logFormat: '${version} ${srcaddr} ${vpc-id}' })).rejects.toThrow(
+      'the Parquet files have no column for vpc-id of the log format',
+    );
   });
 });

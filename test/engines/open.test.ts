@@ -37,6 +37,8 @@ describe('readEngineSettings query settings', () => {
   });
 
   test.each(['3601', '-1', '10m'])('refuses FLOWQ_LATE_MARGIN_SECONDS=%s naming the variable', (value) => {
-    expect(() => readEngineSettings({ FLOWQ_ENGINE: 'local', FLOWQ_LOCAL_DATA: '/data', FLOWQ_LATE_MARGIN_SECONDS: value })).toThrow(/^environment variable FLOWQ_LATE_MARGIN_SECONDS must be/);
+    expect(() => readEngineSettings({ FLOWQ_ENGINE: 'local', FLOWQ_LOCAL_DATA: '/data', FLOWQ_LATE_MARGIN_SECONDS: value })).toThrow(
+      /^environment variable FLOWQ_LATE_MARGIN_SECONDS must be/,
+    );
   });
 });

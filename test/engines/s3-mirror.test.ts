@@ -36,7 +36,9 @@ function filesUnder(dir: string): string[] {
 
 /** The local copy's flow-log files, as `AWSLogs/...` keys. */
 function localKeys(): string[] {
-  return filesUnder(join(local(), 'AWSLogs')).map((p) => relative(local(), p).split(sep).join('/')).sort();
+  return filesUnder(join(local(), 'AWSLogs'))
+    .map((p) => relative(local(), p).split(sep).join('/'))
+    .sort();
 }
 
 /** The keys whose day folder is one of `days`, read from the key with a pattern of its own. */
@@ -148,7 +150,9 @@ describe('flowq run --data s3://...', () => {
     expect(listings()).toHaveLength(1 + accounts.length + accountRegions.length * RANGE_DAYS.length);
     expect(requests.filter((r) => !r.startsWith('GET '))).toEqual([]);
     // The mirror holds exactly the fetched objects, each beside its ETag sidecar, and nothing partial.
-    const mirrored = filesUnder(mirrorOf(cache)).map((p) => relative(mirrorOf(cache), p).split(sep).join('/')).sort();
+    const mirrored = filesUnder(mirrorOf(cache))
+      .map((p) => relative(mirrorOf(cache), p).split(sep).join('/'))
+      .sort();
     expect(mirrored).toEqual(wanted.flatMap((k) => [k, `${k}.s3.json`]).sort());
     for (const key of wanted) expect(readFileSync(join(mirrorOf(cache), key))).toEqual(readFileSync(join(local(), key)));
     const bytes = wanted.reduce((sum, k) => sum + statSync(join(local(), k)).size, 0);
@@ -173,7 +177,10 @@ describe('flowq run --data s3://...', () => {
     process.env.FLOWQ_CACHE_DIR = cache;
     // Arrange: drop the last records of one file of the range, in the bucket and in the local copy alike.
     const changed = keysOfDays(['2026/10/30'])[5];
-    const lines = gunzipSync(readFileSync(join(local(), changed))).toString('utf8').trimEnd().split('\n');
+    const lines = gunzipSync(readFileSync(join(local(), changed)))
+      .toString('utf8')
+      .trimEnd()
+      .split('\n');
     const body = gzipSync(`${lines.slice(0, Math.ceil(lines.length / 2)).join('\n')}\n`);
     const copy = join(tmp(), 'local-changed');
     cpSync(local(), copy, { recursive: true });
@@ -222,7 +229,18 @@ describe('flowq run --data s3://...', () => {
     process.env.FLOWQ_CACHE_DIR = cache;
     const { accounts, pairs: accountRegions } = pairs();
     const regions = [...new Set(accountRegions.map((p) => p.split('/')[2]))];
-    const { code } = await cli('run', 'top-talkers', '--data', LOCATION, ...RANGE, '--hive=false', '--accounts', accounts.join(','), '--regions', regions.join(','));
+    const { code } = await cli(
+      'run',
+      'top-talkers',
+      '--data',
+      LOCATION,
+      ...RANGE,
+      '--hive=false',
+      '--accounts',
+      accounts.join(','),
+      '--regions',
+      regions.join(','),
+    );
     expect(code).toBe(0);
     expect(listings()).toHaveLength(accounts.length * regions.length * RANGE_DAYS.length);
     const listedPrefixes = listings().map((r) => new URLSearchParams(r.split('?')[1]).get('prefix'));
@@ -241,7 +259,9 @@ describe('the Hive-compatible hourly layout', () => {
     for (const folder of folders) {
       const [, account, , region] = folder.split('/');
       await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `hive/AWSLogs/${account}/.keep`, Body: Buffer.alloc(0) }));
-      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `hive/AWSLogs/${account}/aws-service=vpcflowlogs/${region}/.keep`, Body: Buffer.alloc(0) }));
+      await client.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: `hive/AWSLogs/${account}/aws-service=vpcflowlogs/${region}/.keep`, Body: Buffer.alloc(0) }),
+      );
     }
     freshCache();
     requests.length = 0;
@@ -264,7 +284,9 @@ describe('the Hive-compatible hourly layout', () => {
     expect(gets).toEqual(wanted);
     // AWSLogs/, each account's regions, and per flow log the day's hour folders (one level) and the 4 hours.
     expect(listings()).toHaveLength(1 + new Set([...folders].map((f) => f.split('/')[1])).size + folders.size * (1 + hours.length));
-    const listedHours = listings().filter((r) => r.includes('hour%3D')).map((r) => /hour%3D(\d{2})/.exec(r)![1]);
+    const listedHours = listings()
+      .filter((r) => r.includes('hour%3D'))
+      .map((r) => /hour%3D(\d{2})/.exec(r)![1]);
     expect(new Set(listedHours)).toEqual(new Set(['06', '07', '08', '09']));
   });
 });
@@ -359,7 +381,14 @@ describe('S3 errors', () => {
 describe('the bundled flowq, run as a process', () => {
   it('answers from the bucket as from the local copy, and fetches nothing the second time', async () => {
     const cache = join(tmp(), 'cache-process');
-    const env = { FLOWQ_CACHE_DIR: cache, AWS_ENDPOINT_URL_S3: process.env.AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: undefined, AWS_PROFILE: undefined };
+    const env = {
+      FLOWQ_CACHE_DIR: cache,
+      AWS_ENDPOINT_URL_S3: process.env.AWS_ENDPOINT_URL_S3,
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_REGION: undefined,
+      AWS_PROFILE: undefined,
+    };
     const argv = ['run', 'top-talkers', '--data', LOCATION, ...RANGE, '--region', 'eu-west-1', '--output', 'json'];
 
     const first = await runCli(argv, { env });
@@ -391,7 +420,9 @@ describe('flowq report --data s3://...', () => {
     for (const name of ['top-talkers', 'rejected-ports']) {
       const rows = (dir: string) => (JSON.parse(readFileSync(join(dir, '2026', '10', '30', `${name}.json`), 'utf8')) as { rows: unknown[] }).rows;
       expect(rows(fromS3)).toEqual(rows(fromLocal));
-      expect(readFileSync(join(fromS3, '2026', '10', '30', `${name}.csv`), 'utf8')).toBe(readFileSync(join(fromLocal, '2026', '10', '30', `${name}.csv`), 'utf8'));
+      expect(readFileSync(join(fromS3, '2026', '10', '30', `${name}.csv`), 'utf8')).toBe(
+        readFileSync(join(fromLocal, '2026', '10', '30', `${name}.csv`), 'utf8'),
+      );
     }
     expect(existsSync(mirrorOf(cache))).toBe(true);
   });

@@ -42,7 +42,10 @@ describe('parseCidr', () => {
     ['', 'must be an IPv4 or IPv6 network such as 10.0.0.0/8, 10.1.2.3 or 2001:db8::/32'],
     [8, 'must be an IPv4 or IPv6 network such as 10.0.0.0/8, 10.1.2.3 or 2001:db8::/32'],
     ['10.0.0/8', "'10.0.0' is not an IPv4 or IPv6 address; give a network such as 10.0.0.0/8, 10.1.2.3 or 2001:db8::/32"],
-    ['010.0.0.0/8', "'010.0.0.0' is not an IPv4 or IPv6 address (IPv4 octets have no leading zeros); give a network such as 10.0.0.0/8, 10.1.2.3 or 2001:db8::/32"],
+    [
+      '010.0.0.0/8',
+      "'010.0.0.0' is not an IPv4 or IPv6 address (IPv4 octets have no leading zeros); give a network such as 10.0.0.0/8, 10.1.2.3 or 2001:db8::/32",
+    ],
     ['10.0.0.256', "'10.0.0.256' is not an IPv4 or IPv6 address; give a network such as 10.0.0.0/8, 10.1.2.3 or 2001:db8::/32"],
     ['2001:db8::1::/64', "'2001:db8::1::' is not an IPv4 or IPv6 address; give a network such as 10.0.0.0/8, 10.1.2.3 or 2001:db8::/32"],
     ['fe80::1%eth0/64', "'fe80::1%eth0' is not an IPv4 or IPv6 address; give a network such as 10.0.0.0/8, 10.1.2.3 or 2001:db8::/32"],
@@ -83,9 +86,15 @@ describe('parseCidr', () => {
 describe('parseIpAddress', () => {
   it('accepts exactly the addresses Node accepts, zones aside, and reads IPv4-mapped IPv6 as IPv4', () => {
     fc.assert(
-      fc.property(fc.oneof(junkAddress, networkAndAddress.map((s) => s.address)), (text) => {
-        expect(parseIpAddress(text)?.version).toBe(oracleFamily(text));
-      }),
+      fc.property(
+        fc.oneof(
+          junkAddress,
+          networkAndAddress.map((s) => s.address),
+        ),
+        (text) => {
+          expect(parseIpAddress(text)?.version).toBe(oracleFamily(text));
+        },
+      ),
       { numRuns: 3000 },
     );
   });

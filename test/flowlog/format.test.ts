@@ -6,7 +6,22 @@ import { InvalidLogFormat } from '../../src/errors.js';
 describe('flow-log fields', () => {
   it('documents every field of versions 2 to 8 with its version, column name and types', () => {
     const byVersion = (v: number) => FIELDS.filter((f) => f.version === v).map((f) => f.name);
-    expect(byVersion(2)).toEqual(['version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log-status']);
+    expect(byVersion(2)).toEqual([
+      'version',
+      'account-id',
+      'interface-id',
+      'srcaddr',
+      'dstaddr',
+      'srcport',
+      'dstport',
+      'protocol',
+      'packets',
+      'bytes',
+      'start',
+      'end',
+      'action',
+      'log-status',
+    ]);
     expect(byVersion(3)).toEqual(['vpc-id', 'subnet-id', 'instance-id', 'tcp-flags', 'type', 'pkt-srcaddr', 'pkt-dstaddr']);
     expect(byVersion(4)).toEqual(['region', 'az-id', 'sublocation-type', 'sublocation-id']);
     expect(byVersion(5)).toEqual(['pkt-src-aws-service', 'pkt-dst-aws-service', 'flow-direction', 'traffic-path']);
@@ -15,8 +30,16 @@ describe('flow-log fields', () => {
     expect(byVersion(8)).toEqual(['reject-reason']);
     const typed = Object.fromEntries(FIELDS.filter((f) => f.athenaType !== 'string').map((f) => [f.column, `${f.athenaType}/${f.parquetType}`]));
     expect(typed).toEqual({
-      version: 'int/INT32', srcport: 'int/INT32', dstport: 'int/INT32', protocol: 'int/INT32', tcp_flags: 'int/INT32', traffic_path: 'int/INT32',
-      packets: 'bigint/INT64', bytes: 'bigint/INT64', start: 'bigint/INT64', end: 'bigint/INT64',
+      version: 'int/INT32',
+      srcport: 'int/INT32',
+      dstport: 'int/INT32',
+      protocol: 'int/INT32',
+      tcp_flags: 'int/INT32',
+      traffic_path: 'int/INT32',
+      packets: 'bigint/INT64',
+      bytes: 'bigint/INT64',
+      start: 'bigint/INT64',
+      end: 'bigint/INT64',
     });
     expect(FIELDS.find((f) => f.name === 'ecs-task-definition-arn')?.column).toBe('ecs_task_definition_arn');
   });

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import {
-  objectKey, parseObjectKey, partitionBounds, partitionDt, partitionPrefix, partitionPrefixTemplate, partitionsForRange, type Layout,
+  objectKey,
+  parseObjectKey,
+  partitionBounds,
+  partitionDt,
+  partitionPrefix,
+  partitionPrefixTemplate,
+  partitionsForRange,
+  type Layout,
 } from '../../src/flowlog/layout.js';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
@@ -35,7 +42,13 @@ describe('object keys', () => {
           const key = objectKey(layout, fileFormat, { ...NAME, fileTime });
           const parsed = parseObjectKey(`${prefix}${prefix ? '/' : ''}${key}`);
           expect(parsed).toEqual({
-            account: NAME.account, region: NAME.region, dt: partitionDt(layout, fileTime), layout, fileFormat, relativeKey: key, fileTime,
+            account: NAME.account,
+            region: NAME.region,
+            dt: partitionDt(layout, fileTime),
+            layout,
+            fileFormat,
+            relativeKey: key,
+            fileTime,
           });
         },
       ),
@@ -45,7 +58,9 @@ describe('object keys', () => {
   it('are refused when they are not flow-log files in an AWS layout', () => {
     expect(parseObjectKey('AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/27/notes.txt')).toBeUndefined();
     expect(parseObjectKey('AWSLogs/123456789012/elasticloadbalancing/us-east-1/2026/11/27/x.log.gz')).toBeUndefined();
-    expect(parseObjectKey('AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/27/999999999999_vpcflowlogs_us-east-1_fl-1_20261127T0535Z_ab.log.gz')).toBeUndefined();
+    expect(
+      parseObjectKey('AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/27/999999999999_vpcflowlogs_us-east-1_fl-1_20261127T0535Z_ab.log.gz'),
+    ).toBeUndefined();
     expect(parseObjectKey('logs/2026/11/27/123456789012_vpcflowlogs_us-east-1_fl-1_20261127T0535Z_ab.log.gz')).toBeUndefined();
   });
 });
@@ -66,20 +81,34 @@ describe('partitions', () => {
 
   it('cross month and year boundaries', () => {
     expect(partitionsForRange(HIVE, at('2026-12-30T12:00:00Z'), at('2027-01-02T00:00:00Z'), 600)).toEqual([
-      'year=2026/month=12/day=30', 'year=2026/month=12/day=31', 'year=2027/month=01/day=01', 'year=2027/month=01/day=02',
+      'year=2026/month=12/day=30',
+      'year=2026/month=12/day=31',
+      'year=2027/month=01/day=01',
+      'year=2027/month=01/day=02',
     ]);
     expect(partitionsForRange(PLAIN, at('2028-02-28T23:00:00Z'), at('2028-03-01T00:00:00Z'), 600)).toEqual(['2028/02/28', '2028/02/29', '2028/03/01']);
   });
 
   it('in hourly layouts are hours, with the late margin reaching into the next hour', () => {
-    expect(partitionsForRange(PLAIN_HOURLY, at('2026-12-31T22:30:00Z'), at('2027-01-01T00:00:00Z'), 600)).toEqual(['2026/12/31/22', '2026/12/31/23', '2027/01/01/00']);
+    expect(partitionsForRange(PLAIN_HOURLY, at('2026-12-31T22:30:00Z'), at('2027-01-01T00:00:00Z'), 600)).toEqual([
+      '2026/12/31/22',
+      '2026/12/31/23',
+      '2027/01/01/00',
+    ]);
     expect(partitionsForRange(HIVE_HOURLY, at('2026-11-27T05:00:00Z'), at('2026-11-27T05:49:00Z'), 600)).toEqual(['year=2026/month=11/day=27/hour=05']);
-    expect(partitionsForRange(HIVE_HOURLY, at('2026-11-27T05:00:00Z'), at('2026-11-27T05:50:01Z'), 600)).toEqual(['year=2026/month=11/day=27/hour=05', 'year=2026/month=11/day=27/hour=06']);
+    expect(partitionsForRange(HIVE_HOURLY, at('2026-11-27T05:00:00Z'), at('2026-11-27T05:50:01Z'), 600)).toEqual([
+      'year=2026/month=11/day=27/hour=05',
+      'year=2026/month=11/day=27/hour=06',
+    ]);
   });
 
   it('are exactly those whose dt lies between the predicate bounds, in string order', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...LAYOUTS), fc.integer({ min: at('2020-01-01T00:00:00Z'), max: at('2030-01-01T00:00:00Z') }), fc.integer({ min: 1, max: 40 * 86_400 }), fc.integer({ min: 0, max: 3600 }),
+      fc.property(
+        fc.constantFrom(...LAYOUTS),
+        fc.integer({ min: at('2020-01-01T00:00:00Z'), max: at('2030-01-01T00:00:00Z') }),
+        fc.integer({ min: 1, max: 40 * 86_400 }),
+        fc.integer({ min: 0, max: 3600 }),
         (layout, start, length, margin) => {
           const list = partitionsForRange(layout, start, start + length, margin);
           const [from, to] = partitionBounds(layout, start, start + length, margin);
@@ -91,7 +120,8 @@ describe('partitions', () => {
           for (const t of [start, start + length - 1]) {
             for (const end of [t, t + margin]) expect(list).toContain(partitionDt(layout, Math.floor(end / 300) * 300));
           }
-        }),
+        },
+      ),
     );
   });
 });

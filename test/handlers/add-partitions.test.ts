@@ -36,17 +36,43 @@ const context = lambdaContext('flowq-dev-addPartitions');
 
 describe('the add-partitions handler', () => {
   test("adds today's and tomorrow's hourly partitions on the daily schedule", async () => {
-    const event = { version: '0', id: 'e1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '111122223333', time: '2026-11-27T12:00:00Z', region: 'us-east-1', resources: [], detail: {} };
+    const event = {
+      version: '0',
+      id: 'e1',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '111122223333',
+      time: '2026-11-27T12:00:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: {},
+    };
 
     const run = await handler(event, context);
 
-    expect(run).toEqual({ trigger: 'schedule', from: '2026-11-27T00:00:00Z', to: '2026-11-29T00:00:00Z', partitions: 48, created: 48, existing: 0, failed: [] });
+    expect(run).toEqual({
+      trigger: 'schedule',
+      from: '2026-11-27T00:00:00Z',
+      to: '2026-11-29T00:00:00Z',
+      partitions: 48,
+      created: 48,
+      existing: 0,
+      failed: [],
+    });
   });
 
   test('backfills the range of a direct invocation', async () => {
     const run = await handler({ from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z' }, context);
 
-    expect(run).toEqual({ trigger: 'backfill', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z', partitions: 24, created: 24, existing: 0, failed: [] });
+    expect(run).toEqual({
+      trigger: 'backfill',
+      from: '2026-11-01T00:00:00Z',
+      to: '2026-11-02T00:00:00Z',
+      partitions: 24,
+      created: 24,
+      existing: 0,
+      failed: [],
+    });
   });
 
   test('adds the partition of a delivered file named in an S3 notification', async () => {

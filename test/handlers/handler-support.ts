@@ -15,7 +15,10 @@ export function fixture(name: 'list-queries' | 'run-query' | 'get-execution'): A
 }
 
 /** The run-query fixture with another body (and content type). */
-export function postEvent(body: string | undefined, options: { name?: string; contentType?: string | null; headers?: Record<string, string> } = {}): APIGatewayProxyEventV2 {
+export function postEvent(
+  body: string | undefined,
+  options: { name?: string; contentType?: string | null; headers?: Record<string, string> } = {},
+): APIGatewayProxyEventV2 {
   const event = fixture('run-query');
   const name = options.name ?? 'top-talkers';
   event.pathParameters = { name };
@@ -65,5 +68,5 @@ export function testApi(env: Record<string, string> = {}, clock = new FakeClock(
 /** An HTTP answer with its body parsed. */
 export function parsed(result: unknown): { statusCode: number; headers: Record<string, unknown>; body: unknown } {
   const r = result as APIGatewayProxyStructuredResultV2;
-  return { statusCode: r.statusCode ?? 0, headers: (r.headers ?? {}), body: r.body === undefined ? undefined : JSON.parse(r.body) };
+  return { statusCode: r.statusCode ?? 0, headers: r.headers ?? {}, body: r.body === undefined ? undefined : JSON.parse(r.body) };
 }

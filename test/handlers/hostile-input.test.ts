@@ -15,7 +15,10 @@ const tmp = useTempDir('flowq-hostile-');
 const RANGE = { start: '2026-11-26T00:00:00Z', end: '2026-11-27T00:00:00Z' };
 const MEGABYTE = 'x'.repeat(1_000_000);
 
-async function post(params: unknown, env: Record<string, string> = {}): Promise<{ statusCode: number; raw: string; body: { error: { code: string; message: string; details?: { param: string; message: string }[] } } }> {
+async function post(
+  params: unknown,
+  env: Record<string, string> = {},
+): Promise<{ statusCode: number; raw: string; body: { error: { code: string; message: string; details?: { param: string; message: string }[] } } }> {
   const result = (await runQueryHttp.createHandler(testApi(env))(postEvent(JSON.stringify({ params })), lambdaContext())) as { body: string };
   const answer = parsed(result);
   return { statusCode: answer.statusCode, raw: result.body, body: answer.body as never };
@@ -42,15 +45,30 @@ describe('POST /queries/{name} with hostile input', () => {
     const answer = await post({ ...RANGE, [MEGABYTE]: 1 });
 
     const param = `${'x'.repeat(64)}… (1000000 characters)`;
-    expect(answer.body.error.details).toEqual([{ param, message: 'unknown parameter; expected one of start, end, limit, interface_id, vpc_id, subnet_id, action, protocol, src_cidr, dst_cidr' }]);
-    expect(answer.body.error.message).toBe(`${param}: unknown parameter; expected one of start, end, limit, interface_id, vpc_id, subnet_id, action, protocol, src_cidr, dst_cidr`);
+    expect(answer.body.error.details).toEqual([
+      { param, message: 'unknown parameter; expected one of start, end, limit, interface_id, vpc_id, subnet_id, action, protocol, src_cidr, dst_cidr' },
+    ]);
+    expect(answer.body.error.message).toBe(
+      `${param}: unknown parameter; expected one of start, end, limit, interface_id, vpc_id, subnet_id, action, protocol, src_cidr, dst_cidr`,
+    );
   });
 
   test.each([8_640_000_000_000, 253_402_300_800, 99_999_999_999_999])('answers 400, not 500, for the JSON time %d (past 9999-12-31)', async (time) => {
     const answer = await post({ start: time, end: time + 1 });
 
     const message = 'must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z';
-    expect(answer).toMatchObject({ statusCode: 400, body: { error: { code: 'INVALID_PARAMETER', details: [{ param: 'start', message }, { param: 'end', message }] } } });
+    expect(answer).toMatchObject({
+      statusCode: 400,
+      body: {
+        error: {
+          code: 'INVALID_PARAMETER',
+          details: [
+            { param: 'start', message },
+            { param: 'end', message },
+          ],
+        },
+      },
+    });
   });
 });
 

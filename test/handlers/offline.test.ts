@@ -10,7 +10,6 @@ import { main } from '../../src/cli/main.js';
 import { TEMPLATES } from '../../src/queries/templates.js';
 import { writeSample } from '../../src/sample/generate.js';
 
-
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../..');
 const SLS = join(ROOT, 'node_modules/osls/bin/serverless.js');
 const UNTIL = Date.UTC(2026, 10, 27) / 1000;
@@ -86,10 +85,14 @@ describe('sls invoke local in local mode', () => {
     const cli = (await flowqRunJson(['top-talkers', '--data', data, '--start', params.start, '--end', params.end, '--limit', '4'])) as Record<string, unknown>;
 
     // Started in the project folder as a shell and npx start it; the handler itself runs in the build folder.
-    const { stdout } = await promisify(execFile)(process.execPath, [SLS, 'invoke', 'local', '-f', 'runQuery', '--data', JSON.stringify({ query: 'top-talkers', params })], {
-      cwd: ROOT,
-      env: { ...localEnvironment(), FLOWQ_LOCAL_DATA: relative(ROOT, data), PWD: ROOT, INIT_CWD: ROOT },
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [SLS, 'invoke', 'local', '-f', 'runQuery', '--data', JSON.stringify({ query: 'top-talkers', params })],
+      {
+        cwd: ROOT,
+        env: { ...localEnvironment(), FLOWQ_LOCAL_DATA: relative(ROOT, data), PWD: ROOT, INIT_CWD: ROOT },
+      },
+    );
 
     const { stats, ...document } = JSON.parse(stdout) as Record<string, unknown>;
     const { stats: _cliStats, ...cliDocument } = cli;

@@ -22,7 +22,25 @@ beforeEach(() => {
 });
 
 /** Pieces of text an attacker would try: quotes, terminators, comments, keywords, placeholders. */
-const hostilePiece = fc.constantFrom("'", "''", '"', ';', '--', '/*', '*/', ' OR 1=1', 'DROP TABLE flow_logs', 'UNION SELECT *', '\\', '\n', '{{table}}', ':start', '?', '$1', 'eni-');
+const hostilePiece = fc.constantFrom(
+  "'",
+  "''",
+  '"',
+  ';',
+  '--',
+  '/*',
+  '*/',
+  ' OR 1=1',
+  'DROP TABLE flow_logs',
+  'UNION SELECT *',
+  '\\',
+  '\n',
+  '{{table}}',
+  ':start',
+  '?',
+  '$1',
+  'eni-',
+);
 const hostile = fc.array(fc.oneof(hostilePiece, fc.string({ maxLength: 6 })), { minLength: 1, maxLength: 6 }).map((parts) => parts.join(''));
 const hex = fc.constantFrom(...'0123456789abcdef');
 const validEni = fc.string({ unit: hex, minLength: 8, maxLength: 17 }).map((h) => `eni-${h}`);
@@ -119,7 +137,12 @@ describe('POST /queries/{name} over generated parameters', () => {
         await postHandler(postEvent(JSON.stringify({ params: raw }), { name }), lambdaContext());
         const start = athenaMock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input;
         if (start === undefined) return;
-        const shape = JSON.stringify([name, raw.interface_id !== undefined, getTemplate(name).params.some((p) => p.name === 'action') && raw.action !== undefined, raw.limit ?? 10]);
+        const shape = JSON.stringify([
+          name,
+          raw.interface_id !== undefined,
+          getTemplate(name).params.some((p) => p.name === 'action') && raw.action !== undefined,
+          raw.limit ?? 10,
+        ]);
         const before = seen.get(shape);
         const sql = (start.QueryString ?? '').split('\n').slice(1).join('\n');
         if (before !== undefined) expect(sql).toBe(before);

@@ -70,13 +70,36 @@ function listApi(env: Record<string, string>) {
 describe('GET /queries', () => {
   test('lists every template with its parameter schema, result columns, needed fields and whether the format has them', async () => {
     const format = '${version} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}';
-    const answer = parsed(await listQueries.createHandler(listApi({ FLOWQ_LOG_FORMAT: format, FLOWQ_MAX_RANGE_DAYS: '7' }))(fixture('list-queries'), lambdaContext()));
+    const answer = parsed(
+      await listQueries.createHandler(listApi({ FLOWQ_LOG_FORMAT: format, FLOWQ_MAX_RANGE_DAYS: '7' }))(fixture('list-queries'), lambdaContext()),
+    );
 
     expect(answer.statusCode).toBe(200);
     expect(answer.headers).toMatchObject({ 'Content-Type': 'application/json', ...SECURITY_HEADERS });
     expect(answer.headers).not.toHaveProperty('Access-Control-Allow-Origin');
     const queries = (answer.body as { queries: { name: string }[] }).queries;
-    expect(queries.map((q) => q.name)).toEqual(['accepted-traffic', 'admin-ports', 'aws-services', 'conversations', 'eni-bytes', 'eni-direction', 'ip-versions', 'port-scanners', 'rejected-ports', 'rejected-traffic', 'ssh-rdp', 'top-addresses', 'top-instances', 'top-subnets', 'top-talkers', 'top-talkers-packet', 'traffic-from', 'traffic-over-time', 'traffic-paths', 'traffic-to']);
+    expect(queries.map((q) => q.name)).toEqual([
+      'accepted-traffic',
+      'admin-ports',
+      'aws-services',
+      'conversations',
+      'eni-bytes',
+      'eni-direction',
+      'ip-versions',
+      'port-scanners',
+      'rejected-ports',
+      'rejected-traffic',
+      'ssh-rdp',
+      'top-addresses',
+      'top-instances',
+      'top-subnets',
+      'top-talkers',
+      'top-talkers-packet',
+      'traffic-from',
+      'traffic-over-time',
+      'traffic-paths',
+      'traffic-to',
+    ]);
     expect(queries.find((q) => q.name === 'top-talkers')).toEqual({
       name: 'top-talkers',
       description: 'Source/destination pairs that moved the most bytes',
@@ -200,7 +223,10 @@ describe('POST /queries/{name}', () => {
     const answer = parsed(await runQueryHttp.createHandler(testApi())(postEvent(body), lambdaContext()));
 
     const details = [
-      { param: 'colour', message: 'unknown parameter; expected one of start, end, limit, interface_id, vpc_id, subnet_id, action, protocol, src_cidr, dst_cidr' },
+      {
+        param: 'colour',
+        message: 'unknown parameter; expected one of start, end, limit, interface_id, vpc_id, subnet_id, action, protocol, src_cidr, dst_cidr',
+      },
       { param: 'start', message: "'yesterday' is not ISO-8601 UTC (2026-11-27T00:00:00Z) or Unix seconds" },
       { param: 'limit', message: 'must be a whole number from 1 to 1000' },
       { param: 'interface_id', message: 'must look like eni-0123456789abcdef0' },
@@ -275,7 +301,9 @@ describe('POST /queries/{name}', () => {
     expect(answer).toEqual({
       statusCode: 502,
       headers: expect.objectContaining({ 'Content-Type': 'application/json' }),
-      body: { error: { code: 'QUERY_FAILED', message: `Athena query ${EXECUTION_ID} failed: HIVE_BAD_DATA: Error parsing field value`, executionId: EXECUTION_ID } },
+      body: {
+        error: { code: 'QUERY_FAILED', message: `Athena query ${EXECUTION_ID} failed: HIVE_BAD_DATA: Error parsing field value`, executionId: EXECUTION_ID },
+      },
     });
   });
 
@@ -337,7 +365,14 @@ describe('GET /executions/{id}', () => {
 
     expect(answer).toMatchObject({
       statusCode: 400,
-      body: { error: { details: [{ param: 'page', message: 'is not allowed' }, { param: 'pageSize', message: 'must be <= 1000' }] } },
+      body: {
+        error: {
+          details: [
+            { param: 'page', message: 'is not allowed' },
+            { param: 'pageSize', message: 'must be <= 1000' },
+          ],
+        },
+      },
     });
   });
 
@@ -356,7 +391,13 @@ describe('GET /executions/{id}', () => {
 
     expect(answer).toMatchObject({
       statusCode: 502,
-      body: { error: { code: 'QUERY_FAILED', message: `Athena query ${EXECUTION_ID} failed: Query exhausted resources at this scale factor`, executionId: EXECUTION_ID } },
+      body: {
+        error: {
+          code: 'QUERY_FAILED',
+          message: `Athena query ${EXECUTION_ID} failed: Query exhausted resources at this scale factor`,
+          executionId: EXECUTION_ID,
+        },
+      },
     });
   });
 
@@ -374,10 +415,20 @@ describe('GET /executions/{id}', () => {
     athenaMock.on(GetQueryExecutionCommand).resolves(executionIn('SUCCEEDED'));
     athenaMock.on(GetQueryResultsCommand).resolves(resultsPage([3], { first: false }));
 
-    const answer = parsed(await getExecution.createHandler(testApi())(getExecutionEvent(EXECUTION_ID, { nextToken: 'page-2', pageSize: '2' }), lambdaContext()));
+    const answer = parsed(
+      await getExecution.createHandler(testApi())(getExecutionEvent(EXECUTION_ID, { nextToken: 'page-2', pageSize: '2' }), lambdaContext()),
+    );
 
-    expect(answer.body).toEqual({ executionId: EXECUTION_ID, state: 'SUCCEEDED', columns: COLUMNS, rows: [decodedTalker(3)], stats: { ...STATS, rowsReturned: 1, elapsedMs: 1400 } });
-    expect(athenaMock.commandCalls(GetQueryResultsCommand).map((c) => c.args[0].input)).toEqual([{ QueryExecutionId: EXECUTION_ID, NextToken: 'page-2', MaxResults: 2 }]);
+    expect(answer.body).toEqual({
+      executionId: EXECUTION_ID,
+      state: 'SUCCEEDED',
+      columns: COLUMNS,
+      rows: [decodedTalker(3)],
+      stats: { ...STATS, rowsReturned: 1, elapsedMs: 1400 },
+    });
+    expect(athenaMock.commandCalls(GetQueryResultsCommand).map((c) => c.args[0].input)).toEqual([
+      { QueryExecutionId: EXECUTION_ID, NextToken: 'page-2', MaxResults: 2 },
+    ]);
   });
 });
 
@@ -395,7 +446,10 @@ describe('direct invocation (sls invoke -f runQuery)', () => {
       stats: { ...STATS, rowsReturned: 1, elapsedMs: 0, ...PARTITIONS_READ },
       executionId: EXECUTION_ID,
     });
-    expect(athenaMock).toHaveReceivedCommandWith(StartQueryExecutionCommand, { QueryString: athenaQueryText(RENDERED), ExecutionParameters: RENDERED.executionParameters });
+    expect(athenaMock).toHaveReceivedCommandWith(StartQueryExecutionCommand, {
+      QueryString: athenaQueryText(RENDERED),
+      ExecutionParameters: RENDERED.executionParameters,
+    });
   });
 
   test('stops the query and raises QueryTimedOut when the remaining time less the margin runs out', async () => {
@@ -406,7 +460,9 @@ describe('direct invocation (sls invoke -f runQuery)', () => {
     athenaMock.on(StopQueryExecutionCommand).resolves({});
 
     // Act
-    const error = await runQuery.createHandler(api)({ query: 'top-talkers', params: PARAMS }, lambdaContext(10_000)).catch((e: unknown) => e);
+    const error = await runQuery
+      .createHandler(api)({ query: 'top-talkers', params: PARAMS }, lambdaContext(10_000))
+      .catch((e: unknown) => e);
 
     // Assert
     expect(error).toBeInstanceOf(QueryTimedOut);
@@ -427,11 +483,25 @@ describe('direct invocation (sls invoke -f runQuery)', () => {
   });
 
   test.each([
-    [{ query: 'top-talkers', params: { start: 'soon' } }, [{ param: 'start', message: "'soon' is not ISO-8601 UTC (2026-11-27T00:00:00Z) or Unix seconds" }, { param: 'end', message: 'is required' }]],
+    [
+      { query: 'top-talkers', params: { start: 'soon' } },
+      [
+        { param: 'start', message: "'soon' is not ISO-8601 UTC (2026-11-27T00:00:00Z) or Unix seconds" },
+        { param: 'end', message: 'is required' },
+      ],
+    ],
     [{ params: PARAMS }, [{ param: 'query', message: 'is required' }]],
-    [{ query: 'top-talkers', params: 'start=1', extra: true }, [{ param: 'extra', message: 'is not allowed' }, { param: 'params', message: 'must be an object of parameter values' }]],
+    [
+      { query: 'top-talkers', params: 'start=1', extra: true },
+      [
+        { param: 'extra', message: 'is not allowed' },
+        { param: 'params', message: 'must be an object of parameter values' },
+      ],
+    ],
   ])('an invalid invocation %j raises InvalidParameter naming each problem', async (event, details) => {
-    const error = await runQuery.createHandler(testApi())(event as never, lambdaContext()).catch((e: unknown) => e);
+    const error = await runQuery
+      .createHandler(testApi())(event as never, lambdaContext())
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(InvalidParameter);
     expect((error as InvalidParameter).details).toEqual(details);

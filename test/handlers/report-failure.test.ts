@@ -9,7 +9,8 @@ import { fakeBucket, SAMPLE_UNTIL } from '../reports/support.js';
 import { useTempDir } from '../support/tmp.js';
 
 // A data set whose log format lacks `action`: rejected-ports cannot run on it, the others can.
-const FORMAT = '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${log-status}';
+const FORMAT =
+  '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${log-status}';
 const s3 = mockClient(S3Client);
 const tmp = useTempDir('flowq-report-failure-');
 const ENV = { FLOWQ_ENGINE: 'local', FLOWQ_REPORT_BUCKET: 'flowq-reports', FLOWQ_REPORT_PREFIX: 'daily' };
@@ -40,7 +41,13 @@ describe('the report handler when a template fails', () => {
     );
     const day = 'daily/2026/10/31/';
     expect([...bucket.keys()]).toEqual([
-      `${day}top-talkers.json`, `${day}top-talkers.csv`, `${day}eni-bytes.json`, `${day}eni-bytes.csv`, `${day}index.html`, `${day}manifest.json`, 'daily/latest.json',
+      `${day}top-talkers.json`,
+      `${day}top-talkers.csv`,
+      `${day}eni-bytes.json`,
+      `${day}eni-bytes.csv`,
+      `${day}index.html`,
+      `${day}manifest.json`,
+      'daily/latest.json',
     ]);
     const manifest = JSON.parse(Buffer.from(bucket.get(`${day}manifest.json`)!.body).toString('utf8')) as Manifest;
     expect(manifest.templates.map((t) => [t.name, t.status, t.error])).toEqual([

@@ -33,11 +33,30 @@ beforeEach(() => {
 });
 
 const context = lambdaContext('flowq-dev-report');
-const DAY_FILES = ['top-talkers.json', 'top-talkers.csv', 'rejected-ports.json', 'rejected-ports.csv', 'eni-bytes.json', 'eni-bytes.csv', 'index.html', 'manifest.json'];
+const DAY_FILES = [
+  'top-talkers.json',
+  'top-talkers.csv',
+  'rejected-ports.json',
+  'rejected-ports.csv',
+  'eni-bytes.json',
+  'eni-bytes.csv',
+  'index.html',
+  'manifest.json',
+];
 
 describe('the report handler', () => {
   it('reports the full UTC day before a schedule event, encrypted with the configured key, and answers where it is', async () => {
-    const event = { version: '0', id: 'e1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '111122223333', time: '2026-11-01T01:15:00Z', region: 'us-east-1', resources: [], detail: {} };
+    const event = {
+      version: '0',
+      id: 'e1',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '111122223333',
+      time: '2026-11-01T01:15:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: {},
+    };
     const run = await handler(event, context);
     expect(run).toEqual({
       trigger: 'schedule',
@@ -48,7 +67,12 @@ describe('the report handler', () => {
           date: '2026-10-31',
           index: 's3://flowq-reports/reports/2026/10/31/index.html',
           manifest: 's3://flowq-reports/reports/2026/10/31/manifest.json',
-          templates: ['top-talkers', 'rejected-ports', 'eni-bytes'].map((name) => ({ name, params: { limit: 25 }, status: 'ok', rows: expect.any(Number) as number })),
+          templates: ['top-talkers', 'rejected-ports', 'eni-bytes'].map((name) => ({
+            name,
+            params: { limit: 25 },
+            status: 'ok',
+            rows: expect.any(Number) as number,
+          })),
           latest: true,
         },
       ],
@@ -61,7 +85,11 @@ describe('the report handler', () => {
   it('backfills the days of a direct invocation, answering with the newest', async () => {
     const run = await handler({ start: '2026-10-29', end: '2026-11-01' }, context);
     expect(run.trigger).toBe('invoke');
-    expect(run.days.map((d) => [d.date, d.latest])).toEqual([['2026-10-29', true], ['2026-10-30', true], ['2026-10-31', true]]);
+    expect(run.days.map((d) => [d.date, d.latest])).toEqual([
+      ['2026-10-29', true],
+      ['2026-10-30', true],
+      ['2026-10-31', true],
+    ]);
     expect(run.location).toBe('s3://flowq-reports/reports/2026/10/31/index.html');
     const single = await handler({ date: '2026-10-30' }, context);
     expect(single.days.map((d) => [d.date, d.latest])).toEqual([['2026-10-30', false]]);
@@ -69,7 +97,9 @@ describe('the report handler', () => {
   });
 
   it('refuses an event of another shape, naming what it takes', async () => {
-    await expect(handler({ date: '2026-10-31', templates: ['top-talkers'] }, context)).rejects.toThrow('event: a report takes only date, or start and end, not templates');
+    await expect(handler({ date: '2026-10-31', templates: ['top-talkers'] }, context)).rejects.toThrow(
+      'event: a report takes only date, or start and end, not templates',
+    );
     await expect(handler({ date: 'yesterday' }, context)).rejects.toThrow('date: must be a date (YYYY-MM-DD), not "yesterday"');
     expect(bucket.size).toBe(0);
   });

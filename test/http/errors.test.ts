@@ -16,15 +16,39 @@ const INTERNAL = { statusCode: 500, body: { error: { code: 'INTERNAL_ERROR', mes
 
 describe('toErrorAnswer', () => {
   test.each([
-    [new InvalidParameter([{ param: 'limit', message: 'must be between 1 and 1000' }]), { statusCode: 400, body: { error: { code: 'INVALID_PARAMETER', message: 'limit: must be between 1 and 1000', details: [{ param: 'limit', message: 'must be between 1 and 1000' }] } } }],
+    [
+      new InvalidParameter([{ param: 'limit', message: 'must be between 1 and 1000' }]),
+      {
+        statusCode: 400,
+        body: {
+          error: {
+            code: 'INVALID_PARAMETER',
+            message: 'limit: must be between 1 and 1000',
+            details: [{ param: 'limit', message: 'must be between 1 and 1000' }],
+          },
+        },
+      },
+    ],
     [new UnknownQuery('unknown query'), { statusCode: 404, body: { error: { code: 'UNKNOWN_QUERY', message: 'unknown query' } } }],
-    [new UnknownExecution(`no query execution ${ID}`), { statusCode: 404, body: { error: { code: 'UNKNOWN_EXECUTION', message: `no query execution ${ID}` } } }],
+    [
+      new UnknownExecution(`no query execution ${ID}`),
+      { statusCode: 404, body: { error: { code: 'UNKNOWN_EXECUTION', message: `no query execution ${ID}` } } },
+    ],
     [new DataError('no flow-log files'), { statusCode: 422, body: { error: { code: 'DATA_ERROR', message: 'no flow-log files' } } }],
-    [new QueryFailed('failed: HIVE_BAD_DATA', { executionId: ID, errorCategory: 2 }), { statusCode: 502, body: { error: { code: 'QUERY_FAILED', message: 'failed: HIVE_BAD_DATA', executionId: ID } } }],
-    [new QueryCancelled('cancelled', { executionId: ID }), { statusCode: 502, body: { error: { code: 'QUERY_CANCELLED', message: 'cancelled', executionId: ID } } }],
+    [
+      new QueryFailed('failed: HIVE_BAD_DATA', { executionId: ID, errorCategory: 2 }),
+      { statusCode: 502, body: { error: { code: 'QUERY_FAILED', message: 'failed: HIVE_BAD_DATA', executionId: ID } } },
+    ],
+    [
+      new QueryCancelled('cancelled', { executionId: ID }),
+      { statusCode: 502, body: { error: { code: 'QUERY_CANCELLED', message: 'cancelled', executionId: ID } } },
+    ],
     [new QueryTimedOut('stopped', { executionId: ID }), { statusCode: 504, body: { error: { code: 'QUERY_TIMED_OUT', message: 'stopped', executionId: ID } } }],
     [createError(415, 'Unsupported Media Type'), { statusCode: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported Media Type' } } }],
-    [createError(422, 'Invalid or malformed JSON was provided'), { statusCode: 422, body: { error: { code: 'MALFORMED_JSON', message: 'Invalid or malformed JSON was provided' } } }],
+    [
+      createError(422, 'Invalid or malformed JSON was provided'),
+      { statusCode: 422, body: { error: { code: 'MALFORMED_JSON', message: 'Invalid or malformed JSON was provided' } } },
+    ],
     [createError(413, 'Payload Too Large'), { statusCode: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'Payload Too Large' } } }],
     [createError(405, 'Method Not Allowed'), { statusCode: 405, body: { error: { code: 'HTTP_405', message: 'Method Not Allowed' } } }],
   ])('%s answers as its type says', (error, answer) => {
@@ -34,7 +58,13 @@ describe('toErrorAnswer', () => {
   test.each([
     ['a configuration error', new InvalidConfiguration('environment variable FLOWQ_DATABASE is required')],
     ['a plain Error with a stack', new Error('Cannot read properties of undefined (reading "rows")')],
-    ['an SDK error', Object.assign(new Error('User: arn:aws:sts::123456789012:assumed-role/x is not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } })],
+    [
+      'an SDK error',
+      Object.assign(new Error('User: arn:aws:sts::123456789012:assumed-role/x is not authorized'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    ],
     ['an HTTP error not meant for callers', createError(400, 'secret', { expose: false })],
     ['a 5xx HTTP error', createError(503, 'upstream down')],
     ['a thrown string', 'boom'],
@@ -88,6 +118,9 @@ describe('withoutServerPaths', () => {
   test('is applied to every error answer a caller sees', () => {
     const answer = toErrorAnswer(new DataError('/var/task/data/AWSLogs/1/vpcflowlogs/r/2026/11/27/f.log.gz has no header line'));
 
-    expect(answer).toEqual({ statusCode: 422, body: { error: { code: 'DATA_ERROR', message: 'AWSLogs/1/vpcflowlogs/r/2026/11/27/f.log.gz has no header line' } } });
+    expect(answer).toEqual({
+      statusCode: 422,
+      body: { error: { code: 'DATA_ERROR', message: 'AWSLogs/1/vpcflowlogs/r/2026/11/27/f.log.gz has no header line' } },
+    });
   });
 });

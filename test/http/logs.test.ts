@@ -60,7 +60,9 @@ describe('the log line of a refused request', () => {
     let refusal: unknown;
 
     const lines = await logsOf(async () => {
-      refusal = await runQuery.createHandler(testApi())({ query: 'top-talkers', params: { ...RANGE, limit: 0 } }, lambdaContext()).catch((error: unknown) => error);
+      refusal = await runQuery
+        .createHandler(testApi())({ query: 'top-talkers', params: { ...RANGE, limit: 0 } }, lambdaContext())
+        .catch((error: unknown) => error);
     });
 
     expect(refusal).toMatchObject({ code: 'INVALID_PARAMETER', message: 'limit: must be a whole number from 1 to 1000' });

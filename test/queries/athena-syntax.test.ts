@@ -21,7 +21,8 @@ function athenaText(query: RenderedQuery): string {
 
 const FORMATS = {
   'the default format': DEFAULT_LOG_FORMAT_TEXT,
-  'a format without log-status': '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action}',
+  'a format without log-status':
+    '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action}',
   'every field (version 8)': FIELDS.map((f) => `\${${f.name}}`).join(' '),
   'every field but log-status': FIELDS.filter((f) => f.name !== 'log-status')
     .map((f) => `\${${f.name}}`)
@@ -58,7 +59,11 @@ function givenValue(spec: ParamSpec): unknown {
 function variants(template: Template): Record<string, unknown>[] {
   const required = Object.fromEntries(template.params.filter((p) => p.required).map((p) => [p.name, givenValue(p)]));
   const optional = template.params.filter((p) => !p.required);
-  return [required, ...optional.map((p) => ({ ...required, [p.name]: givenValue(p) })), { ...required, ...Object.fromEntries(optional.map((p) => [p.name, givenValue(p)])) }];
+  return [
+    required,
+    ...optional.map((p) => ({ ...required, [p.name]: givenValue(p) })),
+    { ...required, ...Object.fromEntries(optional.map((p) => [p.name, givenValue(p)])) },
+  ];
 }
 
 describe.each(Object.entries(FORMATS))('in %s', (_formatName, formatText) => {
@@ -70,7 +75,13 @@ describe.each(Object.entries(FORMATS))('in %s', (_formatName, formatText) => {
     let rendered = 0;
     for (const layout of LAYOUTS) {
       for (const fileFormat of FILE_FORMATS) {
-        const target: RenderTarget = { table: 'flow_logs', layout: { ...layout, fileFormat }, logFormat, lateMarginSeconds: 600, dialect: 'athena' } as RenderTarget;
+        const target: RenderTarget = {
+          table: 'flow_logs',
+          layout: { ...layout, fileFormat },
+          logFormat,
+          lateMarginSeconds: 600,
+          dialect: 'athena',
+        } as RenderTarget;
         for (const params of variants(template)) {
           const filterFields = template.params.filter((p) => p.field !== undefined && params[p.name] !== undefined).map((p) => p.field);
           if (filterFields.some((f) => !logFormat.fields.some((field) => field.name === f))) continue;

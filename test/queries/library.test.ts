@@ -75,7 +75,8 @@ async function check(template: LibraryTemplate, ds: Dataset, requests: readonly 
           if (cidr !== undefined) cidrBlocks[cidr.includes(':') ? 'IPv6' : 'IPv4'] += 1;
         }
       } catch (error) {
-        if (error instanceof Error) error.message = `params ${JSON.stringify(params)} on ${ds.formatText} (${ds.fileFormat})\n${rendered.sql}\n${error.message}`;
+        if (error instanceof Error)
+          error.message = `params ${JSON.stringify(params)} on ${ds.formatText} (${ds.fileFormat})\n${rendered.sql}\n${error.message}`;
         throw error;
       }
     }
@@ -95,7 +96,9 @@ describe('the template library against its oracle', () => {
   afterAll(() => {
     const total = [...compared.values()].reduce((a, b) => a + b.requests, 0);
     const perTemplate = [...compared].map(([t, n]) => `${t} ${n.requests} (${n.withRows} with rows)`).join(', ');
-    process.stdout.write(`library: ${total} requests compared with the oracle: ${perTemplate}; CIDR blocks: ${cidrBlocks.IPv4} IPv4, ${cidrBlocks.IPv6} IPv6\n`);
+    process.stdout.write(
+      `library: ${total} requests compared with the oracle: ${perTemplate}; CIDR blocks: ${cidrBlocks.IPv4} IPv4, ${cidrBlocks.IPv6} IPv6\n`,
+    );
   });
 
   it.each(LIBRARY_TEMPLATES.filter((t) => coreFormats(t).length > 0))(
@@ -154,7 +157,10 @@ describe('a log format without the fields a template reads', () => {
     await withEngine(defaultFormat, async (engine) => {
       for (const template of LIBRARY_TEMPLATES.filter((name) => EXTRA_FIELDS[name].length === 0)) {
         const result = await engine.run(renderQuery(template, { ...range, ...required(template) }, engine.target));
-        expect({ template, rows: result.rows }).toEqual({ template, rows: expectedLibraryRows(datasetFormat(defaultFormat), defaultFormat.files, { template, ...range, limit: 10, ...required(template) }) });
+        expect({ template, rows: result.rows }).toEqual({
+          template,
+          rows: expectedLibraryRows(datasetFormat(defaultFormat), defaultFormat.files, { template, ...range, limit: 10, ...required(template) }),
+        });
         expect(() => renderQuery(template, { ...range, ...required(template), vpc_id: 'vpc-0a1b2c3d', subnet_id: 'subnet-0a1b2c3d' }, engine.target)).toThrow(
           'vpc_id: the log format has no vpc-id field to filter on; subnet_id: the log format has no subnet-id field to filter on',
         );
@@ -166,8 +172,22 @@ describe('a log format without the fields a template reads', () => {
 describe('port-scanners on a pinned data set', () => {
   it('reports the sources whose rejected records reach at least min_ports ports, exactly', async () => {
     const t = Date.parse('2026-06-16T12:00:00Z') / 1000;
-    const line = (src: string, dst: string, port: number, action: string, at: number) =>
-      ['2', '123456789012', 'eni-0a1b2c3d', src, dst, '40000', String(port), '6', '1', '40', String(at), String(at + 5), action, 'OK'];
+    const line = (src: string, dst: string, port: number, action: string, at: number) => [
+      '2',
+      '123456789012',
+      'eni-0a1b2c3d',
+      src,
+      dst,
+      '40000',
+      String(port),
+      '6',
+      '1',
+      '40',
+      String(at),
+      String(at + 5),
+      action,
+      'OK',
+    ];
     const records = [
       // One source probes twelve ports of one host, and is let in once on a thirteenth.
       ...Array.from({ length: 12 }, (_, i) => line('198.51.100.7', '10.0.0.5', i + 1, 'REJECT', t + i)),
@@ -209,7 +229,22 @@ describe('CIDR blocks on a pinned data set', () => {
   it('select exactly the addresses of their own family, /0 to /32 and /128 included', async () => {
     const t = Date.parse('2026-06-16T12:00:00Z') / 1000;
     const sources = ['10.1.2.3', '10.255.0.1', '11.0.0.1', '192.168.1.1', '2001:db8::1', '2001:db8:ffff::1', '2001:db9::1', 'fe80::1', '-'];
-    const records = sources.map((src, i) => ['2', '123456789012', 'eni-0a1b2c3d', src, '10.0.0.5', '40000', '443', '6', '1', String(100 + i), String(t + i), String(t + i + 5), 'ACCEPT', 'OK']);
+    const records = sources.map((src, i) => [
+      '2',
+      '123456789012',
+      'eni-0a1b2c3d',
+      src,
+      '10.0.0.5',
+      '40000',
+      '443',
+      '6',
+      '1',
+      String(100 + i),
+      String(t + i),
+      String(t + i + 5),
+      'ACCEPT',
+      'OK',
+    ]);
     const ds: Dataset = {
       hiveCompatiblePartitions: true,
       perHourPartition: false,

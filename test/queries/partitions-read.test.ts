@@ -52,20 +52,30 @@ describe('partitionsRead', () => {
     const layout = { hiveCompatiblePartitions: false, perHourPartition };
 
     expect(partitionsRead(layout, Date.UTC(2026, 10, 26) / 1000, Date.UTC(2026, 10, 27) / 1000, 600)).toEqual({ all, marginOnly, lateMarginSeconds: 600 });
-    expect(partitionsRead(layout, Date.UTC(2026, 10, 26) / 1000, Date.UTC(2026, 10, 27) / 1000, 0)).toEqual({ all: all.filter((dt) => !marginOnly.includes(dt)), marginOnly: [], lateMarginSeconds: 0 });
+    expect(partitionsRead(layout, Date.UTC(2026, 10, 26) / 1000, Date.UTC(2026, 10, 27) / 1000, 0)).toEqual({
+      all: all.filter((dt) => !marginOnly.includes(dt)),
+      marginOnly: [],
+      lateMarginSeconds: 0,
+    });
   });
 
   test("agrees with the rendered query's partition predicate", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...layouts), fc.integer({ min: 0, max: 72 }), fc.integer({ min: 1, max: 72 }), fc.integer({ min: 0, max: 3600 }), (layout, startHour, hours, margin) => {
-        const start = BASE + startHour * 3600;
-        const target = { table: 'flow_logs', layout, logFormat: DEFAULT_LOG_FORMAT, lateMarginSeconds: margin, dialect: 'athena' } as const;
+      fc.property(
+        fc.constantFrom(...layouts),
+        fc.integer({ min: 0, max: 72 }),
+        fc.integer({ min: 1, max: 72 }),
+        fc.integer({ min: 0, max: 3600 }),
+        (layout, startHour, hours, margin) => {
+          const start = BASE + startHour * 3600;
+          const target = { table: 'flow_logs', layout, logFormat: DEFAULT_LOG_FORMAT, lateMarginSeconds: margin, dialect: 'athena' } as const;
 
-        const query = renderQuery('top-talkers', { start: formatTime(start), end: formatTime(start + hours * 3600) }, target);
+          const query = renderQuery('top-talkers', { start: formatTime(start), end: formatTime(start + hours * 3600) }, target);
 
-        expect([query.partitionsRead?.all[0], query.partitionsRead?.all.at(-1)]).toEqual([query.partitions.from, query.partitions.to]);
-        expect(query.partitionsRead?.lateMarginSeconds).toBe(margin);
-      }),
+          expect([query.partitionsRead?.all[0], query.partitionsRead?.all.at(-1)]).toEqual([query.partitions.from, query.partitions.to]);
+          expect(query.partitionsRead?.lateMarginSeconds).toBe(margin);
+        },
+      ),
     );
   });
 });

@@ -5,7 +5,13 @@ import { renderQuery, type RenderTarget } from '../../src/queries/render.js';
 import { buildTemplate, TEMPLATES } from '../../src/queries/templates.js';
 import { sqlStringLiteral } from '../../src/sql.js';
 
-const TARGET: RenderTarget = { table: 'flow_logs', layout: { hiveCompatiblePartitions: false, perHourPartition: false }, logFormat: DEFAULT_LOG_FORMAT, lateMarginSeconds: 600, dialect: 'athena' };
+const TARGET: RenderTarget = {
+  table: 'flow_logs',
+  layout: { hiveCompatiblePartitions: false, perHourPartition: false },
+  logFormat: DEFAULT_LOG_FORMAT,
+  lateMarginSeconds: 600,
+  dialect: 'athena',
+};
 const DAY = { start: '2026-11-26T00:00:00Z', end: '2026-11-27T00:00:00Z' };
 
 describe('renderQuery', () => {
@@ -29,8 +35,11 @@ GROUP BY srcaddr, dstaddr
 ORDER BY bytes DESC, srcaddr ASC, dstaddr ASC
 LIMIT 5`);
     expect(q.values).toEqual([
-      { type: 'varchar', value: '2026/11/26' }, { type: 'varchar', value: '2026/11/27' },
-      { type: 'bigint', value: 1795651200 }, { type: 'bigint', value: 1795737600 }, { type: 'varchar', value: 'ACCEPT' },
+      { type: 'varchar', value: '2026/11/26' },
+      { type: 'varchar', value: '2026/11/27' },
+      { type: 'bigint', value: 1795651200 },
+      { type: 'bigint', value: 1795737600 },
+      { type: 'varchar', value: 'ACCEPT' },
     ]);
     expect(q.executionParameters).toEqual(["'2026/11/26'", "'2026/11/27'", '1795651200', '1795737600', "'ACCEPT'"]);
     expect(q.params).toEqual({ ...DAY, limit: 5, action: 'ACCEPT' });
@@ -64,7 +73,10 @@ LIMIT 5`);
   });
 
   it('never lets a value into the SQL text, and gives every ? exactly one value', () => {
-    const hostile = fc.oneof(fc.string(), fc.constantFrom("'; DROP TABLE flow_logs; --", "eni-1' OR '1'='1", '/* */', 'ACCEPT\' --', '1; SELECT 1', '$${table}', '{{table}}', ':start'));
+    const hostile = fc.oneof(
+      fc.string(),
+      fc.constantFrom("'; DROP TABLE flow_logs; --", "eni-1' OR '1'='1", '/* */', "ACCEPT' --", '1; SELECT 1', '$${table}', '{{table}}', ':start'),
+    );
     fc.assert(
       fc.property(fc.constantFrom(...TEMPLATES.keys()), hostile, hostile, hostile, hostile, fc.option(hostile), (name, start, end, iface, action, limit) => {
         const raw: Record<string, unknown> = { start, end, interface_id: iface, action };

@@ -47,7 +47,16 @@ const padded = (text: fc.Arbitrary<string>) => fc.tuple(pad, text, pad).map(([a,
 const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
 /** Two digits from 00 to max, often at the edges (00, max - 1, max), where validity changes. */
 const twoDigits = (max: number) => fc.oneof(fc.constantFrom(0, max - 1, max), fc.integer({ min: 0, max })).map((n) => String(n).padStart(2, '0'));
-const oddJson = fc.oneof(fc.constant(null), fc.boolean(), fc.double(), fc.constant({}), fc.constant([]), fc.string({ maxLength: 4 }), fc.constant(''), fc.constant('  '));
+const oddJson = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.double(),
+  fc.constant({}),
+  fc.constant([]),
+  fc.string({ maxLength: 4 }),
+  fc.constant(''),
+  fc.constant('  '),
+);
 
 /** ISO-8601 texts: valid parts, then often one part pushed just past what is valid. */
 const isoText = fc
@@ -67,9 +76,29 @@ const isoText = fc
     fc
       .option(
         fc.constantFrom<[string, string]>(
-          ['y', '0000'], ['y', '1969'], ['y', '0099'], ['y', '20261'], ['mo', '00'], ['mo', '13'], ['d', '00'], ['d', '29'], ['d', '30'], ['d', '31'],
-          ['d', '32'], ['h', '24'], ['mi', '60'], ['s', '60'], ['sep', 't'], ['sep', '  '], ['zone', 'z'], ['zone', '+24:00'], ['zone', '-00:60'],
-          ['zone', '+1'], ['frac', '1234567890'], ['frac', ''], ['y', '1970'],
+          ['y', '0000'],
+          ['y', '1969'],
+          ['y', '0099'],
+          ['y', '20261'],
+          ['mo', '00'],
+          ['mo', '13'],
+          ['d', '00'],
+          ['d', '29'],
+          ['d', '30'],
+          ['d', '31'],
+          ['d', '32'],
+          ['h', '24'],
+          ['mi', '60'],
+          ['s', '60'],
+          ['sep', 't'],
+          ['sep', '  '],
+          ['zone', 'z'],
+          ['zone', '+24:00'],
+          ['zone', '-00:60'],
+          ['zone', '+1'],
+          ['frac', '1234567890'],
+          ['frac', ''],
+          ['y', '1970'],
         ),
         { freq: 4 },
       )
@@ -103,7 +132,9 @@ const integerValue = (min: number, max: number) =>
   fc.oneof(padded(integerText(min, max)), fc.integer({ min: min - 3, max: max + 3 }), fc.constantFrom(min - 1, min, max, max + 1, min + 0.5, 2 ** 60), oddJson);
 
 function randomCase(word: string): fc.Arbitrary<string> {
-  return fc.array(fc.boolean(), { minLength: word.length, maxLength: word.length }).map((upper) => [...word].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
+  return fc
+    .array(fc.boolean(), { minLength: word.length, maxLength: word.length })
+    .map((upper) => [...word].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
 }
 
 const hexGroup = fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: 1, maxLength: 5 });
@@ -119,9 +150,12 @@ const ipv6 = fc
   });
 const cidrValue = fc.oneof(
   padded(
-    fc.tuple(fc.oneof(ipv4, ipv6, fc.constantFrom('::', '::1', '::ffff:10.0.0.1', '2001:db8::', 'fe80::1%eth0', '1:2:3:4:5:6:7::', '::2:3:4:5:6:7:8')), fc.option(fc.integer({ min: 0, max: 130 }))).map(
-      ([address, prefix]) => (prefix === null ? address : `${address}/${prefix}`),
-    ),
+    fc
+      .tuple(
+        fc.oneof(ipv4, ipv6, fc.constantFrom('::', '::1', '::ffff:10.0.0.1', '2001:db8::', 'fe80::1%eth0', '1:2:3:4:5:6:7::', '::2:3:4:5:6:7:8')),
+        fc.option(fc.integer({ min: 0, max: 130 })),
+      )
+      .map(([address, prefix]) => (prefix === null ? address : `${address}/${prefix}`)),
   ),
   fc.constantFrom('10.0.0.0/08', '10.0.0.0/', '/8', '10.0.0.0 /8'),
   oddJson,
@@ -134,7 +168,11 @@ function valueFor(spec: ParamSpec): fc.Arbitrary<unknown> {
     case 'integer':
       return integerValue(spec.min, spec.max);
     case 'integer-list': {
-      const item = fc.oneof(fc.integer({ min: spec.min, max: spec.max }), fc.integer({ min: spec.min - 2, max: spec.max + 2 }), integerText(spec.min, spec.max));
+      const item = fc.oneof(
+        fc.integer({ min: spec.min, max: spec.max }),
+        fc.integer({ min: spec.min - 2, max: spec.max + 2 }),
+        integerText(spec.min, spec.max),
+      );
       const items = fc.array(item, { minLength: 0, maxLength: spec.maxCount + 2 });
       return fc.oneof(
         items,
@@ -177,32 +215,44 @@ function validFor(spec: ParamSpec): fc.Arbitrary<unknown> {
       return fc.constantFrom(...spec.values).chain(randomCase);
     case 'cidr':
       return fc.oneof(
-        fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.option(fc.integer({ min: 0, max: 32 }))).map(([n, p]) =>
-          [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.') + (p === null ? '' : `/${p}`),
-        ),
-        fc.tuple(fc.array(group, { minLength: 8, maxLength: 8 }), fc.option(fc.integer({ min: 0, max: 128 }))).map(([g, p]) => g.join(':') + (p === null ? '' : `/${p}`)),
+        fc
+          .tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.option(fc.integer({ min: 0, max: 32 })))
+          .map(([n, p]) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.') + (p === null ? '' : `/${p}`)),
+        fc
+          .tuple(fc.array(group, { minLength: 8, maxLength: 8 }), fc.option(fc.integer({ min: 0, max: 128 })))
+          .map(([g, p]) => g.join(':') + (p === null ? '' : `/${p}`)),
         fc.constantFrom('::/0', '::1', '2001:db8::/32', '::ffff:10.0.0.1/128', 'fe80::1'),
       );
     case 'protocol':
-      return fc.oneof(fc.constantFrom('tcp', 'udp', 'icmp', 'icmpv6').chain(randomCase), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }).map(String));
+      return fc.oneof(
+        fc.constantFrom('tcp', 'udp', 'icmp', 'icmpv6').chain(randomCase),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 255 }).map(String),
+      );
   }
 }
 
 /** A parameter object for a template: some of its parameters with generated values, and sometimes an unknown one. */
 function paramsFor(specs: readonly ParamSpec[]): fc.Arbitrary<Record<string, unknown>> {
-  const close = fc.integer({ min: 1_790_000_000, max: 1_800_000_000 }).chain((start) =>
-    fc.record({ start: fc.constant(start), end: fc.integer({ min: start + 1, max: start + 40 * 86_400 }) }),
-  );
+  const close = fc
+    .integer({ min: 1_790_000_000, max: 1_800_000_000 })
+    .chain((start) => fc.record({ start: fc.constant(start), end: fc.integer({ min: start + 1, max: start + 40 * 86_400 }) }));
   const entries = specs.map((spec) =>
     fc.option(fc.oneof({ arbitrary: validFor(spec), weight: 12 }, { arbitrary: valueFor(spec), weight: 1 }), { freq: 3 }).map((v) => [spec.name, v] as const),
   );
-  return fc.tuple(fc.tuple(...entries), fc.option(close, { freq: 10, nil: null }), fc.oneof({ arbitrary: fc.constant(null), weight: 19 }, { arbitrary: fc.constantFrom('colour', '__proto__', 'Start'), weight: 1 })).map(([values, times, unknown]) => {
-    const raw: Record<string, unknown> = {};
-    for (const [name, value] of values) if (value !== null) raw[name] = value;
-    if (times) Object.assign(raw, times);
-    if (unknown !== null) Object.defineProperty(raw, unknown, { value: 'x', enumerable: true });
-    return raw;
-  });
+  return fc
+    .tuple(
+      fc.tuple(...entries),
+      fc.option(close, { freq: 10, nil: null }),
+      fc.oneof({ arbitrary: fc.constant(null), weight: 19 }, { arbitrary: fc.constantFrom('colour', '__proto__', 'Start'), weight: 1 }),
+    )
+    .map(([values, times, unknown]) => {
+      const raw: Record<string, unknown> = {};
+      for (const [name, value] of values) if (value !== null) raw[name] = value;
+      if (times) Object.assign(raw, times);
+      if (unknown !== null) Object.defineProperty(raw, unknown, { value: 'x', enumerable: true });
+      return raw;
+    });
 }
 
 describe.each([...TEMPLATES.values()].map((t) => [t.name, t] as const))('the published schema of %s', (_name, template) => {

@@ -54,7 +54,9 @@ describe('every template file', () => {
 describe('the shared parameters of the three original templates', () => {
   it('include the protocol and both CIDR filters, and vpc_id and subnet_id', () => {
     for (const name of ['top-talkers', 'rejected-ports', 'eni-bytes']) {
-      expect(getTemplate(name).params.map((p) => p.name)).toEqual(expect.arrayContaining(['interface_id', 'vpc_id', 'subnet_id', 'protocol', 'src_cidr', 'dst_cidr']));
+      expect(getTemplate(name).params.map((p) => p.name)).toEqual(
+        expect.arrayContaining(['interface_id', 'vpc_id', 'subnet_id', 'protocol', 'src_cidr', 'dst_cidr']),
+      );
     }
   });
 });
@@ -111,16 +113,32 @@ describe('buildTemplate', () => {
 
   it('applies a header override of a shared parameter and keeps its field', () => {
     const t = buildTemplate('demo', VALID.replace('-- @param ports', '-- @param limit integer 1..1000 default 1000: Most rows\n-- @param ports'));
-    expect(t.params.find((p) => p.name === 'limit')).toEqual({ name: 'limit', kind: 'integer', min: 1, max: 1000, default: 1000, required: false, description: 'Most rows' });
+    expect(t.params.find((p) => p.name === 'limit')).toEqual({
+      name: 'limit',
+      kind: 'integer',
+      min: 1,
+      max: 1000,
+      default: 1000,
+      required: false,
+      description: 'Most rows',
+    });
   });
 
   it.each([
     ['a name that differs from the file', VALID.replace('@name demo', '@name other'), '@name other differs from the file name demo'],
-    ['an undeclared placeholder', VALID.replace('dstport IN (:ports)', 'dstport IN (:ports) AND srcport = :srcport'), 'the SQL uses :srcport, which the header does not declare'],
+    [
+      'an undeclared placeholder',
+      VALID.replace('dstport IN (:ports)', 'dstport IN (:ports) AND srcport = :srcport'),
+      'the SQL uses :srcport, which the header does not declare',
+    ],
     ['a declared parameter never used', VALID.replace('  AND protocol = :protocol\n', ''), 'the header declares protocol, which the SQL never uses'],
     ['limit declared and never used', VALID.replace('LIMIT {{limit}}', ''), 'the header declares limit, which the SQL never uses'],
     ['an unknown field', VALID.replace('@fields dstport', '@fields dst-port dstport'), "@fields names 'dst-port', which is not a flow-log field"],
-    ['a column read without its field', VALID.replace('@fields dstport protocol start', '@fields dstport protocol'), 'line 13 reads start, but @fields does not name start'],
+    [
+      'a column read without its field',
+      VALID.replace('@fields dstport protocol start', '@fields dstport protocol'),
+      'line 13 reads start, but @fields does not name start',
+    ],
     ['an unknown parameter type', VALID.replace('integer-list 0..65535 count 1..3', 'port-list'), "unknown type 'port-list'"],
     ['an unknown column type', VALID.replace('@column flows bigint', '@column flows long'), "unknown type 'long'"],
     ['an unknown tag', VALID.replace('@order', '@sort'), 'unknown tag @sort'],
@@ -141,12 +159,14 @@ describe('buildTemplate', () => {
   });
 
   it('does not count reads of a name the SQL defines as an alias, even one named like a field', () => {
-    const text = VALID.replace('SELECT dstport, count(*) AS flows\nFROM {{table}}', 'SELECT dstport, count(*) AS flows\nFROM (SELECT dstport, 0 AS traffic_path, start FROM {{table}})').replace(
-      'GROUP BY dstport',
-      '  AND traffic_path = 0\nGROUP BY dstport',
-    );
+    const text = VALID.replace(
+      'SELECT dstport, count(*) AS flows\nFROM {{table}}',
+      'SELECT dstport, count(*) AS flows\nFROM (SELECT dstport, 0 AS traffic_path, start FROM {{table}})',
+    ).replace('GROUP BY dstport', '  AND traffic_path = 0\nGROUP BY dstport');
     expect(buildTemplate('demo', text).fields).toEqual(['dstport', 'protocol', 'start']);
-    expect(() => buildTemplate('demo', text.replace('0 AS traffic_path', 'traffic_path'))).toThrow('reads traffic_path, but @fields does not name traffic-path');
+    expect(() => buildTemplate('demo', text.replace('0 AS traffic_path', 'traffic_path'))).toThrow(
+      'reads traffic_path, but @fields does not name traffic-path',
+    );
   });
 
   it('accepts a column read only on a filter line or a line marked for that column', () => {
@@ -155,7 +175,10 @@ describe('buildTemplate', () => {
       '@params start end limit protocol vpc_id',
     );
     expect(() => buildTemplate('demo', text)).toThrow('the header declares vpc_id, which the SQL never uses');
-    const withFilter = text.replace('  AND vpc_id IS NOT NULL -- if-column vpc_id\n', '  AND vpc_id = :vpc_id\n  AND subnet_id IS NOT NULL -- if-column subnet_id\n');
+    const withFilter = text.replace(
+      '  AND vpc_id IS NOT NULL -- if-column vpc_id\n',
+      '  AND vpc_id = :vpc_id\n  AND subnet_id IS NOT NULL -- if-column subnet_id\n',
+    );
     expect(buildTemplate('demo', withFilter).fields).toEqual(['dstport', 'protocol', 'start']);
   });
 });

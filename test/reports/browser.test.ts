@@ -114,7 +114,14 @@ async function screenshot(page: Page, name: string): Promise<string> {
 
   it('shows each ranking as a chart with one visible, labelled bar per row and its table, with no console errors', async () => {
     const root = join(tmp(), 'out');
-    const options: ReportOptions = { runTemplate: run, sink: new FolderSink(root), clock: FIXED_CLOCK, prefix: '', templates: DEFAULT_REPORT_TEMPLATES, concurrency: 3 };
+    const options: ReportOptions = {
+      runTemplate: run,
+      sink: new FolderSink(root),
+      clock: FIXED_CLOCK,
+      prefix: '',
+      templates: DEFAULT_REPORT_TEMPLATES,
+      concurrency: 3,
+    };
     await writeDayReport(reportDay(Date.UTC(2026, 9, 30) / 1000), options);
     const report = await writeDayReport(reportDay(Date.UTC(2026, 9, 31) / 1000), options);
     const { page, trouble } = await open(report.index);
@@ -145,11 +152,19 @@ async function screenshot(page: Page, name: string): Promise<string> {
   });
 
   it('shows hostile values as text, a failed template as failed, and a time series as columns', async () => {
-    const hours = Array.from({ length: 24 }, (_, h) => ({ bucket_start: Date.UTC(2026, 9, 31, h) / 1000, bytes: Math.round(1e6 * (2 + Math.sin(h / 3))), packets: 1000 + h }));
+    const hours = Array.from({ length: 24 }, (_, h) => ({
+      bucket_start: Date.UTC(2026, 9, 31, h) / 1000,
+      bytes: Math.round(1e6 * (2 + Math.sin(h / 3))),
+      packets: 1000 + h,
+    }));
     const series: ResultDocument = {
       query: 'traffic-over-time',
       params: {},
-      columns: [{ name: 'bucket_start', type: 'bigint' }, { name: 'bytes', type: 'bigint' }, { name: 'packets', type: 'bigint' }],
+      columns: [
+        { name: 'bucket_start', type: 'bigint' },
+        { name: 'bytes', type: 'bigint' },
+        { name: 'packets', type: 'bigint' },
+      ],
       rows: hours,
       stats: { engine: 'athena', rowsReturned: 24, elapsedMs: 1, dataScannedBytes: 123_456_789, costUsd: 0.000589 },
     };
@@ -157,11 +172,27 @@ async function screenshot(page: Page, name: string): Promise<string> {
       if (name === 'rejected-ports') return Promise.reject(new QueryFailed('Athena: <img src=x onerror=alert(1)> failed'));
       return Promise.resolve(name === 'traffic-over-time' ? series : hostileDocument());
     };
-    const templates = [{ name: 'eni-bytes', params: {} }, { name: 'rejected-ports', params: {} }, { name: 'traffic-over-time', params: {} }];
-    const report = await writeDayReport(reportDay(Date.UTC(2026, 9, 31) / 1000), { runTemplate: fake, sink: new FolderSink(join(tmp(), 'hostile')), clock: FIXED_CLOCK, prefix: '', templates, concurrency: 1 });
+    const templates = [
+      { name: 'eni-bytes', params: {} },
+      { name: 'rejected-ports', params: {} },
+      { name: 'traffic-over-time', params: {} },
+    ];
+    const report = await writeDayReport(reportDay(Date.UTC(2026, 9, 31) / 1000), {
+      runTemplate: fake,
+      sink: new FolderSink(join(tmp(), 'hostile')),
+      clock: FIXED_CLOCK,
+      prefix: '',
+      templates,
+      concurrency: 1,
+    });
     const { page, trouble } = await open(report.index);
 
-    expect(await page.evaluate(() => ({ scripts: document.querySelectorAll('script, img, iframe, object').length, pwned: (window as unknown as { pwned?: number }).pwned }))).toEqual({ scripts: 0, pwned: undefined });
+    expect(
+      await page.evaluate(() => ({
+        scripts: document.querySelectorAll('script, img, iframe, object').length,
+        pwned: (window as unknown as { pwned?: number }).pwned,
+      })),
+    ).toEqual({ scripts: 0, pwned: undefined });
     const cells = await page.$$eval('section#eni-bytes tbody tr td:first-child bdi', (tds) => tds.map((td) => td.textContent));
     expect(cells).toEqual(HOSTILE.map(shownText));
     expect(await bars(page, 'eni-bytes')).toHaveLength(HOSTILE.length);
@@ -169,7 +200,9 @@ async function screenshot(page: Page, name: string): Promise<string> {
 
     const columns = await bars(page, 'traffic-over-time');
     expect(columns).toHaveLength(24);
-    expect(columns.map((c) => c.title)).toEqual(hours.map((h) => `${new Date(h.bucket_start * 1000).toISOString().slice(0, 19).replace('T', ' ')}: ${(h.bytes / 1e6).toFixed(1)} MB`));
+    expect(columns.map((c) => c.title)).toEqual(
+      hours.map((h) => `${new Date(h.bucket_start * 1000).toISOString().slice(0, 19).replace('T', ' ')}: ${(h.bytes / 1e6).toFixed(1)} MB`),
+    );
     for (const c of columns) expect(c.width).toBeGreaterThan(10);
     const peak = hours.reduce((best, h, i) => (h.bytes > hours[best].bytes ? i : best), 0);
     expect(Math.max(...columns.map((c) => c.height))).toBe(columns[peak].height);

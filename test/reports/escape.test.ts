@@ -37,17 +37,21 @@ function parseCsv(text: string): string[][] {
 describe('escaping hostile values', () => {
   it('writes CSV that reads back as the values, with text a spreadsheet would run as a formula prefixed by a quote', () => {
     const doc = hostileDocument();
-    const expected = [
-      ['label', 'bytes', 'delta'],
-      ...HOSTILE.map((h, i) => [h.csv, String(doc.rows[i].bytes), String(doc.rows[i].delta)]),
-    ];
+    const expected = [['label', 'bytes', 'delta'], ...HOSTILE.map((h, i) => [h.csv, String(doc.rows[i].bytes), String(doc.rows[i].delta)])];
     expect(parseCsv(renderCsv(doc))).toEqual(expected);
   });
 
   it('leaves negative numbers and numeric text in numeric columns as numbers', () => {
     const doc = {
-      columns: [{ name: 'delta', type: 'bigint' }, { name: 'note', type: 'varchar' }],
-      rows: [{ delta: -42, note: '-42' }, { delta: '-9223372036854775808', note: '-1' }, { delta: '=1+1', note: '' }],
+      columns: [
+        { name: 'delta', type: 'bigint' },
+        { name: 'note', type: 'varchar' },
+      ],
+      rows: [
+        { delta: -42, note: '-42' },
+        { delta: '-9223372036854775808', note: '-1' },
+        { delta: '=1+1', note: '' },
+      ],
     };
     expect(renderCsv(doc)).toBe("delta,note\r\n-42,'-42\r\n-9223372036854775808,'-1\r\n'=1+1,\r\n");
   });

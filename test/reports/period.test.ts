@@ -33,7 +33,15 @@ describe('report days', () => {
   });
 
   it("read a schedule event as the day before its time, and a direct invocation's fields as a request", () => {
-    const scheduled = { version: '0', id: 'e1', 'detail-type': 'Scheduled Event', source: 'aws.events', time: '2026-11-20T01:15:00Z', resources: [], detail: {} };
+    const scheduled = {
+      version: '0',
+      id: 'e1',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      time: '2026-11-20T01:15:00Z',
+      resources: [],
+      detail: {},
+    };
     expect(daysForEvent(scheduled, NOW)).toEqual({ trigger: 'schedule', days: reportDays({ date: '2026-11-19' }, NOW) });
     expect(daysForEvent({ date: '2026-11-01' }, NOW)).toEqual({ trigger: 'invoke', days: reportDays({ date: '2026-11-01' }, NOW) });
     expect(daysForEvent({}, NOW)).toEqual({ trigger: 'invoke', days: reportDays({}, NOW) });
@@ -48,7 +56,11 @@ describe('report settings', () => {
       bucket: 'my-reports',
       prefix: 'reports/',
       kmsKeyId: undefined,
-      templates: [{ name: 'top-talkers', params: { limit: 25 } }, { name: 'rejected-ports', params: { limit: 25 } }, { name: 'eni-bytes', params: { limit: 25 } }],
+      templates: [
+        { name: 'top-talkers', params: { limit: 25 } },
+        { name: 'rejected-ports', params: { limit: 25 } },
+        { name: 'eni-bytes', params: { limit: 25 } },
+      ],
       concurrency: 3,
     });
   });
@@ -65,7 +77,10 @@ describe('report settings', () => {
       bucket: 'b',
       prefix: 'flow/daily/',
       kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-      templates: [{ name: 'top-talkers', params: { limit: 5, action: 'REJECT' } }, { name: 'eni-bytes', params: {} }],
+      templates: [
+        { name: 'top-talkers', params: { limit: 5, action: 'REJECT' } },
+        { name: 'eni-bytes', params: {} },
+      ],
       concurrency: 1,
     });
     expect(readReportSettings({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_PREFIX: '' }).prefix).toBe('');
@@ -86,12 +101,20 @@ describe('report settings', () => {
     expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_TEMPLATES: '[{"name": "top-talkerz"}]' })).toBe(
       `environment variable FLOWQ_REPORT_TEMPLATES: entry 0: unknown template 'top-talkerz'; known: ${[...TEMPLATES.keys()].join(', ')}`,
     );
-    expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_TEMPLATES: '[{"name": "eni-bytes"}, {"name": "eni-bytes"}]' })).toBe("environment variable FLOWQ_REPORT_TEMPLATES: entry 1: template 'eni-bytes' is listed twice");
-    expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_TEMPLATES: '[{"name": "eni-bytes", "params": {"start": "2026-01-01"}}]' })).toBe("environment variable FLOWQ_REPORT_TEMPLATES: entry 0: start comes from the report's day, leave it out");
+    expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_TEMPLATES: '[{"name": "eni-bytes"}, {"name": "eni-bytes"}]' })).toBe(
+      "environment variable FLOWQ_REPORT_TEMPLATES: entry 1: template 'eni-bytes' is listed twice",
+    );
+    expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_TEMPLATES: '[{"name": "eni-bytes", "params": {"start": "2026-01-01"}}]' })).toBe(
+      "environment variable FLOWQ_REPORT_TEMPLATES: entry 0: start comes from the report's day, leave it out",
+    );
     expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_TEMPLATES: '[{"name": "top-talkers", "params": {"limit": 5000, "colour": "red"}}]' })).toBe(
       'environment variable FLOWQ_REPORT_TEMPLATES: entry 0 (top-talkers): colour: unknown parameter; expected one of start, end, limit, interface_id, vpc_id, subnet_id, action, protocol, src_cidr, dst_cidr; limit: must be a whole number from 1 to 1000',
     );
-    expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_TEMPLATES: '{}' })).toBe('environment variable FLOWQ_REPORT_TEMPLATES: must be a non-empty JSON list of {"name", "params"}');
-    expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_CONCURRENCY: '0' })).toBe("environment variable FLOWQ_REPORT_CONCURRENCY must be a whole number >= 1, not '0'");
+    expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_TEMPLATES: '{}' })).toBe(
+      'environment variable FLOWQ_REPORT_TEMPLATES: must be a non-empty JSON list of {"name", "params"}',
+    );
+    expect(message({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_REPORT_CONCURRENCY: '0' })).toBe(
+      "environment variable FLOWQ_REPORT_CONCURRENCY must be a whole number >= 1, not '0'",
+    );
   });
 });

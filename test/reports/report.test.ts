@@ -31,7 +31,11 @@ const NAMES = ['top-talkers', 'rejected-ports', 'eni-bytes'];
 function setup(overrides: Partial<ReportOptions> = {}): { sink: RecordingSink; root: string; options: ReportOptions } {
   const root = join(tmp(), `out-${++folders}`);
   const sink = new RecordingSink(root);
-  return { sink, root, options: { runTemplate: run, sink, clock: FIXED_CLOCK, prefix: 'reports/', templates: DEFAULT_REPORT_TEMPLATES, concurrency: 2, ...overrides } };
+  return {
+    sink,
+    root,
+    options: { runTemplate: run, sink, clock: FIXED_CLOCK, prefix: 'reports/', templates: DEFAULT_REPORT_TEMPLATES, concurrency: 2, ...overrides },
+  };
 }
 
 function readJsonFile<T>(path: string): T {
@@ -50,7 +54,10 @@ describe('a daily report', () => {
       'reports/latest.json',
     ]);
     const firstPut = sink.calls.findIndex((c) => c.op === 'put');
-    expect(sink.calls.slice(0, firstPut)).toEqual([{ op: 'delete', key: `${day}manifest.json` }, { op: 'get', key: 'reports/2026/10/30/manifest.json' }]);
+    expect(sink.calls.slice(0, firstPut)).toEqual([
+      { op: 'delete', key: `${day}manifest.json` },
+      { op: 'get', key: 'reports/2026/10/30/manifest.json' },
+    ]);
   });
 
   it('lists in the manifest every other object of the day with the size, content type and sha256 of the bytes on disk', async () => {
@@ -58,20 +65,40 @@ describe('a daily report', () => {
     const report = await writeDayReport(D31, options);
     const folder = join(root, 'reports', '2026', '10', '31');
     const manifest = readJsonFile<Manifest>(join(folder, 'manifest.json'));
-    const types: Record<string, string> = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8; header=present', html: 'text/html; charset=utf-8' };
+    const types: Record<string, string> = {
+      json: 'application/json; charset=utf-8',
+      csv: 'text/csv; charset=utf-8; header=present',
+      html: 'text/html; charset=utf-8',
+    };
     const expected = readdirSync(folder)
       .filter((f) => f !== 'manifest.json')
       .map((f) => {
         const bytes = readFileSync(join(folder, f));
-        return { key: `reports/2026/10/31/${f}`, size: bytes.length, contentType: types[f.split('.').pop()!], sha256: createHash('sha256').update(bytes).digest('hex') };
+        return {
+          key: `reports/2026/10/31/${f}`,
+          size: bytes.length,
+          contentType: types[f.split('.').pop()!],
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+        };
       });
     expect([...manifest.objects].sort((a, b) => a.key.localeCompare(b.key))).toEqual(expected.sort((a, b) => a.key.localeCompare(b.key)));
     expect(manifest.objects).toHaveLength(7);
     expect(manifest.period).toEqual({ date: '2026-10-31', start: '2026-10-31T00:00:00Z', end: '2026-11-01T00:00:00Z' });
     expect(manifest.generatedAt).toBe(new Date(FIXED_NOW).toISOString());
     expect(manifest.templates.map((t) => [t.name, t.status, t.params])).toEqual(NAMES.map((n) => [n, 'ok', { limit: 25 }]));
-    expect(readJsonFile(join(root, 'reports', 'latest.json'))).toEqual({ date: '2026-10-31', index: '2026/10/31/index.html', manifest: '2026/10/31/manifest.json', generatedAt: manifest.generatedAt });
-    expect(report).toEqual({ date: '2026-10-31', index: join(folder, 'index.html'), manifest: join(folder, 'manifest.json'), templates: manifest.templates, latest: true });
+    expect(readJsonFile(join(root, 'reports', 'latest.json'))).toEqual({
+      date: '2026-10-31',
+      index: '2026/10/31/index.html',
+      manifest: '2026/10/31/manifest.json',
+      generatedAt: manifest.generatedAt,
+    });
+    expect(report).toEqual({
+      date: '2026-10-31',
+      index: join(folder, 'index.html'),
+      manifest: join(folder, 'manifest.json'),
+      templates: manifest.templates,
+      latest: true,
+    });
   });
 
   it("stores each template's result document and its CSV as the template run directly gives them for the day", async () => {
@@ -103,12 +130,19 @@ describe('a daily report', () => {
   });
 
   it('marks a failed template failed in the manifest and on the page, and delivers the others', async () => {
-    const failing: RunTemplate = (name, params) => (name === 'rejected-ports' ? Promise.reject(new QueryFailed('Athena: TABLE_NOT_FOUND <b>flow_logs</b>')) : run(name, params));
+    const failing: RunTemplate = (name, params) =>
+      name === 'rejected-ports' ? Promise.reject(new QueryFailed('Athena: TABLE_NOT_FOUND <b>flow_logs</b>')) : run(name, params);
     const { sink, root, options } = setup({ runTemplate: failing });
     const report = await writeDayReport(D31, options);
     const day = 'reports/2026/10/31/';
     expect(sink.puts()).toEqual([
-      `${day}top-talkers.json`, `${day}top-talkers.csv`, `${day}eni-bytes.json`, `${day}eni-bytes.csv`, `${day}index.html`, `${day}manifest.json`, 'reports/latest.json',
+      `${day}top-talkers.json`,
+      `${day}top-talkers.csv`,
+      `${day}eni-bytes.json`,
+      `${day}eni-bytes.csv`,
+      `${day}index.html`,
+      `${day}manifest.json`,
+      'reports/latest.json',
     ]);
     const manifest = readJsonFile<Manifest>(join(root, day, 'manifest.json'));
     expect(manifest.templates.map(({ name, status, error }) => ({ name, status, error }))).toEqual([
@@ -128,7 +162,13 @@ describe('a daily report', () => {
     await writeDayReport(D30, options);
     sink.failPut = (key) => key.endsWith('31/eni-bytes.csv');
     await expect(writeDayReport(D31, options)).rejects.toThrow('disk full writing reports/2026/10/31/eni-bytes.csv');
-    expect(readdirSync(join(root, 'reports', '2026', '10', '31')).sort()).toEqual(['eni-bytes.json', 'rejected-ports.csv', 'rejected-ports.json', 'top-talkers.csv', 'top-talkers.json']);
+    expect(readdirSync(join(root, 'reports', '2026', '10', '31')).sort()).toEqual([
+      'eni-bytes.json',
+      'rejected-ports.csv',
+      'rejected-ports.json',
+      'top-talkers.csv',
+      'top-talkers.json',
+    ]);
     expect(readJsonFile<{ date: string }>(join(root, 'reports', 'latest.json')).date).toBe('2026-10-30');
 
     // A re-run of a complete day that fails part-way leaves that day incomplete rather than described by a stale manifest.
@@ -174,7 +214,11 @@ describe('a daily report', () => {
     const html = readFileSync(second.index, 'utf8');
     expect(html).toContain('rows marked new were not in the report of 2026-10-30');
     // The identity of a row per template, written out here apart from the code under test.
-    const identity: Record<string, string[]> = { 'top-talkers': ['srcaddr', 'dstaddr'], 'rejected-ports': ['dstport', 'protocol'], 'eni-bytes': ['interface_id'] };
+    const identity: Record<string, string[]> = {
+      'top-talkers': ['srcaddr', 'dstaddr'],
+      'rejected-ports': ['dstport', 'protocol'],
+      'eni-bytes': ['interface_id'],
+    };
     let marked = 0;
     for (const name of NAMES) {
       const key = (row: Row) => identity[name].map((c) => String(row[c])).join('|');

@@ -72,10 +72,19 @@ describe('the S3 sink against s3rver', () => {
 
     for (const day of ['2026/10/30', '2026/10/31']) {
       const manifest = JSON.parse((await getObject(`reports/${day}/manifest.json`)).body.toString('utf8')) as Manifest;
-      expect(manifest.objects.map((o) => o.key).sort()).toEqual(dayKeys(day).filter((k) => !k.endsWith('manifest.json')).sort());
+      expect(manifest.objects.map((o) => o.key).sort()).toEqual(
+        dayKeys(day)
+          .filter((k) => !k.endsWith('manifest.json'))
+          .sort(),
+      );
       for (const listed of manifest.objects) {
         const stored = await getObject(listed.key);
-        expect({ size: stored.body.length, contentType: stored.contentType, sha256: createHash('sha256').update(stored.body).digest('hex'), cacheControl: stored.cacheControl }).toEqual({
+        expect({
+          size: stored.body.length,
+          contentType: stored.contentType,
+          sha256: createHash('sha256').update(stored.body).digest('hex'),
+          cacheControl: stored.cacheControl,
+        }).toEqual({
           size: listed.size,
           contentType: listed.contentType,
           sha256: listed.sha256,
@@ -84,7 +93,11 @@ describe('the S3 sink against s3rver', () => {
       }
     }
     const latest = await getObject('reports/latest.json');
-    expect(JSON.parse(latest.body.toString('utf8'))).toMatchObject({ date: '2026-10-31', index: '2026/10/31/index.html', manifest: '2026/10/31/manifest.json' });
+    expect(JSON.parse(latest.body.toString('utf8'))).toMatchObject({
+      date: '2026-10-31',
+      index: '2026/10/31/index.html',
+      manifest: '2026/10/31/manifest.json',
+    });
     expect(latest.cacheControl).toBe('no-cache');
     // The newer day was compared with the older one, read back over HTTP.
     expect((await getObject('reports/2026/10/31/index.html')).body.toString('utf8')).toContain('rows marked new were not in the report of 2026-10-30');

@@ -32,7 +32,16 @@ beforeEach(() => {
 });
 
 const D31 = reportDay(Date.UTC(2026, 9, 31) / 1000);
-const DAY_KEYS = ['top-talkers.json', 'top-talkers.csv', 'rejected-ports.json', 'rejected-ports.csv', 'eni-bytes.json', 'eni-bytes.csv', 'index.html', 'manifest.json'];
+const DAY_KEYS = [
+  'top-talkers.json',
+  'top-talkers.csv',
+  'rejected-ports.json',
+  'rejected-ports.csv',
+  'eni-bytes.json',
+  'eni-bytes.csv',
+  'index.html',
+  'manifest.json',
+];
 
 function options(sink: S3Sink): ReportOptions {
   return { runTemplate: run, sink, clock: FIXED_CLOCK, prefix: 'reports/', templates: DEFAULT_REPORT_TEMPLATES, concurrency: 3 };
@@ -45,14 +54,18 @@ function puts(): PutObjectCommandInput[] {
 describe('the S3 sink', () => {
   it('puts every object under the prefix with its content type and cache policy, leaving encryption to the bucket default', async () => {
     const report = await writeDayReport(D31, options(new S3Sink({ bucket: 'flowq-reports' })));
-    const type = (key: string) => ({ json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8; header=present', html: 'text/html; charset=utf-8' })[key.split('.').pop()!];
+    const type = (key: string) =>
+      ({ json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8; header=present', html: 'text/html; charset=utf-8' })[key.split('.').pop()!];
     expect(puts().map(({ Body: _body, ...input }) => input)).toEqual([
       ...DAY_KEYS.map((k) => ({ Bucket: 'flowq-reports', Key: `reports/2026/10/31/${k}`, ContentType: type(k), CacheControl: 'public, max-age=300' })),
       { Bucket: 'flowq-reports', Key: 'reports/latest.json', ContentType: 'application/json; charset=utf-8', CacheControl: 'no-cache' },
     ]);
     expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: 'flowq-reports', Key: 'reports/2026/10/31/manifest.json' });
     expect(report.index).toBe('s3://flowq-reports/reports/2026/10/31/index.html');
-    expect(JSON.parse(Buffer.from(bucket.get('reports/latest.json')!.body).toString('utf8'))).toMatchObject({ date: '2026-10-31', index: '2026/10/31/index.html' });
+    expect(JSON.parse(Buffer.from(bucket.get('reports/latest.json')!.body).toString('utf8'))).toMatchObject({
+      date: '2026-10-31',
+      index: '2026/10/31/index.html',
+    });
   });
 
   it('asks for SSE-KMS with the configured key on every object', async () => {

@@ -1,6 +1,15 @@
 // Shared by the report tests: a sample data set on the local engine, a sink that records what it is
 // asked to do, and a fixed clock.
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type PutObjectCommandInput, type S3ClientResolvedConfig, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  type S3ClientResolvedConfig,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+} from '@aws-sdk/client-s3';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { join } from 'node:path';
 import { DEFAULT_QUERY_SETTINGS } from '../../src/config.js';
@@ -83,7 +92,9 @@ export class RecordingSink implements ReportSink {
  * Makes a mocked S3 client behave as a bucket: puts are kept, gets answer them or NoSuchKey, deletes
  * remove them. Returns the bucket's contents by key.
  */
-export function fakeBucket(s3: AwsStub<ServiceInputTypes, ServiceOutputTypes, S3ClientResolvedConfig>): Map<string, { body: Uint8Array; input: PutObjectCommandInput }> {
+export function fakeBucket(
+  s3: AwsStub<ServiceInputTypes, ServiceOutputTypes, S3ClientResolvedConfig>,
+): Map<string, { body: Uint8Array; input: PutObjectCommandInput }> {
   const objects = new Map<string, { body: Uint8Array; input: PutObjectCommandInput }>();
   s3.on(PutObjectCommand).callsFake((input: PutObjectCommandInput) => {
     objects.set(input.Key!, { body: input.Body as Uint8Array, input });
@@ -100,4 +111,3 @@ export function fakeBucket(s3: AwsStub<ServiceInputTypes, ServiceOutputTypes, S3
   });
   return objects;
 }
-

@@ -22,14 +22,23 @@ function readRecords(dir: string) {
 describe('writeSample', () => {
   it('writes a realistic mix in AWS layout: accounts, regions, scanners, NODATA, SKIPDATA, IPv6, ICMP, late-filed flows', async () => {
     const dir = join(tmp(), 'mix');
-    const summary = await writeSample({ out: dir, days: 2, records: 20_000, until: UNTIL, logFormat: '${version} ${account-id} ${vpc-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${region} ${type}' });
+    const summary = await writeSample({
+      out: dir,
+      days: 2,
+      records: 20_000,
+      until: UNTIL,
+      logFormat:
+        '${version} ${account-id} ${vpc-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${region} ${type}',
+    });
     const rows = readRecords(dir);
     expect(rows).toHaveLength(summary.records);
     expect(summary).toMatchObject({ from: UNTIL - 2 * 86_400, until: UNTIL, files: 3 * 49 });
     const count = (pred: (r: Record<string, string>) => boolean) => rows.filter((x) => pred(x.record)).length;
     const share = (pred: (r: Record<string, string>) => boolean) => count(pred) / rows.length;
 
-    expect(new Set(rows.map((x) => `${x.record['account-id']}/${x.record.region}`))).toEqual(new Set(['111122223333/us-east-1', '111122223333/eu-west-1', '444455556666/us-east-1']));
+    expect(new Set(rows.map((x) => `${x.record['account-id']}/${x.record.region}`))).toEqual(
+      new Set(['111122223333/us-east-1', '111122223333/eu-west-1', '444455556666/us-east-1']),
+    );
     expect(new Set(rows.map((x) => x.record['vpc-id'])).size).toBe(3);
     expect(rows.every((x) => x.key.account === x.record['account-id'] && x.key.region === x.record.region)).toBe(true);
     expect(rows.every((x) => x.record.version === '4')).toBe(true);
@@ -51,14 +60,17 @@ describe('writeSample', () => {
 
     // Heavy-tailed: the top 1% of source/destination pairs carry over a third of the bytes.
     const bytes = new Map<string, number>();
-    for (const { record: r } of rows) if (r.bytes !== '-') bytes.set(`${r.srcaddr} ${r.dstaddr}`, (bytes.get(`${r.srcaddr} ${r.dstaddr}`) ?? 0) + Number(r.bytes));
+    for (const { record: r } of rows)
+      if (r.bytes !== '-') bytes.set(`${r.srcaddr} ${r.dstaddr}`, (bytes.get(`${r.srcaddr} ${r.dstaddr}`) ?? 0) + Number(r.bytes));
     const sorted = [...bytes.values()].sort((a, b) => b - a);
     const total = sorted.reduce((a, b) => a + b, 0);
     expect(sorted.slice(0, Math.ceil(sorted.length / 100)).reduce((a, b) => a + b, 0) / total).toBeGreaterThan(0.33);
   });
 
   it('refuses a file span that would straddle two partitions', async () => {
-    await expect(writeSample({ out: join(tmp(), 'bad'), fileMinutes: 45, perHour: true, until: UNTIL })).rejects.toThrow('file minutes must divide 60 (the minutes of one partition), not 45');
+    await expect(writeSample({ out: join(tmp(), 'bad'), fileMinutes: 45, perHour: true, until: UNTIL })).rejects.toThrow(
+      'file minutes must divide 60 (the minutes of one partition), not 45',
+    );
     await expect(writeSample({ out: join(tmp(), 'bad'), until: UNTIL + 5 })).rejects.toThrow('until must be a UTC midnight');
   });
 });

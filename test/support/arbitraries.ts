@@ -39,8 +39,27 @@ export const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
  * bigint), and LazySimpleSerDe's null `\N`.
  */
 export const NUMERIC_JUNK = [
-  '-', 'abc', '12x', 'x9', '--', '1,000', 'NaN', '', '+', '0x10', '0b101', '1_000', '1e3', '1.5e3', '1.2.3', '\t5', '\\N',
-  '99999999999999999999', '9223372036854775808', '-9223372036854775809', '2147483648',
+  '-',
+  'abc',
+  '12x',
+  'x9',
+  '--',
+  '1,000',
+  'NaN',
+  '',
+  '+',
+  '0x10',
+  '0b101',
+  '1_000',
+  '1e3',
+  '1.5e3',
+  '1.2.3',
+  '\t5',
+  '\\N',
+  '99999999999999999999',
+  '9223372036854775808',
+  '-9223372036854775809',
+  '2147483648',
 ];
 
 /** Numbers Athena reads although DuckDB's cast reads them otherwise or not at all: the decimal part is dropped. */
@@ -98,10 +117,7 @@ const DASHED = ['srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets
 
 export const logicalRecord: fc.Arbitrary<LogicalRecord> = fc
   .record({
-    kind: fc.oneof(
-      { weight: 10, arbitrary: fc.constant<Kind>('ok') },
-      { weight: 1, arbitrary: fc.constantFrom<Kind>('nodata', 'skipdata', 'odd-status') },
-    ),
+    kind: fc.oneof({ weight: 10, arbitrary: fc.constant<Kind>('ok') }, { weight: 1, arbitrary: fc.constantFrom<Kind>('nodata', 'skipdata', 'odd-status') }),
     srcaddr: stringOrDash(ADDRESSES),
     dstaddr: stringOrDash(ADDRESSES),
     srcport: numberText(port),
@@ -238,7 +254,13 @@ export function datasetOf(
         const region = regions[f.region % regions.length];
         const fileTime = rest.base + f.window * MINUTES_5;
         const key = `${acc}/${region}/${fileTime}`;
-        const file = byKey.get(key) ?? { account: acc, region, flowLogId: `fl-0${accounts.indexOf(acc)}${REGIONS.indexOf(region)}a1b2c3d4e5f6`, fileTime, records: [] };
+        const file = byKey.get(key) ?? {
+          account: acc,
+          region,
+          flowLogId: `fl-0${accounts.indexOf(acc)}${REGIONS.indexOf(region)}a1b2c3d4e5f6`,
+          fileTime,
+          records: [],
+        };
         byKey.set(key, file);
         for (const r of f.records) file.records.push(renderRecord(format, rest.fileFormat, file, r));
       }

@@ -12,7 +12,18 @@ export function bundleCli(): Promise<string> {
     // Inside the project, so the bundle's ESM imports resolve from its node_modules (ESM ignores NODE_PATH).
     mkdirSync(join(process.cwd(), '.flowq'), { recursive: true });
     const outfile = join(mkdtempSync(join(process.cwd(), '.flowq', 'test-cli-')), 'flowq.js');
-    await build({ entryPoints: ['src/cli/bin.ts'], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', loader: { '.sql': 'text' }, logLevel: 'error', absWorkingDir: process.cwd() });
+    await build({
+      entryPoints: ['src/cli/bin.ts'],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      loader: { '.sql': 'text' },
+      logLevel: 'error',
+      absWorkingDir: process.cwd(),
+    });
     return outfile;
   })();
   return bundled;

@@ -94,9 +94,9 @@ export function withScans(record: fc.Arbitrary<LogicalRecord>): fc.Arbitrary<Log
     { weight: 2, arbitrary: record },
     {
       weight: 1,
-      arbitrary: fc.tuple(record, fc.constantFrom('10.0.0.1', '2001:db8::1')).map(([r, scanner]) =>
-        r.kind === 'ok' ? { ...r, values: { ...r.values, srcaddr: scanner, 'pkt-srcaddr': scanner, action: 'REJECT' } } : r,
-      ),
+      arbitrary: fc
+        .tuple(record, fc.constantFrom('10.0.0.1', '2001:db8::1'))
+        .map(([r, scanner]) => (r.kind === 'ok' ? { ...r, values: { ...r.values, srcaddr: scanner, 'pkt-srcaddr': scanner, action: 'REJECT' } } : r)),
     },
   );
 }

@@ -234,7 +234,10 @@ export function expectedLibraryRows(format: LogFormat, files: readonly OracleFil
     case 'accepted-traffic':
     case 'rejected-traffic': {
       const action = q.template === 'accepted-traffic' ? 'ACCEPT' : 'REJECT';
-      rows = traffic(records.filter((r) => r.action === action), ['srcaddr', 'dstaddr', 'dstport', 'protocol']);
+      rows = traffic(
+        records.filter((r) => r.action === action),
+        ['srcaddr', 'dstaddr', 'dstport', 'protocol'],
+      );
       const first = action === 'ACCEPT' ? 'bytes' : 'flows';
       order = orderBy([first, 'srcaddr', 'dstaddr', 'dstport', 'protocol'], [first]);
       break;
@@ -242,7 +245,10 @@ export function expectedLibraryRows(format: LogFormat, files: readonly OracleFil
     case 'ssh-rdp':
     case 'admin-ports': {
       const ports = q.template === 'ssh-rdp' ? [22, 3389] : (q.ports ?? DEFAULT_ADMIN_PORTS);
-      rows = traffic(records.filter((r) => typeof r.dstport === 'number' && ports.includes(r.dstport)), ['srcaddr', 'dstaddr', 'dstport', 'action']);
+      rows = traffic(
+        records.filter((r) => typeof r.dstport === 'number' && ports.includes(r.dstport)),
+        ['srcaddr', 'dstaddr', 'dstport', 'action'],
+      );
       order = orderBy(['flows', 'srcaddr', 'dstaddr', 'dstport', 'action'], ['flows']);
       break;
     }
@@ -267,7 +273,10 @@ export function expectedLibraryRows(format: LogFormat, files: readonly OracleFil
       order = orderBy(['ip_version']);
       break;
     case 'top-instances':
-      rows = traffic(records.filter((r) => r.instance_id !== null && r.instance_id !== '-'), ['instance_id']);
+      rows = traffic(
+        records.filter((r) => r.instance_id !== null && r.instance_id !== '-'),
+        ['instance_id'],
+      );
       order = orderBy(['bytes', 'instance_id'], ['bytes']);
       break;
     case 'top-subnets':
@@ -283,7 +292,10 @@ export function expectedLibraryRows(format: LogFormat, files: readonly OracleFil
       const side = q.template === 'traffic-from' ? 'srcaddr' : 'dstaddr';
       if (q.cidr === undefined) throw new Error(`oracle: ${q.template} needs a cidr`);
       const cidr = q.cidr;
-      rows = traffic(records.filter((r) => cidrContains(cidr, r[side])), ['srcaddr', 'dstaddr', 'dstport', 'protocol', 'action']);
+      rows = traffic(
+        records.filter((r) => cidrContains(cidr, r[side])),
+        ['srcaddr', 'dstaddr', 'dstport', 'protocol', 'action'],
+      );
       order = orderBy(['bytes', 'srcaddr', 'dstaddr', 'dstport', 'protocol', 'action'], ['bytes']);
       break;
     }
@@ -292,7 +304,13 @@ export function expectedLibraryRows(format: LogFormat, files: readonly OracleFil
       rows = groupBy(
         records.map((r) => ({ ...r, bucket_start: (r.start as number) - ((r.start as number) % size) })),
         ['bucket_start'],
-      ).map(([k, rs]) => ({ ...k, bytes: sum(rs, 'bytes'), packets: sum(rs, 'packets'), flows: rs.length, rejected_flows: rs.filter((r) => r.action === 'REJECT').length }));
+      ).map(([k, rs]) => ({
+        ...k,
+        bytes: sum(rs, 'bytes'),
+        packets: sum(rs, 'packets'),
+        flows: rs.length,
+        rejected_flows: rs.filter((r) => r.action === 'REJECT').length,
+      }));
       order = orderBy(['bucket_start']);
       break;
     }
@@ -308,7 +326,9 @@ export function expectedLibraryRows(format: LogFormat, files: readonly OracleFil
           flows: rs.length,
         };
       });
-      order = (a, b) => descending((a.bytes_in as number) + (a.bytes_out as number), (b.bytes_in as number) + (b.bytes_out as number)) || ascending(a.interface_id, b.interface_id);
+      order = (a, b) =>
+        descending((a.bytes_in as number) + (a.bytes_out as number), (b.bytes_in as number) + (b.bytes_out as number)) ||
+        ascending(a.interface_id, b.interface_id);
       break;
     case 'conversations':
       rows = groupBy(
@@ -319,8 +339,14 @@ export function expectedLibraryRows(format: LogFormat, files: readonly OracleFil
         ['addr_a', 'addr_b'],
       ).map(([k, rs]) => ({
         ...k,
-        bytes_a_to_b: total(rs.filter((r) => r.a_sends === 1), 'bytes'),
-        bytes_b_to_a: total(rs.filter((r) => r.a_sends === 0), 'bytes'),
+        bytes_a_to_b: total(
+          rs.filter((r) => r.a_sends === 1),
+          'bytes',
+        ),
+        bytes_b_to_a: total(
+          rs.filter((r) => r.a_sends === 0),
+          'bytes',
+        ),
         bytes: sum(rs, 'bytes'),
         packets: sum(rs, 'packets'),
         flows: rs.length,
@@ -328,7 +354,10 @@ export function expectedLibraryRows(format: LogFormat, files: readonly OracleFil
       order = orderBy(['bytes', 'addr_a', 'addr_b'], ['bytes']);
       break;
     case 'port-scanners':
-      rows = groupBy(records.filter((r) => r.action === 'REJECT'), ['srcaddr'])
+      rows = groupBy(
+        records.filter((r) => r.action === 'REJECT'),
+        ['srcaddr'],
+      )
         .map(([k, rs]) => ({
           ...k,
           ports: countDistinct(rs.map((r) => r.dstport)),
@@ -354,8 +383,10 @@ export function expectedLibraryRows(format: LogFormat, files: readonly OracleFil
       const sides = records.flatMap((r) => {
         const path = has('traffic_path') ? r.traffic_path : null;
         const out: Rec[] = [];
-        if (r.pkt_src_aws_service !== null && r.pkt_src_aws_service !== '-') out.push({ ...r, service: r.pkt_src_aws_service, direction: 'from', traffic_path: path });
-        if (r.pkt_dst_aws_service !== null && r.pkt_dst_aws_service !== '-') out.push({ ...r, service: r.pkt_dst_aws_service, direction: 'to', traffic_path: path });
+        if (r.pkt_src_aws_service !== null && r.pkt_src_aws_service !== '-')
+          out.push({ ...r, service: r.pkt_src_aws_service, direction: 'from', traffic_path: path });
+        if (r.pkt_dst_aws_service !== null && r.pkt_dst_aws_service !== '-')
+          out.push({ ...r, service: r.pkt_dst_aws_service, direction: 'to', traffic_path: path });
         return out;
       });
       rows = traffic(sides, ['service', 'direction', 'traffic_path']);

@@ -149,7 +149,10 @@ export function counting(
   });
 }
 
-export function groupBy<K extends string>(records: ReadonlyArray<Record<string, Value>>, keys: readonly K[]): Array<[Record<K, Value>, Array<Record<string, Value>>]> {
+export function groupBy<K extends string>(
+  records: ReadonlyArray<Record<string, Value>>,
+  keys: readonly K[],
+): Array<[Record<K, Value>, Array<Record<string, Value>>]> {
   const groups = new Map<string, [Record<K, Value>, Array<Record<string, Value>>]>();
   for (const r of records) {
     const keyValues = Object.fromEntries(keys.map((k) => [k, r[k]])) as Record<K, Value>;
@@ -175,13 +178,22 @@ export function expectedRows(format: LogFormat, files: readonly OracleFile[], q:
         bytes: sqlSum(rs.map((r) => r.bytes)),
         packets: sqlSum(rs.map((r) => r.packets)),
         flows: rs.length,
-        first_seen: sqlExtreme(rs.map((r) => r.start), Math.min),
-        last_seen: sqlExtreme(rs.map((r) => r.end), Math.max),
+        first_seen: sqlExtreme(
+          rs.map((r) => r.start),
+          Math.min,
+        ),
+        last_seen: sqlExtreme(
+          rs.map((r) => r.end),
+          Math.max,
+        ),
       }));
       order = (a, b) => descending(a.bytes, b.bytes) || ascending(a.srcaddr, b.srcaddr) || ascending(a.dstaddr, b.dstaddr);
       break;
     case 'rejected-ports':
-      rows = groupBy(records.filter((r) => r.action === 'REJECT'), ['dstport', 'protocol'] as const).map(([k, rs]) => ({
+      rows = groupBy(
+        records.filter((r) => r.action === 'REJECT'),
+        ['dstport', 'protocol'] as const,
+      ).map(([k, rs]) => ({
         dstport: k.dstport,
         protocol: k.protocol,
         flows: rs.length,
