@@ -1,5 +1,5 @@
 import { DEFAULT_QUERY_SETTINGS } from '../config.js';
-import type { MirrorProgress } from '../engines/s3-mirror.js';
+import type { MirrorOptions, MirrorProgress } from '../engines/s3-mirror.js';
 import type { FileFormat } from '../flowlog/layout.js';
 import { humanBytes } from '../reports/text.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
@@ -9,14 +9,7 @@ import { applyAwsFlags } from './athena.js';
 export const S3_DATA_FLAGS = ['max_download', 'accounts', 'regions', 'region', 'profile'] as const;
 
 /** How to fetch `--data s3://...`: all optional, with the defaults of {@link mirrorS3}. */
-export interface DataOptions {
-  readonly maxDownloadBytes?: number;
-  readonly accounts?: readonly string[];
-  readonly regions?: readonly string[];
-  readonly hiveCompatiblePartitions?: boolean;
-  readonly perHourPartition?: boolean;
-  readonly fileFormat?: FileFormat;
-}
+export type DataOptions = Pick<MirrorOptions, 'maxDownloadBytes' | 'accounts' | 'regions' | 'hiveCompatiblePartitions' | 'perHourPartition' | 'fileFormat'>;
 
 const UNIT: Readonly<Record<string, number>> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 };
 
