@@ -15,7 +15,8 @@ import { formatTime } from '../time.js';
 import { verifiedCachePath } from './local-files.js';
 
 /** The S3 client of the mirror: region, credentials and endpoint from the environment, as the other AWS commands. */
-const s3 = new S3Client({ followRegionRedirects: true });
+// flowq does not retry downloads itself (a failed run resumes where it stopped): the SDK's three attempts are the only retries.
+const s3 = new S3Client({ maxAttempts: 3, followRegionRedirects: true });
 
 /** The most bytes a question may fetch unless told otherwise: 5 GB. */
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 5e9;

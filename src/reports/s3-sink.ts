@@ -2,7 +2,8 @@ import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3C
 import type { ReportObject, ReportSink } from './sink.js';
 
 // One client per module; its endpoint follows the SDK's own AWS_ENDPOINT_URL_S3 when that is set.
-const s3 = new S3Client({});
+// flowq does not retry report writes itself: the SDK's three attempts are the only retries.
+const s3 = new S3Client({ maxAttempts: 3 });
 
 /** Where and how a report is stored in S3. */
 export interface S3SinkOptions {
