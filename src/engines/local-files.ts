@@ -6,6 +6,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { mapLimit } from '../pool.js';
 import { DataError } from '../errors.js';
 import { headerLine, type LogFormat } from '../flowlog/format.js';
 import { parseObjectKey, type FileFormat, type Layout, type ParsedKey } from '../flowlog/layout.js';
@@ -253,19 +254,6 @@ export async function writeVerifiedCache(cachePath: string, entries: ReadonlyMap
   } catch {
     await unlink(temp).catch(() => undefined);
   }
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /**

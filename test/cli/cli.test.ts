@@ -1,6 +1,7 @@
+import { cli } from '../support/cli-in-process.js';
 import { join } from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { COMMANDS, main } from '../../src/cli/main.js';
+import { COMMANDS } from '../../src/cli/main.js';
 import { COMMAND_HELP } from '../../src/cli/usage.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { openLocalEngine } from '../../src/engines/local.js';
@@ -14,13 +15,6 @@ import { useTempDir } from '../support/tmp.js';
 const UNTIL = Date.UTC(2026, 10, 1) / 1000;
 const tmp = useTempDir();
 const data = () => join(tmp(), 'data');
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 beforeAll(async () => {
   await writeSample({ out: data(), days: 2, records: 4000, seed: 3, until: UNTIL });

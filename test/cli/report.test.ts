@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
+import { cli } from '../support/cli-in-process.js';
 import { TEMPLATES } from '../../src/queries/templates.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { useTempDir } from '../support/tmp.js';
@@ -8,13 +8,6 @@ import { useTempDir } from '../support/tmp.js';
 const UNTIL = Date.UTC(2026, 10, 1) / 1000;
 const tmp = useTempDir('flowq-cli-report-');
 const data = () => join(tmp(), 'data');
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 /** Every file under a folder, as paths relative to it. */
 function files(dir: string): string[] {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
-import { main } from '../../src/cli/main.js';
+import { cli } from '../support/cli-in-process.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { EXECUTION_ID, executionIn, resultsPage, decodedTalker } from '../engines/athena-support.js';
 import { useTempDir } from '../support/tmp.js';
@@ -12,13 +12,6 @@ const tmp = useTempDir('flowq-sql-');
 const data = () => join(tmp(), 'data');
 const RANGE = ['--start', '2026-10-31T00:00:00Z', '--end', '2026-11-01T00:00:00Z'];
 const athenaMock = mockClient(AthenaClient);
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 async function json(...argv: string[]): Promise<{ rows: unknown[]; columns: unknown[]; stats: { filesRead: number } }> {
   const { code, out, err } = await cli(...argv, '--output', 'json');

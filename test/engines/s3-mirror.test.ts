@@ -4,7 +4,7 @@ import { join, relative, sep } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { main } from '../../src/cli/main.js';
+import { cli } from '../support/cli-in-process.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { runCli } from '../support/cli-process.js';
 import { useTempDir } from '../support/tmp.js';
@@ -64,13 +64,6 @@ async function put(key: string, body: Buffer): Promise<void> {
 /** The rows of a `--output json` document. */
 function rowsOf(out: string): unknown[] {
   return (JSON.parse(out) as { rows: unknown[] }).rows;
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
 }
 
 /** A fresh, empty cache for the next runs. */
