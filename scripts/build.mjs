@@ -1,4 +1,6 @@
 // Bundles the flowq CLI into dist/flowq.js; SQL templates are embedded as text, packages stay external.
+// Split into chunks so that what a command loads on demand (the AWS SDK, DuckDB) stays out of the
+// start-up of commands that do not need it.
 import { build } from 'esbuild';
 
 const common = {
@@ -14,8 +16,10 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: ['src/cli/bin.ts'],
-  outfile: 'dist/flowq.js',
+  entryPoints: { flowq: 'src/cli/bin.ts' },
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   banner: { js: '#!/usr/bin/env node' },
 });
 

@@ -11,10 +11,12 @@ export function bundleCli(): Promise<string> {
   bundled ??= (async () => {
     // Inside the project, so the bundle's ESM imports resolve from its node_modules (ESM ignores NODE_PATH).
     mkdirSync(join(process.cwd(), '.flowq'), { recursive: true });
-    const outfile = join(mkdtempSync(join(process.cwd(), '.flowq', 'test-cli-')), 'flowq.js');
+    const outdir = mkdtempSync(join(process.cwd(), '.flowq', 'test-cli-'));
     await build({
-      entryPoints: ['src/cli/bin.ts'],
-      outfile,
+      entryPoints: { flowq: 'src/cli/bin.ts' },
+      outdir,
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -24,7 +26,7 @@ export function bundleCli(): Promise<string> {
       logLevel: 'error',
       absWorkingDir: process.cwd(),
     });
-    return outfile;
+    return join(outdir, 'flowq.js');
   })();
   return bundled;
 }
