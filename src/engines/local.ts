@@ -7,7 +7,7 @@ import { DEFAULT_QUERY_SETTINGS, type QuerySettings } from '../config.js';
 import { DataError, FlowqError, QueryTimedOut, UnknownExecution } from '../errors.js';
 import { FIELD_BY_COLUMN } from '../flowlog/fields.js';
 import { headerLine, parseHeaderLine, parseLogFormat, type LogFormat } from '../flowlog/format.js';
-import { partitionDt, partitionPathPattern, PARTITION_KEYS, type FileFormat, type Layout } from '../flowlog/layout.js';
+import { partitionPathPattern, PARTITION_KEYS, type FileFormat } from '../flowlog/layout.js';
 import type { Source } from '../flowlog/source.js';
 import { renderTargetFor, type RenderedQuery, type RenderTarget } from '../queries/render.js';
 import { mapLimit } from '../pool.js';
@@ -173,20 +173,6 @@ function filesReadIn(node: unknown): number | undefined {
   return total;
 }
 
-/** Every `dt` of a layout from `from` through `to`, in order. */
-export function partitionsBetween(layout: Layout, from: string, to: string): string[] {
-  const m = /(\d{4})\D+(\d{2})\D+(\d{2})(?:\D+(\d{2}))?/.exec(from);
-  if (!m) return [];
-  const step = layout.perHourPartition ? 3600 : 86_400;
-  const out: string[] = [];
-  for (let t = Date.UTC(+m[1], +m[2] - 1, +m[3], m[4] === undefined ? 0 : +m[4]) / 1000; out.length < 100_000; t += step) {
-    const dt = partitionDt(layout, t);
-    if (dt > to) break;
-    out.push(dt);
-  }
-  return out;
-}
-
 /** `a, b to d, f`: runs of consecutive partitions written as ranges. */
 function describePartitions(all: readonly string[], missing: ReadonlySet<string>): string {
   const runs: string[] = [];
@@ -326,7 +312,7 @@ export class LocalEngine implements Engine {
     const started = performance.now();
     const { from, to } = query.partitions;
     const selected = this.files.filter((f) => f.key.dt >= from && f.key.dt <= to);
-    const notes = this.missingPartitionNotes(from, to, selected);
+    const notes = this.missingPartitionNotes(query, selected);
     const abort = new AbortController();
     let timedOut = false;
     let executing = false;
@@ -401,9 +387,11 @@ export class LocalEngine implements Engine {
   }
 
   /** A note naming the partitions of the range that hold no file, if any. */
-  private missingPartitionNotes(from: string, to: string, selected: readonly LocalFile[]): string[] {
+  private missingPartitionNotes(query: RenderedQuery, selected: readonly LocalFile[]): string[] {
+    const { from, to } = query.partitions;
     const present = new Set(selected.map((f) => f.key.dt));
-    const all = partitionsBetween(this.source, from, to);
+    // The partitions the renderer listed; a statement over every partition lists none.
+    const all = query.partitionsRead?.all ?? [];
     const missing = new Set(all.filter((dt) => !present.has(dt)));
     if (missing.size === 0) return [];
     const where = `${this.source.location}AWSLogs`;
