@@ -6,6 +6,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { PLAIN_SCAN_WASM } from './plain-scan-wasm.js';
 import { mapLimit } from '../pool.js';
 import { DataError } from '../errors.js';
 import { headerLine, type LogFormat } from '../flowlog/format.js';
@@ -256,16 +257,37 @@ export async function writeVerifiedCache(cachePath: string, entries: ReadonlyMap
   }
 }
 
+interface PlainScanExports {
+  readonly memory: WebAssembly.Memory;
+  readonly scan: (start: number, end: number, lastField: number) => number;
+  readonly field: WebAssembly.Global;
+  readonly fieldStart: WebAssembly.Global;
+  readonly nondigit: WebAssembly.Global;
+  readonly previous: WebAssembly.Global;
+}
+
+/** Where the WebAssembly loop finds the chunk, and the most it takes at once. */
+const CHUNK_AT = 65_536;
+const CHUNK_MAX = 1 << 20;
+let plainScan: PlainScanExports | undefined;
+
+/** The loop of `plain-scan.wat`, made once per process; scanners take turns, each setting the state it left. */
+function plainScanLoop(): PlainScanExports {
+  plainScan ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(PLAIN_SCAN_WASM, 'base64'))).exports as unknown as PlainScanExports;
+  return plainScan;
+}
+
 /**
  * Decides, while a text file streams past, whether every record is plain: exactly one field per
  * format field, none empty, no `\\` (so no `\\N`) or carriage return, and every numeric field
  * either `-` or at most 9 (int) or 18 (bigint) ASCII digits. AWS writes nothing else. For such a
  * file DuckDB's typed read gives exactly what Athena's text reader gives, once `-` is put back in
- * string columns; any other file is read the exact (slower) way.
+ * string columns; any other file is read the exact (slower) way. The byte loop runs in WebAssembly
+ * (`plain-scan.wat`); this class holds the state between chunks.
  */
 export class PlainRecordScanner {
   /** Per field: 0 for a string, else the most digits a plain value may have. */
-  private readonly limits: Int8Array;
+  private readonly limits: Uint8Array;
   private inHeader = true;
   private plain = true;
   private field = 0;
@@ -275,7 +297,8 @@ export class PlainRecordScanner {
   private previous = 0;
 
   constructor(limits: readonly number[]) {
-    this.limits = Int8Array.from(limits);
+    if (limits.length === 0 || limits.length > 256) throw new RangeError(`a record has 1 to 256 fields, not ${limits.length}`);
+    this.limits = Uint8Array.from(limits);
   }
 
   /** The scanner for a log format's fields. */
@@ -297,30 +320,25 @@ export class PlainRecordScanner {
       this.plain = false;
       return;
     }
-    const limits = this.limits;
-    const lastField = limits.length - 1;
-    let { field, nondigit, previous } = this;
-    let fieldStart = start - this.carried;
-    // The hot loop of a first run: one comparison for most bytes.
-    for (let i = start, n = chunk.length; i < n; i++) {
-      const b = chunk[i];
-      if (b > 32) {
-        nondigit |= b - 48 > 9 || b < 48 ? 1 : 0;
-        previous = b;
-        continue;
-      }
-      const length = i - fieldStart;
-      const limit = field <= lastField ? limits[field] : -1;
-      const badNumber = limit > 0 && (nondigit === 1 ? !(length === 1 && previous === 45) : length > limit);
-      if (length === 0 || limit < 0 || badNumber || b < 10 || (b > 10 && b < 32) || (b === 10 && field !== lastField)) {
-        this.plain = false;
-        return;
-      }
-      field = b === 10 ? 0 : field + 1;
-      fieldStart = i + 1;
-      nondigit = 0;
+    for (let at = start; at < chunk.length && this.plain; at += CHUNK_MAX) this.scan(chunk.subarray(at, at + CHUNK_MAX));
+  }
+
+  private scan(part: Buffer): void {
+    const loop = plainScanLoop();
+    new Uint8Array(loop.memory.buffer, 0, this.limits.length).set(this.limits);
+    new Uint8Array(loop.memory.buffer, CHUNK_AT, part.length).set(part);
+    loop.field.value = this.field;
+    loop.fieldStart.value = -this.carried;
+    loop.nondigit.value = this.nondigit;
+    loop.previous.value = this.previous;
+    if (loop.scan(0, part.length, this.limits.length - 1) === 0) {
+      this.plain = false;
+      return;
     }
-    Object.assign(this, { field, nondigit, previous, carried: chunk.length - fieldStart });
+    this.field = loop.field.value as number;
+    this.carried = part.length - (loop.fieldStart.value as number);
+    this.nondigit = loop.nondigit.value as number;
+    this.previous = loop.previous.value as number;
   }
 
   /** Whether the whole file was plain: it must also end at the end of a line. */
@@ -354,11 +372,20 @@ async function lookUp(files: readonly LocalFile[], cachePath: string) {
   return { cache, stamps, verified };
 }
 
-/** The paths of the files the cache knows as verified and plain for this log format; nothing is inflated. */
-export async function knownPlainFiles(files: readonly LocalFile[], cachePath: string, logFormat: LogFormat): Promise<Set<string>> {
+/** What the cache knows of some files, for a log format; nothing is inflated. */
+export interface KnownFiles {
+  /** The paths of the files verified and found plain for the format. */
+  readonly plain: Set<string>;
+  /** The paths of the files verified, plain or not. */
+  readonly verified: Set<string>;
+}
+
+/** What the cache knows of these files: which are verified, and which of those are plain for this log format. */
+export async function knownFiles(files: readonly LocalFile[], cachePath: string, logFormat: LogFormat): Promise<KnownFiles> {
   const { cache, verified } = await lookUp(files, cachePath);
   const header = headerLine(logFormat);
-  return new Set(files.filter((f, i) => verified[i] && cache.get(f.path)?.plainFor === header).map((f) => f.path));
+  const paths = (keep: (f: LocalFile, i: number) => boolean) => new Set(files.filter(keep).map((f) => f.path));
+  return { plain: paths((f, i) => verified[i] && cache.get(f.path)?.plainFor === header), verified: paths((_, i) => verified[i]) };
 }
 
 /** Options of {@link verifyGzipFiles}. */

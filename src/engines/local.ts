@@ -13,7 +13,7 @@ import { renderTargetFor, type RenderedQuery, type RenderTarget } from '../queri
 import { mapLimit } from '../pool.js';
 import { checkIdentifier, quoteIdent, sqlStringLiteral } from '../sql.js';
 import type { Column, Engine, ExecutionView, QueryResult, Row, RunOptions, Submission } from './engine.js';
-import { knownPlainFiles, readHeaderLine, scanLocation, verifiedCachePath, verifyGzipFiles, type LocalFile } from './local-files.js';
+import { knownFiles, readHeaderLine, scanLocation, verifiedCachePath, verifyGzipFiles, type LocalFile } from './local-files.js';
 import { DUCKDB_TYPE } from './duckdb-types.js';
 import { DUCKDB_MACROS } from './duckdb-macros.js';
 import { checkReadOnly, lockDown, treeInRange, type PartitionRange } from './local-sql.js';
@@ -261,8 +261,7 @@ export class LocalEngine implements Engine {
         query,
         clock,
       );
-      const plain = tree.fileFormat === 'plain-text' ? await knownPlainFiles(tree.files, engine.verifiedCache, logFormat) : new Set<string>();
-      await engine.createView(plain);
+      await engine.createView(tree.fileFormat === 'plain-text' ? await engine.typedFiles(tree.files) : new Set<string>());
       return engine;
     } catch (error) {
       connection.closeSync();
@@ -294,6 +293,22 @@ export class LocalEngine implements Engine {
             paths((f) => !plain.has(f.path)),
           ),
     );
+  }
+
+  /**
+   * The files to read typed: those verified and found plain, and those not verified yet, which are
+   * read typed on the hope that they are plain (AWS writes nothing else) while they are verified.
+   */
+  private async typedFiles(files: readonly LocalFile[]): Promise<Set<string>> {
+    const known = await knownFiles(files, this.verifiedCache, this.source.logFormat);
+    return new Set(files.filter((f) => known.plain.has(f.path) || !known.verified.has(f.path)).map((f) => f.path));
+  }
+
+  /** Reads these files typed from now on, and the others of `files` the exact way; the view is made again only if that changes. */
+  private async readTyped(files: readonly LocalFile[], typed: ReadonlySet<string>): Promise<void> {
+    const checked = new Set(files.map((f) => f.path));
+    const next = new Set([...[...this.plain].filter((p) => !checked.has(p)), ...typed]);
+    if (next.size !== this.plain.size || [...next].some((p) => !this.plain.has(p))) await this.createView(next);
   }
 
   /** The view's columns in order, with Athena type names: data columns, then the partition keys. */
@@ -329,27 +344,40 @@ export class LocalEngine implements Engine {
         if (executing) this.connection.interrupt();
       }, left);
     }
-    try {
-      if (this.source.fileFormat === 'plain-text' && selected.length > 0) {
-        // Verified first, then read: a file found plain on the way is read typed, which saves more
-        // than reading while verifying would (both inflate every file).
-        const plain = await verifyGzipFiles(selected, this.verifiedCache, { signal: abort.signal, logFormat: this.source.logFormat }).catch(
-          (error: unknown) => {
-            throw timedOut ? timeout() : error;
-          },
-        );
-        const checked = new Set(selected.map((f) => f.path));
-        const next = new Set([...[...this.plain].filter((p) => !checked.has(p)), ...plain]);
-        if (next.size !== this.plain.size || [...next].some((p) => !this.plain.has(p))) await this.createView(next);
-      }
+    const execute = async () => {
       if (timedOut) throw timeout();
       executing = true;
-      const answered = await this.execute(query)
-        .catch((error: unknown) => {
+      try {
+        return await this.execute(query);
+      } catch (error) {
+        throw timedOut ? timeout() : error;
+      } finally {
+        executing = false;
+      }
+    };
+    try {
+      let answered: { columns: Column[]; rows: Row[] };
+      if (this.source.fileFormat === 'plain-text' && selected.length > 0) {
+        // Files not verified yet are read typed while they are verified: both inflate every file, so
+        // they share the cores. The answer stands only if every file proves whole and plain; a file
+        // that is not plain is read again the exact way, and a corrupt one stops the query.
+        const hoped = await this.typedFiles(selected);
+        await this.readTyped(selected, hoped);
+        const verifying = verifyGzipFiles(selected, this.verifiedCache, { signal: abort.signal, logFormat: this.source.logFormat }).catch((error: unknown) => {
+          if (executing) this.connection.interrupt();
           throw timedOut ? timeout() : error;
-        })
-        .finally(() => (executing = false));
-      if (timedOut) throw timeout();
+        });
+        const [verified, first] = await Promise.allSettled([verifying, execute()]);
+        if (verified.status === 'rejected') throw verified.reason;
+        const plain = verified.value;
+        if ([...hoped].some((p) => !plain.has(p))) {
+          await this.readTyped(selected, plain);
+          answered = await execute();
+        } else if (first.status === 'rejected') throw first.reason;
+        else answered = first.value;
+      } else {
+        answered = await execute();
+      }
       const { columns, rows } = answered;
       // DuckDB's profile counts the files its scans read but names only a few of them, so the bytes
       // are those of the files in the partitions the predicate selects: the same set when pruning works.
