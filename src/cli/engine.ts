@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
-import { DEFAULT_QUERY_SETTINGS, MAX_LATE_MARGIN_SECONDS, type QuerySettings } from '../config.js';
+import { boolEnv, DEFAULT_QUERY_SETTINGS, MAX_LATE_MARGIN_SECONDS, type QuerySettings } from '../config.js';
 import type { Engine, RunOptions } from '../engines/engine.js';
+import { parquetCachePath } from '../engines/local-files.js';
 import { openEngine, type EngineSettings } from '../engines/open.js';
 import { parseFileFormat } from '../flowlog/source.js';
 import type { FileFormat } from '../flowlog/layout.js';
@@ -11,10 +12,10 @@ import { applyAwsFlags, athenaTableFromFlags, ATHENA_FLAGS, DEFAULT_CLI_TIMEOUT_
 import { dataOptionsFromFlags, resolveDataLocation, S3_DATA_FLAGS } from './data-location.js';
 
 /** The flags the local engine reads: where the data is (a folder or `s3://...`) and how it is laid out. */
-export const LOCAL_FLAGS = ['data', 'log_format', 'hive', 'per_hour', 'file_format', 'table', ...S3_DATA_FLAGS] as const;
+export const LOCAL_FLAGS = ['data', 'log_format', 'hive', 'per_hour', 'file_format', 'table', 'parquet_cache', ...S3_DATA_FLAGS] as const;
 
 /** Flags that take no value. */
-export const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['hive', 'per_hour']);
+export const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['hive', 'per_hour', 'parquet_cache']);
 
 const ENGINE_FLAGS = { local: LOCAL_FLAGS, athena: ATHENA_FLAGS } as const;
 type EngineName = keyof typeof ENGINE_FLAGS;
@@ -71,7 +72,7 @@ export function fileFormatFlag(args: ParsedArgs): FileFormat | undefined {
 
 /**
  * The engine settings the flags describe: the local engine over `--data` (with `--log-format`,
- * `--hive`, `--per-hour`, `--file-format`, `--table`), or Athena (see `athenaTableFromFlags`), and
+ * `--hive`, `--per-hour`, `--file-format`, `--table`, `--parquet-cache` or `FLOWQ_PARQUET_CACHE=true`), or Athena (see `athenaTableFromFlags`), and
  * the query settings (`--late-margin`).
  * @throws UsageError for a missing or malformed flag.
  */
@@ -92,6 +93,7 @@ export function engineSettingsFromFlags(args: ParsedArgs): EngineSettings {
       fileFormat: fileFormatFlag(args),
       hiveCompatiblePartitions: booleanFlag(args, 'hive'),
       perHourPartition: booleanFlag(args, 'per_hour'),
+      parquetCache: (booleanFlag(args, 'parquet_cache') ?? boolEnv(process.env, 'FLOWQ_PARQUET_CACHE', false)) ? parquetCachePath() : undefined,
     },
   };
 }

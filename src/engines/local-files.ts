@@ -172,6 +172,11 @@ export function verifiedCachePath(env: Readonly<Record<string, string | undefine
   return join(base, 'verified-gzip.json');
 }
 
+/** Where the opt-in Parquet cache keeps its files: `parquet/` next to the verified-files cache. */
+export function parquetCachePath(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return join(dirname(verifiedCachePath(env)), 'parquet');
+}
+
 /** What the cache remembers of a verified file; a file that differs in any of these is checked again. */
 interface Stamp {
   readonly size: number;
@@ -378,14 +383,21 @@ export interface KnownFiles {
   readonly plain: Set<string>;
   /** The paths of the files verified, plain or not. */
   readonly verified: Set<string>;
+  /** Per path, a short hash of what the cache checks of the file now (size, modification time, ends): it changes when the file does. */
+  readonly versions: Map<string, string>;
 }
 
 /** What the cache knows of these files: which are verified, and which of those are plain for this log format. */
 export async function knownFiles(files: readonly LocalFile[], cachePath: string, logFormat: LogFormat): Promise<KnownFiles> {
-  const { cache, verified } = await lookUp(files, cachePath);
+  const { cache, stamps, verified } = await lookUp(files, cachePath);
   const header = headerLine(logFormat);
   const paths = (keep: (f: LocalFile, i: number) => boolean) => new Set(files.filter(keep).map((f) => f.path));
-  return { plain: paths((f, i) => verified[i] && cache.get(f.path)?.plainFor === header), verified: paths((_, i) => verified[i]) };
+  const version = (s: Stamp) => createHash('sha256').update(`${s.size} ${s.mtimeMs} ${s.fingerprint}`).digest('hex').slice(0, 16);
+  return {
+    plain: paths((f, i) => verified[i] && cache.get(f.path)?.plainFor === header),
+    verified: paths((_, i) => verified[i]),
+    versions: new Map(files.map((f, i) => [f.path, version(stamps[i])])),
+  };
 }
 
 /** Options of {@link verifyGzipFiles}. */

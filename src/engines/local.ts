@@ -1,6 +1,7 @@
-import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { BIGINT, VARCHAR, DuckDBInstance, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { DEFAULT_QUERY_SETTINGS, type QuerySettings } from '../config.js';
@@ -33,6 +34,11 @@ export interface LocalEngineOptions {
   readonly perHourPartition?: boolean;
   /** Only the files in this range's partitions are opened; by default every file under the location. */
   readonly range?: PartitionRange;
+  /**
+   * The folder of the opt-in Parquet cache (see `parquetCachePath`): gzip text files are
+   * converted once, after they are verified, and read from there afterwards. Off when left out.
+   */
+  readonly parquetCache?: string;
 }
 
 const ATHENA_NAME: Readonly<Record<string, string>> = {
@@ -106,34 +112,51 @@ export function athenaNumberSql(column: string, type: string): string {
   END`;
 }
 
+const TEXT_READ = `delim = ' ', header = false, skip = 1, auto_detect = false, quote = '', escape = '', compression = 'gzip', filename = true, hive_partitioning = false`;
+
 /**
- * The view over text files. Files whose records are all plain (see `PlainRecordScanner`) are read
- * typed, the fast way: numbers parsed by the reader, `-` and `\\N` read as NULL, and `-` put back in
- * the string columns, where nothing else can be NULL in such a file. Every other file is read the
- * exact way: every field as text, numbers by {@link athenaNumberSql}, `-` kept in string columns,
- * `\\N` as NULL, short lines padded with NULLs (null_padding) and extra fields dropped (strict_mode
- * off). DuckDB's typed read alone would read `1.5` as 2 and `0x10` as 16 without a word.
+ * The records of text files, with the format's columns and `filename`. Plain files (see
+ * `PlainRecordScanner`) are read typed, the fast way: numbers parsed by the reader, `-` and `\\N`
+ * read as NULL, and `-` put back in the string columns, where nothing else can be NULL in such a
+ * file. Other files are read the exact way: every field as text, numbers by {@link athenaNumberSql},
+ * `-` kept in string columns, `\\N` as NULL, short lines padded with NULLs (null_padding) and extra
+ * fields dropped (strict_mode off). DuckDB's typed read alone would read `1.5` as 2 and `0x10` as 16
+ * without a word.
  */
-function textViewSql(table: string, source: Source, plain: readonly string[], other: readonly string[]): string {
+function textRecordsSql(source: Source, paths: readonly string[], plain: boolean): string {
   const fields = source.logFormat.fields;
-  const common = `delim = ' ', header = false, skip = 1, auto_detect = false, quote = '', escape = '', compression = 'gzip', filename = true, hive_partitioning = false`;
-  const branches: string[] = [];
-  if (plain.length > 0) {
+  if (plain) {
     const types = fields.map((f, i) => `'c${i}': '${DUCKDB_TYPE[f.athenaType]}'`).join(', ');
     const columns = fields.map((f, i) => (f.athenaType === 'string' ? `coalesce(c${i}, '-')` : `c${i}`) + ` AS ${quoteIdent(f.column)}`);
-    branches.push(`SELECT ${columns.join(', ')}, filename
-FROM read_csv(${listLiteral(plain)}, ${common}, columns = {${types}}, nullstr = ['-', '\\N'])`);
+    return `SELECT ${columns.join(', ')}, filename
+FROM read_csv(${listLiteral(paths)}, ${TEXT_READ}, columns = {${types}}, nullstr = ['-', '\\N'])`;
   }
-  if (other.length > 0) {
-    const raw = fields.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-    const columns = fields.map((f, i) =>
-      f.athenaType === 'string' ? `c${i} AS ${quoteIdent(f.column)}` : `${athenaNumberSql(`c${i}`, DUCKDB_TYPE[f.athenaType])} AS ${quoteIdent(f.column)}`,
-    );
-    branches.push(`SELECT ${columns.join(',\n  ')}, filename
-FROM read_csv(${listLiteral(other)}, ${common}, columns = {${raw}}, null_padding = true, strict_mode = false, nullstr = '\\N')`);
-  }
+  const raw = fields.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+  const columns = fields.map((f, i) =>
+    f.athenaType === 'string' ? `c${i} AS ${quoteIdent(f.column)}` : `${athenaNumberSql(`c${i}`, DUCKDB_TYPE[f.athenaType])} AS ${quoteIdent(f.column)}`,
+  );
+  return `SELECT ${columns.join(',\n  ')}, filename
+FROM read_csv(${listLiteral(paths)}, ${TEXT_READ}, columns = {${raw}}, null_padding = true, strict_mode = false, nullstr = '\\N')`;
+}
+
+/** How the view reads each text file: typed, the exact way, or its copy in the Parquet cache (written by {@link textRecordsSql}). */
+interface TextPlan {
+  readonly plain: readonly string[];
+  readonly other: readonly string[];
+  readonly cached: readonly string[];
+}
+
+/** The view over text files, each read as the plan says; the partition columns come from the file's path. */
+function textViewSql(table: string, source: Source, plan: TextPlan): string {
+  const names = source.logFormat.fields.map((f) => quoteIdent(f.column)).join(', ');
+  const branches = [
+    ...(plan.plain.length > 0 ? [textRecordsSql(source, plan.plain, true)] : []),
+    ...(plan.other.length > 0 ? [textRecordsSql(source, plan.other, false)] : []),
+    // The cache keeps each file under its key path, so the partitions come from its name as well.
+    ...(plan.cached.length > 0 ? [`SELECT ${names}, filename FROM read_parquet(${listLiteral(plan.cached)}, filename = true, hive_partitioning = false)`] : []),
+  ];
   return `CREATE OR REPLACE VIEW ${table} AS SELECT
-  ${fields.map((f) => quoteIdent(f.column)).join(', ')},
+  ${names},
   ${partitionColumns(source)}
 FROM (${branches.join('\nUNION ALL\n')})`;
 }
@@ -197,6 +220,8 @@ export class LocalEngine implements Engine {
 
   /** The files read typed, the fast way: verified and found plain (see `PlainRecordScanner`). */
   private plain = new Set<string>();
+  /** The files read from the Parquet cache: the path DuckDB reads each one's copy by. */
+  private cached = new Map<string, string>();
 
   private constructor(
     readonly source: Source,
@@ -207,6 +232,8 @@ export class LocalEngine implements Engine {
     private readonly workDir: string,
     private readonly alias: { readonly from: string; readonly to: string },
     private readonly verifiedCache: string,
+    /** The Parquet cache's folder for this data, and the link DuckDB reads it through; none when the cache is off. */
+    private readonly parquetCache: { readonly from: string; readonly to: string } | undefined,
     query: QuerySettings,
     private readonly clock: Clock,
   ) {
@@ -249,6 +276,16 @@ export class LocalEngine implements Engine {
       // The JSON profile of each query tells which files its scan read (`Total Files Read`).
       await connection.run(`SET enable_profiling = 'json'`);
       await connection.run(`SET profiling_output = ${sqlStringLiteral(join(workDir, 'profile.json'))}`);
+      let parquetCache: { from: string; to: string } | undefined;
+      if (options.parquetCache !== undefined && tree.fileFormat === 'plain-text') {
+        // One folder per data location, so that two copies of a bucket never share a name.
+        parquetCache = {
+          from: join(workDir, 'cache'),
+          to: join(resolve(options.parquetCache), createHash('sha256').update(alias.to).digest('hex').slice(0, 16)),
+        };
+        await mkdir(parquetCache.to, { recursive: true });
+        await symlink(parquetCache.to, parquetCache.from, 'dir');
+      }
       const engine = new LocalEngine(
         source,
         table,
@@ -258,6 +295,7 @@ export class LocalEngine implements Engine {
         workDir,
         alias,
         options.verifiedCache ?? verifiedCachePath(),
+        parquetCache,
         query,
         clock,
       );
@@ -276,8 +314,9 @@ export class LocalEngine implements Engine {
     return join(this.alias.from, relative(this.alias.to, file.path));
   }
 
-  private async createView(plain: ReadonlySet<string>): Promise<void> {
+  private async createView(plain: ReadonlySet<string>, cached: ReadonlyMap<string, string> = new Map()): Promise<void> {
     this.plain = new Set(plain);
+    this.cached = new Map(cached);
     const paths = (keep: (f: LocalFile) => boolean) => this.files.filter(keep).map((f) => this.duckdbPath(f));
     await this.connection.run(
       this.source.fileFormat === 'parquet'
@@ -286,12 +325,11 @@ export class LocalEngine implements Engine {
             this.source,
             paths(() => true),
           )
-        : textViewSql(
-            this.table,
-            this.source,
-            paths((f) => plain.has(f.path)),
-            paths((f) => !plain.has(f.path)),
-          ),
+        : textViewSql(this.table, this.source, {
+            plain: paths((f) => plain.has(f.path) && !cached.has(f.path)),
+            other: paths((f) => !plain.has(f.path) && !cached.has(f.path)),
+            cached: this.files.flatMap((f) => cached.get(f.path) ?? []),
+          }),
     );
   }
 
@@ -304,11 +342,66 @@ export class LocalEngine implements Engine {
     return new Set(files.filter((f) => known.plain.has(f.path) || !known.verified.has(f.path)).map((f) => f.path));
   }
 
-  /** Reads these files typed from now on, and the others of `files` the exact way; the view is made again only if that changes. */
-  private async readTyped(files: readonly LocalFile[], typed: ReadonlySet<string>): Promise<void> {
+  /**
+   * Reads these of `files` typed from now on and the others the exact way, but those in `cached`
+   * from their Parquet copies; the view is made again only if that changes.
+   */
+  private async readAs(files: readonly LocalFile[], typed: ReadonlySet<string>, cached: ReadonlyMap<string, string> = new Map()): Promise<void> {
     const checked = new Set(files.map((f) => f.path));
-    const next = new Set([...[...this.plain].filter((p) => !checked.has(p)), ...typed]);
-    if (next.size !== this.plain.size || [...next].some((p) => !this.plain.has(p))) await this.createView(next);
+    const plain = new Set([...[...this.plain].filter((p) => !checked.has(p)), ...typed]);
+    const copies = new Map([...[...this.cached].filter(([p]) => !checked.has(p)), ...cached]);
+    const same = plain.size === this.plain.size && [...plain].every((p) => this.plain.has(p)) && copies.size === this.cached.size;
+    if (!same || [...copies].some(([p, copy]) => this.cached.get(p) !== copy)) await this.createView(plain, copies);
+  }
+
+  /**
+   * The Parquet copies of verified files, made now for those that have none: each file is read as
+   * the view would read it (typed if plain, else the exact way), written to a temporary file and
+   * renamed, so no reader sees half a copy; older copies of the file are removed. A copy that cannot
+   * be made is only a lost shortcut: that file is read from its gzip text.
+   * @returns per source path, the path DuckDB reads its copy by.
+   */
+  private async parquetCopies(files: readonly LocalFile[], plain: ReadonlySet<string>, signal: AbortSignal): Promise<Map<string, string>> {
+    const cache = this.parquetCache!;
+    const { versions } = await knownFiles(files, this.verifiedCache, this.source.logFormat);
+    const name = (f: LocalFile) => `${relative(this.alias.to, f.path)}.${versions.get(f.path)}.parquet`;
+    const exists = await mapLimit(files, 16, (f) =>
+      stat(join(cache.to, name(f))).then(
+        (s) => s.isFile(),
+        () => false,
+      ),
+    );
+    const missing = files.filter((_, i) => !exists[i]);
+    const made = new Set(files.filter((_, i) => exists[i]).map((f) => f.path));
+    const connections = await Promise.all(Array.from({ length: Math.min(availableParallelism(), missing.length) }, () => this.instance.connect()));
+    try {
+      const idle = [...connections];
+      await mapLimit(missing, connections.length, async (file) => {
+        if (signal.aborted) return;
+        const connection = idle.pop()!;
+        const target = join(cache.to, name(file));
+        const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+        try {
+          await mkdir(dirname(target), { recursive: true });
+          const records = textRecordsSql(this.source, [this.duckdbPath(file)], plain.has(file.path));
+          await connection.run(`COPY (SELECT * EXCLUDE (filename) FROM (${records})) TO ${sqlStringLiteral(temp)} (FORMAT parquet, COMPRESSION zstd)`);
+          await rename(temp, target);
+          made.add(file.path);
+          const stale = `${basename(file.path)}.`;
+          for (const entry of await readdir(dirname(target))) {
+            if (entry.startsWith(stale) && entry.endsWith('.parquet') && entry !== basename(target))
+              await unlink(join(dirname(target), entry)).catch(() => undefined);
+          }
+        } catch {
+          await unlink(temp).catch(() => undefined);
+        } finally {
+          idle.push(connection);
+        }
+      });
+    } finally {
+      for (const connection of connections) connection.closeSync();
+    }
+    return new Map(files.filter((f) => made.has(f.path)).map((f) => [f.path, join(cache.from, name(f))]));
   }
 
   /** The view's columns in order, with Athena type names: data columns, then the partition keys. */
@@ -357,30 +450,40 @@ export class LocalEngine implements Engine {
     };
     try {
       let answered: { columns: Column[]; rows: Row[] };
-      if (this.source.fileFormat === 'plain-text' && selected.length > 0) {
+      let fromCache = false;
+      const verify = () =>
+        verifyGzipFiles(selected, this.verifiedCache, { signal: abort.signal, logFormat: this.source.logFormat }).catch((error: unknown) => {
+          if (executing) this.connection.interrupt();
+          throw timedOut ? timeout() : error;
+        });
+      if (this.source.fileFormat !== 'plain-text' || selected.length === 0) {
+        answered = await execute();
+      } else if (this.parquetCache !== undefined) {
+        // With the Parquet cache, files are verified and copied first, then read from their copies.
+        const plain = await verify();
+        const copies = await this.parquetCopies(selected, plain, abort.signal);
+        await this.readAs(selected, plain, copies);
+        fromCache = copies.size > 0;
+        answered = await execute();
+      } else {
         // Files not verified yet are read typed while they are verified: both inflate every file, so
         // they share the cores. The answer stands only if every file proves whole and plain; a file
         // that is not plain is read again the exact way, and a corrupt one stops the query.
         const hoped = await this.typedFiles(selected);
-        await this.readTyped(selected, hoped);
-        const verifying = verifyGzipFiles(selected, this.verifiedCache, { signal: abort.signal, logFormat: this.source.logFormat }).catch((error: unknown) => {
-          if (executing) this.connection.interrupt();
-          throw timedOut ? timeout() : error;
-        });
-        const [verified, first] = await Promise.allSettled([verifying, execute()]);
+        await this.readAs(selected, hoped);
+        const [verified, first] = await Promise.allSettled([verify(), execute()]);
         if (verified.status === 'rejected') throw verified.reason;
         const plain = verified.value;
         if ([...hoped].some((p) => !plain.has(p))) {
-          await this.readTyped(selected, plain);
+          await this.readAs(selected, plain);
           answered = await execute();
         } else if (first.status === 'rejected') throw first.reason;
         else answered = first.value;
-      } else {
-        answered = await execute();
       }
       const { columns, rows } = answered;
       // DuckDB's profile counts the files its scans read but names only a few of them, so the bytes
       // are those of the files in the partitions the predicate selects: the same set when pruning works.
+      // Parquet copies are counted the same way: DuckDB skips a copy whose statistics rule it out.
       return {
         columns,
         rows,
@@ -388,7 +491,7 @@ export class LocalEngine implements Engine {
           engine: 'local',
           rowsReturned: rows.length,
           elapsedMs: Math.round(performance.now() - started),
-          filesRead: (await this.lastFilesRead()) ?? selected.length,
+          filesRead: (fromCache ? undefined : await this.lastFilesRead()) ?? selected.length,
           bytesRead: selected.reduce((sum, f) => sum + f.size, 0),
         },
         ...(notes.length > 0 ? { notes } : {}),

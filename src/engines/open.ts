@@ -7,6 +7,7 @@ import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import type { AthenaTable } from './athena.js';
 import type { Engine } from './engine.js';
 import type { LocalEngineOptions } from './local.js';
+import { parquetCachePath } from './local-files.js';
 import { shorten } from '../text.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -62,7 +63,7 @@ export function startDirectory(env: Env, cwd: string = process.cwd()): string {
  * the default, or `local`); for Athena `FLOWQ_DATABASE`, `FLOWQ_TABLE`, `FLOWQ_WORKGROUP`,
  * `FLOWQ_CATALOG`, `FLOWQ_OUTPUT_LOCATION`, `FLOWQ_RESULT_REUSE_MINUTES`, `FLOWQ_LOG_FORMAT`,
  * `FLOWQ_HIVE_PARTITIONS`, `FLOWQ_PER_HOUR`; for local mode `FLOWQ_LOCAL_DATA` (relative to `startDirectory`; optionally
- * `FLOWQ_TABLE`, `FLOWQ_LOG_FORMAT`); and `FLOWQ_LATE_MARGIN_SECONDS`, `FLOWQ_MAX_RANGE_DAYS`.
+ * `FLOWQ_TABLE`, `FLOWQ_LOG_FORMAT`, `FLOWQ_PARQUET_CACHE`); and `FLOWQ_LATE_MARGIN_SECONDS`, `FLOWQ_MAX_RANGE_DAYS`.
  * @throws InvalidConfiguration naming the variable that is missing or malformed.
  */
 export function readEngineSettings(env: Env = process.env): EngineSettings {
@@ -71,7 +72,8 @@ export function readEngineSettings(env: Env = process.env): EngineSettings {
   if (kind === 'athena') return { kind, athena: readAthenaTable(env), query };
   if (kind === 'local') {
     const location = resolve(startDirectory(env), requireEnv(env, 'FLOWQ_LOCAL_DATA'));
-    return { kind, query, local: { location, table: optionalEnv(env, 'FLOWQ_TABLE'), logFormat: optionalEnv(env, 'FLOWQ_LOG_FORMAT') } };
+    const local = { location, table: optionalEnv(env, 'FLOWQ_TABLE'), logFormat: optionalEnv(env, 'FLOWQ_LOG_FORMAT') };
+    return { kind, query, local: boolEnv(env, 'FLOWQ_PARQUET_CACHE', false) ? { ...local, parquetCache: parquetCachePath(env) } : local };
   }
   throw new InvalidConfiguration(`environment variable FLOWQ_ENGINE must be athena or local, not '${shorten(kind)}'`);
 }

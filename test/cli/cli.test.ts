@@ -48,6 +48,27 @@ describe('flowq run', () => {
     expect(doc.stats).toMatchObject({ engine: 'local', rowsReturned: 3, filesRead: 75 }); // 3 flow logs × (24 hourly files + the next day's first, where late flows are filed)
   });
 
+  it('answers the same with --parquet-cache, as the copies are made and once they are there, and refuses a value', async () => {
+    const plain = await cli('run', 'top-talkers', '--data', data(), ...RANGE, '--limit', '20', '--output', 'json');
+    const cacheDir = join(tmp(), 'parquet-cache-home');
+    const saved = process.env.FLOWQ_CACHE_DIR;
+    process.env.FLOWQ_CACHE_DIR = cacheDir;
+    try {
+      const runs = [];
+      for (let i = 0; i < 2; i++)
+        runs.push(await cli('run', 'top-talkers', '--data', data(), ...RANGE, '--limit', '20', '--output', 'json', '--parquet-cache'));
+      for (const run of runs) expect({ code: run.code, rows: JSON.parse(run.out).rows }).toEqual({ code: 0, rows: JSON.parse(plain.out).rows });
+      expect(existsSync(join(cacheDir, 'parquet'))).toBe(true);
+      expect(await cli('run', 'top-talkers', '--data', data(), ...RANGE, '--parquet-cache=maybe')).toEqual({
+        code: 2,
+        out: '',
+        err: 'flowq: --parquet-cache takes no value (or true/false)\n',
+      });
+    } finally {
+      process.env.FLOWQ_CACHE_DIR = saved;
+    }
+  });
+
   it('reads --interface-id and --interface_id as the same flag', async () => {
     const first = JSON.parse((await cli('run', 'eni-bytes', '--data', data(), ...RANGE, '--output', 'json')).out).rows[0].interface_id as string;
     const dashed = await cli('run', 'eni-bytes', '--data', data(), ...RANGE, '--interface-id', first, '--output', 'json');

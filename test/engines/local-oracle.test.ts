@@ -18,8 +18,12 @@ import { expectedFilesRead, expectedRows, parseNumeric, RESULT_COLUMNS, type Ora
 const LATE_MARGIN_SECONDS = 600;
 const NUM_RUNS = Number(process.env.ORACLE_RUNS ?? 40);
 
-/** Writes the data set into a fresh folder, runs the queries on the local engine, compares each with the oracle. */
-async function check(ds: Dataset, queries: readonly OracleQuery[]): Promise<void> {
+/**
+ * Writes the data set into a fresh folder, runs the queries on the local engine, compares each with
+ * the oracle. With `parquetCache`, the engine keeps Parquet copies, and every query runs twice: once
+ * while the copies are made, once reading them.
+ */
+async function check(ds: Dataset, queries: readonly OracleQuery[], { parquetCache = false } = {}): Promise<void> {
   const format = datasetFormat(ds);
   const location = await mkdtemp(join(tmpdir(), 'flowq-oracle-'));
   try {
@@ -35,7 +39,11 @@ async function check(ds: Dataset, queries: readonly OracleQuery[]): Promise<void
     } finally {
       await writer.close();
     }
-    const engine = await openLocalEngine({ location, ...(ds.passFormat ? { logFormat: ds.formatText } : {}) });
+    const engine = await openLocalEngine({
+      location,
+      ...(ds.passFormat ? { logFormat: ds.formatText } : {}),
+      ...(parquetCache ? { parquetCache: join(location, '.parquet-cache') } : {}),
+    });
     try {
       // The layout, file format and log format are detected from the tree (or given) as written.
       expect({
@@ -44,7 +52,7 @@ async function check(ds: Dataset, queries: readonly OracleQuery[]): Promise<void
         fileFormat: engine.source.fileFormat,
         fields: engine.source.logFormat.fields.map((f) => f.name),
       }).toEqual({ hive: ds.hiveCompatiblePartitions, perHour: ds.perHourPartition, fileFormat: ds.fileFormat, fields: format.fields.map((f) => f.name) });
-      for (const q of queries) {
+      for (const q of parquetCache ? [...queries, ...queries] : queries) {
         const params: Record<string, unknown> = { start: q.start, end: q.end, limit: q.limit };
         if (q.interface_id !== undefined) params.interface_id = q.interface_id;
         if (q.action !== undefined) params.action = q.action;
@@ -79,8 +87,8 @@ async function check(ds: Dataset, queries: readonly OracleQuery[]): Promise<void
   }
 }
 
-function property(template: TemplateName) {
-  return fc.asyncProperty(datasetWithQueries(template), async ({ ds, queries }) => check(ds, queries));
+function property(template: TemplateName, options: { parquetCache?: boolean } = {}) {
+  return fc.asyncProperty(datasetWithQueries(template), async ({ ds, queries }) => check(ds, queries, options));
 }
 
 describe('local engine against the oracle', () => {
@@ -89,6 +97,14 @@ describe('local engine against the oracle', () => {
     async (template) => {
       // A failure shrinks for at most two minutes, then reports the smallest counterexample so far.
       await fc.assert(property(template), { numRuns: NUM_RUNS, interruptAfterTimeLimit: 120_000 });
+    },
+    200_000,
+  );
+
+  it.each<TemplateName>(['top-talkers', 'rejected-ports', 'eni-bytes'])(
+    '%s returns the same rows from the Parquet cache, as it is made and once it is there',
+    async (template) => {
+      await fc.assert(property(template, { parquetCache: true }), { numRuns: Math.ceil(NUM_RUNS / 2), interruptAfterTimeLimit: 120_000 });
     },
     200_000,
   );
@@ -175,12 +191,10 @@ describe('local engine against the oracle', () => {
             [t - 60, t + 300],
             [t - 30, t + 201],
           ];
-          await check(
-            ds,
-            (['top-talkers', 'rejected-ports', 'eni-bytes'] as const).flatMap((template) =>
-              ranges.map(([start, end]) => ({ template, start, end, limit: 20 })),
-            ),
+          const queries = (['top-talkers', 'rejected-ports', 'eni-bytes'] as const).flatMap((template) =>
+            ranges.map(([start, end]) => ({ template, start, end, limit: 20 })),
           );
+          for (const parquetCache of [false, true]) await check(ds, queries, { parquetCache });
         }
       }
     }
@@ -266,27 +280,37 @@ describe('local engine against the oracle', () => {
       });
       await writer.write({ account: '123456789012', region: 'us-east-1', flowLogId: 'fl-0a1b2c3d', fileTime: t, records });
       await writer.close();
-      const engine = await openLocalEngine({ location });
-      try {
-        const sql = `SELECT bytes, dstport FROM ${engine.table} ORDER BY srcaddr`;
-        const result = await engine.run({
-          template: 'numbers',
-          params: {},
-          sql,
-          values: [],
-          executionParameters: [],
-          partitions: { from: '0000', to: '9999' },
-        });
-        const byAddress = (i: number) => `10.0.${Math.floor(i / 250)}.${i % 250}`;
-        const expected = [
-          ...BIGINT_CASES.map(([text, value], i) => ({ text, address: byAddress(i), bytes: value, dstport: 22 })),
-          ...INT_CASES.map(([text, value], i) => ({ text, address: byAddress(1000 + i), bytes: 1, dstport: value })),
-        ].sort((a, b) => Buffer.compare(Buffer.from(a.address), Buffer.from(b.address)));
-        expect(result.rows.map((r, i) => ({ text: expected[i].text, bytes: r.bytes, dstport: r.dstport }))).toEqual(
-          expected.map(({ text, bytes, dstport }) => ({ text, bytes, dstport })),
-        );
-      } finally {
-        await engine.close();
+      // Read as written, then from the Parquet cache as its copies are made and once they are there.
+      for (const [pass, parquetCache] of [
+        ['gzip text', undefined],
+        ['copying', join(location, '.cache')],
+        ['copies', join(location, '.cache')],
+      ] as const) {
+        const engine = await openLocalEngine({ location, ...(parquetCache ? { parquetCache } : {}) });
+        try {
+          const sql = `SELECT bytes, dstport FROM ${engine.table} ORDER BY srcaddr`;
+          const result = await engine.run({
+            template: 'numbers',
+            params: {},
+            sql,
+            values: [],
+            executionParameters: [],
+            partitions: { from: '0000', to: '9999' },
+          });
+          const byAddress = (i: number) => `10.0.${Math.floor(i / 250)}.${i % 250}`;
+          const expected = [
+            ...BIGINT_CASES.map(([text, value], i) => ({ text, address: byAddress(i), bytes: value, dstport: 22 })),
+            ...INT_CASES.map(([text, value], i) => ({ text, address: byAddress(1000 + i), bytes: 1, dstport: value })),
+          ].sort((a, b) => Buffer.compare(Buffer.from(a.address), Buffer.from(b.address)));
+          expect(result.rows.map((r, i) => ({ text: expected[i].text, bytes: r.bytes, dstport: r.dstport }))).toEqual(
+            expected.map(({ text, bytes, dstport }) => ({ text, bytes, dstport })),
+          );
+        } catch (error) {
+          if (error instanceof Error) error.message = `${pass}: ${error.message}`;
+          throw error;
+        } finally {
+          await engine.close();
+        }
       }
     } finally {
       await rm(location, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { PlainRecordScanner } from '../../src/engines/local-files.js';
 import { PLAIN_SCAN_WASM } from '../../src/engines/plain-scan-wasm.js';
 
 // The generator is plain JavaScript; jest loads it as an ES module.
-const { assemble } = (await import('../../scripts/build-wasm.mjs')) as { assemble: (path: string) => Promise<Buffer> };
+const { assemble } = await import('../../scripts/build-wasm.mjs');
 
 /** Whether a text is plain for fields with these digit limits (0 for a string field), by the rules. */
 function plainByRules(text: string, limits: readonly number[]): boolean {
