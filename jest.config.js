@@ -9,6 +9,8 @@ export default {
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  globalSetup: '<rootDir>/test/support/global-setup.cjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.cjs',
   setupFiles: ['<rootDir>/test/support/env.cjs'],
   setupFilesAfterEnv: ['<rootDir>/test/support/matchers.ts'],
   testTimeout: 60000,

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -209,6 +210,19 @@ function describePartitions(all: readonly string[], missing: ReadonlySet<string>
   return runs.join(', ');
 }
 
+/** Work folders of engines not closed yet: removed if the process exits first (a reader that closed the pipe, an error). */
+const openWorkDirs = new Set<string>();
+let removesAtExit = false;
+
+function removeAtExit(dir: string): void {
+  openWorkDirs.add(dir);
+  if (removesAtExit) return;
+  removesAtExit = true;
+  process.once('exit', () => {
+    for (const open of openWorkDirs) rmSync(open, { recursive: true, force: true });
+  });
+}
+
 /**
  * The embedded engine: DuckDB over local files, presented to the SQL as Athena sees the Glue table —
  * a view named like the table, with the partition columns taken from each file's key path, so the
@@ -252,6 +266,7 @@ export class LocalEngine implements Engine {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     const workDir = await mkdtemp(join(tmpdir(), 'flowq-'));
+    removeAtExit(workDir);
     try {
       for (const macro of DUCKDB_MACROS) await connection.run(macro);
       // DuckDB expands glob characters (`*`, `?`, `[`) in the paths it is given, and a folder name
@@ -305,6 +320,7 @@ export class LocalEngine implements Engine {
       connection.closeSync();
       instance.closeSync();
       await rm(workDir, { recursive: true, force: true });
+      openWorkDirs.delete(workDir);
       throw error;
     }
   }
@@ -568,6 +584,7 @@ export class LocalEngine implements Engine {
     this.connection.closeSync();
     this.instance.closeSync();
     await rm(this.workDir, { recursive: true, force: true });
+    openWorkDirs.delete(this.workDir);
   }
 }
 

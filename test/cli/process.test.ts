@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeSample } from '../../src/sample/generate.js';
 import { parseDate } from '../../src/time.js';
 import { runCli } from '../support/cli-process.js';
@@ -72,9 +73,13 @@ describe('the flowq command in a process of its own', () => {
     expect(whole.code).toBe(0);
     expect(whole.out.length).toBeGreaterThan(128 * 1024); // twice a pipe's buffer: head exits while flowq still writes
 
-    const result = await runCli(BIG_RUN(), { pipeToHead: true });
+    // Its own temporary folder, to see that the engine's work folder is gone although it was not closed.
+    const tmpDir = join(tmp(), 'tmp-epipe');
+    mkdirSync(tmpDir);
+    const result = await runCli(BIG_RUN(), { pipeToHead: true, env: { TMPDIR: tmpDir } });
 
     expect(result).toEqual({ code: 0, signal: null, out: whole.out.slice(0, 100), err: '' });
+    expect(readdirSync(tmpDir)).toEqual([]);
   });
 
   it('reports a full disk (ENOSPC on stdout) in one line with exit 1', async () => {

@@ -9,9 +9,11 @@ let bundled: Promise<string> | undefined;
 /** Bundles src/cli/bin.ts as scripts/build.mjs does, into a temporary folder; returns the script's path. */
 export function bundleCli(): Promise<string> {
   bundled ??= (async () => {
-    // Inside the project, so the bundle's ESM imports resolve from its node_modules (ESM ignores NODE_PATH).
-    mkdirSync(join(process.cwd(), '.flowq'), { recursive: true });
-    const outdir = mkdtempSync(join(process.cwd(), '.flowq', 'test-cli-'));
+    // Inside the project, so the bundle's ESM imports resolve from its node_modules (ESM ignores NODE_PATH);
+    // in the run's folder there (see global-setup.cjs), which is removed when the run ends.
+    const parent = process.env.FLOWQ_TEST_PROJECT_DIR ?? join(process.cwd(), '.flowq');
+    mkdirSync(parent, { recursive: true });
+    const outdir = mkdtempSync(join(parent, 'test-cli-'));
     await build({
       entryPoints: { flowq: 'src/cli/bin.ts' },
       outdir,

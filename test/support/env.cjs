@@ -5,4 +5,4 @@ process.env.AWS_REGION = process.env.AWS_REGION ?? 'us-east-1';
 process.env.AWS_ACCESS_KEY_ID = 'test';
 process.env.AWS_SECRET_ACCESS_KEY = 'test';
 // The local engine's cache of verified gzip files lives apart from the user's, one per test worker.
-process.env.FLOWQ_CACHE_DIR = require('node:path').join(require('node:os').tmpdir(), `flowq-test-cache-${process.pid}`);
+process.env.FLOWQ_CACHE_DIR = require('node:path').join(process.env.FLOWQ_TEST_ROOT ?? require('node:os').tmpdir(), `flowq-test-cache-${process.pid}`);
