@@ -16,6 +16,7 @@ import { DEFAULT_REPORT_TEMPLATES } from '../reports/settings.js';
 import { writeSample, type SampleOptions } from '../sample/generate.js';
 import { booleanFlag, checkFlags, parseArgs, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { BOOLEAN_FLAGS, engineFlags, fileFormatFlag, openCliEngine, type CliContext } from './engine.js';
+import { countPrinter } from './progress.js';
 
 const OUTPUTS = ['table', 'json', 'csv'] as const;
 /** The forms `--output` prints a result in. */
@@ -138,7 +139,7 @@ export async function sampleCommand(argv: string[], io: CliIo): Promise<number> 
     fileMinutes: wholeNumber(args, 'file_minutes', 60),
     until: until === undefined ? undefined : parseUntil(until),
   };
-  const summary = await writeSample({ ...options, onProgress: progressPrinter(io, 'writing files') });
+  const summary = await writeSample({ ...options, onProgress: countPrinter(io, 'writing files') });
   io.err(
     `wrote ${summary.records.toLocaleString('en-US')} records in ${summary.files} files under ${join(out, 'AWSLogs')} (${formatTime(summary.from)} to ${formatTime(summary.until)})\n`,
   );
@@ -149,18 +150,6 @@ function parseUntil(value: string): number {
   const day = parseDate(value);
   if (day === undefined) throw new UsageError(`--until must be a real date (YYYY-MM-DD), not '${shorten(value)}'`);
   return day;
-}
-
-/** Progress on stderr, at most every 5%, so long work shows it is moving. */
-export function progressPrinter(io: CliIo, label: string): (done: number, total: number) => void {
-  let shown = -1;
-  return (done, total) => {
-    const percent = Math.floor((done / total) * 20) * 5;
-    if (percent !== shown && (percent < 100 || done === total)) {
-      shown = percent;
-      io.err(`${label}: ${done}/${total} (${percent}%)\n`);
-    }
-  };
 }
 
 interface Manifest {
@@ -187,7 +176,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     await rm(join(dir, 'AWSLogs'), { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     io.err(`making a sample data set in ${dir} (once)\n`);
-    const summary = await writeSample({ out: dir, onProgress: progressPrinter(io, 'writing files') });
+    const summary = await writeSample({ out: dir, onProgress: countPrinter(io, 'writing files') });
     manifest = { from: summary.from, until: summary.until };
     await writeFile(manifestPath, `${JSON.stringify(manifest)}\n`);
   }

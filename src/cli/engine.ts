@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { boolEnv, DEFAULT_QUERY_SETTINGS, MAX_LATE_MARGIN_SECONDS, type QuerySettings } from '../config.js';
-import type { Engine, RunOptions } from '../engines/engine.js';
+import type { Engine, QueryProgress, RunOptions } from '../engines/engine.js';
 import { parquetCachePath } from '../engines/local-files.js';
 import { openEngine, type EngineSettings } from '../engines/open.js';
 import { parseFileFormat } from '../flowlog/source.js';
@@ -9,6 +9,7 @@ import type { FileFormat } from '../flowlog/layout.js';
 import { shorten } from '../text.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { applyAwsFlags, athenaTableFromFlags, ATHENA_FLAGS, DEFAULT_CLI_TIMEOUT_SECONDS, parseTimeout, progressPrinter } from './athena.js';
+import { countPrinter } from './progress.js';
 import { dataOptionsFromFlags, resolveDataLocation, S3_DATA_FLAGS } from './data-location.js';
 
 /** The flags the local engine reads: where the data is (a folder or `s3://...`) and how it is laid out. */
@@ -135,7 +136,9 @@ export async function openCliEngine(args: ParsedArgs, io: CliIo, context: CliCon
   const timeoutSeconds = timeout === undefined ? DEFAULT_CLI_TIMEOUT_SECONDS : parseTimeout(timeout);
   if (settings.kind === 'athena') applyAwsFlags(args);
   const engine = await openEngine(settings, clock);
-  const onProgress = progressPrinter(io, context.interactive ?? process.stderr.isTTY === true);
+  const athenaProgress = progressPrinter(io, context.interactive ?? process.stderr.isTTY === true);
+  const copyProgress = countPrinter(io, 'copying files to the Parquet cache');
+  const onProgress = (progress: QueryProgress) => (progress.files ? copyProgress(progress.files.done, progress.files.total) : athenaProgress(progress));
   const workgroup = settings.kind === 'athena' ? (settings.athena.workgroup ?? 'primary') : undefined;
   // One key per command: a start the SDK retries after a lost answer finds the execution it began.
   const requestKey = randomUUID();

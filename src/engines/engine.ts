@@ -48,6 +48,8 @@ export interface QueryProgress {
   readonly state: string;
   readonly elapsedMs: number;
   readonly dataScannedBytes?: number;
+  /** Counted work before the query (the local engine's Parquet copies, state `COPYING`): so many of so many files. */
+  readonly files?: { readonly done: number; readonly total: number };
 }
 
 /** Options for one run or submission. */

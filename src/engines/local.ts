@@ -366,8 +366,9 @@ export class LocalEngine implements Engine {
     const checked = new Set(files.map((f) => f.path));
     const plain = new Set([...[...this.plain].filter((p) => !checked.has(p)), ...typed]);
     const copies = new Map([...[...this.cached].filter(([p]) => !checked.has(p)), ...cached]);
-    const same = plain.size === this.plain.size && [...plain].every((p) => this.plain.has(p)) && copies.size === this.cached.size;
-    if (!same || [...copies].some(([p, copy]) => this.cached.get(p) !== copy)) await this.createView(plain, copies);
+    const samePlain = plain.size === this.plain.size && [...plain].every((p) => this.plain.has(p));
+    const sameCopies = copies.size === this.cached.size && [...copies].every(([p, copy]) => this.cached.get(p) === copy);
+    if (!samePlain || !sameCopies) await this.createView(plain, copies);
   }
 
   /**
@@ -377,7 +378,12 @@ export class LocalEngine implements Engine {
    * be made is only a lost shortcut: that file is read from its gzip text.
    * @returns per source path, the path DuckDB reads its copy by.
    */
-  private async parquetCopies(files: readonly LocalFile[], plain: ReadonlySet<string>, signal: AbortSignal): Promise<Map<string, string>> {
+  private async parquetCopies(
+    files: readonly LocalFile[],
+    plain: ReadonlySet<string>,
+    signal: AbortSignal,
+    onProgress?: RunOptions['onProgress'],
+  ): Promise<Map<string, string>> {
     const cache = this.parquetCache!;
     const { versions } = await knownFiles(files, this.verifiedCache, this.source.logFormat);
     const name = (f: LocalFile) => `${relative(this.alias.to, f.path)}.${versions.get(f.path)}.parquet`;
@@ -390,6 +396,10 @@ export class LocalEngine implements Engine {
     const missing = files.filter((_, i) => !exists[i]);
     const made = new Set(files.filter((_, i) => exists[i]).map((f) => f.path));
     const connections = await Promise.all(Array.from({ length: Math.min(availableParallelism(), missing.length) }, () => this.instance.connect()));
+    const stop = () => connections.forEach((c) => c.interrupt());
+    signal.addEventListener('abort', stop);
+    const started = performance.now();
+    let done = 0;
     try {
       const idle = [...connections];
       await mapLimit(missing, connections.length, async (file) => {
@@ -412,9 +422,11 @@ export class LocalEngine implements Engine {
           await unlink(temp).catch(() => undefined);
         } finally {
           idle.push(connection);
+          onProgress?.({ state: 'COPYING', elapsedMs: performance.now() - started, files: { done: ++done, total: missing.length } });
         }
       });
     } finally {
+      signal.removeEventListener('abort', stop);
       for (const connection of connections) connection.closeSync();
     }
     return new Map(files.filter((f) => made.has(f.path)).map((f) => [f.path, join(cache.from, name(f))]));
@@ -477,7 +489,7 @@ export class LocalEngine implements Engine {
       } else if (this.parquetCache !== undefined) {
         // With the Parquet cache, files are verified and copied first, then read from their copies.
         const plain = await verify();
-        const copies = await this.parquetCopies(selected, plain, abort.signal);
+        const copies = await this.parquetCopies(selected, plain, abort.signal, options.onProgress);
         await this.readAs(selected, plain, copies);
         fromCache = copies.size > 0;
         answered = await execute();
@@ -499,7 +511,7 @@ export class LocalEngine implements Engine {
       const { columns, rows } = answered;
       // DuckDB's profile counts the files its scans read but names only a few of them, so the bytes
       // are those of the files in the partitions the predicate selects: the same set when pruning works.
-      // Parquet copies are counted the same way: DuckDB skips a copy whose statistics rule it out.
+      // Read from Parquet copies, the count is of those files too: DuckDB skips a copy its statistics rule out without counting it.
       return {
         columns,
         rows,

@@ -58,6 +58,10 @@ describe('flowq run', () => {
       for (let i = 0; i < 2; i++)
         runs.push(await cli('run', 'top-talkers', '--data', data(), ...RANGE, '--limit', '20', '--output', 'json', '--parquet-cache'));
       for (const run of runs) expect({ code: run.code, rows: JSON.parse(run.out).rows }).toEqual({ code: 0, rows: JSON.parse(plain.out).rows });
+      // The first run shows its copying (at most every 5%); the second has nothing to copy.
+      expect(runs[0].err).toMatch(/^(copying files to the Parquet cache: \d+\/75 \(\d+%\)\n)+$/);
+      expect(runs[0].err).toContain('copying files to the Parquet cache: 75/75 (100%)\n');
+      expect(runs[1].err).toBe('');
       expect(existsSync(join(cacheDir, 'parquet'))).toBe(true);
       expect(await cli('run', 'top-talkers', '--data', data(), ...RANGE, '--parquet-cache=maybe')).toEqual({
         code: 2,
