@@ -73,7 +73,7 @@ async function best(label: string, fn: () => Promise<Measured>): Promise<Measure
     if (!fastest || m.ms < fastest.ms) fastest = m;
     cpuMs = Math.min(cpuMs, m.cpuMs ?? NaN);
   }
-  process.stderr.write(`  ${label.padEnd(34)} ${(fastest!.ms / 1000).toFixed(2)} s, ${(cpuMs / 1000).toFixed(2)} s CPU (best of ${ROUNDS})\n`);
+  process.stderr.write(`  ${label.padEnd(38)} ${(fastest!.ms / 1000).toFixed(2)} s, ${(cpuMs / 1000).toFixed(2)} s CPU (best of ${ROUNDS})\n`);
   return { ...fastest!, cpuMs };
 }
 

@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { availableParallelism, homedir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { verifiedCachePath } from './cache-paths.js';
 import { PLAIN_SCAN_WASM } from './plain-scan-wasm.js';
 import { mapLimit } from '../pool.js';
 import { DataError } from '../errors.js';
@@ -164,17 +165,6 @@ export async function readHeaderLine(path: string): Promise<string> {
     input.on('error', (e) => done(fileSystemError(path, e)));
     input.pipe(gunzip);
   });
-}
-
-/** Where the local engine remembers which gzip files it has verified: `FLOWQ_CACHE_DIR`, else ~/.cache/flowq. */
-export function verifiedCachePath(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const base = env.FLOWQ_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'flowq');
-  return join(base, 'verified-gzip.json');
-}
-
-/** Where the opt-in Parquet cache keeps its files: `parquet/` next to the verified-files cache. */
-export function parquetCachePath(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  return join(dirname(verifiedCachePath(env)), 'parquet');
 }
 
 /** What the cache remembers of a verified file; a file that differs in any of these is checked again. */

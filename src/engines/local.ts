@@ -15,7 +15,8 @@ import { renderTargetFor, type RenderedQuery, type RenderTarget } from '../queri
 import { mapLimit } from '../pool.js';
 import { checkIdentifier, quoteIdent, sqlStringLiteral } from '../sql.js';
 import type { Column, Engine, ExecutionView, QueryResult, Row, RunOptions, Submission } from './engine.js';
-import { knownFiles, readHeaderLine, scanLocation, verifiedCachePath, verifyGzipFiles, type LocalFile } from './local-files.js';
+import { verifiedCachePath } from './cache-paths.js';
+import { knownFiles, readHeaderLine, scanLocation, verifyGzipFiles, type LocalFile } from './local-files.js';
 import { DUCKDB_TYPE } from './duckdb-types.js';
 import { DUCKDB_MACROS } from './duckdb-macros.js';
 import { checkReadOnly, lockDown, treeInRange, type PartitionRange } from './local-sql.js';

@@ -7,7 +7,7 @@ import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import type { AthenaTable } from './athena.js';
 import type { Engine } from './engine.js';
 import type { LocalEngineOptions } from './local.js';
-import { parquetCachePath } from './local-files.js';
+import { parquetCachePath } from './cache-paths.js';
 import { shorten } from '../text.js';
 
 type Env = Readonly<Record<string, string | undefined>>;

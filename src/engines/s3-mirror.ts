@@ -12,7 +12,7 @@ import { DataError, InvalidParameter } from '../errors.js';
 import { partitionBounds, partitionPrefix, partitionsForRange, parseObjectKey, type FileFormat, type Layout, type ParsedKey } from '../flowlog/layout.js';
 import { humanBytes } from '../reports/text.js';
 import { formatTime } from '../time.js';
-import { verifiedCachePath } from './local-files.js';
+import { cacheRoot } from './cache-paths.js';
 
 /** The S3 client of the mirror: region, credentials and endpoint from the environment, as the other AWS commands. */
 // flowq does not retry downloads itself (a failed run resumes where it stopped): the SDK's three attempts are the only retries.
@@ -41,7 +41,7 @@ export interface MirrorOptions {
   /** Accounts and regions to fetch; discovered from the folders under `AWSLogs/` when empty. */
   readonly accounts?: readonly string[];
   readonly regions?: readonly string[];
-  /** The cache's root; default the folder of {@link verifiedCachePath} (`FLOWQ_CACHE_DIR`, else ~/.cache/flowq). */
+  /** The cache's root; default {@link cacheRoot} (`FLOWQ_CACHE_DIR`, else ~/.cache/flowq). */
   readonly cacheDir?: string;
   /** The most bytes this question may fetch; nothing is fetched when the range needs more. */
   readonly maxDownloadBytes?: number;
@@ -293,7 +293,7 @@ async function pruneDeleted(folder: string, listing: Listing, present: ReadonlyS
  * @throws DataError on any S3 failure, as one line naming the bucket and key.
  */
 export async function mirrorS3(options: MirrorOptions): Promise<MirrorSummary> {
-  const cacheDir = options.cacheDir ?? dirname(verifiedCachePath());
+  const cacheDir = options.cacheDir ?? cacheRoot();
   const folder = mirrorFolder(options.location, cacheDir);
   const { bucket } = splitS3Location(options.location);
   const prefix = normalPrefix(splitS3Location(options.location).prefix);

@@ -1,0 +1,19 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The folder of flowq's local caches: `FLOWQ_CACHE_DIR`, else `$XDG_CACHE_HOME/flowq`, else ~/.cache/flowq. */
+export function cacheRoot(env: Env = process.env): string {
+  return env.FLOWQ_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'flowq');
+}
+
+/** Where the local engine remembers which gzip files it has verified. */
+export function verifiedCachePath(env: Env = process.env): string {
+  return join(cacheRoot(env), 'verified-gzip.json');
+}
+
+/** Where the opt-in Parquet cache keeps its copies of gzip text files. */
+export function parquetCachePath(env: Env = process.env): string {
+  return join(cacheRoot(env), 'parquet');
+}
