@@ -25,6 +25,22 @@ async function withEngine<T>(location: string, fn: (engine: LocalEngine) => Prom
   }
 }
 
+/** A folder holding one flow-log file (these bytes) in the plain daily layout, an hour before UNTIL. */
+function oneFlowFile(name: string, bytes: string | Buffer): { dir: string; path: string } {
+  const dir = join(tmp(), name);
+  const key = objectKey({ hiveCompatiblePartitions: false, perHourPartition: false }, 'plain-text', {
+    account: '111122223333',
+    region: 'us-east-1',
+    flowLogId: 'fl-1',
+    fileTime: UNTIL - 3600,
+    hash: 'ab12cd34',
+  });
+  const path = join(dir, key);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, bytes);
+  return { dir, path };
+}
+
 function render(engine: LocalEngine, name: string, params: Record<string, unknown>) {
   return renderQuery(name, params, engine.target);
 }
@@ -118,17 +134,7 @@ describe('the local engine', () => {
   });
 
   it('refuses a corrupt gzip file: a broken start at open, a truncated or damaged body at query time', async () => {
-    const dir = join(tmp(), 'corrupt');
-    const key = objectKey({ hiveCompatiblePartitions: false, perHourPartition: false }, 'plain-text', {
-      account: '111122223333',
-      region: 'us-east-1',
-      flowLogId: 'fl-1',
-      fileTime: UNTIL - 3600,
-      hash: 'ab12cd34',
-    });
-    const path = join(dir, key);
-    mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, 'this is not gzip');
+    const { dir, path } = oneFlowFile('corrupt', 'this is not gzip');
     await expect(openLocalEngine({ location: dir })).rejects.toThrow(new DataError(`${path} is not a gzip file`));
 
     const header = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n';
@@ -249,20 +255,9 @@ describe('the Parquet cache (--parquet-cache)', () => {
   const HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n';
   const record = (bytes: string) => `2 111122223333 eni-0123456789abcdef0 10.0.0.1 10.0.1.1 443 22 6 1 ${bytes} ${UNTIL - 3600} ${UNTIL - 3540} ACCEPT OK\n`;
 
-  /** A folder with one gzip text file in the last day; returns the folder, the file and where the cache goes. */
+  /** A folder with one gzip text file in the last day, and where its Parquet cache goes. */
   function oneFile(name: string, text: string) {
-    const dir = join(tmp(), name);
-    const key = objectKey({ hiveCompatiblePartitions: false, perHourPartition: false }, 'plain-text', {
-      account: '111122223333',
-      region: 'us-east-1',
-      flowLogId: 'fl-1',
-      fileTime: UNTIL - 3600,
-      hash: 'ab12cd34',
-    });
-    const path = join(dir, key);
-    mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, gzipSync(text));
-    return { dir, path, cache: join(dir, '..', `${name}-cache`) };
+    return { ...oneFlowFile(name, gzipSync(text)), cache: join(tmp(), `${name}-cache`) };
   }
 
   const copiesIn = (cache: string): string[] => readdirSync(cache, { recursive: true, encoding: 'utf8' }).filter((p) => p.endsWith('.parquet'));
