@@ -2,6 +2,7 @@
 // so that neither the CLI build nor the Lambda bundles need an assembler. A test checks the two agree.
 import { Buffer } from 'node:buffer';
 import { readFile, writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 import wabt from 'wabt';
 
 export async function assemble(watPath) {
@@ -17,6 +18,6 @@ export async function assemble(watPath) {
 export const generated = (bytes) =>
   `// Generated from plain-scan.wat by scripts/build-wasm.mjs (npm run build:wasm); do not edit.\nexport const PLAIN_SCAN_WASM = '${bytes.toString('base64')}';\n`;
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   await writeFile('src/engines/plain-scan-wasm.ts', generated(await assemble('src/engines/plain-scan.wat')));
 }

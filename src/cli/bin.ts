@@ -6,6 +6,15 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 watchOutput(process.stdout, process.stderr, (code) => process.exit(code));
 
+// Ctrl-C or a kill ends the process through exit, so that what runs at exit (the local engine's
+// work folder is removed then) still runs; the exit code is the shell's for that signal.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.once(signal, () => process.exit(code));
+}
+
 process.exitCode = await main(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
-import { boolEnv, DEFAULT_QUERY_SETTINGS, MAX_LATE_MARGIN_SECONDS, type QuerySettings } from '../config.js';
+import { DEFAULT_QUERY_SETTINGS, MAX_LATE_MARGIN_SECONDS, type QuerySettings } from '../config.js';
 import type { Engine, QueryProgress, RunOptions } from '../engines/engine.js';
-import { parquetCachePath } from '../engines/cache-paths.js';
+import { parquetCacheFromEnv, parquetCachePath } from '../engines/cache-paths.js';
 import { openEngine, type EngineSettings } from '../engines/open.js';
 import { parseFileFormat } from '../flowlog/source.js';
 import type { FileFormat } from '../flowlog/layout.js';
@@ -84,6 +84,7 @@ export function engineSettingsFromFlags(args: ParsedArgs): EngineSettings {
   if (data === undefined || data.trim() === '') {
     throw new UsageError('--data <dir|s3://...> is required: the folder or S3 location that holds AWSLogs/ (try `flowq sample --out ./sample`)');
   }
+  const cacheFlag = booleanFlag(args, 'parquet_cache');
   return {
     kind: 'local',
     query,
@@ -94,7 +95,7 @@ export function engineSettingsFromFlags(args: ParsedArgs): EngineSettings {
       fileFormat: fileFormatFlag(args),
       hiveCompatiblePartitions: booleanFlag(args, 'hive'),
       perHourPartition: booleanFlag(args, 'per_hour'),
-      parquetCache: (booleanFlag(args, 'parquet_cache') ?? boolEnv(process.env, 'FLOWQ_PARQUET_CACHE', false)) ? parquetCachePath() : undefined,
+      parquetCache: cacheFlag === undefined ? parquetCacheFromEnv() : cacheFlag ? parquetCachePath() : undefined,
     },
   };
 }

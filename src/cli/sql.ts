@@ -74,7 +74,8 @@ export async function sqlCommand(argv: string[], io: CliIo, context: CliContext 
   const { engine } = opened;
   try {
     const query = statementQuery(statement, range, engine.target);
-    const result = local ? await (engine as LocalEngine).runStatement(query) : await engine.run(query, opened.runOptions());
+    const options = opened.runOptions();
+    const result = local ? await (engine as LocalEngine).runStatement(query, options) : await engine.run(query, options);
     printResult(toResultDocument(query, result), output, io);
   } finally {
     await engine.close();

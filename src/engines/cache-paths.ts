@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { boolEnv } from '../config.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -16,4 +17,9 @@ export function verifiedCachePath(env: Env = process.env): string {
 /** Where the opt-in Parquet cache keeps its copies of gzip text files. */
 export function parquetCachePath(env: Env = process.env): string {
   return join(cacheRoot(env), 'parquet');
+}
+
+/** The Parquet cache's folder when `FLOWQ_PARQUET_CACHE=true` turns it on; undefined when it is off (the default). */
+export function parquetCacheFromEnv(env: Env = process.env): string | undefined {
+  return boolEnv(env, 'FLOWQ_PARQUET_CACHE', false) ? parquetCachePath(env) : undefined;
 }

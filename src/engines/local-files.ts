@@ -410,13 +410,21 @@ export async function verifyGzipFiles(files: readonly LocalFile[], cachePath: st
   const header = options.logFormat && headerLine(options.logFormat);
   const todo = files.flatMap((file, i) => (verified[i] ? [] : [{ file, stamp: stamps[i] }]));
   if (todo.length > 0) {
+    // The first corrupt file stops the checks in flight too, so that it is reported at once.
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    options.signal?.addEventListener('abort', abort);
     try {
       await mapLimit(todo, availableParallelism(), async (item) => {
         const scanner = options.logFormat && PlainRecordScanner.forFormat(options.logFormat);
-        await inflateFully(item.file.path, options.signal, scanner);
+        await inflateFully(item.file.path, stop.signal, scanner).catch((error: unknown) => {
+          stop.abort();
+          throw error;
+        });
         cache.set(item.file.path, { ...item.stamp, ...(scanner?.end() ? { plainFor: header } : {}) });
       });
     } finally {
+      options.signal?.removeEventListener('abort', abort);
       // Keep what was verified even when a file failed.
       await writeVerifiedCache(cachePath, cache);
     }

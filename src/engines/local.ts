@@ -16,7 +16,7 @@ import { mapLimit } from '../pool.js';
 import { checkIdentifier, quoteIdent, sqlStringLiteral } from '../sql.js';
 import type { Column, Engine, ExecutionView, QueryResult, Row, RunOptions, Submission } from './engine.js';
 import { verifiedCachePath } from './cache-paths.js';
-import { knownFiles, readHeaderLine, scanLocation, verifyGzipFiles, type LocalFile } from './local-files.js';
+import { fileSystemError, knownFiles, readHeaderLine, scanLocation, verifyGzipFiles, type LocalFile } from './local-files.js';
 import { DUCKDB_TYPE } from './duckdb-types.js';
 import { DUCKDB_MACROS } from './duckdb-macros.js';
 import { checkReadOnly, lockDown, treeInRange, type PartitionRange } from './local-sql.js';
@@ -155,7 +155,9 @@ function textViewSql(table: string, source: Source, plan: TextPlan): string {
     ...(plan.plain.length > 0 ? [textRecordsSql(source, plan.plain, true)] : []),
     ...(plan.other.length > 0 ? [textRecordsSql(source, plan.other, false)] : []),
     // The cache keeps each file under its key path, so the partitions come from its name as well.
-    ...(plan.cached.length > 0 ? [`SELECT ${names}, filename FROM read_parquet(${listLiteral(plan.cached)}, filename = true, hive_partitioning = false)`] : []),
+    ...(plan.cached.length > 0
+      ? [`SELECT ${typedColumns(source)}, filename FROM read_parquet(${listLiteral(plan.cached)}, filename = true, hive_partitioning = false)`]
+      : []),
   ];
   return `CREATE OR REPLACE VIEW ${table} AS SELECT
   ${names},
@@ -163,10 +165,14 @@ function textViewSql(table: string, source: Source, plan: TextPlan): string {
 FROM (${branches.join('\nUNION ALL\n')})`;
 }
 
+/** The format's columns, each cast to its type: Parquet files (AWS's, or the cache's copies) may store a narrower one. */
+function typedColumns(source: Source): string {
+  return source.logFormat.fields.map((f) => `CAST(${quoteIdent(f.column)} AS ${DUCKDB_TYPE[f.athenaType]}) AS ${quoteIdent(f.column)}`).join(',\n  ');
+}
+
 function parquetViewSql(table: string, source: Source, paths: readonly string[]): string {
-  const columns = source.logFormat.fields.map((f) => `CAST(${quoteIdent(f.column)} AS ${DUCKDB_TYPE[f.athenaType]}) AS ${quoteIdent(f.column)}`);
   return `CREATE OR REPLACE VIEW ${table} AS SELECT
-  ${columns.join(',\n  ')},
+  ${typedColumns(source)},
   ${partitionColumns(source)}
 FROM read_parquet(${listLiteral(paths)}, filename = true, union_by_name = true, hive_partitioning = false)`;
 }
@@ -211,9 +217,35 @@ function describePartitions(all: readonly string[], missing: ReadonlySet<string>
   return runs.join(', ');
 }
 
+/**
+ * Removes the older copies of a file from its folder in the Parquet cache, and temporary files that
+ * a process which has since ended left there.
+ */
+async function removeStaleCopies(folder: string, source: string, current: string): Promise<void> {
+  for (const entry of await readdir(folder)) {
+    if (!entry.startsWith(`${source}.`) || entry === current) continue;
+    const temp = /\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(entry);
+    if (entry.endsWith('.parquet') || (temp !== null && !processExists(Number(temp[1])))) await unlink(join(folder, entry)).catch(() => undefined);
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Work folders of engines not closed yet: removed if the process exits first (a reader that closed the pipe, an error). */
 const openWorkDirs = new Set<string>();
 let removesAtExit = false;
+
+async function removeWorkDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  openWorkDirs.delete(dir);
+}
 
 function removeAtExit(dir: string): void {
   openWorkDirs.add(dir);
@@ -233,10 +265,12 @@ export class LocalEngine implements Engine {
   readonly name = 'local' as const;
   readonly target: RenderTarget;
 
-  /** The files read typed, the fast way: verified and found plain (see `PlainRecordScanner`). */
+  /** The files read typed, the fast way: found plain (see `PlainRecordScanner`), or not verified yet (see `findTypedFiles`). */
   private plain = new Set<string>();
   /** The files read from the Parquet cache: the path DuckDB reads each one's copy by. */
   private cached = new Map<string, string>();
+  /** A hash of how copies are made for this format, in each copy's name: a change to the reads makes new copies. */
+  private readonly copyRecipe: string;
 
   private constructor(
     readonly source: Source,
@@ -253,6 +287,11 @@ export class LocalEngine implements Engine {
     private readonly clock: Clock,
   ) {
     this.target = renderTargetFor(table, source, query, 'duckdb');
+    this.copyRecipe = createHash('sha256')
+      .update(textRecordsSql(source, [''], true))
+      .update(textRecordsSql(source, [''], false))
+      .digest('hex')
+      .slice(0, 8);
   }
 
   /** Opens the data under a local folder: finds the files, checks their format, creates the view. */
@@ -299,7 +338,10 @@ export class LocalEngine implements Engine {
           from: join(workDir, 'cache'),
           to: join(resolve(options.parquetCache), createHash('sha256').update(alias.to).digest('hex').slice(0, 16)),
         };
-        await mkdir(parquetCache.to, { recursive: true });
+        const folder = parquetCache.to;
+        await mkdir(folder, { recursive: true }).catch((error: unknown) => {
+          throw fileSystemError(folder, error, 'make the Parquet cache folder');
+        });
         await symlink(parquetCache.to, parquetCache.from, 'dir');
       }
       const engine = new LocalEngine(
@@ -315,13 +357,12 @@ export class LocalEngine implements Engine {
         query,
         clock,
       );
-      await engine.createView(tree.fileFormat === 'plain-text' ? await engine.typedFiles(tree.files) : new Set<string>());
+      await engine.createView(tree.fileFormat === 'plain-text' ? await engine.findTypedFiles(tree.files) : new Set<string>());
       return engine;
     } catch (error) {
       connection.closeSync();
       instance.closeSync();
-      await rm(workDir, { recursive: true, force: true });
-      openWorkDirs.delete(workDir);
+      await removeWorkDir(workDir);
       throw error;
     }
   }
@@ -354,7 +395,7 @@ export class LocalEngine implements Engine {
    * The files to read typed: those verified and found plain, and those not verified yet, which are
    * read typed on the hope that they are plain (AWS writes nothing else) while they are verified.
    */
-  private async typedFiles(files: readonly LocalFile[]): Promise<Set<string>> {
+  private async findTypedFiles(files: readonly LocalFile[]): Promise<Set<string>> {
     const known = await knownFiles(files, this.verifiedCache, this.source.logFormat);
     return new Set(files.filter((f) => known.plain.has(f.path) || !known.verified.has(f.path)).map((f) => f.path));
   }
@@ -379,15 +420,17 @@ export class LocalEngine implements Engine {
    * be made is only a lost shortcut: that file is read from its gzip text.
    * @returns per source path, the path DuckDB reads its copy by.
    */
-  private async parquetCopies(
+  private async makeParquetCopies(
     files: readonly LocalFile[],
     plain: ReadonlySet<string>,
     signal: AbortSignal,
     onProgress?: RunOptions['onProgress'],
   ): Promise<Map<string, string>> {
     const cache = this.parquetCache!;
-    const { versions } = await knownFiles(files, this.verifiedCache, this.source.logFormat);
-    const name = (f: LocalFile) => `${relative(this.alias.to, f.path)}.${versions.get(f.path)}.parquet`;
+    // Only files verified as they are now are copied; the name holds their version and the recipe.
+    const known = await knownFiles(files, this.verifiedCache, this.source.logFormat);
+    files = files.filter((f) => known.verified.has(f.path));
+    const name = (f: LocalFile) => `${relative(this.alias.to, f.path)}.${known.versions.get(f.path)}-${this.copyRecipe}.parquet`;
     const exists = await mapLimit(files, 16, (f) =>
       stat(join(cache.to, name(f))).then(
         (s) => s.isFile(),
@@ -412,13 +455,12 @@ export class LocalEngine implements Engine {
           await mkdir(dirname(target), { recursive: true });
           const records = textRecordsSql(this.source, [this.duckdbPath(file)], plain.has(file.path));
           await connection.run(`COPY (SELECT * EXCLUDE (filename) FROM (${records})) TO ${sqlStringLiteral(temp)} (FORMAT parquet, COMPRESSION zstd)`);
+          // A file that changed while it was copied may have been read in part: its copy is dropped.
+          const now = await knownFiles([file], this.verifiedCache, this.source.logFormat);
+          if (now.versions.get(file.path) !== known.versions.get(file.path)) throw new DataError(`${file.path} changed while it was copied`);
           await rename(temp, target);
           made.add(file.path);
-          const stale = `${basename(file.path)}.`;
-          for (const entry of await readdir(dirname(target))) {
-            if (entry.startsWith(stale) && entry.endsWith('.parquet') && entry !== basename(target))
-              await unlink(join(dirname(target), entry)).catch(() => undefined);
-          }
+          await removeStaleCopies(dirname(target), basename(file.path), basename(target));
         } catch {
           await unlink(temp).catch(() => undefined);
         } finally {
@@ -433,6 +475,18 @@ export class LocalEngine implements Engine {
     return new Map(files.filter((f) => made.has(f.path)).map((f) => [f.path, join(cache.from, name(f))]));
   }
 
+  /**
+   * With the Parquet cache: verifies the files, copies those that have no copy yet, and reads them
+   * from their copies from now on.
+   * @returns whether any of them is read from a copy.
+   */
+  private async readFromCopies(files: readonly LocalFile[], signal: AbortSignal, onProgress?: RunOptions['onProgress']): Promise<boolean> {
+    const plain = await verifyGzipFiles(files, this.verifiedCache, { signal, logFormat: this.source.logFormat });
+    const copies = await this.makeParquetCopies(files, plain, signal, onProgress);
+    await this.readAs(files, plain, copies);
+    return copies.size > 0;
+  }
+
   /** The view's columns in order, with Athena type names: data columns, then the partition keys. */
   async viewColumns(): Promise<Column[]> {
     const reader = await this.connection.runAndReadAll(`SELECT * FROM ${this.table} LIMIT 0`);
@@ -441,7 +495,8 @@ export class LocalEngine implements Engine {
 
   /**
    * Runs a rendered template: the same SQL text Athena receives, with the values bound to its `?`.
-   * Gzip files not verified before are checked first, so no answer comes from a partial file. A range with no files answers no rows, as Athena does, with a
+   * Gzip files not verified before are checked while the query runs, and its answer is dropped
+   * unless every one proves whole, so no answer comes from a partial file. A range with no files answers no rows, as Athena does, with a
    * note naming the partitions that had none.
    * @throws QueryTimedOut when `options.deadline` passes first (DuckDB is interrupted).
    */
@@ -480,27 +535,24 @@ export class LocalEngine implements Engine {
     try {
       let answered: { columns: Column[]; rows: Row[] };
       let fromCache = false;
-      const verify = () =>
-        verifyGzipFiles(selected, this.verifiedCache, { signal: abort.signal, logFormat: this.source.logFormat }).catch((error: unknown) => {
-          if (executing) this.connection.interrupt();
-          throw timedOut ? timeout() : error;
-        });
       if (this.source.fileFormat !== 'plain-text' || selected.length === 0) {
         answered = await execute();
       } else if (this.parquetCache !== undefined) {
-        // With the Parquet cache, files are verified and copied first, then read from their copies.
-        const plain = await verify();
-        const copies = await this.parquetCopies(selected, plain, abort.signal, options.onProgress);
-        await this.readAs(selected, plain, copies);
-        fromCache = copies.size > 0;
+        fromCache = await this.readFromCopies(selected, abort.signal, options.onProgress).catch((error: unknown) => {
+          throw timedOut ? timeout() : error;
+        });
         answered = await execute();
       } else {
         // Files not verified yet are read typed while they are verified: both inflate every file, so
         // they share the cores. The answer stands only if every file proves whole and plain; a file
         // that is not plain is read again the exact way, and a corrupt one stops the query.
-        const hoped = await this.typedFiles(selected);
+        const hoped = await this.findTypedFiles(selected);
         await this.readAs(selected, hoped);
-        const [verified, first] = await Promise.allSettled([verify(), execute()]);
+        const verifying = verifyGzipFiles(selected, this.verifiedCache, { signal: abort.signal, logFormat: this.source.logFormat }).catch((error: unknown) => {
+          if (executing) this.connection.interrupt();
+          throw timedOut ? timeout() : error;
+        });
+        const [verified, first] = await Promise.allSettled([verifying, execute()]);
         if (verified.status === 'rejected') throw verified.reason;
         const plain = verified.value;
         if ([...hoped].some((p) => !plain.has(p))) {
@@ -512,7 +564,8 @@ export class LocalEngine implements Engine {
       const { columns, rows } = answered;
       // DuckDB's profile counts the files its scans read but names only a few of them, so the bytes
       // are those of the files in the partitions the predicate selects: the same set when pruning works.
-      // Read from Parquet copies, the count is of those files too: DuckDB skips a copy its statistics rule out without counting it.
+      // From Parquet copies the profile is not used: DuckDB does not count a copy its statistics rule
+      // out. The files and bytes are then those of the gzip files the copies stand for.
       return {
         columns,
         rows,
@@ -564,15 +617,13 @@ export class LocalEngine implements Engine {
    * connection is first locked to the view's files, then the statement must be a single SELECT.
    * @throws InvalidParameter when the statement is refused.
    */
-  async runStatement(query: RenderedQuery): Promise<QueryResult> {
+  async runStatement(query: RenderedQuery, options: RunOptions = {}): Promise<QueryResult> {
+    // Parquet copies are made before the lock, which stops every write but the profile's.
+    if (this.parquetCache !== undefined && this.files.length > 0) await this.readFromCopies(this.files, new AbortController().signal, options.onProgress);
     // DuckDB reads the files through the link (see `open`), and writes its profile in the work folder.
-    await lockDown(
-      this.connection,
-      this.files.map((f) => this.duckdbPath(f)),
-      [this.workDir],
-    );
+    await lockDown(this.connection, [...this.files.map((f) => this.duckdbPath(f)), ...this.cached.values()], [this.workDir]);
     await checkReadOnly(this.connection, query.sql);
-    return this.run(query);
+    return this.run(query, options);
   }
 
   private async lastFilesRead(): Promise<number | undefined> {
@@ -596,8 +647,7 @@ export class LocalEngine implements Engine {
   async close(): Promise<void> {
     this.connection.closeSync();
     this.instance.closeSync();
-    await rm(this.workDir, { recursive: true, force: true });
-    openWorkDirs.delete(this.workDir);
+    await removeWorkDir(this.workDir);
   }
 }
 

@@ -7,7 +7,7 @@ import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import type { AthenaTable } from './athena.js';
 import type { Engine } from './engine.js';
 import type { LocalEngineOptions } from './local.js';
-import { parquetCachePath } from './cache-paths.js';
+import { parquetCacheFromEnv } from './cache-paths.js';
 import { shorten } from '../text.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -72,8 +72,11 @@ export function readEngineSettings(env: Env = process.env): EngineSettings {
   if (kind === 'athena') return { kind, athena: readAthenaTable(env), query };
   if (kind === 'local') {
     const location = resolve(startDirectory(env), requireEnv(env, 'FLOWQ_LOCAL_DATA'));
-    const local = { location, table: optionalEnv(env, 'FLOWQ_TABLE'), logFormat: optionalEnv(env, 'FLOWQ_LOG_FORMAT') };
-    return { kind, query, local: boolEnv(env, 'FLOWQ_PARQUET_CACHE', false) ? { ...local, parquetCache: parquetCachePath(env) } : local };
+    return {
+      kind,
+      query,
+      local: { location, table: optionalEnv(env, 'FLOWQ_TABLE'), logFormat: optionalEnv(env, 'FLOWQ_LOG_FORMAT'), parquetCache: parquetCacheFromEnv(env) },
+    };
   }
   throw new InvalidConfiguration(`environment variable FLOWQ_ENGINE must be athena or local, not '${shorten(kind)}'`);
 }

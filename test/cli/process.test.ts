@@ -82,6 +82,29 @@ describe('the flowq command in a process of its own', () => {
     expect(readdirSync(tmpDir)).toEqual([]);
   });
 
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('ends with the shell code on %s while it works, leaving no work folder behind', async (signal, code) => {
+    const tmpDir = join(tmp(), `tmp-${signal}`);
+    mkdirSync(tmpDir);
+    // A self-join of the day's records runs for far longer than the test waits.
+    const slow = [
+      'sql',
+      'SELECT count(*) FROM flow_logs a, flow_logs b WHERE a.bytes <> b.bytes',
+      '--data',
+      tmp(),
+      '--start',
+      '2026-11-27',
+      '--end',
+      '2026-11-28',
+    ];
+    const result = await runCli(slow, { env: { TMPDIR: tmpDir }, interrupt: { signal, when: () => readdirSync(tmpDir).length > 0 } });
+
+    expect(result).toEqual({ code, signal: null, out: '', err: '' });
+    expect(readdirSync(tmpDir)).toEqual([]);
+  });
+
   it('reports a full disk (ENOSPC on stdout) in one line with exit 1', async () => {
     expect(existsSync('/dev/full')).toBe(true);
 

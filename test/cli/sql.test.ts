@@ -44,6 +44,23 @@ describe('flowq sql on local data', () => {
     expect(fromSql.stats.filesRead).toBe(fromTemplate.stats.filesRead);
   });
 
+  it('answers the same with --parquet-cache, as the copies are made and once they are there', async () => {
+    const statement = 'SELECT dt, count(*) AS records, sum(bytes) AS bytes, count(DISTINCT srcaddr) AS sources FROM flow_logs GROUP BY dt ORDER BY dt';
+    const expected = await json('sql', statement, '--data', data(), ...RANGE);
+    const saved = process.env.FLOWQ_CACHE_DIR;
+    process.env.FLOWQ_CACHE_DIR = join(tmp(), 'sql-parquet-cache');
+    try {
+      for (const pass of ['copying', 'copies']) {
+        const { code, out, err } = await cli('sql', statement, '--data', data(), ...RANGE, '--parquet-cache', '--output', 'json');
+        expect({ pass, code, rows: (JSON.parse(out) as { rows: unknown[] }).rows }).toEqual({ pass, code: 0, rows: expected.rows });
+        expect(err).toMatch(pass === 'copying' ? /^(copying files to the Parquet cache: \d+\/\d+ \(\d+%\)\n)+$/ : /^$/);
+      }
+      expect(existsSync(join(tmp(), 'sql-parquet-cache', 'parquet'))).toBe(true);
+    } finally {
+      process.env.FLOWQ_CACHE_DIR = saved;
+    }
+  });
+
   it('opens only the partitions of --start/--end, so a statement without a dt predicate reads just those', async () => {
     const narrowed = await json('sql', 'SELECT count(*) AS records, count(DISTINCT dt) AS days FROM flow_logs', '--data', data(), ...RANGE);
     const predicate = await json(

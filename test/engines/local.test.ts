@@ -1,4 +1,5 @@
-import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DataError, QueryTimedOut } from '../../src/errors.js';
@@ -220,6 +221,34 @@ describe('the local engine', () => {
       await expect(engine.run(slow, { deadline: Date.now() + 50 })).rejects.toBeInstanceOf(QueryTimedOut);
       expect((await engine.run(quick, { deadline: Date.now() + 600_000 })).rows).toEqual(expected);
     });
+    // On a first run the deadline stops the check and the query that go on together.
+    await withEngine(
+      dir,
+      async (engine) => {
+        const slow = { ...render(engine, 'eni-bytes', LAST_DAY), sql: `SELECT count(*) FROM ${engine.table} a, ${engine.table} b`, values: [] };
+        await expect(engine.run(slow, { deadline: Date.now() + 50 })).rejects.toBeInstanceOf(QueryTimedOut);
+      },
+      { verifiedCache: join(dir, 'first-run-cache.json') },
+    );
+  });
+
+  it('stops making Parquet copies at the deadline, leaving no temporary file, and makes them next time', async () => {
+    const dir = join(tmp(), 'deadline-copies');
+    const cache = join(tmp(), 'deadline-copies-cache');
+    await writeSample({ out: dir, days: 1, records: 30_000, until: UNTIL, flowLogs: 2 });
+    const expected = await withEngine(dir, async (engine) => (await engine.run(render(engine, 'top-talkers', { ...LAST_DAY, limit: 5 }))).rows);
+    await withEngine(
+      dir,
+      async (engine) => {
+        // The files are verified already: the deadline falls while they are copied.
+        await expect(engine.run(render(engine, 'top-talkers', { ...LAST_DAY, limit: 5 }), { deadline: Date.now() + 30 })).rejects.toBeInstanceOf(QueryTimedOut);
+        const left = readdirSync(cache, { recursive: true, encoding: 'utf8' });
+        expect(left.filter((p) => p.endsWith('.tmp'))).toEqual([]);
+        expect(left.filter((p) => p.endsWith('.parquet')).length).toBeLessThan(50);
+        expect((await engine.run(render(engine, 'top-talkers', { ...LAST_DAY, limit: 5 }))).rows).toEqual(expected);
+      },
+      { parquetCache: cache },
+    );
   });
 
   it('refuses a tree that mixes layouts unless one is chosen', async () => {
@@ -269,7 +298,9 @@ describe('the Parquet cache (--parquet-cache)', () => {
     // The exact value of 1.9 is 1 (Athena drops the decimals), in the copy as in the text.
     expect(await bytesOf(dir, cache)).toEqual([101]);
     const copies = copiesIn(cache);
-    expect(copies).toEqual([expect.stringMatching(new RegExp(`^[0-9a-f]{16}/${path.slice(dir.length + 1).replaceAll('.', '\\.')}\\.[0-9a-f]{16}\\.parquet$`))]);
+    expect(copies).toEqual([
+      expect.stringMatching(new RegExp(`^[0-9a-f]{16}/${path.slice(dir.length + 1).replaceAll('.', '\\.')}\\.[0-9a-f]{16}-[0-9a-f]{8}\\.parquet$`)),
+    ]);
     // The copy is what is read: a copy changed behind flowq's back changes the answer.
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(':memory:');
@@ -299,6 +330,39 @@ describe('the Parquet cache (--parquet-cache)', () => {
     writeFileSync(path, gz.subarray(0, gz.length - 100));
     await expect(bytesOf(dir, cache)).rejects.toThrow(`${path} is a corrupt gzip file (unexpected end of file)`);
     expect(copiesIn(cache)).toEqual([]);
+  });
+
+  it('says in one line when the cache folder cannot be made', async () => {
+    const { dir } = oneFile('pq-nofolder', HEADER + record('100'));
+    const blocker = join(tmp(), 'pq-nofolder-blocker');
+    writeFileSync(blocker, '');
+    await expect(bytesOf(dir, join(blocker, 'parquet'))).rejects.toThrow(
+      new RegExp(`^cannot make the Parquet cache folder ${join(blocker, 'parquet')}/[0-9a-f]{16}: a part of the path is not a folder$`),
+    );
+  });
+
+  it('removes the temporary files a process that has ended left in the cache, and keeps those of a live one', async () => {
+    const { dir, cache } = oneFile('pq-stale', HEADER + record('100'));
+    expect(await bytesOf(dir, cache)).toEqual([100]);
+    const copy = join(cache, copiesIn(cache)[0]);
+    const ended = spawnSync(process.execPath, ['-e', '0']).pid;
+    const [dead, live] = [`${copy}.${ended}.0badc0de.tmp`, `${copy}.${process.pid}.0badc0de.tmp`];
+    writeFileSync(dead, '');
+    writeFileSync(live, '');
+    // A new version of the file makes a new copy, and the folder is swept then.
+    writeFileSync(
+      join(
+        dir,
+        copiesIn(cache)[0]
+          .split('/')
+          .slice(1)
+          .join('/')
+          .replace(/\.[0-9a-f]{16}-[0-9a-f]{8}\.parquet$/, ''),
+      ),
+      gzipSync(HEADER + record('7')),
+    );
+    expect(await bytesOf(dir, cache)).toEqual([7]);
+    expect([existsSync(dead), existsSync(live), existsSync(copy)]).toEqual([false, true, false]);
   });
 
   it('answers from the gzip text when no copy can be written, and leaves no temporary file', async () => {

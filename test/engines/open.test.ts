@@ -23,6 +23,23 @@ describe('readEngineSettings in local mode', () => {
 
     expect(settings).toMatchObject({ kind: 'local', local: { location: '/data/flows' } });
   });
+
+  test.each([
+    [undefined, undefined],
+    ['false', undefined],
+    ['true', '/var/cache/flowq/parquet'],
+    ['TRUE', '/var/cache/flowq/parquet'],
+  ])('turns the Parquet cache on with FLOWQ_PARQUET_CACHE=%s, under FLOWQ_CACHE_DIR', (value, folder) => {
+    const settings = readEngineSettings({ FLOWQ_ENGINE: 'local', FLOWQ_LOCAL_DATA: '/data', FLOWQ_CACHE_DIR: '/var/cache/flowq', FLOWQ_PARQUET_CACHE: value });
+
+    expect(settings.kind === 'local' && settings.local.parquetCache).toBe(folder ?? undefined);
+  });
+
+  test('refuses FLOWQ_PARQUET_CACHE that is not true or false, naming it', () => {
+    expect(() => readEngineSettings({ FLOWQ_ENGINE: 'local', FLOWQ_LOCAL_DATA: '/data', FLOWQ_PARQUET_CACHE: 'yes' })).toThrow(
+      "environment variable FLOWQ_PARQUET_CACHE must be true or false, not 'yes'",
+    );
+  });
 });
 
 describe('readEngineSettings query settings', () => {

@@ -81,4 +81,13 @@ describe('the plain-record scanner', () => {
     expect(scan(`h\n${body}${line.replace('100', '1.5')}${line}`, limits, [])).toBe(false);
     expect(scan(`h\n${body}${line.replace('100', '1.5')}${line}`, limits, [5, 1 << 20, (2 << 20) + 3])).toBe(false);
   });
+
+  it('carries one field of 3 MiB across parts: plain in a string column, too long in a numeric one', () => {
+    const long = 'x'.repeat(3 << 20);
+    const digits = '7'.repeat(3 << 20);
+    for (const cuts of [[], [1 << 20, (2 << 20) + 1], [7, 8, 9]]) {
+      expect(scan(`h\n2 ${long} 443 100\n`, [9, 0, 9, 18], cuts)).toBe(true);
+      expect(scan(`h\n2 abc 443 ${digits}\n`, [9, 0, 9, 18], cuts)).toBe(false);
+    }
+  });
 });

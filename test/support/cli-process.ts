@@ -46,10 +46,18 @@ export interface CliRun {
  * variable). `pipeToHead` sends its stdout through a real pipe into `head -c 100`, which exits after
  * reading that much (a pipe of Node's own is a socket with a buffer too large to fill); the exit code
  * stays the CLI's. `stdoutFile` sends its stdout to that file instead (`/dev/full`: a full disk).
+ * `interrupt` sends it a signal once a condition holds.
  */
 export async function runCli(
   argv: readonly string[],
-  options: { env?: Record<string, string | undefined>; pipeToHead?: boolean; cwd?: string; stdoutFile?: string } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    pipeToHead?: boolean;
+    cwd?: string;
+    stdoutFile?: string;
+    /** Sends the signal once `when` (asked every 20 ms) says so. */
+    interrupt?: { signal: NodeJS.Signals; when: () => boolean };
+  } = {},
 ): Promise<CliRun> {
   const script = await bundleCli();
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
@@ -65,7 +73,18 @@ export async function runCli(
     let err = '';
     child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    const interrupt = options.interrupt;
+    const poll =
+      interrupt &&
+      setInterval(() => {
+        if (!interrupt.when()) return;
+        clearInterval(poll);
+        child.kill(interrupt.signal);
+      }, 20);
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, out, err }));
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      resolve({ code, signal, out, err });
+    });
   });
 }

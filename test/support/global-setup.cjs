@@ -9,7 +9,7 @@ const { join } = require('node:path');
 module.exports = async function globalSetup() {
   const root = mkdtempSync(join(tmpdir(), 'flowq-test-run-'));
   mkdirSync(join(root, 'tmp'));
-  // Open to other users as /tmp is: a test checks permissions as \`nobody\`, who must reach its files.
+  // Open to other users as /tmp is: a test checks permissions as nobody, who must reach its files.
   chmodSync(root, 0o755);
   chmodSync(join(root, 'tmp'), 0o1777);
   mkdirSync(join(process.cwd(), '.flowq'), { recursive: true });
