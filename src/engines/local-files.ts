@@ -168,7 +168,7 @@ export async function readHeaderLine(path: string): Promise<string> {
 }
 
 /** What the cache remembers of a verified file; a file that differs in any of these is checked again. */
-interface Stamp {
+export interface Stamp {
   readonly size: number;
   readonly mtimeMs: number;
   /** SHA-256 of the first and last {@link EDGE} bytes: the last ones hold the gzip CRC and length. */
@@ -205,7 +205,13 @@ export async function readVerifiedCache(cachePath: string): Promise<Map<string, 
   return entries;
 }
 
-async function stampOf(file: LocalFile): Promise<Stamp> {
+/** A short hash of a stamp: it changes when the file does. */
+export function stampVersion(stamp: Stamp): string {
+  return createHash('sha256').update(`${stamp.size} ${stamp.mtimeMs} ${stamp.fingerprint}`).digest('hex').slice(0, 16);
+}
+
+/** The file's stamp as it is now (its size, modification time and fingerprint; no `plainFor`). */
+export async function fileStamp(file: LocalFile): Promise<Stamp> {
   const handle = await open(file.path, 'r').catch((error: unknown) => {
     throw fileSystemError(file.path, error);
   });
@@ -359,35 +365,40 @@ function inflateFully(path: string, signal?: AbortSignal, scanner?: PlainRecordS
   });
 }
 
-/** What the cache knows of some files: their current stamps, and which of them are verified. */
-async function lookUp(files: readonly LocalFile[], cachePath: string) {
+/**
+ * What the cache knows of some files: their stamps now (taken here unless given), and which of them
+ * are verified.
+ */
+async function lookUp(files: readonly LocalFile[], cachePath: string, taken?: ReadonlyMap<string, Stamp>) {
   const cache = await readVerifiedCache(cachePath);
-  const stamps = await mapLimit(files, 16, stampOf);
+  const stamps = await mapLimit(files, 16, async (f) => taken?.get(f.path) ?? fileStamp(f));
   const verified = files.map((file, i) => sameStamp(cache.get(file.path), stamps[i]));
   return { cache, stamps, verified };
 }
 
-/** What the cache knows of some files, for a log format; nothing is inflated. */
+/** What the cache knows of some files, for a log format. */
 export interface KnownFiles {
   /** The paths of the files verified and found plain for the format. */
   readonly plain: Set<string>;
   /** The paths of the files verified, plain or not. */
   readonly verified: Set<string>;
-  /** Per path, a short hash of what the cache checks of the file now (size, modification time, ends): it changes when the file does. */
-  readonly versions: Map<string, string>;
+  /** Per path, the file's stamp when it was looked up (see {@link stampVersion}). */
+  readonly stamps: Map<string, Stamp>;
 }
 
-/** What the cache knows of these files: which are verified, and which of those are plain for this log format. */
-export async function knownFiles(files: readonly LocalFile[], cachePath: string, logFormat: LogFormat): Promise<KnownFiles> {
-  const { cache, stamps, verified } = await lookUp(files, cachePath);
-  const header = headerLine(logFormat);
+function knownOf(files: readonly LocalFile[], found: Awaited<ReturnType<typeof lookUp>>, header: string | undefined): KnownFiles {
+  const { cache, stamps, verified } = found;
   const paths = (keep: (f: LocalFile, i: number) => boolean) => new Set(files.filter(keep).map((f) => f.path));
-  const version = (s: Stamp) => createHash('sha256').update(`${s.size} ${s.mtimeMs} ${s.fingerprint}`).digest('hex').slice(0, 16);
   return {
-    plain: paths((f, i) => verified[i] && cache.get(f.path)?.plainFor === header),
+    plain: paths((f, i) => verified[i] && header !== undefined && cache.get(f.path)?.plainFor === header),
     verified: paths((_, i) => verified[i]),
-    versions: new Map(files.map((f, i) => [f.path, version(stamps[i])])),
+    stamps: new Map(files.map((f, i) => [f.path, stamps[i]])),
   };
+}
+
+/** What the cache knows of these files now: which are verified, and which of those are plain for this log format; nothing is inflated. */
+export async function knownFiles(files: readonly LocalFile[], cachePath: string, logFormat: LogFormat): Promise<KnownFiles> {
+  return knownOf(files, await lookUp(files, cachePath), headerLine(logFormat));
 }
 
 /** Options of {@link verifyGzipFiles}. */
@@ -395,6 +406,8 @@ export interface VerifyOptions {
   readonly signal?: AbortSignal;
   /** The files' log format: when given, each file read is also scanned for plain records. */
   readonly logFormat?: LogFormat;
+  /** The files' stamps, taken just before (see {@link knownFiles}), so they are not taken again. */
+  readonly stamps?: ReadonlyMap<string, Stamp>;
 }
 
 /**
@@ -402,13 +415,14 @@ export interface VerifyOptions {
  * it reads a truncated or damaged file up to where it breaks and returns partial answers without a
  * word. A file is checked once per size, modification time and fingerprint of its ends; the result
  * is kept in a cache file, which is validated when read and pruned of missing files when written.
- * @returns the paths of the files whose records are plain for `options.logFormat`.
+ * @returns what the cache now knows of the files: all verified, and which are plain for `options.logFormat`.
  * @throws DataError naming the first corrupt or unreadable file.
  */
-export async function verifyGzipFiles(files: readonly LocalFile[], cachePath: string = verifiedCachePath(), options: VerifyOptions = {}): Promise<Set<string>> {
-  const { cache, stamps, verified } = await lookUp(files, cachePath);
+export async function verifyGzipFiles(files: readonly LocalFile[], cachePath: string = verifiedCachePath(), options: VerifyOptions = {}): Promise<KnownFiles> {
+  const found = await lookUp(files, cachePath, options.stamps);
+  const { cache, stamps, verified } = found;
   const header = options.logFormat && headerLine(options.logFormat);
-  const todo = files.flatMap((file, i) => (verified[i] ? [] : [{ file, stamp: stamps[i] }]));
+  const todo = files.flatMap((file, i) => (verified[i] ? [] : [{ file, index: i, stamp: stamps[i] }]));
   if (todo.length > 0) {
     // The first corrupt file stops the checks in flight too, so that it is reported at once.
     const stop = new AbortController();
@@ -422,6 +436,7 @@ export async function verifyGzipFiles(files: readonly LocalFile[], cachePath: st
           throw error;
         });
         cache.set(item.file.path, { ...item.stamp, ...(scanner?.end() ? { plainFor: header } : {}) });
+        verified[item.index] = true;
       });
     } finally {
       options.signal?.removeEventListener('abort', abort);
@@ -429,5 +444,5 @@ export async function verifyGzipFiles(files: readonly LocalFile[], cachePath: st
       await writeVerifiedCache(cachePath, cache);
     }
   }
-  return new Set(files.filter((f) => header !== undefined && cache.get(f.path)?.plainFor === header).map((f) => f.path));
+  return knownOf(files, found, header);
 }

@@ -16,7 +16,17 @@ import { mapLimit } from '../pool.js';
 import { checkIdentifier, quoteIdent, sqlStringLiteral } from '../sql.js';
 import type { Column, Engine, ExecutionView, QueryResult, Row, RunOptions, Submission } from './engine.js';
 import { verifiedCachePath } from './cache-paths.js';
-import { fileSystemError, knownFiles, readHeaderLine, scanLocation, verifyGzipFiles, type LocalFile } from './local-files.js';
+import {
+  fileStamp,
+  fileSystemError,
+  knownFiles,
+  readHeaderLine,
+  scanLocation,
+  stampVersion,
+  verifyGzipFiles,
+  type KnownFiles,
+  type LocalFile,
+} from './local-files.js';
 import { DUCKDB_TYPE } from './duckdb-types.js';
 import { DUCKDB_MACROS } from './duckdb-macros.js';
 import { checkReadOnly, lockDown, treeInRange, type PartitionRange } from './local-sql.js';
@@ -265,7 +275,7 @@ export class LocalEngine implements Engine {
   readonly name = 'local' as const;
   readonly target: RenderTarget;
 
-  /** The files read typed, the fast way: found plain (see `PlainRecordScanner`), or not verified yet (see `findTypedFiles`). */
+  /** The files read typed, the fast way: found plain (see `PlainRecordScanner`), or not verified yet (see `typedFiles`). */
   private plain = new Set<string>();
   /** The files read from the Parquet cache: the path DuckDB reads each one's copy by. */
   private cached = new Map<string, string>();
@@ -357,7 +367,8 @@ export class LocalEngine implements Engine {
         query,
         clock,
       );
-      await engine.createView(tree.fileFormat === 'plain-text' ? await engine.findTypedFiles(tree.files) : new Set<string>());
+      // Every text file is read typed until a run learns otherwise of the files it reads (see `run`).
+      await engine.createView(new Set(tree.fileFormat === 'plain-text' ? tree.files.map((f) => f.path) : []));
       return engine;
     } catch (error) {
       connection.closeSync();
@@ -395,8 +406,7 @@ export class LocalEngine implements Engine {
    * The files to read typed: those verified and found plain, and those not verified yet, which are
    * read typed on the hope that they are plain (AWS writes nothing else) while they are verified.
    */
-  private async findTypedFiles(files: readonly LocalFile[]): Promise<Set<string>> {
-    const known = await knownFiles(files, this.verifiedCache, this.source.logFormat);
+  private static typedFiles(files: readonly LocalFile[], known: KnownFiles): Set<string> {
     return new Set(files.filter((f) => known.plain.has(f.path) || !known.verified.has(f.path)).map((f) => f.path));
   }
 
@@ -422,15 +432,14 @@ export class LocalEngine implements Engine {
    */
   private async makeParquetCopies(
     files: readonly LocalFile[],
-    plain: ReadonlySet<string>,
+    verified: KnownFiles,
     signal: AbortSignal,
     onProgress?: RunOptions['onProgress'],
   ): Promise<Map<string, string>> {
     const cache = this.parquetCache!;
-    // Only files verified as they are now are copied; the name holds their version and the recipe.
-    const known = await knownFiles(files, this.verifiedCache, this.source.logFormat);
-    files = files.filter((f) => known.verified.has(f.path));
-    const name = (f: LocalFile) => `${relative(this.alias.to, f.path)}.${known.versions.get(f.path)}-${this.copyRecipe}.parquet`;
+    // A copy's name holds the version of the file that was verified, and the recipe.
+    const version = (f: LocalFile) => stampVersion(verified.stamps.get(f.path)!);
+    const name = (f: LocalFile) => `${relative(this.alias.to, f.path)}.${version(f)}-${this.copyRecipe}.parquet`;
     const exists = await mapLimit(files, 16, (f) =>
       stat(join(cache.to, name(f))).then(
         (s) => s.isFile(),
@@ -453,11 +462,10 @@ export class LocalEngine implements Engine {
         const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
         try {
           await mkdir(dirname(target), { recursive: true });
-          const records = textRecordsSql(this.source, [this.duckdbPath(file)], plain.has(file.path));
+          const records = textRecordsSql(this.source, [this.duckdbPath(file)], verified.plain.has(file.path));
           await connection.run(`COPY (SELECT * EXCLUDE (filename) FROM (${records})) TO ${sqlStringLiteral(temp)} (FORMAT parquet, COMPRESSION zstd)`);
           // A file that changed while it was copied may have been read in part: its copy is dropped.
-          const now = await knownFiles([file], this.verifiedCache, this.source.logFormat);
-          if (now.versions.get(file.path) !== known.versions.get(file.path)) throw new DataError(`${file.path} changed while it was copied`);
+          if (stampVersion(await fileStamp(file)) !== version(file)) throw new DataError(`${file.path} changed while it was copied`);
           await rename(temp, target);
           made.add(file.path);
           await removeStaleCopies(dirname(target), basename(file.path), basename(target));
@@ -481,9 +489,9 @@ export class LocalEngine implements Engine {
    * @returns whether any of them is read from a copy.
    */
   private async readFromCopies(files: readonly LocalFile[], signal: AbortSignal, onProgress?: RunOptions['onProgress']): Promise<boolean> {
-    const plain = await verifyGzipFiles(files, this.verifiedCache, { signal, logFormat: this.source.logFormat });
-    const copies = await this.makeParquetCopies(files, plain, signal, onProgress);
-    await this.readAs(files, plain, copies);
+    const verified = await verifyGzipFiles(files, this.verifiedCache, { signal, logFormat: this.source.logFormat });
+    const copies = await this.makeParquetCopies(files, verified, signal, onProgress);
+    await this.readAs(files, verified.plain, copies);
     return copies.size > 0;
   }
 
@@ -546,15 +554,18 @@ export class LocalEngine implements Engine {
         // Files not verified yet are read typed while they are verified: both inflate every file, so
         // they share the cores. The answer stands only if every file proves whole and plain; a file
         // that is not plain is read again the exact way, and a corrupt one stops the query.
-        const hoped = await this.findTypedFiles(selected);
+        const known = await knownFiles(selected, this.verifiedCache, this.source.logFormat);
+        const hoped = LocalEngine.typedFiles(selected, known);
         await this.readAs(selected, hoped);
-        const verifying = verifyGzipFiles(selected, this.verifiedCache, { signal: abort.signal, logFormat: this.source.logFormat }).catch((error: unknown) => {
-          if (executing) this.connection.interrupt();
-          throw timedOut ? timeout() : error;
-        });
+        const verifying = verifyGzipFiles(selected, this.verifiedCache, { signal: abort.signal, logFormat: this.source.logFormat, stamps: known.stamps }).catch(
+          (error: unknown) => {
+            if (executing) this.connection.interrupt();
+            throw timedOut ? timeout() : error;
+          },
+        );
         const [verified, first] = await Promise.allSettled([verifying, execute()]);
         if (verified.status === 'rejected') throw verified.reason;
-        const plain = verified.value;
+        const plain = verified.value.plain;
         if ([...hoped].some((p) => !plain.has(p))) {
           await this.readAs(selected, plain);
           answered = await execute();
