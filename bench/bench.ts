@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { scanLocation } from '../src/engines/local-files.js';
+import { DEFAULT_LOG_FORMAT } from '../src/flowlog/format.js';
 import { sqlStringLiteral } from '../src/sql.js';
 import { formatTime } from '../src/time.js';
 import { humanBytes } from '../src/reports/text.js';
@@ -122,24 +123,8 @@ async function rawDuckdbTopTalkers(files: string[], start: number, end: number):
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
-    const names = [
-      'version',
-      'account_id',
-      'interface_id',
-      'srcaddr',
-      'dstaddr',
-      'srcport',
-      'dstport',
-      'protocol',
-      'packets',
-      'bytes',
-      'start',
-      'end',
-      'action',
-      'log_status',
-    ];
-    const numeric = new Set(['version', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end']);
-    const columns = names.map((n) => `'${n}': '${numeric.has(n) ? 'BIGINT' : 'VARCHAR'}'`).join(', ');
+    // The default format's columns; every number a BIGINT.
+    const columns = DEFAULT_LOG_FORMAT.fields.map((f) => `'${f.column}': '${f.athenaType === 'string' ? 'VARCHAR' : 'BIGINT'}'`).join(', ');
     await connection.run('SET preserve_insertion_order = false');
     const reader = await connection.runAndReadAll(`SELECT srcaddr || ' ' || dstaddr AS pair, sum(bytes)::BIGINT AS bytes
       FROM read_csv([${files.map((f) => sqlStringLiteral(f)).join(', ')}], delim = ' ', header = false, skip = 1, auto_detect = false,

@@ -1,31 +1,21 @@
-// Bundles the flowq CLI into dist/flowq.js; SQL templates are embedded as text, packages stay external.
-// Split into chunks so that what a command loads on demand (the AWS SDK, DuckDB) stays out of the
-// start-up of commands that do not need it.
+// Bundles the flowq CLI into dist/flowq.js (see build-options.mjs), and the benchmarks for `npm run bench`.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { CLI, COMMON } from './build-options.mjs';
 
-const common = {
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  loader: { '.sql': 'text' },
-  sourcemap: true,
-  logLevel: 'warning',
-};
+const here = { sourcemap: true, logLevel: 'warning' };
 
-await build({
-  ...common,
-  entryPoints: { flowq: 'src/cli/bin.ts' },
-  outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  banner: { js: '#!/usr/bin/env node' },
-});
+// Chunk names carry a content hash: the old ones would pile up.
+rmSync('dist/chunks', { recursive: true, force: true });
+await build({ ...CLI, ...here, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
 
 // The benchmarks are built only for `npm run bench`.
 if (process.argv.includes('--bench')) {
-  await build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' });
-  await build({ ...common, entryPoints: ['bench/bundles.ts'], outfile: 'dist/bench-bundles.js' });
-  await build({ ...common, entryPoints: ['bench/late-margin.ts'], outfile: 'dist/late-margin.js' });
+  for (const [entry, out] of [
+    ['bench/bench.ts', 'dist/bench.js'],
+    ['bench/bundles.ts', 'dist/bench-bundles.js'],
+    ['bench/late-margin.ts', 'dist/late-margin.js'],
+  ]) {
+    await build({ ...COMMON, ...here, entryPoints: [entry], outfile: out });
+  }
 }

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { CLI } from '../../scripts/build-options.mjs';
 
 let bundled: Promise<string> | undefined;
 
@@ -14,20 +15,7 @@ export function bundleCli(): Promise<string> {
     const parent = process.env.FLOWQ_TEST_PROJECT_DIR ?? join(process.cwd(), '.flowq');
     mkdirSync(parent, { recursive: true });
     const outdir = mkdtempSync(join(parent, 'test-cli-'));
-    await build({
-      entryPoints: { flowq: 'src/cli/bin.ts' },
-      outdir,
-      splitting: true,
-      chunkNames: 'chunks/[name]-[hash]',
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      loader: { '.sql': 'text' },
-      logLevel: 'error',
-      absWorkingDir: process.cwd(),
-    });
+    await build({ ...CLI, outdir, logLevel: 'error', absWorkingDir: process.cwd() });
     return join(outdir, 'flowq.js');
   })();
   return bundled;
