@@ -28,6 +28,21 @@ export function awsError(name: string, message = `${name} from the mock`, status
   return Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
 }
 
+/** An EventBridge schedule's event as a scheduled Lambda receives it, fired at `time`. */
+export function scheduledEvent(time: string) {
+  return {
+    version: '0',
+    id: 'e1',
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '111122223333',
+    time,
+    region: 'us-east-1',
+    resources: [],
+    detail: {},
+  };
+}
+
 /** A Lambda context as the catalog handlers receive it. */
 export function lambdaContext(functionName: string, remainingMs = 300_000): Context {
   return {

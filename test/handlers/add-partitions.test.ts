@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { Context } from 'aws-lambda';
 import { partitionInput } from '../../src/catalog/model.js';
 import { readCatalogSettings } from '../../src/catalog/settings.js';
-import { lambdaContext } from '../catalog/support.js';
+import { lambdaContext, scheduledEvent } from '../catalog/support.js';
 
 const ENV = {
   FLOWQ_DATABASE: 'flowq',
@@ -36,17 +36,7 @@ const context = lambdaContext('flowq-dev-addPartitions');
 
 describe('the add-partitions handler', () => {
   test("adds today's and tomorrow's hourly partitions on the daily schedule", async () => {
-    const event = {
-      version: '0',
-      id: 'e1',
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: '111122223333',
-      time: '2026-11-27T12:00:00Z',
-      region: 'us-east-1',
-      resources: [],
-      detail: {},
-    };
+    const event = scheduledEvent('2026-11-27T12:00:00Z');
 
     const run = await handler(event, context);
 

@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { join } from 'node:path';
 import type { ReportRun } from '../../src/reports/event.js';
 import { writeSample } from '../../src/sample/generate.js';
-import { lambdaContext } from '../catalog/support.js';
+import { lambdaContext, scheduledEvent } from '../catalog/support.js';
 import { fakeBucket, SAMPLE_UNTIL } from '../reports/support.js';
 import { useTempDir } from '../support/tmp.js';
 
@@ -46,17 +46,7 @@ const DAY_FILES = [
 
 describe('the report handler', () => {
   it('reports the full UTC day before a schedule event, encrypted with the configured key, and answers where it is', async () => {
-    const event = {
-      version: '0',
-      id: 'e1',
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: '111122223333',
-      time: '2026-11-01T01:15:00Z',
-      region: 'us-east-1',
-      resources: [],
-      detail: {},
-    };
+    const event = scheduledEvent('2026-11-01T01:15:00Z');
     const run = await handler(event, context);
     expect(run).toEqual({
       trigger: 'schedule',
