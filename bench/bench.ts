@@ -138,6 +138,22 @@ async function rawDuckdbTopTalkers(files: string[], start: number, end: number):
   }
 }
 
+/** DuckDB's read alone: every gzip file inflated and split into fields, and nothing else (no casts, no query work). */
+async function rawDuckdbReadOnly(files: string[]): Promise<string> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const columns = DEFAULT_LOG_FORMAT.fields.map((f) => `'${f.column}': 'VARCHAR'`).join(', ');
+    const reader = await connection.runAndReadAll(`SELECT count(*) FROM read_csv([${files.map((f) => sqlStringLiteral(f)).join(', ')}],
+      delim = ' ', header = false, skip = 1, auto_detect = false, columns = {${columns}}, quote = '', escape = '', compression = 'gzip')`);
+    const [[count]] = reader.getRowsJS() as [[bigint]];
+    return count.toString();
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
 const ratio = (a: number | undefined, b: number | undefined): string => ((a ?? NaN) / (b ?? NaN)).toFixed(2);
 
 async function main(): Promise<void> {
@@ -159,6 +175,7 @@ async function main(): Promise<void> {
   });
   const parser = await best('Node streaming parser', () => inProcess(async () => JSON.stringify(await nodeParserTopTalkers(files, start, UNTIL))));
   const raw = await best('raw DuckDB, typed read_csv', () => inProcess(async () => JSON.stringify(await rawDuckdbTopTalkers(files, start, UNTIL))));
+  const readOnly = await best('raw DuckDB, read alone (count)', () => inProcess(() => rawDuckdbReadOnly(files)));
   const cli = (from: number, to: number, ...extra: string[]) =>
     run(process.execPath, [
       '--import',
@@ -203,8 +220,9 @@ async function main(): Promise<void> {
     `  flowq / zcat floor, first run   ${(cold.ms / zcat.ms).toFixed(2)}x   (target <= 1.60x; verifies every gzip file)`,
     `  with --parquet-cache (opt-in)   ${(cached.ms / zcat.ms).toFixed(2)}x   (copies made once, in ${(copying.ms / zcat.ms).toFixed(2)}x the floor)`,
     `  raw DuckDB typed read / floor   ${(raw.ms / zcat.ms).toFixed(2)}x   (not Athena's semantics; in-process, no start-up)`,
+    `  raw DuckDB read alone / floor   ${(readOnly.ms / zcat.ms).toFixed(2)}x   (inflate and split into fields, ${Number(readOnly.stdout).toLocaleString('en-US')} records: no casts, no query work)`,
     `  flowq / Node streaming parser   ${(all.ms / parser.ms).toFixed(2)}x   (parser ${(parser.ms / zcat.ms).toFixed(2)}x the floor)`,
-    `  CPU time / zcat floor's CPU     warm ${ratio(all.cpuMs, zcat.cpuMs)}x, first run ${ratio(cold.cpuMs, zcat.cpuMs)}x, raw DuckDB ${ratio(raw.cpuMs, zcat.cpuMs)}x   (less sensitive to other load)`,
+    `  CPU time / zcat floor's CPU     warm ${ratio(all.cpuMs, zcat.cpuMs)}x, first run ${ratio(cold.cpuMs, zcat.cpuMs)}x, raw DuckDB ${ratio(raw.cpuMs, zcat.cpuMs)}x, read alone ${ratio(readOnly.cpuMs, zcat.cpuMs)}x   (less sensitive to other load)`,
     `  flowq peak memory               ${humanBytes(Math.max(...[all, cold, copying, cached].map((m) => m.maxRssBytes ?? NaN)))}   (target < 1 GB)`,
     `  1-day / ${DAYS}-day bytes read        ${(day.stats.bytesRead / doc.stats.bytesRead).toFixed(3)}   (${day.stats.filesRead} of ${doc.stats.filesRead} files; a fifth is ${(1 / DAYS).toFixed(3)})`,
     `  1-day / ${DAYS}-day time              ${(oneDay.ms / all.ms).toFixed(3)}`,

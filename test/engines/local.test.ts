@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { DataError, QueryTimedOut } from '../../src/errors.js';
 import { openLocalEngine, type LocalEngine } from '../../src/engines/local.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
@@ -11,6 +12,7 @@ import { missingFields, TEMPLATES } from '../../src/queries/templates.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { FlowLogWriter } from '../../src/sample/writer.js';
 import { runCommand } from '../../src/cli/commands.js';
+import { sqlStringLiteral } from '../../src/sql.js';
 import { useTempDir } from '../support/tmp.js';
 
 const UNTIL = Date.UTC(2026, 0, 1) / 1000; // the sample crosses a year boundary at its end
@@ -23,6 +25,21 @@ async function withEngine<T>(location: string, fn: (engine: LocalEngine) => Prom
     return await fn(engine);
   } finally {
     await engine.close();
+  }
+}
+
+/** The lines DuckDB reads from a gzip file on its own, with no check of ours. */
+async function duckdbLines(path: string): Promise<string[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(
+      `SELECT line FROM read_csv(${sqlStringLiteral(path)}, columns = {'line': 'VARCHAR'}, delim = '\\t', quote = '', escape = '', header = false, auto_detect = false, compression = 'gzip', strict_mode = false, null_padding = true)`,
+    );
+    return reader.getRowsJS().map((r) => r[0] as string);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
   }
 }
 
@@ -134,7 +151,7 @@ describe('the local engine', () => {
     await expect(openLocalEngine({ location: dir })).rejects.toThrow(/has header 'version srcaddr bytes' but another file has 'version account-id/);
   });
 
-  it('refuses a corrupt gzip file: a broken start at open, a truncated or damaged body at query time', async () => {
+  it('refuses a corrupt gzip file: a broken start at open; a truncated or damaged body, a wrong CRC or length at query time', async () => {
     const { dir, path } = oneFlowFile('corrupt', 'this is not gzip');
     await expect(openLocalEngine({ location: dir })).rejects.toThrow(new DataError(`${path} is not a gzip file`));
 
@@ -144,14 +161,25 @@ describe('the local engine', () => {
       (_, i) => `2 111122223333 eni-0123456789abcdef0 10.0.0.${i % 200} 10.0.1.${i % 7} ${i} 443 6 1 ${100 + i} 1767222000 1767222060 ACCEPT OK\n`,
     ).join('');
     const gz = gzipSync(header + body);
-    const flipped = Buffer.from(gz);
-    for (let i = 2000; i < 2100; i++) flipped[i] ^= 0x5a;
-    // DuckDB alone reads both of these without complaint and answers from part of the file.
-    for (const [damage, bytes] of [
+    const damaged = (from: number, to: number) => {
+      const bytes = Buffer.from(gz);
+      for (let i = from; i < to; i++) bytes[i] ^= 0x5a;
+      return bytes;
+    };
+    const damages = [
       ['unexpected end of file', gz.subarray(0, gz.length - 500)],
-      ['', flipped],
-    ] as const) {
+      ['', damaged(2000, 2100)],
+      ['incorrect data check', damaged(gz.length - 8, gz.length - 7)], // the CRC-32 of the text
+      ['incorrect length check', damaged(gz.length - 4, gz.length - 3)], // the text's length
+    ] as const;
+    for (const [damage, bytes] of damages) {
       writeFileSync(path, bytes);
+      // DuckDB alone reads every one of these without complaint, from part of the text or past a
+      // footer it does not check; which is why the engine checks each file itself.
+      const alone = await duckdbLines(path);
+      if (damage === 'unexpected end of file') expect(alone.length).toBeLessThan(20_000);
+      else if (damage === '') expect(alone.length).toBeGreaterThan(0);
+      else expect(alone).toEqual((header + body).trimEnd().split('\n'));
       await withEngine(dir, async (engine) => {
         await expect(engine.run(render(engine, 'eni-bytes', LAST_DAY))).rejects.toThrow(new RegExp(`${path} is a corrupt gzip file \\(.*${damage}.*\\)`));
       });
