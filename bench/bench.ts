@@ -118,40 +118,38 @@ async function nodeParserTopTalkers(files: string[], start: number, end: number)
   return [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
 }
 
-/** Raw DuckDB: top talkers over a typed read (numbers as BIGINT, `-` as NULL in every column), no checks. */
-async function rawDuckdbTopTalkers(files: string[], start: number, end: number): Promise<Array<[string, number]>> {
+/** DuckDB's own read of the files with the default format's columns: typed, every number a BIGINT and `-` NULL in every column; else all VARCHAR. */
+function rawRead(files: string[], typed: boolean): string {
+  const columns = DEFAULT_LOG_FORMAT.fields.map((f) => `'${f.column}': '${typed && f.athenaType !== 'string' ? 'BIGINT' : 'VARCHAR'}'`).join(', ');
+  return `read_csv([${files.map((f) => sqlStringLiteral(f)).join(', ')}], delim = ' ', header = false, skip = 1, auto_detect = false,
+    columns = {${columns}},${typed ? ` nullstr = ['-', '\\N'],` : ''} quote = '', escape = '', compression = 'gzip')`;
+}
+
+/** The rows of one statement, on a DuckDB of its own. */
+async function duckdbRows(sql: string): Promise<unknown[][]> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
-    // The default format's columns; every number a BIGINT.
-    const columns = DEFAULT_LOG_FORMAT.fields.map((f) => `'${f.column}': '${f.athenaType === 'string' ? 'VARCHAR' : 'BIGINT'}'`).join(', ');
     await connection.run('SET preserve_insertion_order = false');
-    const reader = await connection.runAndReadAll(`SELECT srcaddr || ' ' || dstaddr AS pair, sum(bytes)::BIGINT AS bytes
-      FROM read_csv([${files.map((f) => sqlStringLiteral(f)).join(', ')}], delim = ' ', header = false, skip = 1, auto_detect = false,
-        columns = {${columns}}, nullstr = ['-', '\\N'], quote = '', escape = '', compression = 'gzip')
-      WHERE start >= ${start} AND start < ${end} AND bytes IS NOT NULL AND log_status = 'OK'
-      GROUP BY ALL ORDER BY bytes DESC, pair LIMIT 10`);
-    return reader.getRowsJS().map((r) => [`${r[0] as string}`, Number(r[1])]);
+    return (await connection.runAndReadAll(sql)).getRowsJS();
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
 }
 
+/** Raw DuckDB: top talkers over its typed read, no checks. */
+async function rawDuckdbTopTalkers(files: string[], start: number, end: number): Promise<Array<[string, number]>> {
+  const rows = await duckdbRows(`SELECT srcaddr || ' ' || dstaddr AS pair, sum(bytes)::BIGINT AS bytes FROM ${rawRead(files, true)}
+    WHERE start >= ${start} AND start < ${end} AND bytes IS NOT NULL AND log_status = 'OK'
+    GROUP BY ALL ORDER BY bytes DESC, pair LIMIT 10`);
+  return rows.map((r) => [`${r[0] as string}`, Number(r[1])]);
+}
+
 /** DuckDB's read alone: every gzip file inflated and split into fields, and nothing else (no casts, no query work). */
 async function rawDuckdbReadOnly(files: string[]): Promise<string> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    const columns = DEFAULT_LOG_FORMAT.fields.map((f) => `'${f.column}': 'VARCHAR'`).join(', ');
-    const reader = await connection.runAndReadAll(`SELECT count(*) FROM read_csv([${files.map((f) => sqlStringLiteral(f)).join(', ')}],
-      delim = ' ', header = false, skip = 1, auto_detect = false, columns = {${columns}}, quote = '', escape = '', compression = 'gzip')`);
-    const [[count]] = reader.getRowsJS() as [[bigint]];
-    return count.toString();
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  const [[count]] = (await duckdbRows(`SELECT count(*) FROM ${rawRead(files, false)}`)) as [[bigint]];
+  return count.toString();
 }
 
 const ratio = (a: number | undefined, b: number | undefined): string => ((a ?? NaN) / (b ?? NaN)).toFixed(2);
