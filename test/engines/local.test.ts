@@ -174,12 +174,11 @@ describe('the local engine', () => {
     ] as const;
     for (const [damage, bytes] of damages) {
       writeFileSync(path, bytes);
-      // DuckDB alone reads every one of these without complaint, from part of the text or past a
-      // footer it does not check; which is why the engine checks each file itself.
-      const alone = await duckdbLines(path);
-      if (damage === 'unexpected end of file') expect(alone.length).toBeLessThan(20_000);
-      else if (damage === '') expect(alone.length).toBeGreaterThan(0);
-      else expect(alone).toEqual((header + body).trimEnd().split('\n'));
+      // DuckDB alone reads a truncated file up to where it ends, and reads past a footer it does not
+      // check, without complaint; which is why the engine checks each file itself. (What it makes of
+      // the damaged body varies from run to run: mostly lines of garbage, at times an invalid UTF-8 error.)
+      if (damage === 'unexpected end of file') expect((await duckdbLines(path)).length).toBeLessThan(20_000);
+      else if (damage !== '') expect(await duckdbLines(path)).toEqual((header + body).trimEnd().split('\n'));
       await withEngine(dir, async (engine) => {
         await expect(engine.run(render(engine, 'eni-bytes', LAST_DAY))).rejects.toThrow(new RegExp(`${path} is a corrupt gzip file \\(.*${damage}.*\\)`));
       });
