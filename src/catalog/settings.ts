@@ -92,13 +92,15 @@ function required(label: string, value: string | undefined): string {
 /**
  * Checks catalog options and builds the settings, with AWS's defaults for the layout and `managed`
  * partitions. Projection needs the accounts and regions listed, since Athena enumerates them.
+ * The location is S3 (a Glue table can only point there) unless `where.localFolders` allows a
+ * local folder too (a Trino table over Trino's local file system).
  * @throws InvalidConfiguration naming the variable or flag (from `labels`) that is wrong.
  */
-export function makeCatalogSettings(options: CatalogOptions, labels: OptionLabels = ENV_LABELS): CatalogSettings {
+export function makeCatalogSettings(options: CatalogOptions, labels: OptionLabels = ENV_LABELS, where: { localFolders?: boolean } = {}): CatalogSettings {
   const database = checkIdentifier('database', required(labels.database, options.database));
   const table = checkIdentifier('table', required(labels.table, options.table));
   const location = required(labels.location, options.location);
-  if (!location.startsWith('s3://')) {
+  if (!location.startsWith('s3://') && !where.localFolders) {
     throw new InvalidConfiguration(`${labels.location}: '${shorten(location)}' is not an S3 location (s3://bucket/prefix/); a Glue table can only point at S3`);
   }
   const source = makeSource({

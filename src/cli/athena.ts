@@ -48,11 +48,12 @@ function reuseMinutes(args: ParsedArgs): number | undefined {
  * Writes a running query's progress to stderr: on a terminal one line rewritten in place, elsewhere
  * a line per change of state. Either way the last line ends once the query has ended.
  */
-export function progressPrinter(io: CliIo, interactive: boolean): (progress: QueryProgress) => void {
+export function progressPrinter(io: CliIo, interactive: boolean, engine: string = 'athena'): (progress: QueryProgress) => void {
   let lastState: string | undefined;
   return (progress) => {
-    const done = progress.state === 'SUCCEEDED' || progress.state === 'FAILED' || progress.state === 'CANCELLED';
-    const line = `athena: ${progress.state.padEnd(9)} ${(progress.elapsedMs / 1000).toFixed(1)} s, ${humanBytes(progress.dataScannedBytes ?? 0)} scanned`;
+    // Athena's final states, and Trino's.
+    const done = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'FINISHED'].includes(progress.state);
+    const line = `${engine}: ${progress.state.padEnd(9)} ${(progress.elapsedMs / 1000).toFixed(1)} s, ${humanBytes(progress.dataScannedBytes ?? 0)} scanned`;
     if (interactive) io.err(`\r\x1b[2K${line}${done ? '\n' : ''}`);
     else if (progress.state !== lastState) io.err(`${line}\n`);
     lastState = progress.state;

@@ -1,13 +1,17 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { DatabaseInput, PartitionInput, TableInput } from '@aws-sdk/client-glue';
 import { partitionsForPairs } from '../catalog/add-partitions.js';
 import { addPartitionsForRange, parseRange, type AddPartitionsRun } from '../catalog/add-partitions-event.js';
 import { renderAddPartitions, renderCreateTable } from '../catalog/ddl.js';
+import { renderTrinoCreateTable, renderTrinoRegisterPartitions } from '../catalog/trino-ddl.js';
 import type { AccountRegion } from '../catalog/discover.js';
 import { ensureTable } from '../catalog/ensure-table.js';
 import { InvalidEvent } from '../catalog/errors.js';
-import { databaseInput, partitionInput, tableInput } from '../catalog/model.js';
+import { databaseInput, partitionInput, partitionLocation, tableInput } from '../catalog/model.js';
 import { makeCatalogSettings, type CatalogSettings, type OptionLabels } from '../catalog/settings.js';
 import { PARTITION_KEYS, type PartitionValues } from '../flowlog/layout.js';
+import { checkIdentifier } from '../sql.js';
 import { shorten } from '../text.js';
 import { booleanFlag, checkFlags, parseArgs, UsageError, type CliIo } from './args.js';
 import { applyAwsFlags } from './athena.js';
@@ -21,6 +25,8 @@ export const DAILY_PARTITIONS_NOTE =
   "per-hour partitions (--per-hour, and the flow log's per-hour partition option) add one hour instead";
 
 const FLAGS = ['location', 'database', 'table', 'log_format', 'hive', 'per_hour', 'file_format', 'partitions', 'from', 'to', 'accounts', 'regions'] as const;
+/** `catalog ddl` also takes the dialect, and Trino's catalog name. */
+const DDL_FLAGS = ['dialect', 'catalog'] as const;
 
 const FLAG_LABELS: OptionLabels = {
   database: '--database',
@@ -36,9 +42,21 @@ const FLAG_LABELS: OptionLabels = {
   projectionStart: '--projection-start',
 };
 
+/** The SQL dialects `catalog ddl` writes: Athena's Hive DDL, or Trino's Hive connector statements. */
+type DdlDialect = 'athena' | 'trino';
+
 interface CatalogRequest {
   readonly settings: CatalogSettings;
   readonly range?: { from: number; to: number };
+  readonly dialect: DdlDialect;
+  /** Trino's catalog (`--catalog`, default `hive`). */
+  readonly catalog: string;
+}
+
+function ddlDialect(value: string | undefined): DdlDialect {
+  const dialect = (value ?? 'athena').toLowerCase();
+  if (dialect === 'athena' || dialect === 'trino') return dialect;
+  throw new UsageError(`--dialect must be athena or trino, not '${shorten(value ?? '')}'`);
 }
 
 /**
@@ -54,14 +72,19 @@ export function locationAboveAwsLogs(location: string): { readonly location: str
 
 function readRequest(subcommand: string, argv: readonly string[], io: CliIo): CatalogRequest {
   const args = parseArgs(argv, new Set(['hive', 'per_hour']));
-  checkFlags(args, subcommand === 'apply' ? [...FLAGS, ...AWS_FLAGS] : FLAGS);
+  checkFlags(args, subcommand === 'apply' ? [...FLAGS, ...AWS_FLAGS] : subcommand === 'ddl' ? [...FLAGS, ...DDL_FLAGS] : FLAGS);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${shorten(args.positionals[0])}'; see flowq catalog ${subcommand} --help`);
   const flag = (name: string) => args.flags.get(name);
   for (const name of ['location', 'database', 'table']) {
     if (flag(name) === undefined) throw new UsageError(`--${name} is required; see flowq catalog ${subcommand} --help`);
   }
   if (subcommand === 'apply') applyAwsFlags(args);
-  const location = locationAboveAwsLogs(flag('location') ?? '');
+  const dialect = ddlDialect(flag('dialect'));
+  const catalog = checkIdentifier('catalog', flag('catalog') ?? 'hive');
+  if (flag('catalog') !== undefined && dialect !== 'trino') throw new UsageError('--catalog goes with --dialect trino');
+  // Trino reads local folders too (its native local file system): a relative one is taken from here.
+  const given = flag('location') ?? '';
+  const location = locationAboveAwsLogs(dialect === 'trino' && !given.startsWith('s3://') ? resolve(given) : given);
   if (location.note !== undefined) io.err(`${location.note}\n`);
   const settings = makeCatalogSettings(
     {
@@ -77,13 +100,14 @@ function readRequest(subcommand: string, argv: readonly string[], io: CliIo): Ca
       regions: flag('regions'),
     },
     FLAG_LABELS,
+    { localFolders: dialect === 'trino' },
   );
   const from = flag('from');
   const to = flag('to');
   if ((from === undefined) !== (to === undefined)) throw new UsageError('--from and --to go together');
-  if (from === undefined) return { settings };
+  if (from === undefined) return { settings, dialect, catalog };
   try {
-    return { settings, range: parseRange(from, to) };
+    return { settings, dialect, catalog, range: parseRange(from, to) };
   } catch (error) {
     if (error instanceof InvalidEvent) throw new UsageError(`--${error.message}`);
     throw error;
@@ -117,8 +141,27 @@ function plan(request: CatalogRequest): CatalogPlan {
   };
 }
 
-function ddl(request: CatalogRequest): string {
+/**
+ * The partitions Trino can register: all of them on S3; in a local folder only those whose folder
+ * exists, since Trino refuses a partition without one (Glue and Athena take it).
+ */
+function trinoPartitions(request: CatalogRequest, io: CliIo): PartitionValues[] {
+  const { source } = request.settings;
+  const planned = plannedPartitions(request);
+  if (source.location.startsWith('s3://')) return planned;
+  const present = planned.filter((p) => existsSync(partitionLocation(source, p)));
+  if (present.length < planned.length)
+    io.err(`note: ${planned.length - present.length} of ${planned.length} partitions have no folder yet and are left out (Trino refuses them)\n`);
+  return present;
+}
+
+function ddl(request: CatalogRequest, io: CliIo): string {
   const { settings } = request;
+  if (request.dialect === 'trino') {
+    return [renderTrinoCreateTable(request.catalog, settings), ...renderTrinoRegisterPartitions(request.catalog, settings, trinoPartitions(request, io))].join(
+      '\n\n',
+    );
+  }
   const { table, partitions } = plan(request);
   const statements = [renderCreateTable(settings.database, table)];
   if (partitions.length > 0) statements.push(renderAddPartitions(settings.database, settings.table, PARTITION_KEYS, partitions));
@@ -170,7 +213,7 @@ export async function catalogCommand(argv: string[], io: CliIo): Promise<number>
       io.out(`${JSON.stringify(plan(request), null, 2)}\n`);
       return 0;
     case 'ddl':
-      io.out(`${ddl(request)}\n`);
+      io.out(`${ddl(request, io)}\n`);
       return 0;
     default:
       return apply(request, io);

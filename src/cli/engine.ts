@@ -11,6 +11,7 @@ import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js'
 import { applyAwsFlags, athenaTableFromFlags, ATHENA_FLAGS, DEFAULT_CLI_TIMEOUT_SECONDS, parseTimeout, progressPrinter } from './athena.js';
 import { countPrinter } from './progress.js';
 import { dataOptionsFromFlags, resolveDataLocation, S3_DATA_FLAGS } from './data-location.js';
+import { TRINO_FLAGS, trinoSettingsFromFlags } from './trino.js';
 
 /** The flags the local engine reads: where the data is (a folder or `s3://...`) and how it is laid out. */
 export const LOCAL_FLAGS = ['data', 'log_format', 'hive', 'per_hour', 'file_format', 'table', 'parquet_cache', ...S3_DATA_FLAGS] as const;
@@ -18,7 +19,7 @@ export const LOCAL_FLAGS = ['data', 'log_format', 'hive', 'per_hour', 'file_form
 /** Flags that take no value. */
 export const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['hive', 'per_hour', 'parquet_cache']);
 
-const ENGINE_FLAGS = { local: LOCAL_FLAGS, athena: ATHENA_FLAGS } as const;
+const ENGINE_FLAGS = { local: LOCAL_FLAGS, athena: ATHENA_FLAGS, trino: TRINO_FLAGS } as const;
 type EngineName = keyof typeof ENGINE_FLAGS;
 
 /** What a command needs from the terminal besides its arguments. */
@@ -31,8 +32,8 @@ export interface CliContext {
 /** The engine `--engine` names (`local` unless given). @throws UsageError for another name. */
 export function engineName(args: ParsedArgs): EngineName {
   const name = (args.flags.get('engine') ?? 'local').toLowerCase();
-  if (name !== 'local' && name !== 'athena') throw new UsageError(`--engine must be local or athena, not '${shorten(name)}'`);
-  return name;
+  if (!Object.hasOwn(ENGINE_FLAGS, name)) throw new UsageError(`--engine must be local, athena or trino, not '${shorten(name)}'`);
+  return name as EngineName;
 }
 
 /** Every flag the chosen engine reads, `--engine`, `--timeout` and `--late-margin` included. */
@@ -79,7 +80,9 @@ export function fileFormatFlag(args: ParsedArgs): FileFormat | undefined {
  */
 export function engineSettingsFromFlags(args: ParsedArgs): EngineSettings {
   const query = querySettingsFromFlags(args);
-  if (engineName(args) === 'athena') return { kind: 'athena', athena: athenaTableFromFlags(args), query };
+  const engine = engineName(args);
+  if (engine === 'athena') return { kind: 'athena', athena: athenaTableFromFlags(args), query };
+  if (engine === 'trino') return { kind: 'trino', trino: trinoSettingsFromFlags(args), query };
   const data = args.flags.get('data');
   if (data === undefined || data.trim() === '') {
     throw new UsageError('--data <dir|s3://...> is required: the folder or S3 location that holds AWSLogs/ (try `flowq sample --out ./sample`)');
@@ -137,10 +140,16 @@ export async function openCliEngine(args: ParsedArgs, io: CliIo, context: CliCon
   const timeoutSeconds = timeout === undefined ? DEFAULT_CLI_TIMEOUT_SECONDS : parseTimeout(timeout);
   if (settings.kind === 'athena') applyAwsFlags(args);
   const engine = await openEngine(settings, clock);
-  const athenaProgress = progressPrinter(io, context.interactive ?? process.stderr.isTTY === true);
+  const athenaProgress = progressPrinter(io, context.interactive ?? process.stderr.isTTY === true, settings.kind);
   const copyProgress = countPrinter(io, 'copying files to the Parquet cache');
   const onProgress = (progress: QueryProgress) => (progress.files ? copyProgress(progress.files.done, progress.files.total) : athenaProgress(progress));
   const workgroup = settings.kind === 'athena' ? (settings.athena.workgroup ?? 'primary') : undefined;
+  const started =
+    settings.kind === 'athena'
+      ? (executionId: string) => io.err(`athena: query ${executionId} started in workgroup ${workgroup}\n`)
+      : settings.kind === 'trino'
+        ? (executionId: string) => io.err(`trino: query ${executionId} started on ${settings.trino.server}\n`)
+        : undefined;
   // One key per command: a start the SDK retries after a lost answer finds the execution it began.
   const requestKey = randomUUID();
   return {
@@ -149,7 +158,7 @@ export async function openCliEngine(args: ParsedArgs, io: CliIo, context: CliCon
       deadline: clock.now() + timeoutSeconds * 1000,
       requestKey,
       onProgress,
-      onStart: workgroup === undefined ? undefined : (executionId) => io.err(`athena: query ${executionId} started in workgroup ${workgroup}\n`),
+      onStart: started,
     }),
   };
 }

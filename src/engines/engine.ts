@@ -9,15 +9,18 @@ export interface Column {
 /** One row, by column name. A bigint beyond 2^53 stays a string. */
 export type Row = Record<string, string | number | boolean | null>;
 
+/** The engines flowq runs templates on. */
+export type EngineName = 'local' | 'athena' | 'trino';
+
 /** What an engine says about the work a query did. */
 export interface QueryStats {
-  readonly engine: 'local' | 'athena';
+  readonly engine: EngineName;
   readonly rowsReturned: number;
   readonly elapsedMs: number;
   /** Local engine: files and bytes read (the local counterpart of Athena's data scanned). */
   readonly filesRead?: number;
   readonly bytesRead?: number;
-  /** Athena: the engine's own figures. */
+  /** Athena and Trino: the engine's own figures (Trino's physical input bytes as data scanned). */
   readonly dataScannedBytes?: number;
   readonly engineExecutionMs?: number;
   readonly queueMs?: number;
@@ -85,10 +88,10 @@ export type ExecutionView =
 
 /**
  * The one port every engine offers, so handlers, the CLI and reports never ask which engine runs.
- * The local (DuckDB) and Athena engines both implement it; `openEngine` opens either.
+ * The local (DuckDB), Athena and Trino engines implement it; `openEngine` opens any of them.
  */
 export interface Engine {
-  readonly name: 'local' | 'athena';
+  readonly name: EngineName;
   /** What templates render for on this engine: derived from its Source and settings by `renderTargetFor`. */
   readonly target: RenderTarget;
   /**

@@ -7,6 +7,7 @@ import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import type { AthenaTable } from './athena.js';
 import type { Engine } from './engine.js';
 import type { LocalEngineOptions } from './local.js';
+import type { TrinoSettings } from './trino.js';
 import { parquetCacheFromEnv } from './cache-paths.js';
 import { shorten } from '../text.js';
 
@@ -15,7 +16,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** Which engine to open, and everything it needs: the one description handlers, CLI, reports and tests share. */
 export type EngineSettings =
   | { readonly kind: 'athena'; readonly athena: AthenaTable; readonly query: QuerySettings }
-  | { readonly kind: 'local'; readonly local: LocalEngineOptions; readonly query: QuerySettings };
+  | { readonly kind: 'local'; readonly local: LocalEngineOptions; readonly query: QuerySettings }
+  | { readonly kind: 'trino'; readonly trino: TrinoSettings; readonly query: QuerySettings };
 
 /**
  * Opens the engine the settings describe. Each engine is loaded only when asked for: DuckDB is never
@@ -26,6 +28,10 @@ export async function openEngine(settings: EngineSettings, clock: Clock = SYSTEM
   if (settings.kind === 'athena') {
     const { AthenaEngine } = await import('./athena.js');
     return new AthenaEngine(settings.athena, settings.query, clock);
+  }
+  if (settings.kind === 'trino') {
+    const { TrinoEngine } = await import('./trino.js');
+    return TrinoEngine.open(settings.trino, settings.query, clock);
   }
   const { openLocalEngine } = await import('./local.js');
   return openLocalEngine(settings.local, settings.query, clock);
