@@ -17,12 +17,18 @@ export const DUCKDB_CIDR_CONTAINS = 'flowq_cidr_contains';
  * network gives NULL too, so `(? IS NULL OR <this>)` makes the filter optional.
  *
  * On Athena it is Trino's `contains(network VARCHAR, address IPADDRESS)` (Trino has no IPPREFIX type; that is
- * Presto's). DuckDB's `contains` is a substring test, so the local engine calls the macro
- * {@link DUCKDB_CIDR_CONTAINS} (src/engines/duckdb-macros.ts) instead.
+ * Presto's), guarded by family: Trino stores an IPv4 address as `::ffff:a.b.c.d`, so an IPv6 network of /80 or
+ * shorter (`::/0`) contains every IPv4 address, and builds before late 2023 fail the query when the families differ.
+ * The CASE answers false across families before `contains` runs; an address's family is read from Trino's own text
+ * of it (an IPv4-mapped address prints as IPv4), the network's from its canonical text. The differential suite on a
+ * real Trino (test/engines/trino.test.ts) holds both engines to this. DuckDB's `contains` is a substring test, so the
+ * local engine calls the macro {@link DUCKDB_CIDR_CONTAINS} (src/engines/duckdb-macros.ts) instead.
  * @param cidrSql SQL for the network: a placeholder bound to the `cidr` that `parseCidr` (src/flowlog/cidr.ts)
- *   returns, since Trino refuses a bare address or an IPv4 network with host bits set.
- * @param addressSql SQL for the address: a column such as `srcaddr` (the macro reads it more than once).
+ *   returns, since Trino refuses a bare address or an IPv4 network with host bits set. It is read twice.
+ * @param addressSql SQL for the address: a column such as `srcaddr` (read more than once).
  */
 export function cidrContainsSql(dialect: Dialect, cidrSql: string, addressSql: string): string {
-  return dialect === 'athena' ? `contains(${cidrSql}, TRY_CAST(${addressSql} AS IPADDRESS))` : `${DUCKDB_CIDR_CONTAINS}(${cidrSql}, ${addressSql})`;
+  if (dialect === 'duckdb') return `${DUCKDB_CIDR_CONTAINS}(${cidrSql}, ${addressSql})`;
+  const address = `TRY_CAST(${addressSql} AS IPADDRESS)`;
+  return `CASE WHEN (strpos(${cidrSql}, ':') > 0) <> (strpos(CAST(${address} AS VARCHAR), ':') > 0) THEN false ` + `ELSE contains(${cidrSql}, ${address}) END`;
 }

@@ -2,8 +2,11 @@ import { TrinoSQL } from 'dt-sql-parser';
 import { cidrContainsSql } from '../../src/queries/dialect.js';
 
 describe('cidrContainsSql', () => {
-  it("writes Trino's contains() with a TRY_CAST of the address for Athena", () => {
-    expect(cidrContainsSql('athena', '?', 'srcaddr')).toBe('contains(?, TRY_CAST(srcaddr AS IPADDRESS))');
+  it("writes Trino's contains() with a TRY_CAST of the address for Athena, false across families before it runs", () => {
+    expect(cidrContainsSql('athena', '?', 'srcaddr')).toBe(
+      "CASE WHEN (strpos(?, ':') > 0) <> (strpos(CAST(TRY_CAST(srcaddr AS IPADDRESS) AS VARCHAR), ':') > 0) THEN false " +
+        'ELSE contains(?, TRY_CAST(srcaddr AS IPADDRESS)) END',
+    );
   });
 
   it('calls the local engine macro for DuckDB, whose own contains() is a substring test', () => {
