@@ -60,7 +60,14 @@ local engine (default):
   --workgroup <wg> --catalog <c> --output-location s3://... --reuse-minutes N (0: no reuse)
   --log-format <fmt> --hive --per-hour   the table's layout
   --timeout 15m          stop the query after this long (default 30m)
-${AWS_FLAGS}`,
+${AWS_FLAGS}
+
+--engine trino (the same Athena text, on your own Trino; npm run trino -- start runs one here):
+  --server http(s)://host:port --catalog <c> --schema <s> --table <t>   the Hive table
+  --user <name>          Trino's user (default: your login name); a password from
+                         FLOWQ_TRINO_PASSWORD (https only) or a token from FLOWQ_TRINO_TOKEN
+  --log-format <fmt> --hive --per-hour   the table's layout (default: read from the table)
+  --timeout 15m          cancel the query after this long (default 30m)`,
   },
   sample: {
     summary: "write a deterministic sample data set in AWS's S3 layout",
@@ -125,8 +132,13 @@ ${CATALOG_FLAGS}`,
       ddl: `usage: flowq catalog ddl --location s3://bucket/prefix/ --database <db> --table <table> [flags]
 
 Prints the CREATE EXTERNAL TABLE (and ALTER TABLE ADD PARTITION) statements; calls no AWS API.
+With --dialect trino, Trino's Hive connector statements instead: CREATE TABLE ... WITH (...) and a
+CALL system.register_partition per partition (--database is the schema; a local folder may stand
+for the location, as local://...; npm run trino -- execute runs them).
 
-${CATALOG_FLAGS}`,
+${CATALOG_FLAGS}
+  --dialect athena|trino           the SQL to print (default athena)
+  --catalog <c>                    with --dialect trino: Trino's catalog (default hive)`,
       apply: `usage: flowq catalog apply --location s3://bucket/prefix/ --database <db> --table <table> [flags]
 
 Creates or updates the Glue database and table and adds the range's partitions, with your AWS
