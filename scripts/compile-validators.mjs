@@ -1,7 +1,6 @@
 // Compiles the event schemas of src/http/schemas.ts into src/http/validators.generated.ts, as
 // middy's validator would compile them at cold start (same ajv options and plugins), so Lambda
 // bundles carry neither ajv nor the compile time. `--check` exits 1 when the file is stale.
-/* global Buffer */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

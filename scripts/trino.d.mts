@@ -14,7 +14,7 @@ export interface StartedTrino {
 }
 
 export function findJdks(): Array<{ home: string; feature: number }>;
-export function pickJdk(): { home: string; feature: number };
+export function pickJdk(jdks?: ReadonlyArray<{ home: string; feature: number }>): { home: string; feature: number };
 export function ensureServer(log?: (line: string) => void): string;
 export function runningTrino(runDir?: string): { pid: number; url: string } | undefined;
 export function startTrino(options?: { runDir?: string; port?: number; log?: (line: string) => void; waitSeconds?: number }): Promise<StartedTrino>;

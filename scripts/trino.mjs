@@ -47,8 +47,7 @@ export function findJdks() {
 }
 
 /** The newest JDK that runs this Trino release. @throws TrinoSetupError naming what it needs and what it found. */
-export function pickJdk() {
-  const jdks = findJdks();
+export function pickJdk(jdks = findJdks()) {
   const jdk = jdks.find((j) => j.feature >= TRINO_JAVA);
   if (jdk === undefined) {
     const found = jdks.length === 0 ? 'none' : jdks.map((j) => `Java ${j.feature} (${j.home})`).join(', ');
