@@ -57,8 +57,8 @@ export interface ScheduleDays {
 }
 
 /**
- * Yesterday, today and tomorrow: a stack deployed after the daily run still gets today's partitions
- * from the next run, tomorrow's exist before its first file, and a late run still covers yesterday.
+ * Yesterday, today and tomorrow: tomorrow's partitions exist before its first file, and a day the
+ * schedule missed (a stack deployed after the day's run, a failed run) gets its partitions the next day.
  */
 export const DEFAULT_SCHEDULE_DAYS: ScheduleDays = { daysBefore: 1, daysAfter: 1 };
 

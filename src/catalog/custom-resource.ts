@@ -80,8 +80,9 @@ const MAX_BACKFILL_DAYS = 366;
 export function backfillDaysOf(properties: Readonly<Record<string, unknown>> | undefined): number | undefined {
   const raw = properties?.BackfillDays;
   if (raw === undefined) return undefined;
-  const text = String(raw);
-  if (!/^\d{1,3}$/.test(text) || Number(text) > MAX_BACKFILL_DAYS) throw new InvalidEvent(`BackfillDays must be a whole number from 0 to ${MAX_BACKFILL_DAYS}, not '${text}'`);
+  const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : JSON.stringify(raw);
+  if (!/^\d{1,3}$/.test(text) || Number(text) > MAX_BACKFILL_DAYS)
+    throw new InvalidEvent(`BackfillDays must be a whole number from 0 to ${MAX_BACKFILL_DAYS}, not '${text}'`);
   return Number(text);
 }
 

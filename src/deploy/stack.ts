@@ -134,7 +134,10 @@ function addPartitionsEvents(settings: StackSettings): Record<string, unknown>[]
       schedule: {
         rate: 'cron(0 12 * * ? *)',
         description: "Yesterday's, today's and tomorrow's partitions (UTC)",
-        inputTransformer: { inputPathsMap: { time: '$.time' }, inputTemplate: JSON.stringify({ time: '<time>', ...DEFAULT_SCHEDULE_DAYS }).replace('"<time>"', '<time>') },
+        inputTransformer: {
+          inputPathsMap: { time: '$.time' },
+          inputTemplate: JSON.stringify({ time: '<time>', ...DEFAULT_SCHEDULE_DAYS }).replace('"<time>"', '<time>'),
+        },
       },
     },
   ];
@@ -227,7 +230,9 @@ function accessLogFormat(settings: StackSettings): string {
 
 /** SHA-256 of the Glue table the catalog functions will create from the same settings. */
 export function tableDigest(settings: StackSettings): string {
-  return createHash('sha256').update(JSON.stringify(tableInput(settings.catalog))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(tableInput(settings.catalog)))
+    .digest('hex');
 }
 
 const IAM_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token'];

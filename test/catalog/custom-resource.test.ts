@@ -1,5 +1,13 @@
 import { jest } from '@jest/globals';
-import { BatchCreatePartitionCommand, CreateTableCommand, GetDatabaseCommand, GetPartitionsCommand, GetTableCommand, GlueClient, UpdateTableCommand } from '@aws-sdk/client-glue';
+import {
+  BatchCreatePartitionCommand,
+  CreateTableCommand,
+  GetDatabaseCommand,
+  GetPartitionsCommand,
+  GetTableCommand,
+  GlueClient,
+  UpdateTableCommand,
+} from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { onCreateTableEvent, sendCustomResourceResponse, type CustomResourceRequest } from '../../src/catalog/custom-resource.js';
 import { InvalidEvent } from '../../src/catalog/errors.js';

@@ -59,7 +59,9 @@ describe('the query text Athena receives', () => {
 
   test('differs for two requests that differ only in one value, and is the same for identical values, with no comment in it', () => {
     const range = { start: BASE, end: BASE + DAY };
-    const [a, b, again] = ['eni-0a1b2c3d', 'eni-0a1b2c3e', 'eni-0a1b2c3d'].map((interface_id) => renderQuery('top-talkers', { ...range, interface_id }, TARGET));
+    const [a, b, again] = ['eni-0a1b2c3d', 'eni-0a1b2c3e', 'eni-0a1b2c3d'].map((interface_id) =>
+      renderQuery('top-talkers', { ...range, interface_id }, TARGET),
+    );
 
     const [textA, textB, textAgain] = [a, b, again].map(athenaQueryText);
 

@@ -7,7 +7,11 @@ function withAuthorizer(authorizer: unknown): Pick<APIGatewayProxyEventV2, 'requ
 
 describe('the caller of a request', () => {
   test.each<[string, unknown, string]>([
-    ['a SigV4 caller is its IAM ARN', { iam: { userArn: 'arn:aws:sts::123456789012:assumed-role/analyst/jo' } }, 'arn:aws:sts::123456789012:assumed-role/analyst/jo'],
+    [
+      'a SigV4 caller is its IAM ARN',
+      { iam: { userArn: 'arn:aws:sts::123456789012:assumed-role/analyst/jo' } },
+      'arn:aws:sts::123456789012:assumed-role/analyst/jo',
+    ],
     ["a token's caller is its subject", { jwt: { claims: { sub: 'f3a9', email: 'jo@example.com' }, scopes: null } }, 'jwt:f3a9'],
     ['without an authorizer (serverless-offline) it is unauthenticated', undefined, 'unauthenticated'],
     ['a token without a subject is unauthenticated', { jwt: { claims: { sub: 42 } } }, 'unauthenticated'],

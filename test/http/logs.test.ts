@@ -87,7 +87,8 @@ describe('the log line of a query start', () => {
 
   afterAll(() => athenaMock.restore());
 
-  const started = (lines: LogLine[]) => lines.filter((l) => l.message === 'query started').map(({ query, caller, executionId }) => ({ query, caller, executionId }));
+  const started = (lines: LogLine[]) =>
+    lines.filter((l) => l.message === 'query started').map(({ query, caller, executionId }) => ({ query, caller, executionId }));
 
   test('names the IAM caller the authorizer established, or the token subject, with the execution id', async () => {
     const signed = postEvent(JSON.stringify({ params: RANGE }));
