@@ -224,7 +224,6 @@ function accessLogFormat(settings: StackSettings): string {
     integrationLatencyMs: '$context.integrationLatency',
     caller: settings.authorizer === 'jwt' ? '$context.authorizer.claims.sub' : '$context.identity.userArn',
     sourceIp: '$context.identity.sourceIp',
-    error: '$context.error.message',
   });
 }
 

@@ -286,7 +286,6 @@ describe.each([
       // SigV4: the IAM caller's ARN; JWT: the token's subject.
       caller: which === 'defaults' ? '$context.identity.userArn' : '$context.authorizer.claims.sub',
       sourceIp: '$context.identity.sourceIp',
-      error: '$context.error.message',
     });
     expect([group.Type, group.Properties.RetentionInDays]).toEqual(['AWS::Logs::LogGroup', 30]);
   });
