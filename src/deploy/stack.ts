@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_SCHEDULE_DAYS } from '../catalog/add-partitions-event.js';
 import { tableInput } from '../catalog/model.js';
-import { FUNCTION_ACCESS, functionRole, logicalName, PARTITIONS_DLQ, REPORTS_BUCKET, RESULTS_BUCKET, RESULTS_PREFIX } from './access.js';
+import { InvalidConfiguration } from '../errors.js';
+import { flowLogKeyPatterns, FUNCTION_ACCESS, functionRole, logicalName, PARTITIONS_DLQ, REPORTS_BUCKET, RESULTS_BUCKET, RESULTS_PREFIX } from './access.js';
 import { readStackSettings, type StackParams, type StackSettings } from './params.js';
 
 /**
@@ -108,14 +109,23 @@ function fileSuffix(settings: StackSettings): string {
  * `AWSLogs/aws-account-id={account}/aws-service=vpcflowlogs/...`. ELB, Route 53 Resolver and others
  * also write `.log.gz` under `AWSLogs/`: the `vpcflowlogs` folder keeps their files out.
  */
-export function flowLogFilePattern(settings: StackSettings): string {
-  const folder = settings.catalog.source.hiveCompatiblePartitions ? 'AWSLogs/aws-account-id=*/aws-service=vpcflowlogs/' : 'AWSLogs/*/vpcflowlogs/';
-  return `${settings.dataPrefix}${folder}*${fileSuffix(settings)}`;
+function flowLogFilePattern(settings: StackSettings): string {
+  const [plain, hive] = flowLogKeyPatterns(settings.dataPrefix);
+  return `${settings.catalog.source.hiveCompatiblePartitions ? hive : plain}${fileSuffix(settings)}`;
 }
 
-/** The EventBridge rule of object-created events: named, so the dead-letter queue can admit only it. */
+/** EventBridge rule names are at most 64 characters. */
+const MAX_RULE_NAME = 64;
+
+/**
+ * The EventBridge rule of object-created events: named, so the dead-letter queue can admit only it.
+ * @throws InvalidConfiguration when the service and stage make the name too long.
+ */
 function flowLogFilesRule(settings: StackSettings): string {
-  return `${settings.service}-${settings.stage}-flow-log-files`;
+  const name = `${settings.service}-${settings.stage}-flow-log-files`;
+  if (name.length > MAX_RULE_NAME)
+    throw new InvalidConfiguration(`the stage name '${settings.stage}' is too long for the rule ${name} (at most ${MAX_RULE_NAME} characters)`);
+  return name;
 }
 
 function ruleArn(name: string): Record<string, unknown> {

@@ -246,4 +246,13 @@ describe('the flow-log files rule', () => {
       [{ wildcard: 'AWSLogs/aws-account-id=*/aws-service=vpcflowlogs/*.log.gz' }],
     ]);
   });
+
+  test('refuses a stage name that makes the rule name longer than EventBridge allows, naming it', () => {
+    const stage = 'feature-'.padEnd(50, 'x');
+
+    expect(() => planStack({ ...DEFAULTS, objectCreatedEvents: 'true' }, { service: 'flowq', stage })).toThrow(
+      new InvalidConfiguration(`the stage name '${stage}' is too long for the rule flowq-${stage}-flow-log-files (at most 64 characters)`),
+    );
+    expect(() => planStack(DEFAULTS, { service: 'flowq', stage })).not.toThrow();
+  });
 });
