@@ -96,9 +96,10 @@ function buckets(): Record<string, unknown> {
 }
 
 /**
- * The suffix of the flow-log files the table reads. AWS names them
- * `{account}_vpcflowlogs_{region}_{flow-log-id}_{YYYYMMDDTHHmmZ}_{hash}.log.gz`, and `.log.parquet`
- * for Parquet ("Log file name" in the VPC User Guide's flow logs to Amazon S3 page).
+ * The suffix of the flow-log files the table reads. AWS documents the file name as
+ * `{account}_vpcflowlogs_{region}_{flow-log-id}_{YYYYMMDDTHHmmZ}_{hash}.log.gz` (VPC User Guide,
+ * "Flow log files"); it gives no separate name for Parquet, whose files are delivered under the same
+ * name ending `.log.parquet`, the suffix `parseObjectKey` (src/flowlog/layout.ts) reads.
  */
 function fileSuffix(settings: StackSettings): string {
   return settings.fileFormat === 'parquet' ? '.log.parquet' : '.log.gz';
