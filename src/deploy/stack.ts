@@ -22,7 +22,7 @@ export interface StackPlan {
     /** The report function's besides: the query functions' variables, its bucket, prefix and options. */
     readonly report: Readonly<Record<string, unknown>>;
   };
-  /** CloudFormation resources: roles, buckets and bucket policies, the dead-letter queue, the scan alarm. */
+  /** CloudFormation resources: roles, buckets and bucket policies, the dead-letter queue, the alarms. */
   readonly resources: Readonly<Record<string, unknown>>;
   readonly outputs: Readonly<Record<string, unknown>>;
   /** Additions to resources the framework makes (the HTTP API stage's throttling). */
@@ -197,10 +197,29 @@ function deadLetterQueue(settings: StackSettings): Record<string, unknown> {
   return resources;
 }
 
-/** The alarm on the bytes the workgroup's queries scanned in a day (Athena publishes them per workgroup). */
-function scanAlarm(settings: StackSettings): Record<string, unknown> {
+/**
+ * The alarms, each notifying the topic when one is given: the bytes the workgroup's queries scanned
+ * in a day (Athena publishes them per workgroup), and a failed partition run in the dead-letter queue.
+ */
+function alarms(settings: StackSettings): Record<string, unknown> {
   const actions = settings.scanAlarm.topicArn === undefined ? {} : { AlarmActions: [settings.scanAlarm.topicArn] };
   return {
+    PartitionFailuresAlarm: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmDescription: `flowq ${settings.workgroup}: a partition run or event failed; its message waits in the dead-letter queue`,
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [PARTITIONS_DLQ, 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        ...actions,
+      },
+    },
     DailyScanAlarm: {
       Type: 'AWS::CloudWatch::Alarm',
       Properties: {
@@ -253,7 +272,7 @@ const IAM_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'x-amz-
  */
 export function planStack(params: StackParams, context: { service: string; stage: string }): StackPlan {
   const settings = readStackSettings(params, context);
-  const resources: Record<string, unknown> = { ...buckets(), ...deadLetterQueue(settings), ...scanAlarm(settings) };
+  const resources: Record<string, unknown> = { ...buckets(), ...deadLetterQueue(settings), ...alarms(settings) };
   for (const [name, access] of Object.entries(FUNCTION_ACCESS)) resources[`${logicalName(name)}Role`] = functionRole(name, access(settings));
   return {
     settings,

@@ -293,7 +293,7 @@ describe.each([
   test("alarms when the workgroup scans more than the day's budget, notifying the topic when one is given", () => {
     const alarms = ofType(packaged[which].template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
 
-    expect(alarms).toEqual([
+    expect(alarms.filter((a) => a.Namespace === 'AWS/Athena')).toEqual([
       {
         AlarmDescription: `flowq flowq-dev: Athena scanned more than ${which === 'defaults' ? 100 : 20} GiB in a day`,
         Namespace: 'AWS/Athena',
@@ -309,6 +309,26 @@ describe.each([
       },
     ]);
     expect(packaged[which].template.Resources.AthenaWorkGroup.Properties.WorkGroupConfiguration).toMatchObject({ PublishCloudWatchMetricsEnabled: true });
+  });
+
+  test('alarms when a partition run or event lands in the dead-letter queue, notifying the same topic', () => {
+    const alarms = ofType(packaged[which].template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+
+    expect(alarms.filter((a) => a.Namespace !== 'AWS/Athena')).toEqual([
+      {
+        AlarmDescription: 'flowq flowq-dev: a partition run or event failed; its message waits in the dead-letter queue',
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['AddPartitionsDeadLetterQueue', 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        ...(which === 'options' && { AlarmActions: [ALARM_TOPIC] }),
+      },
+    ]);
   });
 
   test('reserves concurrency for the HTTP query function only', () => {
