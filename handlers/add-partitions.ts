@@ -8,7 +8,7 @@ import { logger } from '../src/logger.js';
 const settings = loadCatalogSettings(process.env);
 
 /**
- * Keeps the table's partitions current: the daily schedule adds today's and tomorrow's, a direct
+ * Keeps the table's partitions current: the daily schedule adds yesterday's to tomorrow's, a direct
  * invocation with `{"from": ..., "to": ...}` backfills a range, and S3 notifications add the
  * partitions of newly delivered files.
  */

@@ -1,6 +1,7 @@
 import { apiFromEnvironment, type Api } from '../src/api/backend.js';
 import { answerQuery } from '../src/api/queries.js';
 import { RUN_QUERY_EVENT } from '../src/http/validators.generated.js';
+import { callerOf } from '../src/http/caller.js';
 import { httpHandler, jsonAnswer, type ParsedEvent } from '../src/http/stack.js';
 
 type RunQueryEvent = ParsedEvent<{ params: Record<string, unknown> }, { name: string }>;
@@ -15,6 +16,7 @@ export function createHandler(api: Api) {
       query: event.pathParameters.name,
       params: event.body.params,
       requestKey: event.headers['idempotency-key'] ?? event.requestContext.requestId,
+      caller: callerOf(event),
     });
     if (answer.done) return jsonAnswer(200, answer.document);
     const location = `/executions/${answer.executionId}`;

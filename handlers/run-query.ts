@@ -10,6 +10,9 @@ interface RunQueryInvocation {
   readonly params?: Record<string, unknown>;
 }
 
+/** A direct invocation carries no caller identity (CloudTrail's Lambda data events record who invoked). */
+const DIRECT_INVOCATION = 'direct invocation';
+
 /**
  * Direct invocation (`sls invoke -f runQuery --data '{"query": ..., "params": {...}}'`): the result
  * document, or — when the function's time runs short — the query stopped and QueryTimedOut raised.
@@ -17,7 +20,7 @@ interface RunQueryInvocation {
 export function createHandler(api: Api) {
   return invokeStack<RunQueryInvocation, ResultDocument>(INVOKE_EVENT).handler(async (event, context: Context) => {
     const deadline = api.clock.now() + context.getRemainingTimeInMillis() - api.settings.invokeMarginMs;
-    return runQueryUntil(api, { query: event.query, params: event.params ?? {}, requestKey: context.awsRequestId }, deadline);
+    return runQueryUntil(api, { query: event.query, params: event.params ?? {}, requestKey: context.awsRequestId, caller: DIRECT_INVOCATION }, deadline);
   });
 }
 

@@ -12,6 +12,8 @@ export interface QueryRequest {
   readonly params: Readonly<Record<string, unknown>>;
   /** Names the request, so a retry reuses the execution it started (see RunOptions). */
   readonly requestKey?: string;
+  /** Who asked (the IAM caller's ARN, the token's subject, or how the function was invoked): logged with the execution id. */
+  readonly caller?: string;
 }
 
 /** The answer to `POST /queries/{name}`: the result, or the execution to fetch it from later. */
@@ -41,7 +43,7 @@ export function describeQueries(settings: ListingSettings): QueryDescription[] {
 
 /** Validates and renders a request for the engine's table. @throws UnknownQuery, InvalidParameter. */
 function render(engine: Engine, request: QueryRequest): RenderedQuery {
-  logger.appendKeys({ query: request.query });
+  logger.appendKeys({ query: request.query, ...(request.caller !== undefined && { caller: request.caller }) });
   return renderQuery(request.query, request.params, engine.target);
 }
 

@@ -50,14 +50,29 @@ export function parseRange(from: unknown, to: unknown): { from: number; to: numb
   return { from: start, to: end };
 }
 
-/** The schedule's range: the UTC day of `now` and the next, so tomorrow's partitions exist before its first file. */
-export function todayAndTomorrow(now: number): { from: number; to: number } {
-  const from = Math.floor(now / DAY) * DAY;
-  return { from, to: from + 2 * DAY };
+/** The UTC days around the day a schedule runs whose partitions it adds. */
+export interface ScheduleDays {
+  readonly daysBefore: number;
+  readonly daysAfter: number;
+}
+
+/**
+ * Yesterday, today and tomorrow: tomorrow's partitions exist before its first file, and a day the
+ * schedule missed (a stack deployed after the day's run, a failed run) gets its partitions the next day.
+ */
+export const DEFAULT_SCHEDULE_DAYS: ScheduleDays = { daysBefore: 1, daysAfter: 1 };
+
+/** The most days a schedule event may ask for on either side of its day. */
+const MAX_SCHEDULE_DAYS = 31;
+
+/** The schedule's range: the UTC day of `now`, `daysBefore` days before it and `daysAfter` after, `to` exclusive. */
+export function scheduleRange(now: number, days: ScheduleDays = DEFAULT_SCHEDULE_DAYS): { from: number; to: number } {
+  const today = Math.floor(now / DAY) * DAY;
+  return { from: today - days.daysBefore * DAY, to: today + (days.daysAfter + 1) * DAY };
 }
 
 type EventShape =
-  | { kind: 'schedule'; time: unknown }
+  | { kind: 'schedule'; time: unknown; days: ScheduleDays }
   | { kind: 'backfill'; from: unknown; to: unknown }
   | { kind: 's3'; records: readonly S3NotificationRecord[] }
   | { kind: 's3-test' };
@@ -86,7 +101,8 @@ function classify(event: unknown): EventShape {
   }
   if (e.source === 'aws.s3' && e['detail-type'] === 'Object Created') return { kind: 's3', records: [fromEventBridge(e.detail)] };
   if (e.Event === 's3:TestEvent') return { kind: 's3-test' };
-  if (e['detail-type'] === 'Scheduled Event' || e.source === 'aws.events') return { kind: 'schedule', time: e.time };
+  if (e['detail-type'] === 'Scheduled Event' || e.source === 'aws.events') return { kind: 'schedule', time: e.time, days: DEFAULT_SCHEDULE_DAYS };
+  if ('daysBefore' in e || 'daysAfter' in e) return { kind: 'schedule', time: e.time, days: scheduleDays(e) };
   if ('from' in e || 'to' in e) {
     const extra = Object.keys(e).filter((k) => k !== 'from' && k !== 'to');
     if (extra.length > 0) throw new InvalidEvent(`a backfill takes only from and to, not ${extra.join(', ')}`);
@@ -95,6 +111,20 @@ function classify(event: unknown): EventShape {
   throw new InvalidEvent(
     `unrecognised event with keys ${Object.keys(e).join(', ') || '(none)'}: expected a schedule event, {"from": ..., "to": ...} or an S3 notification`,
   );
+}
+
+/** The days of a schedule event's input (`{"time", "daysBefore", "daysAfter"}`, see serverless.yml). */
+function scheduleDays(e: Record<string, unknown>): ScheduleDays {
+  const extra = Object.keys(e).filter((k) => !['time', 'daysBefore', 'daysAfter'].includes(k));
+  if (extra.length > 0) throw new InvalidEvent(`a schedule takes only time, daysBefore and daysAfter, not ${extra.join(', ')}`);
+  const day = (name: 'daysBefore' | 'daysAfter'): number => {
+    const value = e[name] ?? DEFAULT_SCHEDULE_DAYS[name];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_SCHEDULE_DAYS) {
+      throw new InvalidEvent(`${name}: must be a whole number from 0 to ${MAX_SCHEDULE_DAYS}`);
+    }
+    return value;
+  };
+  return { daysBefore: day('daysBefore'), daysAfter: day('daysAfter') };
 }
 
 function keyOf(p: PartitionValues): string {
@@ -158,7 +188,8 @@ async function addFromS3(settings: CatalogSettings, records: readonly S3Notifica
 }
 
 /**
- * Handles one event of the add-partitions function: a schedule event (today and tomorrow, UTC), a
+ * Handles one event of the add-partitions function: a schedule event (yesterday to tomorrow, UTC, or
+ * the days its input names), a
  * backfill request `{"from": ..., "to": ...}`, or S3 object-created notifications or EventBridge
  * `Object Created` events (only the partitions Glue lacks are added). With partition projection there is nothing to add.
  * @throws InvalidEvent for an event of none of these shapes, with what was expected.
@@ -180,7 +211,7 @@ export async function onAddPartitionsEvent(
       const time = shape.time === undefined ? undefined : parseTime(shape.time);
       if (typeof time === 'string') throw new InvalidEvent(`time: ${time}`);
       const now = options.now ?? (() => Math.floor(Date.now() / 1000));
-      return addPartitionsForRange(config, 'schedule', todayAndTomorrow(time ?? now()), options);
+      return addPartitionsForRange(config, 'schedule', scheduleRange(time ?? now(), shape.days), options);
     }
     case 'backfill':
       return addPartitionsForRange(config, 'backfill', parseRange(shape.from, shape.to), options);

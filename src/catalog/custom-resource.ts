@@ -1,5 +1,6 @@
 import { FlowqError } from '../errors.js';
 import { logger } from '../logger.js';
+import { addPartitionsForRange } from './add-partitions-event.js';
 import { ensureTable, type EnsureTableResult } from './ensure-table.js';
 import { InvalidEvent } from './errors.js';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
@@ -56,14 +57,52 @@ function physicalId(settings: CatalogSettings): string {
   return `${settings.database}.${settings.table}`;
 }
 
-function dataOf(settings: CatalogSettings, result: EnsureTableResult): Record<string, string> {
+function dataOf(settings: CatalogSettings, result: EnsureTableResult, backfill?: string): Record<string, string> {
   const changes = result.changes.join('; ');
   return {
     Database: settings.database,
     Table: settings.table,
     Result: result.table,
     Changes: changes.length > MAX_REASON ? `${changes.slice(0, MAX_REASON - 1)}…` : changes,
+    ...(backfill !== undefined && { Backfill: backfill }),
   };
+}
+
+const DAY = 86_400;
+/** The most days a create's backfill covers (the deploy param's own limit). */
+const MAX_BACKFILL_DAYS = 366;
+
+/**
+ * The `BackfillDays` property of a Create: how many days before today get partitions along with
+ * today and tomorrow; absent, none are added.
+ * @throws InvalidEvent when it is not a whole number of days (CloudFormation passes numbers as text).
+ */
+export function backfillDaysOf(properties: Readonly<Record<string, unknown>> | undefined): number | undefined {
+  const raw = properties?.BackfillDays;
+  if (raw === undefined) return undefined;
+  const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : JSON.stringify(raw);
+  if (!/^\d{1,3}$/.test(text) || Number(text) > MAX_BACKFILL_DAYS)
+    throw new InvalidEvent(`BackfillDays must be a whole number from 0 to ${MAX_BACKFILL_DAYS}, not '${text}'`);
+  return Number(text);
+}
+
+/**
+ * On stack create, adds the partitions of the last `days` days, today and tomorrow, so the first
+ * query answers before the daily schedule first runs. A failure here leaves the table in place and
+ * the stack going: it is logged and told in the resource's `Backfill` attribute, and the schedule
+ * adds today's partitions on its next run.
+ */
+async function backfillOnCreate(settings: CatalogSettings, days: number, now: number, budgetMs: number): Promise<string> {
+  if (settings.partitionMode === 'projection') return 'none: partition projection';
+  const today = Math.floor(now / 1000 / DAY) * DAY;
+  try {
+    const run = await withDeadline(addPartitionsForRange(settings, 'backfill', { from: today - days * DAY, to: today + 2 * DAY }), budgetMs);
+    if (run.failed.length > 0) logger.error('backfill left partitions out', { failed: run.failed.slice(0, 10) });
+    return `${run.from} to ${run.to}: ${run.created} created, ${run.existing} existing, ${run.failed.length} failed`;
+  } catch (error) {
+    logger.error('backfill failed; the schedule adds the partitions on its next run', { error: error as Error });
+    return `failed: ${reasonOf(error)}`;
+  }
 }
 
 /** True for an event that has the fields of a CloudFormation custom-resource request. */
@@ -109,7 +148,7 @@ export async function sendCustomResourceResponse(url: string, response: CustomRe
 
 /**
  * Answers a CloudFormation custom-resource request for the flow-logs table. Create and Update run
- * `ensureTable`; Delete leaves the table in place (its data and partitions outlive the stack). Any
+ * `ensureTable`; a Create with `BackfillDays` then adds the last days' partitions; Delete leaves the table in place (its data and partitions outlive the stack). Any
  * failure, including bad settings and running out of time, is answered FAILED with its reason, so
  * the stack never waits for a response that will not come.
  * @returns the response it sent.
@@ -130,9 +169,12 @@ export async function answerCustomResource(
       response = { ...base, Status: 'SUCCESS', PhysicalResourceId: fallbackId };
     } else if (event.RequestType === 'Create' || event.RequestType === 'Update') {
       const config = settings();
-      const budget = Math.max(0, context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MS);
-      const result = await withDeadline(ensureTable(config), budget);
-      response = { ...base, Status: 'SUCCESS', PhysicalResourceId: physicalId(config), Data: dataOf(config, result) };
+      const backfillDays = event.RequestType === 'Create' ? backfillDaysOf(event.ResourceProperties) : undefined;
+      const budget = () => Math.max(0, context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MS);
+      const result = await withDeadline(ensureTable(config), budget());
+      const clock = options.clock ?? SYSTEM_CLOCK;
+      const backfill = backfillDays === undefined ? undefined : await backfillOnCreate(config, backfillDays, clock.now(), budget());
+      response = { ...base, Status: 'SUCCESS', PhysicalResourceId: physicalId(config), Data: dataOf(config, result, backfill) };
     } else {
       throw new InvalidEvent(`RequestType '${String(event.RequestType)}' is not one of Create, Update, Delete`);
     }

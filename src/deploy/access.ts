@@ -24,8 +24,10 @@ function bucketArn(logicalId: string, path?: string): CfnValue {
   return path === undefined ? bucket : { 'Fn::Join': ['', [bucket, `/${path}`]] };
 }
 
-/** The stack's buckets, by CloudFormation logical id. */
+/** The stack's buckets and queue, by CloudFormation logical id. */
 export const RESULTS_BUCKET = 'QueryResultsBucket';
+/** Where addPartitions' failed asynchronous invocations and undeliverable EventBridge events go. */
+export const PARTITIONS_DLQ = 'AddPartitionsDeadLetterQueue';
 export const REPORTS_BUCKET = 'ReportsBucket';
 /** Where the workgroup writes query results, in the results bucket. */
 export const RESULTS_PREFIX = 'results/';
@@ -47,15 +49,41 @@ function glue(s: StackSettings, actions: string[]): Statement {
   };
 }
 
-/** Athena reads the table and its files with the caller's permissions: the vpcflowlogs keys only. */
+/**
+ * S3 decrypts SSE-KMS flow-log objects for Athena with the caller's permissions: Decrypt on that key,
+ * and only through S3 in the key's region (S3 requires a bucket's KMS key to be in its region).
+ */
+function dataKeyDecrypt(s: StackSettings): Statement[] {
+  const key = s.dataKmsKeyArn;
+  if (key === undefined) return [];
+  const region = key.split(':')[3];
+  return [{ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [key], Condition: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } } }];
+}
+
+/**
+ * Athena reads the table and its files with the caller's permissions: the vpcflowlogs keys only.
+ * Athena's documented Glue permissions also read the `default` database for every query.
+ */
 function tableRead(s: StackSettings): Statement[] {
   const patterns = flowLogKeyPatterns(s.dataPrefix);
   return [
     glue(s, ['GetDatabase', 'GetTable', 'GetPartition', 'GetPartitions', 'BatchGetPartition']),
+    { Effect: 'Allow', Action: ['glue:GetDatabase'], Resource: [arn('glue', 'database/default')] },
     { Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: [s3Arn(s.dataBucket)] },
     { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [s3Arn(s.dataBucket)], Condition: { StringLike: { 's3:prefix': patterns } } },
     { Effect: 'Allow', Action: ['s3:GetObject'], Resource: patterns.map((p) => s3Arn(`${s.dataBucket}/${p}`)) },
+    ...dataKeyDecrypt(s),
   ];
+}
+
+/** Discovery lists the account and region folders under AWSLogs/, and nothing else. */
+function discoveryList(s: StackSettings): Statement {
+  return {
+    Effect: 'Allow',
+    Action: ['s3:ListBucket'],
+    Resource: [s3Arn(s.dataBucket)],
+    Condition: { StringLike: { 's3:prefix': [`${s.dataPrefix}AWSLogs/`, `${s.dataPrefix}AWSLogs/*`] } },
+  };
 }
 
 /** The workgroup writes a query's result with the caller's permissions, into the results bucket. */
@@ -89,17 +117,17 @@ export const FUNCTION_ACCESS: Readonly<Record<string, (s: StackSettings) => Stat
   getExecution: (s) => [athena(s, ['GetQueryExecution', 'GetQueryResults']), resultsRead()],
   // Stops its query when the function's time runs short.
   runQuery: (s) => [athena(s, [...RUN, 'StopQueryExecution']), ...tableRead(s), ...resultsWrite()],
-  // GetPartitions only to see whether a table has partitions before changing its keys.
-  createTable: (s) => [glue(s, ['GetDatabase', 'CreateDatabase', 'GetTable', 'CreateTable', 'UpdateTable', 'GetPartitions'])],
-  // Discovery lists the account and region folders under AWSLogs/, and nothing else.
+  // GetPartitions only to see whether a table has partitions before changing its keys; on stack
+  // create it adds the last days' partitions (BatchCreatePartition), discovering accounts and regions.
+  createTable: (s) => [
+    glue(s, ['GetDatabase', 'CreateDatabase', 'GetTable', 'CreateTable', 'UpdateTable', 'GetPartitions', 'BatchCreatePartition']),
+    discoveryList(s),
+  ],
+  // Lambda sends a failed asynchronous invocation to the on-failure destination with the function's role.
   addPartitions: (s) => [
     glue(s, ['BatchCreatePartition', 'BatchGetPartition']),
-    {
-      Effect: 'Allow',
-      Action: ['s3:ListBucket'],
-      Resource: [s3Arn(s.dataBucket)],
-      Condition: { StringLike: { 's3:prefix': [`${s.dataPrefix}AWSLogs/`, `${s.dataPrefix}AWSLogs/*`] } },
-    },
+    discoveryList(s),
+    { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [PARTITIONS_DLQ, 'Arn'] }] },
   ],
   report: reportAccess,
 };

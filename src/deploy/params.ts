@@ -1,5 +1,5 @@
 import { readApiSettings } from '../api/settings.js';
-import { makeCatalogSettings, type OptionLabels } from '../catalog/settings.js';
+import { makeCatalogSettings, type CatalogSettings, type OptionLabels } from '../catalog/settings.js';
 import { AthenaEngine } from '../engines/athena.js';
 import { InvalidConfiguration } from '../errors.js';
 import { readReportSettings } from '../reports/settings.js';
@@ -32,12 +32,22 @@ export interface StackSettings {
   readonly reportsPrefix: string;
   /** The report function's KMS key (id or ARN), when reports are encrypted with one. */
   readonly report: { readonly kmsKeyId?: string };
+  /** The KMS key (ARN) that encrypts the flow-log objects (SSE-KMS), when one does. */
+  readonly dataKmsKeyArn?: string;
+  /** The alarm on the workgroup's bytes scanned in a day, and the SNS topic it notifies, if any. */
+  readonly scanAlarm: { readonly dailyBytes: number; readonly topicArn?: string };
+  /** Reserved concurrency of the HTTP query function: how many queries the API starts at once, at most. */
+  readonly queryConcurrency: number;
+  /** Days before today whose partitions the table function adds when the stack is created. */
+  readonly backfillDays: number;
   /** The report function's environment beyond the query functions' (its bucket is the stack's). */
   readonly reportEnvironment: Readonly<Record<string, string>>;
   /** The query functions' environment beyond the provider's. */
   readonly queryEnvironment: Readonly<Record<string, string>>;
   /** The catalog functions' environment beyond the provider's. */
   readonly catalogEnvironment: Readonly<Record<string, string>>;
+  /** The Glue table as the catalog functions will read their environment: what the table definition is built from. */
+  readonly catalog: CatalogSettings;
 }
 
 /** Each environment variable a function reads, and the deploy parameter it comes from. */
@@ -134,6 +144,12 @@ export function normalisePrefix(param: string, prefix: string): string {
   return normalised;
 }
 
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[0-9a-zA-Z-]+$/;
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+const GIB = 1024 ** 3;
+/** The most days one backfill on create adds: a year, well within one run's partitions. */
+const MAX_BACKFILL_DAYS = 366;
+
 const KMS_KEY = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-zA-Z-]+)$/;
 
 /** Names the deploy parameter behind an environment variable in a runtime reader's message. */
@@ -182,6 +198,17 @@ export function readStackSettings(params: StackParams, context: { service: strin
   const bytesScannedCutoff = wholeNumber(params, 'bytesScannedCutoff', MIN_BYTES_SCANNED_CUTOFF);
   wholeNumber(params, 'resultReuseMinutes', 0, MAX_RESULT_REUSE_MINUTES);
   const lateMarginMinutes = wholeNumber(params, 'lateMarginMinutes', 0, 60);
+  const dataKmsKeyArn = text(params, 'dataKmsKeyArn');
+  if (dataKmsKeyArn !== '' && !KMS_KEY_ARN.test(dataKmsKeyArn)) {
+    throw new InvalidConfiguration(`param dataKmsKeyArn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not '${dataKmsKeyArn}'`);
+  }
+  const alarmTopicArn = text(params, 'alarmTopicArn');
+  if (alarmTopicArn !== '' && !SNS_TOPIC_ARN.test(alarmTopicArn)) {
+    throw new InvalidConfiguration(`param alarmTopicArn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), not '${alarmTopicArn}'`);
+  }
+  const scanAlarm = { dailyBytes: wholeNumber(params, 'dailyScanAlarmGiB', 1, 1_000_000) * GIB, ...(alarmTopicArn !== '' && { topicArn: alarmTopicArn }) };
+  const queryConcurrency = wholeNumber(params, 'queryConcurrency', 1, 1000);
+  const backfillDays = wholeNumber(params, 'backfillDays', 0, MAX_BACKFILL_DAYS);
 
   const shared = {
     FLOWQ_DATABASE: text(params, 'database'),
@@ -208,12 +235,13 @@ export function readStackSettings(params: StackParams, context: { service: strin
     FLOWQ_REGIONS: text(params, 'regions'),
     FLOWQ_PROJECTION_START: text(params, 'projectionStart'),
   };
+  let catalog: CatalogSettings;
   try {
     const api = readApiSettings(queryEnvironment);
     // The bucket is the stack's own, named by CloudFormation; any name stands in for it here.
     readReportSettings({ ...reportEnvironment, FLOWQ_REPORT_BUCKET: 'the-reports-bucket' });
     if (api.engine.kind === 'athena') new AthenaEngine(api.engine.athena);
-    makeCatalogSettings(
+    catalog = makeCatalogSettings(
       {
         database: catalogEnvironment.FLOWQ_DATABASE,
         table: catalogEnvironment.FLOWQ_TABLE,
@@ -248,10 +276,15 @@ export function readStackSettings(params: StackParams, context: { service: strin
     ...(jwt && { jwt }),
     throttle,
     objectCreatedEvents,
+    ...(dataKmsKeyArn !== '' && { dataKmsKeyArn }),
+    scanAlarm,
+    queryConcurrency,
+    backfillDays,
     reportsPrefix,
     report: kmsKeyId === '' ? {} : { kmsKeyId },
     reportEnvironment,
     queryEnvironment,
     catalogEnvironment,
+    catalog,
   };
 }

@@ -69,17 +69,23 @@ export const DEFAULT_RESULT_REUSE_MINUTES = 60;
 const MAX_RESULT_REUSE_MINUTES = 7 * 24 * 60;
 const WORKGROUP = /^[a-zA-Z0-9._-]{1,128}$/;
 
+/** Every template's partition predicate, as rendered: the place the parameters' digest joins. */
+const PARTITION_PREDICATE = /\bdt BETWEEN \? AND \?/;
+
 /**
- * The query text Athena receives: the rendered SQL under a comment line that carries a digest of
- * the execution parameters. Athena reuses a result only for a matching query string, and does not
- * say that it compares the parameters too; with the digest, two requests that differ in any value
- * never share a query string, while identical requests still do. A statement without parameters
- * (`flowq sql`) is its own text.
+ * The query text Athena receives: the rendered SQL with a predicate that is always true and carries
+ * a SHA-256 of the execution parameters, `AND 'p:<digest>' <> ''` after the partition predicate.
+ * Athena reuses a result only for a matching query string, and documents neither whether it also
+ * compares the parameters nor whether it compares comments; in the statement itself, the digest
+ * keeps two requests that differ in any value apart, while identical requests still share the text.
+ * A statement without parameters (`flowq sql`) is its own text.
+ * @throws Error when a statement with parameters has no partition predicate (every template has one).
  */
 export function athenaQueryText(query: Pick<RenderedQuery, 'sql' | 'executionParameters'>): string {
   if (query.executionParameters.length === 0) return query.sql;
+  if (!PARTITION_PREDICATE.test(query.sql)) throw new Error('a statement with parameters needs the partition predicate dt BETWEEN ? AND ?');
   const digest = createHash('sha256').update(JSON.stringify(query.executionParameters)).digest('hex');
-  return `-- flowq parameters sha256:${digest}\n${query.sql}`;
+  return query.sql.replace(PARTITION_PREDICATE, (predicate) => `${predicate} AND 'p:${digest}' <> ''`);
 }
 
 function isTerminal(state: ExecutionState): boolean {

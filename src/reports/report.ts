@@ -75,9 +75,12 @@ export interface DayReport {
 }
 
 const CONTENT_TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8; header=present', html: 'text/html; charset=utf-8' } as const;
-/** Day objects may be rewritten by a re-run, so caches keep them briefly; latest.json not at all. */
-const DAY_CACHE = 'public, max-age=300';
-const POINTER_CACHE = 'no-cache';
+/**
+ * Day objects may be rewritten by a re-run, so caches keep them briefly; latest.json not at all. Only
+ * the reader's own cache: the pages list internal addresses and interface ids, never for a shared one.
+ */
+const DAY_CACHE = 'private, max-age=300';
+const POINTER_CACHE = 'private, no-cache';
 
 /** One line saying why a template failed: a domain or AWS error's message, never a stack. */
 export function describeFailure(error: unknown): string {

@@ -1,7 +1,7 @@
 import { BatchCreatePartitionCommand, BatchGetPartitionCommand, GlueClient } from '@aws-sdk/client-glue';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { onAddPartitionsEvent, parseRange, todayAndTomorrow, type AddPartitionsEventOptions } from '../../src/catalog/add-partitions-event.js';
+import { onAddPartitionsEvent, parseRange, scheduleRange, type AddPartitionsEventOptions } from '../../src/catalog/add-partitions-event.js';
 import { InvalidEvent } from '../../src/catalog/errors.js';
 import { partitionInput } from '../../src/catalog/model.js';
 import type { CatalogSettings } from '../../src/catalog/settings.js';
@@ -55,11 +55,17 @@ function fileKey(account: string, fileTime: number, settings: CatalogSettings = 
 const T = Date.UTC(2026, 10, 27, 5, 55) / 1000;
 
 describe('the schedule', () => {
-  test('covers today and tomorrow in UTC', () => {
-    expect(todayAndTomorrow(Date.UTC(2026, 11, 31, 23, 59) / 1000)).toEqual({ from: Date.UTC(2026, 11, 31) / 1000, to: Date.UTC(2027, 0, 2) / 1000 });
+  test('covers yesterday, today and tomorrow in UTC, or the days its input names', () => {
+    const now = Date.UTC(2026, 11, 31, 23, 59) / 1000;
+
+    expect([scheduleRange(now), scheduleRange(now, { daysBefore: 0, daysAfter: 0 }), scheduleRange(now, { daysBefore: 3, daysAfter: 2 })]).toEqual([
+      { from: Date.UTC(2026, 11, 30) / 1000, to: Date.UTC(2027, 0, 2) / 1000 },
+      { from: Date.UTC(2026, 11, 31) / 1000, to: Date.UTC(2027, 0, 1) / 1000 },
+      { from: Date.UTC(2026, 11, 28) / 1000, to: Date.UTC(2027, 0, 3) / 1000 },
+    ]);
   });
 
-  test("adds today's and tomorrow's partitions for every discovered account and region", async () => {
+  test("adds yesterday's, today's and tomorrow's partitions for every discovered account and region", async () => {
     // Arrange
     const settings = settingsFor();
     s3.on(ListObjectsV2Command, { Prefix: 'org/AWSLogs/' }).resolves({ CommonPrefixes: [{ Prefix: `org/AWSLogs/${ACCOUNT_A}/` }] });
@@ -74,11 +80,13 @@ describe('the schedule', () => {
     const run = await onAddPartitionsEvent(scheduled, () => settings, options());
 
     // Assert
-    expect(run).toEqual({ trigger: 'schedule', from: '2026-11-27T00:00:00Z', to: '2026-11-29T00:00:00Z', partitions: 4, created: 3, existing: 1, failed: [] });
+    expect(run).toEqual({ trigger: 'schedule', from: '2026-11-26T00:00:00Z', to: '2026-11-29T00:00:00Z', partitions: 6, created: 5, existing: 1, failed: [] });
     expect(glue).toHaveReceivedCommandWith(BatchCreatePartitionCommand, {
       DatabaseName: 'flowq',
       TableName: 'flow_logs',
       PartitionInputList: [
+        { account: ACCOUNT_A, region: 'eu-west-1', dt: '2026/11/26' },
+        { account: ACCOUNT_A, region: 'us-east-1', dt: '2026/11/26' },
         { account: ACCOUNT_A, region: 'eu-west-1', dt: '2026/11/27' },
         { account: ACCOUNT_A, region: 'us-east-1', dt: '2026/11/27' },
         { account: ACCOUNT_A, region: 'eu-west-1', dt: '2026/11/28' },
@@ -93,7 +101,33 @@ describe('the schedule', () => {
 
     const run = await onAddPartitionsEvent({ source: 'aws.events' }, () => settings, options({ now: () => T }));
 
-    expect(run).toMatchObject({ trigger: 'schedule', from: '2026-11-27T00:00:00Z', to: '2026-11-29T00:00:00Z', partitions: 48, created: 48 });
+    expect(run).toMatchObject({ trigger: 'schedule', from: '2026-11-26T00:00:00Z', to: '2026-11-29T00:00:00Z', partitions: 72, created: 72 });
+  });
+
+  test('takes its time and days from the input the rule passes (serverless.yml), as EventBridge fills it in', async () => {
+    glue.on(BatchCreatePartitionCommand).resolves({});
+    const settings = settingsFor({ accounts: ACCOUNT_A, regions: 'us-east-1' });
+
+    const runs = [
+      await onAddPartitionsEvent({ time: '2026-11-27T12:00:00Z', daysBefore: 1, daysAfter: 1 }, () => settings, options()),
+      await onAddPartitionsEvent({ time: '2026-11-27T12:00:00Z', daysBefore: 5, daysAfter: 0 }, () => settings, options()),
+    ];
+
+    expect(runs.map((r) => [r.trigger, r.from, r.to, r.partitions])).toEqual([
+      ['schedule', '2026-11-26T00:00:00Z', '2026-11-29T00:00:00Z', 3],
+      ['schedule', '2026-11-22T00:00:00Z', '2026-11-28T00:00:00Z', 6],
+    ]);
+  });
+
+  test.each([
+    [{ time: '2026-11-27T12:00:00Z', daysBefore: -1, daysAfter: 1 }, 'daysBefore: must be a whole number from 0 to 31'],
+    [{ time: '2026-11-27T12:00:00Z', daysBefore: 1, daysAfter: '1' }, 'daysAfter: must be a whole number from 0 to 31'],
+    [{ time: '2026-11-27T12:00:00Z', daysBefore: 1, from: '2026-01-01' }, 'a schedule takes only time, daysBefore and daysAfter, not from'],
+  ])('refuses the schedule input %j with a clear error', async (event, message) => {
+    const attempt = onAddPartitionsEvent(event, () => settingsFor({ accounts: ACCOUNT_A, regions: 'us-east-1' }), options());
+
+    await expect(attempt).rejects.toThrow(new InvalidEvent(message));
+    expect(glue).toHaveReceivedCommandTimes(BatchCreatePartitionCommand, 0);
   });
 });
 

@@ -1,9 +1,17 @@
 import { jest } from '@jest/globals';
-import { CreateTableCommand, GetDatabaseCommand, GetPartitionsCommand, GetTableCommand, GlueClient, UpdateTableCommand } from '@aws-sdk/client-glue';
+import {
+  BatchCreatePartitionCommand,
+  CreateTableCommand,
+  GetDatabaseCommand,
+  GetPartitionsCommand,
+  GetTableCommand,
+  GlueClient,
+  UpdateTableCommand,
+} from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { onCreateTableEvent, sendCustomResourceResponse, type CustomResourceRequest } from '../../src/catalog/custom-resource.js';
 import { InvalidEvent } from '../../src/catalog/errors.js';
-import { tableInput } from '../../src/catalog/model.js';
+import { partitionInput, tableInput } from '../../src/catalog/model.js';
 import { readCatalogSettings, loadCatalogSettings } from '../../src/catalog/settings.js';
 import { awsError, settingsFor } from './support.js';
 import { FakeClock } from '../support/fake-clock.js';
@@ -76,6 +84,97 @@ describe('the create-table custom resource', () => {
       body: expected,
     });
     expect(glue).toHaveReceivedCommandWith(CreateTableCommand, { DatabaseName: 'flowq', TableInput: tableInput(settingsFor()) });
+  });
+
+  describe('with BackfillDays (as CloudFormation passes it, text)', () => {
+    const listed = () => settingsFor({ accounts: '111122223333', regions: 'us-east-1,eu-west-1' });
+    /** The UTC days from `before` days before the clock's day to the day after it, as `dt` values. */
+    const days = (before: number) =>
+      Array.from({ length: before + 2 }, (_, i) => new Date(Date.UTC(2026, 10, 27 - before + i)).toISOString().slice(0, 10).replaceAll('-', '/'));
+
+    beforeEach(() => {
+      glue.on(GetDatabaseCommand).resolves({ Database: { Name: 'flowq' } });
+      glue.on(GetTableCommand).rejects(awsError('EntityNotFoundException'));
+      glue.on(CreateTableCommand).resolves({});
+    });
+
+    test("on Create adds the partitions of that many days before today, today's and tomorrow's, and says so", async () => {
+      glue.on(BatchCreatePartitionCommand).resolves({});
+
+      const outcome = await onCreateTableEvent(
+        request('Create', { ResourceProperties: { ...request('Create').ResourceProperties, BackfillDays: '7' } }),
+        context,
+        listed,
+        { clock: new FakeClock() },
+      );
+
+      const expected = days(7).flatMap((dt) => listed().regions.map((region) => ({ account: '111122223333', region, dt })));
+      expect(expected).toHaveLength(18);
+      expect(glue.commandCalls(BatchCreatePartitionCommand).flatMap((c) => c.args[0].input.PartitionInputList)).toEqual(
+        expected.map((p) => partitionInput(listed().source, p)),
+      );
+      expect(outcome).toMatchObject({
+        Status: 'SUCCESS',
+        Data: { Result: 'created', Backfill: '2026-11-20T00:00:00Z to 2026-11-29T00:00:00Z: 18 created, 0 existing, 0 failed' },
+      });
+    });
+
+    test('on Update adds none', async () => {
+      glue.on(GetTableCommand).resolves({ Table: { ...tableInput(listed()), Name: 'flow_logs' } });
+
+      const outcome = await onCreateTableEvent(
+        request('Update', { ResourceProperties: { ...request('Update').ResourceProperties, BackfillDays: '7' } }),
+        context,
+        listed,
+        { clock: new FakeClock() },
+      );
+
+      expect(outcome).toMatchObject({ Status: 'SUCCESS', Data: { Result: 'unchanged' } });
+      expect((outcome as { Data: object }).Data).not.toHaveProperty('Backfill');
+      expect(glue).toHaveReceivedCommandTimes(BatchCreatePartitionCommand, 0);
+    });
+
+    test('on Create still answers SUCCESS when Glue refuses the partitions, saying why, since the table is there and the schedule adds them', async () => {
+      glue.on(BatchCreatePartitionCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform: glue:BatchCreatePartition'));
+
+      const outcome = await onCreateTableEvent(
+        request('Create', { ResourceProperties: { ...request('Create').ResourceProperties, BackfillDays: '0' } }),
+        context,
+        listed,
+        { clock: new FakeClock() },
+      );
+
+      expect(outcome).toMatchObject({
+        Status: 'SUCCESS',
+        Data: { Result: 'created', Backfill: 'failed: AccessDeniedException: not authorized to perform: glue:BatchCreatePartition' },
+      });
+    });
+
+    test('adds nothing with partition projection', async () => {
+      const projected = () => settingsFor({ accounts: '111122223333', regions: 'us-east-1', partitionMode: 'projection' });
+
+      const outcome = await onCreateTableEvent(
+        request('Create', { ResourceProperties: { ...request('Create').ResourceProperties, BackfillDays: '7' } }),
+        context,
+        projected,
+        { clock: new FakeClock() },
+      );
+
+      expect(outcome).toMatchObject({ Status: 'SUCCESS', Data: { Backfill: 'none: partition projection' } });
+      expect(glue).toHaveReceivedCommandTimes(BatchCreatePartitionCommand, 0);
+    });
+
+    test.each(['-1', '7.5', 'seven', '400'])('answers FAILED to BackfillDays %j, naming it', async (value) => {
+      const outcome = await onCreateTableEvent(
+        request('Create', { ResourceProperties: { ...request('Create').ResourceProperties, BackfillDays: value } }),
+        context,
+        listed,
+        { clock: new FakeClock() },
+      );
+
+      expect(outcome).toMatchObject({ Status: 'FAILED', Reason: `BackfillDays must be a whole number from 0 to 366, not '${value}'` });
+      expect(glue.calls()).toHaveLength(0);
+    });
   });
 
   test('on Update changes the table and reports what changed', async () => {

@@ -2,11 +2,16 @@
 // CloudFormation template a security reviewer reads (roles, buckets, API, events), cfn-lint on it,
 // and the Lambda zips (budgets, contents, what each bundle loads).
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { scheduleRange } from '../../src/catalog/add-partitions-event.js';
+import { tableInput } from '../../src/catalog/model.js';
+import { loadCatalogSettings } from '../../src/catalog/settings.js';
+import { objectKey } from '../../src/flowlog/layout.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../..');
@@ -16,6 +21,7 @@ type Json = Record<string, unknown>;
 interface Resource {
   Type: string;
   Properties: Json;
+  DependsOn?: unknown;
   DeletionPolicy?: string;
   UpdateReplacePolicy?: string;
 }
@@ -31,6 +37,10 @@ interface Statement {
 
 const ENV = { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
+const DATA_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const ALARM_TOPIC = 'arn:aws:sns:us-east-1:111122223333:flowq-spend';
+const GIB = 1024 ** 3;
+
 /** The deploy parameters of the second package: every opt-in, and a prefix without its slash. */
 const OPTIONS = [
   'dataBucket=corp-flow-logs',
@@ -44,6 +54,12 @@ const OPTIONS = [
   'projectionStart=2024-06-01',
   'throttleRate=5',
   'throttleBurst=9',
+  'hive=true',
+  `dataKmsKeyArn=${DATA_KEY}`,
+  'dailyScanAlarmGiB=20',
+  `alarmTopicArn=${ALARM_TOPIC}`,
+  'queryConcurrency=3',
+  'backfillDays=2',
 ];
 
 let work: string;
@@ -131,7 +147,7 @@ const WORKGROUP = 'arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}
 const GLUE = ['catalog', 'database/flowq', 'table/flowq/flow_logs'].map((r) => `arn:\${AWS::Partition}:glue:\${AWS::Region}:\${AWS::AccountId}:${r}`);
 
 /** The access each function needs, written out from what its code calls (src/api, src/catalog). */
-function expectedGrants(fn: string, bucket: string, prefix: string): string[] {
+function expectedGrants(fn: string, bucket: string, prefix: string, dataKey?: string): string[] {
   const logs = ['logs:CreateLogStream', 'logs:PutLogEvents'].map((a) => `Allow ${a} on \${${fn.charAt(0).toUpperCase()}${fn.slice(1)}LogGroup.Arn}`);
   const athena = (actions: string[]) => actions.map((a) => `Allow athena:${a} on ${WORKGROUP}`);
   const glue = (actions: string[]) => actions.flatMap((a) => GLUE.map((r) => `Allow glue:${a} on ${r}`));
@@ -141,7 +157,15 @@ function expectedGrants(fn: string, bucket: string, prefix: string): string[] {
     `Allow s3:ListBucket on arn:\${AWS::Partition}:s3:::${bucket} if ${JSON.stringify({ StringLike: { 's3:prefix': keys } })}`,
     ...keys.map((k) => `Allow s3:GetObject on arn:\${AWS::Partition}:s3:::${bucket}/${k}`),
   ];
-  const tableRead = [...glue(['GetDatabase', 'GetTable', 'GetPartition', 'GetPartitions', 'BatchGetPartition']), ...flowLogs];
+  // Athena's documented Glue permissions for a query include GetDatabase on the default database.
+  const defaultDatabase = `Allow glue:GetDatabase on arn:\${AWS::Partition}:glue:\${AWS::Region}:\${AWS::AccountId}:database/default`;
+  // S3 decrypts SSE-KMS objects with the caller's Decrypt on the key, only via S3 in the key's region.
+  const decrypt =
+    dataKey === undefined
+      ? []
+      : [`Allow kms:Decrypt on ${dataKey} if ${JSON.stringify({ StringEquals: { 'kms:ViaService': `s3.${dataKey.split(':')[3]}.amazonaws.com` } })}`];
+  const tableRead = [...glue(['GetDatabase', 'GetTable', 'GetPartition', 'GetPartitions', 'BatchGetPartition']), defaultDatabase, ...flowLogs, ...decrypt];
+  const discovery = `Allow s3:ListBucket on arn:\${AWS::Partition}:s3:::${bucket} if ${JSON.stringify({ StringLike: { 's3:prefix': [`${prefix}AWSLogs/`, `${prefix}AWSLogs/*`] } })}`;
   const results = [
     ...['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'].map((a) => `Allow ${a} on \${QueryResultsBucket.Arn}`),
     ...['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'].map(
@@ -153,11 +177,10 @@ function expectedGrants(fn: string, bucket: string, prefix: string): string[] {
     runQueryHttp: [...athena(['StartQueryExecution', 'GetQueryExecution', 'GetQueryResults']), ...tableRead, ...results],
     getExecution: [...athena(['GetQueryExecution', 'GetQueryResults']), 'Allow s3:GetObject on ${QueryResultsBucket.Arn}/results/*'],
     runQuery: [...athena(['StartQueryExecution', 'GetQueryExecution', 'GetQueryResults', 'StopQueryExecution']), ...tableRead, ...results],
-    createTable: glue(['GetDatabase', 'CreateDatabase', 'GetTable', 'CreateTable', 'UpdateTable', 'GetPartitions']),
-    addPartitions: [
-      ...glue(['BatchCreatePartition', 'BatchGetPartition']),
-      `Allow s3:ListBucket on arn:\${AWS::Partition}:s3:::${bucket} if ${JSON.stringify({ StringLike: { 's3:prefix': [`${prefix}AWSLogs/`, `${prefix}AWSLogs/*`] } })}`,
-    ],
+    // The backfill on create adds partitions, discovering the accounts and regions.
+    createTable: [...glue(['GetDatabase', 'CreateDatabase', 'GetTable', 'CreateTable', 'UpdateTable', 'GetPartitions', 'BatchCreatePartition']), discovery],
+    // A failed asynchronous invocation goes to the dead-letter queue with the function's role.
+    addPartitions: [...glue(['BatchCreatePartition', 'BatchGetPartition']), discovery, 'Allow sqs:SendMessage on ${AddPartitionsDeadLetterQueue.Arn}'],
     // ListBucket on its own bucket so that a missing key is a 404 (GetObject carries no s3:prefix).
     report: [
       ...athena(['StartQueryExecution', 'GetQueryExecution', 'GetQueryResults', 'StopQueryExecution']),
@@ -172,9 +195,9 @@ function expectedGrants(fn: string, bucket: string, prefix: string): string[] {
 }
 
 describe.each([
-  ['defaults', 'flowq-flow-logs-example', ''],
-  ['options', 'corp-flow-logs', 'vpc/'],
-] as const)('the template packaged with the %s', (which, bucket, prefix) => {
+  ['defaults', 'flowq-flow-logs-example', '', undefined],
+  ['options', 'corp-flow-logs', 'vpc/', DATA_KEY],
+] as const)('the template packaged with the %s', (which, bucket, prefix, dataKey) => {
   test('gives every function a role of its own, used by no other', () => {
     const roles = functionRoles(packaged[which].template);
 
@@ -193,7 +216,7 @@ describe.each([
 
     const actual = Object.fromEntries(roles.map((r) => [r.name, grants(r.statements)]));
 
-    expect(actual).toEqual(Object.fromEntries(roles.map((r) => [r.name, expectedGrants(r.name, bucket, prefix)])));
+    expect(actual).toEqual(Object.fromEntries(roles.map((r) => [r.name, expectedGrants(r.name, bucket, prefix, dataKey)])));
   });
 
   test('grants no wildcard action, no resource "*", and reads flow logs only under the vpcflowlogs keys', () => {
@@ -242,8 +265,115 @@ describe.each([
     const [[, stage]] = ofType(packaged[which].template, 'AWS::ApiGatewayV2::Stage');
 
     expect(stage.Properties.DefaultRouteSettings).toEqual(
-      which === 'defaults' ? { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } : { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 9 },
+      which === 'defaults' ? { ThrottlingRateLimit: 2, ThrottlingBurstLimit: 5 } : { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 9 },
     );
+  });
+
+  test('logs every API request as one JSON line, with the caller, to a log group of the stack kept 30 days', () => {
+    const template = packaged[which].template;
+    const [[, stage]] = ofType(template, 'AWS::ApiGatewayV2::Stage');
+    const settings = stage.Properties.AccessLogSettings as { DestinationArn: unknown; Format: string };
+    const group = template.Resources[(settings.DestinationArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]];
+
+    expect(JSON.parse(settings.Format)).toEqual({
+      requestId: '$context.requestId',
+      time: '$context.requestTime',
+      route: '$context.routeKey',
+      path: '$context.path',
+      status: '$context.status',
+      latencyMs: '$context.responseLatency',
+      integrationLatencyMs: '$context.integrationLatency',
+      // SigV4: the IAM caller's ARN; JWT: the token's subject.
+      caller: which === 'defaults' ? '$context.identity.userArn' : '$context.authorizer.claims.sub',
+      sourceIp: '$context.identity.sourceIp',
+    });
+    expect([group.Type, group.Properties.RetentionInDays]).toEqual(['AWS::Logs::LogGroup', 30]);
+  });
+
+  test("alarms when the workgroup scans more than the day's budget, notifying the topic when one is given", () => {
+    const alarms = ofType(packaged[which].template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+
+    expect(alarms.filter((a) => a.Namespace === 'AWS/Athena')).toEqual([
+      {
+        AlarmDescription: `flowq flowq-dev: Athena scanned more than ${which === 'defaults' ? 100 : 20} GiB in a day`,
+        Namespace: 'AWS/Athena',
+        MetricName: 'ProcessedBytes',
+        Dimensions: [{ Name: 'WorkGroup', Value: { Ref: 'AthenaWorkGroup' } }],
+        Statistic: 'Sum',
+        Period: 86_400,
+        EvaluationPeriods: 1,
+        Threshold: (which === 'defaults' ? 100 : 20) * GIB,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        ...(which === 'options' && { AlarmActions: [ALARM_TOPIC] }),
+      },
+    ]);
+    expect(packaged[which].template.Resources.AthenaWorkGroup.Properties.WorkGroupConfiguration).toMatchObject({ PublishCloudWatchMetricsEnabled: true });
+  });
+
+  test('alarms when a partition run or event lands in the dead-letter queue, notifying the same topic', () => {
+    const alarms = ofType(packaged[which].template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+
+    expect(alarms.filter((a) => a.Namespace !== 'AWS/Athena')).toEqual([
+      {
+        AlarmDescription: 'flowq flowq-dev: a partition run or event failed; its message waits in the dead-letter queue',
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['AddPartitionsDeadLetterQueue', 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        ...(which === 'options' && { AlarmActions: [ALARM_TOPIC] }),
+      },
+    ]);
+  });
+
+  test('reserves concurrency for the HTTP query function only', () => {
+    const reserved = ofType(packaged[which].template, 'AWS::Lambda::Function')
+      .filter(([, f]) => f.Properties.ReservedConcurrentExecutions !== undefined)
+      .map(([id, f]) => [id, f.Properties.ReservedConcurrentExecutions]);
+
+    expect(reserved).toEqual([['RunQueryHttpLambdaFunction', which === 'defaults' ? 5 : 3]]);
+  });
+
+  test("the schedule adds yesterday's, today's and tomorrow's partitions, with the time of its run", () => {
+    const [rule] = ofType(packaged[which].template, 'AWS::Events::Rule').filter(
+      ([, r]) => show((r.Properties.Targets as { Arn: unknown }[])[0].Arn).includes('AddPartitions') && r.Properties.ScheduleExpression !== undefined,
+    );
+    const [target] = rule[1].Properties.Targets as { InputTransformer: { InputPathsMap: Json; InputTemplate: string } }[];
+    // EventBridge puts a string value into a JSON template as a JSON string.
+    const input = JSON.parse(target.InputTransformer.InputTemplate.replace('<time>', JSON.stringify('2026-11-27T12:00:00Z'))) as {
+      time: string;
+      daysBefore: number;
+      daysAfter: number;
+    };
+
+    expect(target.InputTransformer.InputPathsMap).toEqual({ time: '$.time' });
+    expect(input).toEqual({ time: '2026-11-27T12:00:00Z', daysBefore: 1, daysAfter: 1 });
+    expect(scheduleRange(Date.parse(input.time) / 1000, input)).toEqual({ from: Date.UTC(2026, 10, 26) / 1000, to: Date.UTC(2026, 10, 29) / 1000 });
+  });
+
+  test('the table resource carries the digest of the table definition the functions will write, and the backfill days', () => {
+    const template = packaged[which].template;
+    const [[, table]] = ofType(template, 'Custom::FlowLogsTable');
+    const env = (template.Resources.CreateTableLambdaFunction.Properties.Environment as { Variables: Record<string, string> }).Variables;
+
+    const definition = tableInput(loadCatalogSettings(env)());
+
+    expect(table.Properties.TableDigest).toBe(createHash('sha256').update(JSON.stringify(definition)).digest('hex'));
+    expect(table.Properties.BackfillDays).toBe(which === 'defaults' ? 7 : 2);
+  });
+
+  test("sends addPartitions' failed asynchronous invocations to an encrypted dead-letter queue of the stack", () => {
+    const template = packaged[which].template;
+    const configs = ofType(template, 'AWS::Lambda::EventInvokeConfig').map(([, c]) => [show(c.Properties.FunctionName), c.Properties.DestinationConfig]);
+    const queue = template.Resources.AddPartitionsDeadLetterQueue;
+
+    expect(configs).toEqual([['${AddPartitionsLambdaFunction}', { OnFailure: { Destination: { 'Fn::GetAtt': ['AddPartitionsDeadLetterQueue', 'Arn'] } } }]]);
+    expect([queue.Type, queue.Properties]).toEqual(['AWS::SQS::Queue', { MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true }]);
   });
 });
 
@@ -289,6 +419,13 @@ describe('with the defaults', () => {
       ['${AddPartitionsLambdaFunction.Arn}', 'cron(0 12 * * ? *)', undefined],
       ['${ReportLambdaFunction.Arn}', 'cron(15 1 * * ? *)', undefined],
     ]);
+    expect(ofType(template(), 'AWS::SQS::QueuePolicy')).toEqual([]);
+  });
+
+  test('query roles may not decrypt with any KMS key', () => {
+    const all = functionRoles(template()).flatMap((r) => grants(r.statements));
+
+    expect(all.filter((g) => g.includes('kms:'))).toEqual([]);
   });
 });
 
@@ -324,16 +461,87 @@ describe('with every option', () => {
     });
   });
 
-  test('new flow-log files add partitions through an EventBridge rule on the bucket, prefix and suffix', () => {
-    const rules = ofType(template(), 'AWS::Events::Rule').map(([, r]) => r.Properties);
+  test('new flow-log files add partitions through an EventBridge rule on the bucket and the flow-log keys only, with a dead-letter queue', () => {
+    const rules = ofType(template(), 'AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern !== undefined);
+    const [[, rule]] = rules;
+    const [target] = rule.Properties.Targets as { Arn: unknown; DeadLetterConfig: unknown; RetryPolicy: unknown }[];
+    const [[, policy]] = ofType(template(), 'AWS::SQS::QueuePolicy');
 
-    expect(rules.map((r) => r.EventPattern).filter((p) => p !== undefined)).toEqual([
-      {
-        source: ['aws.s3'],
-        'detail-type': ['Object Created'],
-        detail: { bucket: { name: ['corp-flow-logs'] }, object: { key: [{ wildcard: 'vpc/AWSLogs/*.log.parquet' }] } },
-      },
+    expect(rules).toHaveLength(1);
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { bucket: { name: ['corp-flow-logs'] }, object: { key: [{ wildcard: 'vpc/AWSLogs/aws-account-id=*/aws-service=vpcflowlogs/*.log.parquet' }] } },
+    });
+    expect([show(target.Arn), target.DeadLetterConfig, target.RetryPolicy]).toEqual([
+      '${AddPartitionsLambdaFunction.Arn}',
+      { Arn: { 'Fn::GetAtt': ['AddPartitionsDeadLetterQueue', 'Arn'] } },
+      { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
     ]);
+    // Only this rule may send to the queue.
+    expect(policy.Properties.Queues).toEqual([{ Ref: 'AddPartitionsDeadLetterQueue' }]);
+    expect(
+      (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.map((st) => [
+        st.Effect,
+        st.Action,
+        show(st.Resource),
+        show((st.Condition?.ArnEquals as Json)['aws:SourceArn']),
+      ]),
+    ).toEqual([
+      [
+        'Allow',
+        'sqs:SendMessage',
+        '${AddPartitionsDeadLetterQueue.Arn}',
+        `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${String(rule.Properties.Name)}`,
+      ],
+    ]);
+  });
+
+  test("the rule's key pattern matches AWS's flow-log file names and not the other logs under AWSLogs/", () => {
+    const [[, rule]] = ofType(template(), 'AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern !== undefined);
+    const pattern = (rule.Properties.EventPattern as { detail: { object: { key: { wildcard: string }[] } } }).detail.object.key[0].wildcard;
+    // EventBridge's wildcard: `*` stands for any run of characters, `/` included.
+    const matcher = new RegExp(
+      `^${pattern
+        .split('*')
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
+    const name = {
+      account: '111122223333',
+      region: 'eu-west-1',
+      flowLogId: 'fl-0123456789abcdef0',
+      fileTime: Date.UTC(2026, 10, 27, 5, 55) / 1000,
+      hash: 'a1b2c3d4',
+    };
+
+    const keys = {
+      flowLog: `vpc/${objectKey({ hiveCompatiblePartitions: true, perHourPartition: false }, 'parquet', name)}`,
+      flowLogPerHour: `vpc/${objectKey({ hiveCompatiblePartitions: true, perHourPartition: true }, 'parquet', name)}`,
+      flowLogText: `vpc/${objectKey({ hiveCompatiblePartitions: true, perHourPartition: false }, 'plain-text', name)}`,
+      plainLayout: `vpc/${objectKey({ hiveCompatiblePartitions: false, perHourPartition: false }, 'parquet', name)}`,
+      elb: 'vpc/AWSLogs/aws-account-id=111122223333/aws-service=elasticloadbalancing/aws-region=eu-west-1/year=2026/month=11/day=27/x.log.parquet',
+      resolver: 'vpc/AWSLogs/111122223333/vpcdnsquerylogs/vpc-0abc/2026/11/27/x.log.gz',
+      otherPrefix: `logs/${objectKey({ hiveCompatiblePartitions: true, perHourPartition: false }, 'parquet', name)}`,
+    };
+
+    expect(keys.flowLog).toMatch(/_vpcflowlogs_eu-west-1_fl-0123456789abcdef0_20261127T0555Z_a1b2c3d4\.log\.parquet$/);
+    expect(Object.fromEntries(Object.entries(keys).map(([what, key]) => [what, matcher.test(key)]))).toEqual({
+      flowLog: true,
+      flowLogPerHour: true,
+      flowLogText: false,
+      plainLayout: false,
+      elb: false,
+      resolver: false,
+      otherPrefix: false,
+    });
+  });
+
+  test("the table's digest differs from the defaults', whose table reads text rather than Parquet under another location", () => {
+    const digest = (which: 'defaults' | 'options') => ofType(packaged[which].template, 'Custom::FlowLogsTable')[0][1].Properties.TableDigest;
+
+    expect(digest('options')).toMatch(/^[0-9a-f]{64}$/);
+    expect(digest('options')).not.toBe(digest('defaults'));
   });
 
   test('the normalised prefix and the projection start reach the functions and the table', () => {

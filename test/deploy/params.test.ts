@@ -1,5 +1,8 @@
 import { reportAccess } from '../../src/deploy/access.js';
 import { normalisePrefix, readStackSettings, type StackParams } from '../../src/deploy/params.js';
+import { createHash } from 'node:crypto';
+import { tableInput } from '../../src/catalog/model.js';
+import { makeCatalogSettings } from '../../src/catalog/settings.js';
 import { planStack } from '../../src/deploy/stack.js';
 import { InvalidConfiguration } from '../../src/errors.js';
 
@@ -27,8 +30,13 @@ const DEFAULTS: StackParams = {
   jwtIssuerUrl: '',
   jwtAudience: '',
   corsOrigins: '',
-  throttleRate: '10',
-  throttleBurst: '20',
+  throttleRate: '2',
+  throttleBurst: '5',
+  queryConcurrency: '5',
+  dailyScanAlarmGiB: '100',
+  alarmTopicArn: '',
+  dataKmsKeyArn: '',
+  backfillDays: '7',
   reportsPrefix: 'reports/',
   reportKmsKeyId: '',
   reportTemplates: '',
@@ -108,6 +116,12 @@ describe('the deploy parameters', () => {
     [{ reportTemplates: '[{"query": ' }, 'param reportTemplates: is not valid JSON'],
     [{ reportTemplates: '[{"name": "top-talkers", "params": {"limit": 5000}}]' }, 'param reportTemplates: entry 0 (top-talkers): limit'],
     [{ reportConcurrency: '0' }, "param reportConcurrency must be a whole number >= 1, not '0'"],
+    [{ dataKmsKeyArn: 'alias/flow-logs' }, "param dataKmsKeyArn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not 'alias/flow-logs'"],
+    [{ dataKmsKeyArn: '1234abcd-12ab-34cd-56ef-1234567890ab' }, 'param dataKmsKeyArn must be a KMS key ARN'],
+    [{ alarmTopicArn: 'flowq-spend' }, "param alarmTopicArn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), not 'flowq-spend'"],
+    [{ dailyScanAlarmGiB: '0' }, "param dailyScanAlarmGiB must be a whole number from 1 to 1000000, not '0'"],
+    [{ queryConcurrency: '' }, "param queryConcurrency must be a whole number from 1 to 1000, not ''"],
+    [{ backfillDays: '400' }, "param backfillDays must be a whole number from 0 to 366, not '400'"],
   ])('%j is refused with one line naming what to fix', (params, message) => {
     let error: unknown;
     try {
@@ -180,5 +194,65 @@ describe('the report function', () => {
         },
       ],
     ]);
+  });
+});
+
+describe('the table digest', () => {
+  const digestWith = (params: StackParams) => planStack({ ...DEFAULTS, ...params }, CONTEXT).tableDigest;
+
+  test('is the SHA-256 of the Glue table definition the catalog functions build from the same settings', () => {
+    const definition = tableInput(makeCatalogSettings({ database: 'flowq', table: 'flow_logs', location: 's3://flowq-flow-logs-example/' }));
+
+    expect(digestWith({})).toBe(createHash('sha256').update(JSON.stringify(definition)).digest('hex'));
+  });
+
+  test('changes with the columns, the SerDe, the location or the projection, and with nothing else', () => {
+    const base = digestWith({});
+
+    const changed = [
+      digestWith({
+        logFormat:
+          '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id}',
+      }),
+      digestWith({ fileFormat: 'parquet' }),
+      digestWith({ partitionMode: 'projection', accounts: '111122223333', regions: 'us-east-1' }),
+      digestWith({ dataPrefix: 'vpc' }),
+    ];
+    // The Hive layout changes where partitions point, not the table.
+    const same = [
+      digestWith({ throttleRate: '9' }),
+      digestWith({ hive: 'true' }),
+      digestWith({ backfillDays: '1' }),
+      digestWith({ dataKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/k-1' }),
+    ];
+
+    expect(new Set([base, ...changed]).size).toBe(5);
+    expect(same).toEqual([base, base, base, base]);
+  });
+});
+
+describe('the flow-log files rule', () => {
+  test('matches the vpcflowlogs keys of the layout and file format the table reads, under the prefix', () => {
+    const pattern = (params: StackParams) => {
+      const [, rule] = planStack({ ...DEFAULTS, objectCreatedEvents: 'true', ...params }, CONTEXT).addPartitionsEvents as {
+        eventBridge: { pattern: { detail: { object: { key: unknown } } } };
+      }[];
+      return rule.eventBridge.pattern.detail.object.key;
+    };
+
+    expect([pattern({}), pattern({ dataPrefix: 'vpc', fileFormat: 'parquet' }), pattern({ hive: 'true' })]).toEqual([
+      [{ wildcard: 'AWSLogs/*/vpcflowlogs/*.log.gz' }],
+      [{ wildcard: 'vpc/AWSLogs/*/vpcflowlogs/*.log.parquet' }],
+      [{ wildcard: 'AWSLogs/aws-account-id=*/aws-service=vpcflowlogs/*.log.gz' }],
+    ]);
+  });
+
+  test('refuses a stage name that makes the rule name longer than EventBridge allows, naming it', () => {
+    const stage = 'feature-'.padEnd(50, 'x');
+
+    expect(() => planStack({ ...DEFAULTS, objectCreatedEvents: 'true' }, { service: 'flowq', stage })).toThrow(
+      new InvalidConfiguration(`the stage name '${stage}' is too long for the rule flowq-${stage}-flow-log-files (at most 64 characters)`),
+    );
+    expect(() => planStack(DEFAULTS, { service: 'flowq', stage })).not.toThrow();
   });
 });

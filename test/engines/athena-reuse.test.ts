@@ -1,5 +1,6 @@
 // Athena reuses an earlier result when the query strings match; whether it also compares execution
-// parameters is not documented. The query text therefore carries a digest of the parameters.
+// parameters, or comments, is not documented. The statement itself therefore carries a digest of the
+// parameters, in a predicate that is always true.
 import { createHash } from 'node:crypto';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -56,7 +57,19 @@ describe('the query text Athena receives', () => {
     expect(sameSqlOtherValues).toBeGreaterThan(50);
   });
 
-  test('differs for two days of the same template, whose SQL is the same, in the digest line only', () => {
+  test('differs for two requests that differ only in one value, and is the same for identical values, with no comment in it', () => {
+    const range = { start: BASE, end: BASE + DAY };
+    const [a, b, again] = ['eni-0a1b2c3d', 'eni-0a1b2c3e', 'eni-0a1b2c3d'].map((interface_id) =>
+      renderQuery('top-talkers', { ...range, interface_id }, TARGET),
+    );
+
+    const [textA, textB, textAgain] = [a, b, again].map(athenaQueryText);
+
+    expect([a.sql === b.sql, textA === textB, textA === textAgain]).toEqual([true, false, true]);
+    expect([textA, textB].filter((t) => t.includes('--'))).toEqual([]);
+  });
+
+  test('differs for two days of the same template, whose SQL is the same, in the digest predicate only', () => {
     const day1 = renderQuery('top-talkers', { start: BASE, end: BASE + DAY }, TARGET);
     const day2 = renderQuery('top-talkers', { start: BASE + DAY, end: BASE + 2 * DAY }, TARGET);
 
@@ -64,11 +77,11 @@ describe('the query text Athena receives', () => {
 
     expect(day1.sql).toBe(day2.sql);
     expect(text1).not.toBe(text2);
-    expect(text1.split('\n').slice(1).join('\n')).toBe(day1.sql);
-    expect(text2.split('\n').slice(1).join('\n')).toBe(day2.sql);
+    expect(text1.replace(/ AND 'p:[0-9a-f]{64}' <> ''/, '')).toBe(day1.sql);
+    expect(text2.replace(/ AND 'p:[0-9a-f]{64}' <> ''/, '')).toBe(day2.sql);
   });
 
-  test('is what the engine sends with reuse on: the SQL under a comment with the SHA-256 of the parameter literals', async () => {
+  test('is what the engine sends with reuse on: the SQL with an always-true predicate on the SHA-256 of the parameter literals, in the WHERE clause', async () => {
     // Arrange
     const engine = athenaEngine({ database: 'flowq', workgroup: 'flowq', resultReuseMinutes: 60 });
     const days = [0, 1, 0].map((d) => renderQuery('top-talkers', { start: BASE + d * DAY, end: BASE + (d + 1) * DAY }, TARGET));
@@ -78,9 +91,11 @@ describe('the query text Athena receives', () => {
 
     // Assert
     const sent = athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
-    const expected = days.map(
-      (q) => `-- flowq parameters sha256:${createHash('sha256').update(JSON.stringify(q.executionParameters)).digest('hex')}\n${q.sql}`,
-    );
+    const expected = days.map((q) => {
+      const digest = createHash('sha256').update(JSON.stringify(q.executionParameters)).digest('hex');
+      return q.sql.replace('\nWHERE dt BETWEEN ? AND ?\n', `\nWHERE dt BETWEEN ? AND ? AND 'p:${digest}' <> ''\n`);
+    });
+    expect(expected.every((text, i) => text !== days[i].sql)).toBe(true);
     expect(sent.map((s) => s.QueryString)).toEqual(expected);
     expect(sent.map((s) => s.ResultReuseConfiguration)).toEqual(days.map(() => ({ ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: 60 } })));
     expect(new Set(sent.map((s) => s.QueryString)).size).toBe(2);

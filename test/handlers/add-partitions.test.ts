@@ -35,20 +35,14 @@ beforeEach(() => {
 const context = lambdaContext('flowq-dev-addPartitions');
 
 describe('the add-partitions handler', () => {
-  test("adds today's and tomorrow's hourly partitions on the daily schedule", async () => {
-    const event = scheduledEvent('2026-11-27T12:00:00Z');
+  test("adds yesterday's, today's and tomorrow's hourly partitions on the daily schedule, from its event or the input the rule makes of it", async () => {
+    const runs = [
+      await handler(scheduledEvent('2026-11-27T12:00:00Z'), context),
+      await handler({ time: '2026-11-27T12:00:00Z', daysBefore: 1, daysAfter: 1 }, context),
+    ];
 
-    const run = await handler(event, context);
-
-    expect(run).toEqual({
-      trigger: 'schedule',
-      from: '2026-11-27T00:00:00Z',
-      to: '2026-11-29T00:00:00Z',
-      partitions: 48,
-      created: 48,
-      existing: 0,
-      failed: [],
-    });
+    const expected = { trigger: 'schedule', from: '2026-11-26T00:00:00Z', to: '2026-11-29T00:00:00Z', partitions: 72, created: 72, existing: 0, failed: [] };
+    expect(runs).toEqual([expected, expected]);
   });
 
   test('backfills the range of a direct invocation', async () => {

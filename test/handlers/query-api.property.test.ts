@@ -129,7 +129,7 @@ describe('POST /queries/{name} over generated parameters', () => {
     expect(statuses.filter((s) => s === 400).length).toBeGreaterThan(30);
   });
 
-  test('whatever the parameters, the SQL under the digest line depends only on the template, which filters are given, and the limit', async () => {
+  test('whatever the parameters, the SQL beside the digest predicate depends only on the template, which filters are given, and the limit', async () => {
     const seen = new Map<string, string>();
     await fc.assert(
       fc.asyncProperty(templateName, params, async (name, raw) => {
@@ -144,7 +144,7 @@ describe('POST /queries/{name} over generated parameters', () => {
           raw.limit ?? 10,
         ]);
         const before = seen.get(shape);
-        const sql = (start.QueryString ?? '').split('\n').slice(1).join('\n');
+        const sql = (start.QueryString ?? '').replace(/ AND 'p:[0-9a-f]{64}' <> ''/, '');
         if (before !== undefined) expect(sql).toBe(before);
         seen.set(shape, sql);
       }),

@@ -1,9 +1,12 @@
 import { jest } from '@jest/globals';
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 
 // The logger reads its level when its module loads: INFO here, so the lines under test are written.
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-const { lambdaContext, parsed, postEvent, testApi } = await import('../handlers/handler-support.js');
+const { fixture, lambdaContext, parsed, postEvent, testApi } = await import('../handlers/handler-support.js');
+const { EXECUTION_ID, executionIn, resultsPage } = await import('../engines/athena-support.js');
 const runQueryHttp = await import('../../handlers/run-query-http.js');
 const runQuery = await import('../../handlers/run-query.js');
 
@@ -69,5 +72,44 @@ describe('the log line of a refused request', () => {
     expect(lines.map(({ level, message, code, reason, error }) => ({ level, message, code, reason, error }))).toEqual([
       { level: 'INFO', message: 'invocation refused', code: 'INVALID_PARAMETER', reason: 'limit: must be a whole number from 1 to 1000', error: undefined },
     ]);
+  });
+});
+
+describe('the log line of a query start', () => {
+  const athenaMock = mockClient(AthenaClient);
+
+  beforeEach(() => {
+    athenaMock.reset();
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: EXECUTION_ID });
+    athenaMock.on(GetQueryExecutionCommand).resolves(executionIn('SUCCEEDED'));
+    athenaMock.on(GetQueryResultsCommand).resolves(resultsPage([1], { first: true }));
+  });
+
+  afterAll(() => athenaMock.restore());
+
+  const started = (lines: LogLine[]) =>
+    lines.filter((l) => l.message === 'query started').map(({ query, caller, executionId }) => ({ query, caller, executionId }));
+
+  test('names the IAM caller the authorizer established, or the token subject, with the execution id', async () => {
+    const signed = postEvent(JSON.stringify({ params: RANGE }));
+    const withToken = postEvent(JSON.stringify({ params: RANGE }));
+    (withToken.requestContext as unknown as { authorizer: unknown }).authorizer = { jwt: { claims: { sub: 'user-7f3a', scope: 'flowq' }, scopes: null } };
+    const iamArn = (fixture('run-query').requestContext as unknown as { authorizer: { iam: { userArn: string } } }).authorizer.iam.userArn;
+
+    const lines = await logsOf(async () => {
+      for (const event of [signed, withToken]) expect(parsed(await runQueryHttp.createHandler(testApi())(event, lambdaContext())).statusCode).toBe(200);
+    });
+
+    expect(started(lines)).toEqual([
+      { query: 'top-talkers', caller: iamArn, executionId: EXECUTION_ID },
+      { query: 'top-talkers', caller: 'jwt:user-7f3a', executionId: EXECUTION_ID },
+    ]);
+    expect(iamArn).toMatch(/^arn:aws:iam::\d{12}:/);
+  });
+
+  test('says a direct invocation was one, with the execution id', async () => {
+    const lines = await logsOf(() => runQuery.createHandler(testApi())({ query: 'top-talkers', params: RANGE }, lambdaContext()));
+
+    expect(started(lines)).toEqual([{ query: 'top-talkers', caller: 'direct invocation', executionId: EXECUTION_ID }]);
   });
 });

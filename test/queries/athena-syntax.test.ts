@@ -3,6 +3,7 @@
 // literal, as Athena substitutes them) with a Trino grammar. DuckDB accepts things Athena refuses
 // (`max(end)` unquoted, aliases in GROUP BY), so only this catches them before a deploy.
 import { TrinoSQL } from 'dt-sql-parser';
+import { athenaQueryText } from '../../src/engines/athena.js';
 import { FIELDS } from '../../src/flowlog/fields.js';
 import { DEFAULT_LOG_FORMAT_TEXT, parseLogFormat } from '../../src/flowlog/format.js';
 import type { ParamSpec } from '../../src/queries/params.js';
@@ -11,10 +12,10 @@ import { missingFields, TEMPLATES, type Template } from '../../src/queries/templ
 
 const parser = new TrinoSQL();
 
-/** The SQL text Athena runs: each `?` outside a string literal replaced, in order, by its literal. */
+/** The SQL text Athena runs (with the parameters' digest): each `?` outside a string literal replaced, in order, by its literal. */
 function athenaText(query: RenderedQuery): string {
   let next = 0;
-  const text = query.sql.replace(/'(?:[^']|'')*'|\?/g, (token) => (token === '?' ? query.executionParameters[next++] : token));
+  const text = athenaQueryText(query).replace(/'(?:[^']|'')*'|\?/g, (token) => (token === '?' ? query.executionParameters[next++] : token));
   expect(next).toBe(query.executionParameters.length);
   return text;
 }

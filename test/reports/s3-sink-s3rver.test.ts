@@ -88,7 +88,7 @@ describe('the S3 sink against s3rver', () => {
           size: listed.size,
           contentType: listed.contentType,
           sha256: listed.sha256,
-          cacheControl: 'public, max-age=300',
+          cacheControl: 'private, max-age=300',
         });
       }
     }
@@ -98,7 +98,7 @@ describe('the S3 sink against s3rver', () => {
       index: '2026/10/31/index.html',
       manifest: '2026/10/31/manifest.json',
     });
-    expect(latest.cacheControl).toBe('no-cache');
+    expect(latest.cacheControl).toBe('private, no-cache');
     // The newer day was compared with the older one, read back over HTTP.
     expect((await getObject('reports/2026/10/31/index.html')).body.toString('utf8')).toContain('rows marked new were not in the report of 2026-10-30');
   });

@@ -57,8 +57,8 @@ describe('the S3 sink', () => {
     const type = (key: string) =>
       ({ json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8; header=present', html: 'text/html; charset=utf-8' })[key.split('.').pop()!];
     expect(puts().map(({ Body: _body, ...input }) => input)).toEqual([
-      ...DAY_KEYS.map((k) => ({ Bucket: 'flowq-reports', Key: `reports/2026/10/31/${k}`, ContentType: type(k), CacheControl: 'public, max-age=300' })),
-      { Bucket: 'flowq-reports', Key: 'reports/latest.json', ContentType: 'application/json; charset=utf-8', CacheControl: 'no-cache' },
+      ...DAY_KEYS.map((k) => ({ Bucket: 'flowq-reports', Key: `reports/2026/10/31/${k}`, ContentType: type(k), CacheControl: 'private, max-age=300' })),
+      { Bucket: 'flowq-reports', Key: 'reports/latest.json', ContentType: 'application/json; charset=utf-8', CacheControl: 'private, no-cache' },
     ]);
     expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: 'flowq-reports', Key: 'reports/2026/10/31/manifest.json' });
     expect(report.index).toBe('s3://flowq-reports/reports/2026/10/31/index.html');
