@@ -4,6 +4,7 @@ import { reportDays, type ReportDay } from '../reports/period.js';
 import { writeReports, type ReportSummary } from '../reports/report.js';
 import { DEFAULT_REPORT_CONCURRENCY, DEFAULT_REPORT_TEMPLATES, reportTemplate, type ReportTemplate } from '../reports/settings.js';
 import { FolderSink } from '../reports/sink.js';
+import { inertText } from '../text.js';
 import { checkFlags, parseArgs, UsageError, type CliIo } from './args.js';
 import { BOOLEAN_FLAGS, engineFlags, openCliEngine, type CliContext } from './engine.js';
 
@@ -26,7 +27,7 @@ export async function writeLocalReport(
     prefix: '',
     templates,
     concurrency: DEFAULT_REPORT_CONCURRENCY,
-    onTemplate: (day, t) => io.err(`${day.date} ${t.name}: ${t.status === 'ok' ? `${t.rows} rows` : `failed: ${t.error}`}\n`),
+    onTemplate: (day, t) => io.err(`${day.date} ${t.name}: ${t.status === 'ok' ? `${t.rows} rows` : `failed: ${inertText(t.error ?? '')}`}\n`),
   });
 }
 
@@ -64,6 +65,6 @@ export async function reportCommand(argv: string[], io: CliIo, context: CliConte
     await cli.engine.close();
   }
   for (const day of summary.days) io.out(`${day.index}\n`);
-  for (const failure of summary.failures) io.err(`flowq: report template failed: ${failure}\n`);
+  for (const failure of summary.failures) io.err(`flowq: report template failed: ${inertText(failure)}\n`);
   return summary.failures.length === 0 ? 0 : 1;
 }

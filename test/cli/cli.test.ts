@@ -6,7 +6,8 @@ import { COMMAND_HELP } from '../../src/cli/usage.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { openLocalEngine } from '../../src/engines/local.js';
 import { DEFAULT_QUERY_SETTINGS } from '../../src/config.js';
-import { parseLogFormat } from '../../src/flowlog/format.js';
+import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
+import { FlowLogWriter } from '../../src/sample/writer.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { describeTemplates, TEMPLATES } from '../../src/queries/templates.js';
 import { writeSample } from '../../src/sample/generate.js';
@@ -99,6 +100,36 @@ describe('flowq run', () => {
     expect(rule).toMatch(/^-+( +-+){5}$/);
     expect(first).toMatch(/^ +22 {2}TCP +[\d,]+ +[\d,]+ +\d+ +[\d.]+ (B|kB|MB)$/);
     expect(err).toMatch(/^2 rows, 75 files, [\d.]+ kB read, 2 partitions \(2026\/11\/01 only for the late margin\), \d+ ms\n$/);
+  });
+
+  it('prints escape sequences from the data inert: a table, and an error line quoting an argument, hold no control character', async () => {
+    const dir = join(tmp(), 'escapes');
+    const hostile = 'eni-\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil.example/\x1b\\link\x1b]8;;\x1b\\\x9b31m\u202E';
+    const writer = new FlowLogWriter({
+      location: dir,
+      logFormat: DEFAULT_LOG_FORMAT,
+      fileFormat: 'plain-text',
+      hiveCompatiblePartitions: false,
+      perHourPartition: false,
+    });
+    const start = Date.UTC(2026, 9, 31, 12) / 1000;
+    await writer.write({
+      account: '123456789012',
+      region: 'us-east-1',
+      flowLogId: 'fl-1',
+      fileTime: start,
+      records: [['2', '123456789012', hostile, '10.0.0.1', '10.0.0.2', '1', '2', '6', '3', '300', String(start), String(start + 10), 'ACCEPT', 'OK']],
+    });
+    await writer.close();
+
+    const table = await cli('run', 'eni-bytes', '--data', dir, ...RANGE);
+    const refused = await cli('run', 'top\x1b[2J\u202E');
+
+    expect(table.code).toBe(0);
+    expect(table.out.split('\n')[2]).toBe(
+      'eni-\\x1b[2J\\x1b]0;pwned\\x07\\x1b]8;;http://evil.example/\\x1b\\link\\x1b]8;;\\x1b\\\\x9b31m⟨U+202E⟩  300 B        3      1',
+    );
+    expect(refused).toEqual({ code: 2, out: '', err: `flowq: unknown query 'top\\x1b[2J⟨U+202E⟩'; known queries: ${[...TEMPLATES.keys()].join(', ')}\n` });
   });
 
   it('takes --since as a range ending now', async () => {
