@@ -338,6 +338,9 @@ export class LocalEngine implements Engine {
         ...tree.layout,
       };
       await connection.run('SET preserve_insertion_order = false');
+      // DuckDB may read and write its temporary directory whatever the sandbox allows: it is the
+      // work folder's, never `.tmp` in the current folder.
+      await connection.run(`SET temp_directory = ${sqlStringLiteral(join(workDir, 'tmp'))}`);
       // The JSON profile of each query tells which files its scan read (`Total Files Read`).
       await connection.run(`SET enable_profiling = 'json'`);
       await connection.run(`SET profiling_output = ${sqlStringLiteral(join(workDir, 'profile.json'))}`);
