@@ -71,7 +71,10 @@ export function templateParams(args: ParsedArgs, paramNames: readonly string[], 
   if (since !== undefined) {
     if (raw.start !== undefined || raw.end !== undefined) throw new UsageError('give either --since or --start/--end, not both');
     const end = Math.floor(now() / 1000);
-    raw.start = String(end - parseSince(since));
+    const seconds = parseSince(since);
+    const { maxRangeDays } = DEFAULT_QUERY_SETTINGS;
+    if (seconds > maxRangeDays * 86_400) throw new UsageError(`--since ${shorten(since)} is too long: a range covers at most ${maxRangeDays} days`);
+    raw.start = String(end - seconds);
     raw.end = String(end);
   }
   return raw;

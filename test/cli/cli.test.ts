@@ -163,6 +163,13 @@ describe('flowq run', () => {
     ],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--since', '1h'], 2, /^flowq: give either --since or --start\/--end, not both\n$/],
     [['run', 'top-talkers', '--data', 'DATA', '--since', '1 week'], 2, /^flowq: --since must look like 30m, 24h or 7d, not '1 week'\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', '--since', '99999d'], 2, /^flowq: --since 99999d is too long: a range covers at most 31 days\n$/],
+    [['sql', 'SELECT 1', '--data', 'DATA', '--since', '32d'], 2, /^flowq: --since 32d is too long: a range covers at most 31 days\n$/],
+    [
+      ['run', 'top-talkers', '--data', 'DATA', '--start', '20261127', '--end', '2026-11-28'],
+      2,
+      /^flowq: start: '20261127' looks like a date: write it 2026-11-27 \(ISO-8601\), or give Unix seconds of 9 or more digits\n$/,
+    ],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--output', 'xml'], 2, /^flowq: --output must be table, json or csv, not 'xml'\n$/],
     [['run', 'top-talkers', ...RANGE], 2, /^flowq: --data <dir\|s3:\/\/\.\.\.> is required/],
     [['run', 'top-talkers', '--data', '/no/such/folder', ...RANGE], 1, /^flowq: data folder \/no\/such\/folder does not exist\n$/],

@@ -82,7 +82,7 @@ describe('flowq report', () => {
     expect(JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'))).toMatchObject({ date: '2026-10-31', index: '2026/10/31/index.html' });
   });
 
-  it('refuses a bad date, an unknown template and a missing --out with one line and exit code 2, writing nothing', async () => {
+  it('refuses a bad date, an unknown template, a template missing a parameter and a missing --out with one line and exit code 2, writing nothing', async () => {
     const out = join(tmp(), 'refused');
     expect(await cli('report', '--data', data(), '--out', out, '--date', '2026-10-32')).toEqual({
       code: 2,
@@ -93,6 +93,12 @@ describe('flowq report', () => {
       code: 2,
       out: '',
       err: `flowq: unknown query 'nope'; known queries: ${[...TEMPLATES.keys()].join(', ')}\n`,
+    });
+    // A template that needs a parameter a report cannot give is refused before any template runs.
+    expect(await cli('report', '--data', data(), '--out', out, '--date', '2026-10-31', '--templates', 'top-talkers,traffic-from')).toEqual({
+      code: 2,
+      out: '',
+      err: 'flowq: --templates: traffic-from cannot run in a report (cidr: is required); leave it out\n',
     });
     expect(await cli('report', '--data', data(), '--date', '2026-10-31')).toEqual({
       code: 2,
