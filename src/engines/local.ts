@@ -9,7 +9,7 @@ import { DEFAULT_QUERY_SETTINGS, type QuerySettings } from '../config.js';
 import { DataError, FlowqError, QueryTimedOut, UnknownExecution } from '../errors.js';
 import { FIELD_BY_COLUMN } from '../flowlog/fields.js';
 import { headerLine, parseHeaderLine, parseLogFormat, type LogFormat } from '../flowlog/format.js';
-import { partitionPathPattern, PARTITION_KEYS, type FileFormat } from '../flowlog/layout.js';
+import { partitionPathPattern, PARTITION_KEYS, skippedFoldersNote, type FileFormat } from '../flowlog/layout.js';
 import type { Source } from '../flowlog/source.js';
 import { renderTargetFor, type RenderedQuery, type RenderTarget } from '../queries/render.js';
 import { mapLimit } from '../pool.js';
@@ -281,6 +281,8 @@ export class LocalEngine implements Engine {
   private cached = new Map<string, string>();
   /** A hash of how copies are made for this format, in each copy's name: a change to the reads makes new copies. */
   private readonly copyRecipe: string;
+  /** Folders under the location whose date or hour is impossible: no partitions, skipped, and said so in each answer. */
+  private skippedFolders: readonly string[] = [];
 
   private constructor(
     readonly source: Source,
@@ -370,6 +372,7 @@ export class LocalEngine implements Engine {
         query,
         clock,
       );
+      engine.skippedFolders = scanned.skipped ?? [];
       // Every text file is read typed until a run learns otherwise of the files it reads (see `run`).
       await engine.createView(new Set(tree.fileFormat === 'plain-text' ? tree.files.map((f) => f.path) : []));
       return engine;
@@ -613,8 +616,12 @@ export class LocalEngine implements Engine {
     return { columns, rows };
   }
 
-  /** A note naming the partitions of the range that hold no file, if any. */
+  /** Notes on what the answer leaves out: skipped folders, and the partitions of the range that hold no file. */
   private missingPartitionNotes(query: RenderedQuery, selected: readonly LocalFile[]): string[] {
+    return [...(this.skippedFolders.length === 0 ? [] : [skippedFoldersNote(this.skippedFolders)]), ...this.partitionNotes(query, selected)];
+  }
+
+  private partitionNotes(query: RenderedQuery, selected: readonly LocalFile[]): string[] {
     const { from, to } = query.partitions;
     const present = new Set(selected.map((f) => f.key.dt));
     // The partitions the renderer listed; a statement over every partition lists none.

@@ -259,6 +259,36 @@ describe('flowq run', () => {
     expect(result.err.split('\n')).toHaveLength(2);
   });
 
+  it('refuses a whole gzip stream followed by trailing bytes, naming the file', async () => {
+    const dir = join(tmp(), 'trailing');
+    await writeSample({ out: dir, days: 1, records: 200, until: UNTIL, flowLogs: 1 });
+    const key = 'AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/10/31';
+    const { readdirSync } = await import('node:fs');
+    const victim = join(dir, key, readdirSync(join(dir, key))[2]);
+    // zlib stops quietly at zero bytes after the last member; DuckDB does not, and names no file.
+    writeFileSync(victim, Buffer.concat([readFileSync(victim), Buffer.alloc(5)]));
+    const result = await cli('run', 'top-talkers', '--data', dir, ...RANGE);
+    expect(result).toEqual({ code: 1, out: '', err: `flowq: ${victim} is a corrupt gzip file (5 bytes of trailing garbage after its gzip data)\n` });
+  });
+
+  it('skips a folder whose date is impossible, with a note, and answers from the real partitions', async () => {
+    const dir = join(tmp(), 'impossible');
+    await writeSample({ out: dir, days: 1, records: 200, until: UNTIL, flowLogs: 1 });
+    const { cpSync, readdirSync } = await import('node:fs');
+    const day = 'AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/10/31';
+    const expected = await cli('run', 'top-talkers', '--data', dir, ...RANGE, '--output', 'json');
+    const name = readdirSync(join(dir, day))[0];
+    for (const folder of ['2026/10/32', '2026/02/30']) cpSync(join(dir, day, name), join(dir, 'AWSLogs/111122223333/vpcflowlogs/us-east-1', folder, name));
+
+    const result = await cli('run', 'top-talkers', '--data', dir, ...RANGE, '--output', 'json');
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toEqual({ ...JSON.parse(expected.out), stats: expect.any(Object) as unknown, notes: [expect.any(String) as unknown] });
+    expect(result.err).toBe(
+      'flowq: note: skipped 2 folders whose date or hour is impossible, so no partition: AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/02/30/, AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/10/32/\n',
+    );
+  });
+
   it('refuses a corrupt .gz with one line naming the file', async () => {
     const dir = join(tmp(), 'corrupt');
     await writeSample({ out: dir, days: 1, records: 200, until: UNTIL, flowLogs: 1 });
