@@ -512,8 +512,7 @@ describe('S3 edge cases', () => {
     intercept = (req, res) => {
       if (req.method !== 'GET' || !decodeURIComponent((req.url ?? '').split('?')[0]).endsWith(victim)) return;
       const setHeader = res.setHeader.bind(res);
-      res.setHeader = ((name: string, value: number | string | readonly string[]) =>
-        name.toLowerCase() === 'content-length' ? res : setHeader(name, value));
+      res.setHeader = (name: string, value: number | string | readonly string[]) => (name.toLowerCase() === 'content-length' ? res : setHeader(name, value));
       const write = res.write.bind(res) as (chunk: Buffer) => boolean;
       const end = res.end.bind(res) as () => void;
       res.end = ((chunk?: Buffer) => {
