@@ -14,7 +14,7 @@ import type { Source } from '../flowlog/source.js';
 import { renderTargetFor, type RenderedQuery, type RenderTarget } from '../queries/render.js';
 import { mapLimit } from '../pool.js';
 import { checkIdentifier, quoteIdent, sqlStringLiteral } from '../sql.js';
-import type { Column, Engine, ExecutionView, QueryResult, Row, RunOptions, Submission } from './engine.js';
+import { overflowFailure, type Column, type Engine, type ExecutionView, type QueryResult, type Row, type RunOptions, type Submission } from './engine.js';
 import { verifiedCachePath } from './cache-paths.js';
 import {
   fileStamp,
@@ -65,6 +65,9 @@ const ATHENA_NAME: Readonly<Record<string, string>> = {
   SMALLINT: 'smallint',
   TINYINT: 'tinyint',
 };
+
+// DuckDB's words for a sum that leaves BIGINT: a HUGEINT sum cast back, or an addition that overflows.
+const BIGINT_OVERFLOW = /out of range for the destination type INT64|Overflow in (addition|subtraction|multiplication) of INT64/;
 
 const normalizeHeader = (line: string): string => line.trim().split(/\s+/).join(' ');
 const excerpt = (text: string): string => (text.length > 80 ? `${text.slice(0, 80)}…` : text);
@@ -608,12 +611,37 @@ export class LocalEngine implements Engine {
       reader = await this.connection.runAndReadAll(query.sql, values, types);
     } catch (error) {
       if (error instanceof FlowqError) throw error;
+      if (BIGINT_OVERFLOW.test(firstLine(error))) throw new DataError(await this.overflowMessage(query), { cause: error });
       throw new DataError(`the local engine could not run ${query.template}: ${firstLine(error).replaceAll(this.alias.from, this.alias.to)}`, { cause: error });
     }
     const names = reader.columnNames();
     const columns = names.map((name, i) => ({ name, type: athenaTypeName(String(reader.columnTypes()[i])) }));
     const rows: Row[] = reader.getRowsJS().map((values) => Object.fromEntries(names.map((n, i) => [n, toJsValue(values[i])])));
     return { columns, rows };
+  }
+
+  /**
+   * Why a query failed on a sum past bigint: the template, and the partitions whose own records sum
+   * past it (a record with a value no flow reaches, `bytes = 9223372036854775807`), or the range's
+   * partitions when only their total does. Trino fails such a sum too ("bigint addition overflow"),
+   * and the Athena engine names the template and the range's partitions alike (see `overflowFailure`).
+   */
+  private async overflowMessage(query: RenderedQuery): Promise<string> {
+    const { from, to } = query.partitions;
+    const summed = ['packets', 'bytes'].filter((c) => this.source.logFormat.fields.some((f) => f.column === c));
+    let partitions: string[] = [];
+    try {
+      const past = summed.map((c) => `abs(sum(CAST(${quoteIdent(c)} AS HUGEINT))) > 9223372036854775807`).join(' OR ');
+      const reader = await this.connection.runAndReadAll(
+        `SELECT dt FROM ${this.table} WHERE dt BETWEEN $1 AND $2 GROUP BY dt HAVING ${past || 'false'} ORDER BY dt`,
+        [from, to],
+        [VARCHAR, VARCHAR],
+      );
+      partitions = reader.getRowsJS().map((r) => String(r[0]));
+    } catch {
+      // The range's partitions are named instead.
+    }
+    return overflowFailure(query.template, partitions.length > 0 ? partitions : undefined, query.partitions);
   }
 
   /** Notes on what the answer leaves out: skipped folders, and the partitions of the range that hold no file. */

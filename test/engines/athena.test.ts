@@ -140,6 +140,22 @@ describe('AthenaEngine.run', () => {
     expect(commandNames()).toEqual(['StartQueryExecutionCommand', 'GetQueryExecutionCommand']);
   });
 
+  test("a sum past bigint (Trino's `bigint addition overflow`) fails naming the template and the range's partitions, as the local engine does", async () => {
+    athenaMock
+      .on(GetQueryExecutionCommand)
+      .resolves(executionIn('FAILED', { reason: 'NUMERIC_VALUE_OUT_OF_RANGE: bigint addition overflow: 9223372036854775807 + 100', errorCategory: 2 }));
+
+    const error = await failWith(athenaEngine(SETTINGS, new FakeClock()).run(QUERY));
+
+    expect({ ...(error as QueryFailed), message: (error as Error).message }).toEqual({
+      name: 'QueryFailed',
+      code: 'QUERY_FAILED',
+      executionId: EXECUTION_ID,
+      errorCategory: 2,
+      message: `${QUERY.template}: a sum passes the largest bigint (9223372036854775807) in partitions ${QUERY.partitions.from} to ${QUERY.partitions.to}: a record there holds a value no flow reaches (Athena query ${EXECUTION_ID})`,
+    });
+  });
+
   test('a CANCELLED query raises QueryCancelled and polls no further', async () => {
     athenaMock
       .on(GetQueryExecutionCommand)
