@@ -637,7 +637,7 @@ export class LocalEngine implements Engine {
         [from, to],
         [VARCHAR, VARCHAR],
       );
-      partitions = reader.getRowsJS().map((r) => String(r[0]));
+      partitions = reader.getRowsJS().map((r) => r[0] as string);
     } catch {
       // The range's partitions are named instead.
     }
