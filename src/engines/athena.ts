@@ -17,6 +17,7 @@ import type { Layout } from '../flowlog/layout.js';
 import { checkIdentifier } from '../sql.js';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { DeadlineReached, isRetryableError, retry } from '../retry.js';
+import { stopOnExit } from './stop.js';
 import { executionStats, toColumns, toRows } from './athena-results.js';
 import {
   overflowFailure,
@@ -150,7 +151,14 @@ export class AthenaEngine implements Engine {
   async run(query: RenderedQuery, options: RunOptions = {}): Promise<QueryResult> {
     const startedAt = this.clock.now();
     const executionId = await this.start(query, options);
-    const status = await this.waitFor(executionId, startedAt, options);
+    // An ending process (Ctrl-C) stops the execution rather than leave it running on.
+    const unregister = stopOnExit(() => this.stop(executionId));
+    let status: ExecutionStatus;
+    try {
+      status = await this.waitFor(executionId, startedAt, options);
+    } finally {
+      unregister();
+    }
     if (!isTerminal(status.state)) {
       await this.stop(executionId);
       throw new QueryTimedOut(`${query.template} did not finish before its deadline; Athena query ${executionId} was stopped`, { executionId });

@@ -29,6 +29,7 @@ import {
 } from './local-files.js';
 import { DUCKDB_TYPE } from './duckdb-types.js';
 import { DUCKDB_MACROS } from './duckdb-macros.js';
+import { stopOnExit } from './stop.js';
 import { checkReadOnly, lockDown, treeInRange, type PartitionRange } from './local-sql.js';
 
 /** Where the local engine finds its data, and what it may assume about it. */
@@ -260,6 +261,21 @@ async function removeWorkDir(dir: string): Promise<void> {
   openWorkDirs.delete(dir);
 }
 
+/** A work folder's name: its process id, then mkdtemp's six characters. */
+const WORK_DIR = /^flowq-(\d+)-[A-Za-z0-9]{6}$/;
+
+/**
+ * Removes the work folders of processes that have ended without removing theirs: killed (SIGKILL),
+ * or a host that ends its Lambda workers without exit handlers (`sls offline` on SIGTERM).
+ */
+async function sweepWorkDirs(): Promise<void> {
+  const entries = await readdir(tmpdir()).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const owner = WORK_DIR.exec(entry);
+    if (owner !== null && !processExists(Number(owner[1]))) await rm(join(tmpdir(), entry), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
 function removeAtExit(dir: string): void {
   openWorkDirs.add(dir);
   if (removesAtExit) return;
@@ -320,7 +336,8 @@ export class LocalEngine implements Engine {
     const configured = options.logFormat === undefined ? undefined : parseLogFormat(options.logFormat);
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
-    const workDir = await mkdtemp(join(tmpdir(), 'flowq-'));
+    await sweepWorkDirs();
+    const workDir = await mkdtemp(join(tmpdir(), `flowq-${process.pid}-`));
     removeAtExit(workDir);
     try {
       for (const macro of DUCKDB_MACROS) await connection.run(macro);
@@ -538,6 +555,14 @@ export class LocalEngine implements Engine {
         if (executing) this.connection.interrupt();
       }, left);
     }
+    // A signal (see `stopWorkInFlight`) stops the run as its deadline would, and waits until it has.
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const unregister = stopOnExit(() => {
+      abort.abort();
+      if (executing) this.connection.interrupt();
+      return settled;
+    });
     const execute = async () => {
       if (timedOut) throw timeout();
       executing = true;
@@ -600,6 +625,8 @@ export class LocalEngine implements Engine {
       };
     } finally {
       clearTimeout(timer);
+      unregister();
+      settle();
     }
   }
 
@@ -668,7 +695,15 @@ export class LocalEngine implements Engine {
    */
   async runStatement(query: RenderedQuery, options: RunOptions = {}): Promise<QueryResult> {
     // Parquet copies are made before the lock, which stops every write but the profile's.
-    if (this.parquetCache !== undefined && this.files.length > 0) await this.readFromCopies(this.files, new AbortController().signal, options.onProgress);
+    if (this.parquetCache !== undefined && this.files.length > 0) {
+      const abort = new AbortController();
+      const unregister = stopOnExit(() => abort.abort());
+      try {
+        await this.readFromCopies(this.files, abort.signal, options.onProgress);
+      } finally {
+        unregister();
+      }
+    }
     // DuckDB reads the files through the link (see `open`), and writes its profile in the work folder.
     await lockDown(this.connection, [...this.files.map((f) => this.duckdbPath(f)), ...this.cached.values()], [this.workDir]);
     await checkReadOnly(this.connection, query.sql);

@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cli } from '../support/cli-in-process.js';
+import { DEFAULT_CLI_TIMEOUT_SECONDS } from '../../src/cli/athena.js';
+import { sqlCommand } from '../../src/cli/sql.js';
+import { usageOf } from '../../src/cli/usage.js';
+import { QueryTimedOut } from '../../src/errors.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { EXECUTION_ID, executionIn, resultsPage, decodedTalker } from '../engines/athena-support.js';
 import { useTempDir } from '../support/tmp.js';
@@ -157,6 +161,24 @@ describe('flowq sql on local data', () => {
       expect(listed).toEqual({ code: 2, out: '', err: 'flowq: sql: the statement reaches a file outside the flow logs\n' });
     } finally {
       process.chdir(here);
+    }
+  });
+
+  it('stops a local statement at the default deadline when no --timeout is given, as its help says', async () => {
+    // A clock on which the default deadline has passed as soon as the query starts.
+    const start = Date.now();
+    let calls = 0;
+    const clock = { now: () => (calls++ === 0 ? start : start + DEFAULT_CLI_TIMEOUT_SECONDS * 1000 + 1), sleep: () => Promise.resolve(), random: () => 0.5 };
+    const io = { out: () => undefined, err: () => undefined };
+
+    const run = sqlCommand(['SELECT count(*) FROM range(10000000000000)', '--data', data(), ...RANGE], io, { clock });
+
+    await expect(run).rejects.toThrow(new QueryTimedOut('sql did not finish before its deadline; the local engine stopped it'));
+    expect(calls).toBeGreaterThan(1);
+    for (const command of ['run', 'sql', 'report']) {
+      expect(usageOf(command, [])).toContain(
+        `--timeout 15m          stop a query still running after this long, on any engine (default ${DEFAULT_CLI_TIMEOUT_SECONDS / 60}m)`,
+      );
     }
   });
 
