@@ -232,14 +232,34 @@ function describePartitions(all: readonly string[], missing: ReadonlySet<string>
 }
 
 /**
- * Removes the older copies of a file from its folder in the Parquet cache, and temporary files that
- * a process which has since ended left there.
+ * How long a superseded copy in the Parquet cache is kept: a run that chose it before the newer copy
+ * was made may still be reading it (another process, a query up to its deadline, 30 minutes by
+ * default). Copies are never changed once written, only removed this long after they were superseded.
  */
-async function removeStaleCopies(folder: string, source: string, current: string): Promise<void> {
-  for (const entry of await readdir(folder)) {
-    if (!entry.startsWith(`${source}.`) || entry === current) continue;
+export const SUPERSEDED_COPY_GRACE_MS = 24 * 3600 * 1000;
+
+/**
+ * Sweeps a folder of the Parquet cache: each copy superseded (by a newer copy of the same file) more
+ * than {@link SUPERSEDED_COPY_GRACE_MS} ago, and temporary files that a process which has since ended
+ * left there. `source` limits the sweep to one file's copies.
+ */
+async function removeStaleCopies(folder: string, now: number, source?: string): Promise<void> {
+  const copies = new Map<string, Array<{ entry: string; mtimeMs: number }>>();
+  for (const entry of await readdir(folder).catch(() => [] as string[])) {
+    if (source !== undefined && !entry.startsWith(`${source}.`)) continue;
     const temp = /\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(entry);
-    if (entry.endsWith('.parquet') || (temp !== null && !processExists(Number(temp[1])))) await unlink(join(folder, entry)).catch(() => undefined);
+    if (temp !== null && !processExists(Number(temp[1]))) await unlink(join(folder, entry)).catch(() => undefined);
+    const copy = /^(.+)\.[0-9a-f]{16}-[0-9a-f]{8}\.parquet$/.exec(entry);
+    if (copy === null) continue;
+    const info = await stat(join(folder, entry)).catch(() => undefined);
+    if (info !== undefined) copies.set(copy[1], [...(copies.get(copy[1]) ?? []), { entry, mtimeMs: info.mtimeMs }]);
+  }
+  for (const versions of copies.values()) {
+    versions.sort((a, b) => a.mtimeMs - b.mtimeMs);
+    // A copy was superseded when the next one was written.
+    for (let i = 0; i + 1 < versions.length; i++) {
+      if (now - versions[i + 1].mtimeMs > SUPERSEDED_COPY_GRACE_MS) await unlink(join(folder, versions[i].entry)).catch(() => undefined);
+    }
   }
 }
 
@@ -300,6 +320,8 @@ export class LocalEngine implements Engine {
   private cached = new Map<string, string>();
   /** A hash of how copies are made for this format, in each copy's name: a change to the reads makes new copies. */
   private readonly copyRecipe: string;
+  /** Folders of the Parquet cache this engine has swept of superseded copies. */
+  private readonly sweptFolders = new Set<string>();
   /** Folders under the location whose date or hour is impossible: no partitions, skipped, and said so in each answer. */
   private skippedFolders: readonly string[] = [];
 
@@ -474,6 +496,10 @@ export class LocalEngine implements Engine {
     );
     const missing = files.filter((_, i) => !exists[i]);
     const made = new Set(files.filter((_, i) => exists[i]).map((f) => f.path));
+    // Folders of copies found are swept once per engine; those of copies made, as they are made.
+    const folders = [...new Set(files.filter((_, i) => exists[i]).map((f) => dirname(join(cache.to, name(f)))))].filter((d) => !this.sweptFolders.has(d));
+    for (const folder of folders) this.sweptFolders.add(folder);
+    await mapLimit(folders, 8, (folder) => removeStaleCopies(folder, Date.now()));
     const connections = await Promise.all(Array.from({ length: Math.min(availableParallelism(), missing.length) }, () => this.instance.connect()));
     const stop = () => connections.forEach((c) => c.interrupt());
     signal.addEventListener('abort', stop);
@@ -494,7 +520,7 @@ export class LocalEngine implements Engine {
           if (stampVersion(await fileStamp(file)) !== version(file)) throw new DataError(`${file.path} changed while it was copied`);
           await rename(temp, target);
           made.add(file.path);
-          await removeStaleCopies(dirname(target), basename(file.path), basename(target));
+          await removeStaleCopies(dirname(target), Date.now(), basename(file.path));
         } catch {
           await unlink(temp).catch(() => undefined);
         } finally {
@@ -512,13 +538,28 @@ export class LocalEngine implements Engine {
   /**
    * With the Parquet cache: verifies the files, copies those that have no copy yet, and reads them
    * from their copies from now on.
-   * @returns whether any of them is read from a copy.
+   * @returns the files found plain, as they are read from their gzip text when a copy goes missing.
    */
-  private async readFromCopies(files: readonly LocalFile[], signal: AbortSignal, onProgress?: RunOptions['onProgress']): Promise<boolean> {
+  private async readFromCopies(files: readonly LocalFile[], signal: AbortSignal, onProgress?: RunOptions['onProgress']): Promise<Set<string>> {
     const verified = await verifyGzipFiles(files, this.verifiedCache, { signal, logFormat: this.source.logFormat });
     const copies = await this.makeParquetCopies(files, verified, signal, onProgress);
-    await this.readAs(files, verified.plain, copies);
-    return copies.size > 0;
+    try {
+      await this.readAs(files, verified.plain, copies);
+    } catch (error) {
+      // A copy removed since it was found (see `namesCopy`): the files are read from their gzip text.
+      if (!this.namesCopy(error)) throw error;
+      await this.readAs(files, verified.plain);
+    }
+    return verified.plain;
+  }
+
+  /** Whether an error is DuckDB failing to open a Parquet copy (it names the path it reads copies by). */
+  private namesCopy(error: unknown): boolean {
+    const cache = this.parquetCache;
+    // Read by shape: DuckDB's errors may come from another realm than this module's Error.
+    const text = (e: unknown): string => (typeof (e as { message?: unknown } | null)?.message === 'string' ? (e as { message: string }).message : '');
+    const message = `${text(error)}\n${text((error as { cause?: unknown } | null)?.cause)}`;
+    return cache !== undefined && (message.includes(cache.from) || message.includes(cache.to)) && /No files found|Cannot open file|No such file/i.test(message);
   }
 
   /** The view's columns in order, with Athena type names: data columns, then the partition keys. */
@@ -580,10 +621,19 @@ export class LocalEngine implements Engine {
       if (this.source.fileFormat !== 'plain-text' || selected.length === 0) {
         answered = await execute();
       } else if (this.parquetCache !== undefined) {
-        fromCache = await this.readFromCopies(selected, abort.signal, options.onProgress).catch((error: unknown) => {
+        const plain = await this.readFromCopies(selected, abort.signal, options.onProgress).catch((error: unknown) => {
           throw timedOut ? timeout() : error;
         });
-        answered = await execute();
+        fromCache = this.cached.size > 0;
+        try {
+          answered = await execute();
+        } catch (error) {
+          // A copy removed under this run (by a hand, or a sweep past its grace): its gzip file is read instead.
+          if (!fromCache || timedOut || !this.namesCopy(error)) throw error;
+          await this.readAs(selected, plain);
+          fromCache = false;
+          answered = await execute();
+        }
       } else {
         // Files not verified yet are read typed while they are verified: both inflate every file, so
         // they share the cores. The answer stands only if every file proves whole and plain; a file
