@@ -20,6 +20,7 @@ import { DeadlineReached, isRetryableError, retry } from '../retry.js';
 import { stopOnExit } from './stop.js';
 import { executionStats, toColumns, toRows } from './athena-results.js';
 import {
+  isTrinoBigintOverflow,
   overflowFailure,
   type Column,
   type Engine,
@@ -167,7 +168,7 @@ export class AthenaEngine implements Engine {
       return await this.collect(status, startedAt);
     } catch (error) {
       // Trino's `bigint addition overflow` (Athena: NUMERIC_VALUE_OUT_OF_RANGE), named as the local engine names it.
-      if (error instanceof QueryFailed && /\bbigint (addition|subtraction|multiplication) overflow/i.test(error.message)) {
+      if (error instanceof QueryFailed && isTrinoBigintOverflow(error.message)) {
         throw new QueryFailed(`${overflowFailure(query.template, undefined, query.partitions)} (Athena query ${executionId})`, {
           executionId,
           errorCategory: error.errorCategory,

@@ -146,6 +146,11 @@ export async function runTemplate(engine: Engine, name: string, raw: Readonly<Re
   return toResultDocument(query, await engine.run(query, options));
 }
 
+/** Whether Trino's (and so Athena's) failure message is a bigint overflow, `bigint addition overflow: 9223372036854775807 + 1`. */
+export function isTrinoBigintOverflow(message: string): boolean {
+  return /\bbigint (addition|subtraction|multiplication) overflow/i.test(message);
+}
+
 /**
  * The one line a template fails with when one of its sums passes bigint (2^63 − 1), on every engine:
  * Trino fails such a sum ("bigint addition overflow") and so does DuckDB once the sum is cast back,
