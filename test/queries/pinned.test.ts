@@ -5,7 +5,8 @@
  * equal the pinned rows exactly, in order, on the local engine; the pinned rows are themselves
  * checked against the independent oracles (test/support/oracle.ts, library-oracle.ts), so a case
  * cannot pin a wrong answer. A second check reads each template's `@order` header against its SQL's
- * ORDER BY, so a dropped tie-breaker fails even where the data happens to hide it.
+ * ORDER BY, so a dropped tie-breaker fails even where the data happens to hide it. The same cases run
+ * on a real Trino in test/engines/trino.test.ts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
