@@ -28,6 +28,11 @@ export function parseTime(value: unknown): number | string {
   }
   if (typeof value !== 'string') return 'must be ISO-8601 UTC or Unix seconds';
   const text = value.trim();
+  // 20261127 is far more likely a date written without dashes than a moment of August 1970.
+  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+  if (compact !== null && parseDate(`${compact[1]}-${compact[2]}-${compact[3]}`) !== undefined) {
+    return `'${text}' looks like a date: write it ${compact[1]}-${compact[2]}-${compact[3]} (ISO-8601), or give Unix seconds of 9 or more digits`;
+  }
   if (/^\d{1,12}$/.test(text)) return range(Number(text));
   const m = ISO.exec(text);
   if (!m) return `'${shorten(value)}' is not ISO-8601 UTC (2026-11-27T00:00:00Z) or Unix seconds`;

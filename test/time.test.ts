@@ -26,6 +26,10 @@ describe('parseTime', () => {
     expect(parseTime('2026-11-27T05:06')).toBe(Date.UTC(2026, 10, 27, 5, 6) / 1000);
     expect(parseTime('2026-11-27T07:06:07+02:00')).toBe(Date.UTC(2026, 10, 27, 5, 6, 7) / 1000);
     expect(parseTime('1700000000')).toBe(1700000000);
+    // Eight digits that make a real date are a date without its dashes, not a moment of 1970; others stay seconds.
+    expect(parseTime('20261127')).toBe("'20261127' looks like a date: write it 2026-11-27 (ISO-8601), or give Unix seconds of 9 or more digits");
+    expect(parseTime('20261327')).toBe(20261327);
+    expect(parseTime('12345678')).toBe(12345678);
     expect(parseTime(1700000000)).toBe(1700000000);
     expect(formatTime(1700000000)).toBe('2023-11-14T22:13:20Z');
   });

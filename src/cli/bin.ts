@@ -1,18 +1,21 @@
 import { main } from './main.js';
 import { watchOutput } from './output.js';
+import { stopWorkInFlight } from '../engines/stop.js';
 
 // The SDK warns on Node 20 about its releases from 2027 on; flowq supports Node >= 20.19 today.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 watchOutput(process.stdout, process.stderr, (code) => process.exit(code));
 
-// Ctrl-C or a kill ends the process through exit, so that what runs at exit (the local engine's
-// work folder is removed then) still runs; the exit code is the shell's for that signal.
+// Ctrl-C or a kill first stops the work in flight (DuckDB's query is interrupted, for a process
+// cannot exit while DuckDB runs one; Athena's is stopped), then ends the process through exit, so
+// that what runs at exit (the local engine's work folder is removed then) still runs; the exit code
+// is the shell's for that signal. A second signal ends it at once.
 for (const [signal, code] of [
   ['SIGINT', 130],
   ['SIGTERM', 143],
 ] as const) {
-  process.once(signal, () => process.exit(code));
+  process.once(signal, () => void stopWorkInFlight().finally(() => process.exit(code)));
 }
 
 process.exitCode = await main(process.argv.slice(2), {

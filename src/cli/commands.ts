@@ -7,7 +7,7 @@ import { runTemplate, type ResultDocument } from '../engines/engine.js';
 import { openEngine } from '../engines/open.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../flowlog/format.js';
 import { formatTime, parseDate, parseDuration } from '../time.js';
-import { shorten } from '../text.js';
+import { inertText, shorten } from '../text.js';
 import { validateParams } from '../queries/params.js';
 import { describeTemplates, getTemplate, TEMPLATES } from '../queries/templates.js';
 import { renderCsv, renderJson, renderStats, renderTable } from '../reports/text.js';
@@ -71,7 +71,10 @@ export function templateParams(args: ParsedArgs, paramNames: readonly string[], 
   if (since !== undefined) {
     if (raw.start !== undefined || raw.end !== undefined) throw new UsageError('give either --since or --start/--end, not both');
     const end = Math.floor(now() / 1000);
-    raw.start = String(end - parseSince(since));
+    const seconds = parseSince(since);
+    const { maxRangeDays } = DEFAULT_QUERY_SETTINGS;
+    if (seconds > maxRangeDays * 86_400) throw new UsageError(`--since ${shorten(since)} is too long: a range covers at most ${maxRangeDays} days`);
+    raw.start = String(end - seconds);
     raw.end = String(end);
   }
   return raw;
@@ -79,9 +82,7 @@ export function templateParams(args: ParsedArgs, paramNames: readonly string[], 
 
 /** Writes a result document in the chosen output form. */
 export function printResult(doc: ResultDocument, output: Output, io: CliIo): void {
-  for (const note of doc.notes ?? [])
-    io.err(`flowq: note: ${note}
-`);
+  for (const note of doc.notes ?? []) io.err(`flowq: note: ${inertText(note)}\n`);
   if (output === 'json') io.out(renderJson(doc));
   else if (output === 'csv') io.out(renderCsv(doc));
   else {

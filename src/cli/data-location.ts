@@ -1,6 +1,7 @@
 import { DEFAULT_QUERY_SETTINGS } from '../config.js';
 import type { MirrorOptions, MirrorProgress } from '../engines/s3-mirror.js';
-import type { FileFormat } from '../flowlog/layout.js';
+import { skippedFoldersNote, type FileFormat } from '../flowlog/layout.js';
+import { inertText } from '../text.js';
 import { humanBytes } from '../reports/text.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { applyAwsFlags } from './athena.js';
@@ -91,5 +92,6 @@ export async function resolveDataLocation(
     ...options,
     onProgress: mirrorProgressPrinter(io, data),
   });
+  if (summary.skipped.length > 0) io.err(`flowq: note: ${inertText(skippedFoldersNote(summary.skipped))}\n`);
   return summary.folder;
 }

@@ -3,7 +3,7 @@ import type { CliIo } from './args.js';
 import { UsageError } from './args.js';
 import { demoCommand, queriesCommand, runCommand, sampleCommand } from './commands.js';
 import { flowqVersion, overview, usageOf, wantsHelp } from './usage.js';
-import { shorten } from '../text.js';
+import { inertText, shorten } from '../text.js';
 
 type Command = (argv: string[], io: CliIo) => number | Promise<number>;
 
@@ -57,8 +57,18 @@ export function exitCodeOf(error: FlowqError): 1 | 2 {
   return COMMAND_LINE_CODES.has(error.code) ? 2 : 1;
 }
 
-/** Writes one line for an error and returns the exit code: 2 for command-line mistakes, 1 for the rest. */
+/**
+ * Writes one line for an error and returns the exit code: 2 for command-line mistakes, 1 for the rest.
+ * The line is made inert (see `inertText`): messages quote data and arguments, which may hold escapes.
+ */
 function reportError(error: unknown, io: CliIo): number {
+  const code = reportErrorLine(error, { ...io, err: (text) => io.err(`${inertText(text.replace(/\n$/, ''))}\n`) });
+  // Not one of ours: a bug, whose stack is shown when asked for.
+  if (!(error instanceof FlowqError) && describeAwsError(error) === undefined && process.env.FLOWQ_DEBUG) io.err(`${(error as Error).stack}\n`);
+  return code;
+}
+
+function reportErrorLine(error: unknown, io: CliIo): number {
   if (error instanceof FlowqError) {
     io.err(`flowq: ${error.message}\n`);
     return exitCodeOf(error);
@@ -68,9 +78,8 @@ function reportError(error: unknown, io: CliIo): number {
     io.err(`flowq: ${aws}\n`);
     return 1;
   }
-  // Not one of ours: a bug. One line for the user; the stack only when asked for.
+  // Not one of ours: a bug. One line for the user; the stack only when asked for (see reportError).
   io.err(`flowq: unexpected error: ${error instanceof Error ? firstLine(error.message) : String(error)}\n`);
-  if (process.env.FLOWQ_DEBUG) io.err(`${(error as Error).stack}\n`);
   return 1;
 }
 

@@ -1,9 +1,14 @@
 import { SYSTEM_CLOCK } from '../clock.js';
+import { DEFAULT_QUERY_SETTINGS } from '../config.js';
+import { InvalidParameter } from '../errors.js';
+import { validateParams } from '../queries/params.js';
+import { getTemplate } from '../queries/templates.js';
 import { runTemplate, type Engine, type RunOptions } from '../engines/engine.js';
 import { reportDays, type ReportDay } from '../reports/period.js';
 import { writeReports, type ReportSummary } from '../reports/report.js';
 import { DEFAULT_REPORT_CONCURRENCY, DEFAULT_REPORT_TEMPLATES, reportTemplate, type ReportTemplate } from '../reports/settings.js';
 import { FolderSink } from '../reports/sink.js';
+import { inertText } from '../text.js';
 import { checkFlags, parseArgs, UsageError, type CliIo } from './args.js';
 import { BOOLEAN_FLAGS, engineFlags, openCliEngine, type CliContext } from './engine.js';
 
@@ -26,7 +31,7 @@ export async function writeLocalReport(
     prefix: '',
     templates,
     concurrency: DEFAULT_REPORT_CONCURRENCY,
-    onTemplate: (day, t) => io.err(`${day.date} ${t.name}: ${t.status === 'ok' ? `${t.rows} rows` : `failed: ${t.error}`}\n`),
+    onTemplate: (day, t) => io.err(`${day.date} ${t.name}: ${t.status === 'ok' ? `${t.rows} rows` : `failed: ${inertText(t.error ?? '')}`}\n`),
   });
 }
 
@@ -43,6 +48,22 @@ function templatesFlag(value: string | undefined): ReportTemplate[] {
 }
 
 /**
+ * Checks every template's parameters for a report's day before any runs, so that a template which
+ * needs a parameter a report cannot give (traffic-from's `cidr`) fails the command at once.
+ * @throws UsageError naming the template and its problem.
+ */
+function checkTemplateParams(templates: readonly ReportTemplate[], day: ReportDay): void {
+  for (const t of templates) {
+    try {
+      validateParams(getTemplate(t.name).params, { ...t.params, start: day.start, end: day.end }, DEFAULT_QUERY_SETTINGS);
+    } catch (error) {
+      if (error instanceof InvalidParameter) throw new UsageError(`--templates: ${t.name} cannot run in a report (${error.message}); leave it out`);
+      throw error;
+    }
+  }
+}
+
+/**
  * `flowq report --data <dir> --out <dir> [--date D | --start D --end D] [--templates a,b]`: the
  * daily report, as the schedule delivers it to S3, written into a folder, over the local engine or
  * (with `--engine athena`) Athena. Prints each day's `index.html`; exits 1 when a template failed
@@ -55,6 +76,7 @@ export async function reportCommand(argv: string[], io: CliIo, context: CliConte
   if (out === undefined) throw new UsageError('--out <dir> is required: the folder the report is written to');
   const templates = templatesFlag(args.flags.get('templates'));
   const days = reportDays({ date: args.flags.get('date'), start: args.flags.get('start'), end: args.flags.get('end') }, (context.clock ?? SYSTEM_CLOCK).now());
+  checkTemplateParams(templates, days[0]);
   // `--data s3://...` fetches the partitions of the report's days, and nothing else.
   const cli = await openCliEngine(args, io, context, { range: { start: days[0].start, end: days[days.length - 1].end } });
   let summary: ReportSummary;
@@ -64,6 +86,6 @@ export async function reportCommand(argv: string[], io: CliIo, context: CliConte
     await cli.engine.close();
   }
   for (const day of summary.days) io.out(`${day.index}\n`);
-  for (const failure of summary.failures) io.err(`flowq: report template failed: ${failure}\n`);
+  for (const failure of summary.failures) io.err(`flowq: report template failed: ${inertText(failure)}\n`);
   return summary.failures.length === 0 ? 0 : 1;
 }

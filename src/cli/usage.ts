@@ -16,6 +16,9 @@ const AWS_FLAGS = `  --region <r>           the AWS region (else AWS_REGION or y
 const LATE_MARGIN = `  --late-margin <min>    minutes past the range's end whose folders are read too, for records
                          AWS files late (0-60, default 10; 0 reads only the range's own folders)`;
 
+const TIMEOUT = `  --timeout 15m          stop a query still running after this long, on any engine (default 30m);
+                         Ctrl-C stops it at once (a local query is interrupted, an Athena or Trino one stopped)`;
+
 const CATALOG_FLAGS = `  --location s3://bucket/prefix/   the location that holds AWSLogs/ (the AWSLogs/ folder itself is taken as its parent)
   --database <db> --table <table>  the Glue database and table
   --log-format <fmt>               the flow log's format string (default: the 14 version-2 fields)
@@ -48,6 +51,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   --limit N              most rows (1-1000, default 10)
   --output table|json|csv
 ${LATE_MARGIN}
+${TIMEOUT}
 
 local engine (default):
   --data <dir>           the folder that holds AWSLogs/ (a copy of s3://bucket/prefix/)
@@ -59,15 +63,13 @@ local engine (default):
   --database <db> --table <t>   the Glue table (flowq catalog makes it)
   --workgroup <wg> --catalog <c> --output-location s3://... --reuse-minutes N (0: no reuse)
   --log-format <fmt> --hive --per-hour   the table's layout
-  --timeout 15m          stop the query after this long (default 30m)
 ${AWS_FLAGS}
 
 --engine trino (the same Athena text, on your own Trino; npm run trino -- start runs one here):
   --server http(s)://host:port --catalog <c> --schema <s> --table <t>   the Hive table
   --user <name>          Trino's user (default: your login name); a password from
                          FLOWQ_TRINO_PASSWORD (https only) or a token from FLOWQ_TRINO_TOKEN
-  --log-format <fmt> --hive --per-hour   the table's layout (default: read from the table)
-  --timeout 15m          cancel the query after this long (default 30m)`,
+  --log-format <fmt> --hive --per-hour   the table's layout (default: read from the table)`,
   },
   sample: {
     summary: "write a deterministic sample data set in AWS's S3 layout",
@@ -89,6 +91,7 @@ ${AWS_FLAGS}
   --start, --end         the days [start, end)
   --templates a,b        the templates to run (default: every one)
 ${LATE_MARGIN}
+${TIMEOUT}
   --data <dir>, or --engine athena with the flags of flowq run --help`,
   },
   sql: {
@@ -104,6 +107,7 @@ ${LATE_MARGIN}
   --max-download 5GB     with --data s3://...: refuse a range that needs more
   --accounts a,b --regions r1,r2   with --data s3://...: instead of discovering them
 ${LATE_MARGIN}
+${TIMEOUT}
   --data <dir>, or --engine athena with the flags of flowq run --help`,
   },
   demo: {

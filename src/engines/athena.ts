@@ -17,8 +17,20 @@ import type { Layout } from '../flowlog/layout.js';
 import { checkIdentifier } from '../sql.js';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { DeadlineReached, isRetryableError, retry } from '../retry.js';
+import { stopOnExit } from './stop.js';
 import { executionStats, toColumns, toRows } from './athena-results.js';
-import type { Column, Engine, ExecutionView, QueryResult, ResultPage, Row, RunOptions, Submission } from './engine.js';
+import {
+  isTrinoBigintOverflow,
+  overflowFailure,
+  type Column,
+  type Engine,
+  type ExecutionView,
+  type QueryResult,
+  type ResultPage,
+  type Row,
+  type RunOptions,
+  type Submission,
+} from './engine.js';
 
 // flowq retries Athena calls itself, within the caller's deadline (src/retry.ts): the SDK must not retry too.
 const athena = new AthenaClient({ maxAttempts: 1 });
@@ -140,12 +152,31 @@ export class AthenaEngine implements Engine {
   async run(query: RenderedQuery, options: RunOptions = {}): Promise<QueryResult> {
     const startedAt = this.clock.now();
     const executionId = await this.start(query, options);
-    const status = await this.waitFor(executionId, startedAt, options);
+    // An ending process (Ctrl-C) stops the execution rather than leave it running on.
+    const unregister = stopOnExit(() => this.stop(executionId));
+    let status: ExecutionStatus;
+    try {
+      status = await this.waitFor(executionId, startedAt, options);
+    } finally {
+      unregister();
+    }
     if (!isTerminal(status.state)) {
       await this.stop(executionId);
       throw new QueryTimedOut(`${query.template} did not finish before its deadline; Athena query ${executionId} was stopped`, { executionId });
     }
-    return this.collect(status, startedAt);
+    try {
+      return await this.collect(status, startedAt);
+    } catch (error) {
+      // Trino's `bigint addition overflow` (Athena: NUMERIC_VALUE_OUT_OF_RANGE), named as the local engine names it.
+      if (error instanceof QueryFailed && isTrinoBigintOverflow(error.message)) {
+        throw new QueryFailed(`${overflowFailure(query.template, undefined, query.partitions)} (Athena query ${executionId})`, {
+          executionId,
+          errorCategory: error.errorCategory,
+          cause: error,
+        });
+      }
+      throw error;
+    }
   }
 
   /**

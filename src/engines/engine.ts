@@ -145,3 +145,25 @@ export async function runTemplate(engine: Engine, name: string, raw: Readonly<Re
   const query = renderQuery(name, raw, engine.target);
   return toResultDocument(query, await engine.run(query, options));
 }
+
+/** Whether Trino's (and so Athena's) failure message is a bigint overflow, `bigint addition overflow: 9223372036854775807 + 1`. */
+export function isTrinoBigintOverflow(message: string): boolean {
+  return /\bbigint (addition|subtraction|multiplication) overflow/i.test(message);
+}
+
+/**
+ * The one line a template fails with when one of its sums passes bigint (2^63 − 1), on every engine:
+ * Trino fails such a sum ("bigint addition overflow") and so does DuckDB once the sum is cast back,
+ * so the rule is an error that names the template and the partitions, never a wrong number. Only
+ * a record with a value no flow reaches (`bytes = 9223372036854775807`) gets there.
+ * @param partitions the partitions whose own records sum past bigint, when known; else the range's are named.
+ */
+export function overflowFailure(template: string, partitions: readonly string[] | undefined, range: RenderedQuery['partitions']): string {
+  const where =
+    partitions === undefined
+      ? range.from === ''
+        ? 'its partitions'
+        : `partitions ${range.from} to ${range.to}`
+      : `partition${partitions.length === 1 ? '' : 's'} ${partitions.join(', ')}`;
+  return `${template}: a sum passes the largest bigint (9223372036854775807) in ${where}: a record there holds a value no flow reaches`;
+}

@@ -11,7 +11,7 @@ import { PLAIN_SCAN_WASM } from './plain-scan-wasm.js';
 import { mapLimit } from '../pool.js';
 import { DataError } from '../errors.js';
 import { headerLine, type LogFormat } from '../flowlog/format.js';
-import { parseObjectKey, type FileFormat, type Layout, type ParsedKey } from '../flowlog/layout.js';
+import { impossiblePartitionOf, parseObjectKey, type FileFormat, type Layout, type ParsedKey } from '../flowlog/layout.js';
 
 /** One flow-log file found under a local location. */
 export interface LocalFile {
@@ -29,6 +29,8 @@ export interface LocalTree {
   readonly files: readonly LocalFile[];
   readonly layout: Layout;
   readonly fileFormat: FileFormat;
+  /** Folders (keys relative to the location, `AWSLogs/.../2026/11/27/27/`) skipped: their date or hour is impossible, so no partition. */
+  readonly skipped?: readonly string[];
 }
 
 const REASONS: Readonly<Record<string, string>> = {
@@ -104,9 +106,15 @@ export async function scanLocation(location: string, wanted: { layout?: Partial<
   const listed: Array<{ path: string; size: number; mtimeMs: number }> = [];
   await walk(root, listed, new Set([identity(await stat(root))]));
   const found: LocalFile[] = [];
+  const skipped = new Set<string>();
   for (const file of listed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    const key = parseObjectKey(relative(base, file.path).split(sep).join('/'));
-    if (!key) continue;
+    const relativeKey = relative(base, file.path).split(sep).join('/');
+    const key = parseObjectKey(relativeKey);
+    if (!key) {
+      const impossible = impossiblePartitionOf(relativeKey);
+      if (impossible !== undefined) skipped.add(impossible);
+      continue;
+    }
     const { layout } = key;
     if (wanted.layout?.hiveCompatiblePartitions !== undefined && wanted.layout.hiveCompatiblePartitions !== layout.hiveCompatiblePartitions) continue;
     if (wanted.layout?.perHourPartition !== undefined && wanted.layout.perHourPartition !== layout.perHourPartition) continue;
@@ -124,7 +132,7 @@ export async function scanLocation(location: string, wanted: { layout?: Partial<
       throw new DataError(`${root} mixes plain-text and parquet files; choose one with --file-format`);
     }
   }
-  return { location: base, files: found, layout: first.layout, fileFormat: first.fileFormat };
+  return { location: base, files: found, layout: first.layout, fileFormat: first.fileFormat, ...(skipped.size > 0 ? { skipped: [...skipped] } : {}) };
 }
 
 /**
@@ -348,7 +356,11 @@ export class PlainRecordScanner {
   }
 }
 
-function inflateFully(path: string, signal?: AbortSignal, scanner?: PlainRecordScanner): Promise<void> {
+/**
+ * Inflates a whole gzip file of `size` bytes. zlib stops quietly at zero bytes after the last gzip
+ * member, which DuckDB then fails on without naming the file: every byte must belong to a member.
+ */
+async function inflateFully(path: string, size: number, signal?: AbortSignal, scanner?: PlainRecordScanner): Promise<void> {
   const sink = new Writable({
     write: (chunk: Buffer, _encoding, next) => {
       scanner?.push(chunk);
@@ -356,13 +368,17 @@ function inflateFully(path: string, signal?: AbortSignal, scanner?: PlainRecordS
     },
   });
   // Large chunks: with zlib's 16 kB default the round trips to the thread pool cost more than inflating.
-  return pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), createGunzip({ chunkSize: 1 << 20 }), sink, { signal }).catch((error: Error) => {
+  const gunzip = createGunzip({ chunkSize: 1 << 20 });
+  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), gunzip, sink, { signal }).catch((error: Error) => {
     if (signal?.aborted) throw error;
     if ((error as NodeJS.ErrnoException).code?.startsWith('Z_') || error.message.includes('unexpected end')) {
       throw new DataError(`${path} is a corrupt gzip file (${error.message})`);
     }
     throw fileSystemError(path, error);
   });
+  if (gunzip.bytesWritten < size) {
+    throw new DataError(`${path} is a corrupt gzip file (${size - gunzip.bytesWritten} bytes of trailing garbage after its gzip data)`);
+  }
 }
 
 /**
@@ -431,7 +447,7 @@ export async function verifyGzipFiles(files: readonly LocalFile[], cachePath: st
     try {
       await mapLimit(todo, availableParallelism(), async (item) => {
         const scanner = options.logFormat && PlainRecordScanner.forFormat(options.logFormat);
-        await inflateFully(item.file.path, stop.signal, scanner).catch((error: unknown) => {
+        await inflateFully(item.file.path, item.stamp.size, stop.signal, scanner).catch((error: unknown) => {
           stop.abort();
           throw error;
         });

@@ -22,8 +22,42 @@ export function treeInRange(tree: LocalTree, range: PartitionRange, location: st
   return { ...tree, files };
 }
 
+// Absolute paths, quoted or not (`/home/me/...`, `C:\\...`): a refusal names what was refused, never where the host keeps things.
+const HOST_PATH = /(["'])(?:\/|[A-Za-z]:\\)[^"']*\1|(?<![\w.:/-])\/(?:[^\s/"'()]+\/)*[^\s/"'()]+/g;
+
 function refused(message: string): InvalidParameter {
-  return new InvalidParameter([{ param: 'sql', message }]);
+  return new InvalidParameter([{ param: 'sql', message: message.replace(HOST_PATH, (path, quote?: string) => (quote ? `${quote}…${quote}` : '…')) }]);
+}
+
+/**
+ * Functions and catalog views that show the host (settings with absolute paths and the home
+ * folder, secrets, extensions, the temporary files), sniff files or switch on logging: a statement
+ * that names one is refused before it binds, whatever it would have answered.
+ */
+const HOST_FUNCTIONS = /^(duckdb_|pragma_)|^(current_setting|sniff_csv|enable_logging|disable_logging|truncate_duckdb_logs|which_secret|getenv)$/i;
+
+/** The first host-revealing function or view a parsed statement (DuckDB's `json_serialize_sql`) names. */
+function hostFunctionIn(node: unknown): string | undefined {
+  if (typeof node !== 'object' || node === null) return undefined;
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = hostFunctionIn(item);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  const record = node as Record<string, unknown>;
+  for (const key of ['function_name', 'table_name']) {
+    const name = record[key];
+    if (typeof name === 'string' && HOST_FUNCTIONS.test(name)) return name;
+  }
+  return hostFunctionIn(Object.values(record));
+}
+
+/** Refuses a parsed statement that names a host-revealing function. @throws InvalidParameter. */
+function refuseHostFunctions(parsed: unknown): void {
+  const name = hostFunctionIn(parsed);
+  if (name !== undefined) throw refused(`${name} is not available: it shows the host, not the flow logs`);
 }
 
 function firstLine(error: unknown): string {
@@ -62,14 +96,15 @@ export async function checkReadOnly(connection: DuckDBConnection, sql: string): 
     throw refused(firstLine(error));
   }
   if (extracted.count !== 1) throw refused(`give exactly one statement, not ${extracted.count}`);
+  const serialized = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
+  refuseHostFunctions(JSON.parse(serialized.getRowsJS()[0][0] as string));
   let prepared;
   try {
     prepared = await extracted.prepare(0);
   } catch (error) {
     const message = firstLine(error);
-    if (message.startsWith('Permission Error')) {
-      throw refused(`the statement reaches a file outside the flow logs (${message})`);
-    }
+    // DuckDB's message names the host path it refused: it is left out.
+    if (message.startsWith('Permission Error')) throw refused('the statement reaches a file outside the flow logs');
     throw refused(message);
   }
   try {
@@ -82,8 +117,9 @@ export async function checkReadOnly(connection: DuckDBConnection, sql: string): 
 }
 
 /**
- * Checks that `sql` parses as exactly one SELECT, for an engine that cannot be sandboxed here
- * (Athena): DuckDB's parser alone decides, without binding, so Trino functions are no obstacle.
+ * Checks that `sql` parses as exactly one SELECT that names no host-revealing function, before any
+ * engine opens (and alone for Athena, which cannot be sandboxed here): DuckDB's parser alone decides,
+ * without binding, so Trino functions are no obstacle.
  * @throws InvalidParameter (param `sql`) naming why the statement is refused.
  */
 export async function checkSelectSyntax(sql: string): Promise<void> {
@@ -98,6 +134,7 @@ export async function checkSelectSyntax(sql: string): Promise<void> {
       );
     }
     if (parsed.statements?.length !== 1) throw refused(`give exactly one statement, not ${parsed.statements?.length ?? 0}`);
+    refuseHostFunctions(parsed);
   } finally {
     connection.closeSync();
     instance.closeSync();

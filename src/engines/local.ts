@@ -9,12 +9,12 @@ import { DEFAULT_QUERY_SETTINGS, type QuerySettings } from '../config.js';
 import { DataError, FlowqError, QueryTimedOut, UnknownExecution } from '../errors.js';
 import { FIELD_BY_COLUMN } from '../flowlog/fields.js';
 import { headerLine, parseHeaderLine, parseLogFormat, type LogFormat } from '../flowlog/format.js';
-import { partitionPathPattern, PARTITION_KEYS, type FileFormat } from '../flowlog/layout.js';
+import { partitionPathPattern, PARTITION_KEYS, skippedFoldersNote, type FileFormat } from '../flowlog/layout.js';
 import type { Source } from '../flowlog/source.js';
 import { renderTargetFor, type RenderedQuery, type RenderTarget } from '../queries/render.js';
 import { mapLimit } from '../pool.js';
 import { checkIdentifier, quoteIdent, sqlStringLiteral } from '../sql.js';
-import type { Column, Engine, ExecutionView, QueryResult, Row, RunOptions, Submission } from './engine.js';
+import { overflowFailure, type Column, type Engine, type ExecutionView, type QueryResult, type Row, type RunOptions, type Submission } from './engine.js';
 import { verifiedCachePath } from './cache-paths.js';
 import {
   fileStamp,
@@ -29,6 +29,7 @@ import {
 } from './local-files.js';
 import { DUCKDB_TYPE } from './duckdb-types.js';
 import { DUCKDB_MACROS } from './duckdb-macros.js';
+import { stopOnExit } from './stop.js';
 import { checkReadOnly, lockDown, treeInRange, type PartitionRange } from './local-sql.js';
 
 /** Where the local engine finds its data, and what it may assume about it. */
@@ -65,6 +66,9 @@ const ATHENA_NAME: Readonly<Record<string, string>> = {
   SMALLINT: 'smallint',
   TINYINT: 'tinyint',
 };
+
+// DuckDB's words for a sum that leaves BIGINT: a HUGEINT sum cast back, or an addition that overflows.
+const BIGINT_OVERFLOW = /out of range for the destination type INT64|Overflow in (addition|subtraction|multiplication) of INT64/;
 
 const normalizeHeader = (line: string): string => line.trim().split(/\s+/).join(' ');
 const excerpt = (text: string): string => (text.length > 80 ? `${text.slice(0, 80)}…` : text);
@@ -228,14 +232,34 @@ function describePartitions(all: readonly string[], missing: ReadonlySet<string>
 }
 
 /**
- * Removes the older copies of a file from its folder in the Parquet cache, and temporary files that
- * a process which has since ended left there.
+ * How long a superseded copy in the Parquet cache is kept: a run that chose it before the newer copy
+ * was made may still be reading it (another process, a query up to its deadline, 30 minutes by
+ * default). Copies are never changed once written, only removed this long after they were superseded.
  */
-async function removeStaleCopies(folder: string, source: string, current: string): Promise<void> {
-  for (const entry of await readdir(folder)) {
-    if (!entry.startsWith(`${source}.`) || entry === current) continue;
+export const SUPERSEDED_COPY_GRACE_MS = 24 * 3600 * 1000;
+
+/**
+ * Sweeps a folder of the Parquet cache: each copy superseded (by a newer copy of the same file) more
+ * than {@link SUPERSEDED_COPY_GRACE_MS} ago, and temporary files that a process which has since ended
+ * left there. `source` limits the sweep to one file's copies.
+ */
+async function removeStaleCopies(folder: string, now: number, source?: string): Promise<void> {
+  const copies = new Map<string, Array<{ entry: string; mtimeMs: number }>>();
+  for (const entry of await readdir(folder).catch(() => [] as string[])) {
+    if (source !== undefined && !entry.startsWith(`${source}.`)) continue;
     const temp = /\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(entry);
-    if (entry.endsWith('.parquet') || (temp !== null && !processExists(Number(temp[1])))) await unlink(join(folder, entry)).catch(() => undefined);
+    if (temp !== null && !processExists(Number(temp[1]))) await unlink(join(folder, entry)).catch(() => undefined);
+    const copy = /^(.+)\.[0-9a-f]{16}-[0-9a-f]{8}\.parquet$/.exec(entry);
+    if (copy === null) continue;
+    const info = await stat(join(folder, entry)).catch(() => undefined);
+    if (info !== undefined) copies.set(copy[1], [...(copies.get(copy[1]) ?? []), { entry, mtimeMs: info.mtimeMs }]);
+  }
+  for (const versions of copies.values()) {
+    versions.sort((a, b) => a.mtimeMs - b.mtimeMs);
+    // A copy was superseded when the next one was written.
+    for (let i = 0; i + 1 < versions.length; i++) {
+      if (now - versions[i + 1].mtimeMs > SUPERSEDED_COPY_GRACE_MS) await unlink(join(folder, versions[i].entry)).catch(() => undefined);
+    }
   }
 }
 
@@ -255,6 +279,21 @@ let removesAtExit = false;
 async function removeWorkDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   openWorkDirs.delete(dir);
+}
+
+/** A work folder's name: its process id, then mkdtemp's six characters. */
+const WORK_DIR = /^flowq-(\d+)-[A-Za-z0-9]{6}$/;
+
+/**
+ * Removes the work folders of processes that have ended without removing theirs: killed (SIGKILL),
+ * or a host that ends its Lambda workers without exit handlers (`sls offline` on SIGTERM).
+ */
+async function sweepWorkDirs(): Promise<void> {
+  const entries = await readdir(tmpdir()).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const owner = WORK_DIR.exec(entry);
+    if (owner !== null && !processExists(Number(owner[1]))) await rm(join(tmpdir(), entry), { recursive: true, force: true }).catch(() => undefined);
+  }
 }
 
 function removeAtExit(dir: string): void {
@@ -281,6 +320,10 @@ export class LocalEngine implements Engine {
   private cached = new Map<string, string>();
   /** A hash of how copies are made for this format, in each copy's name: a change to the reads makes new copies. */
   private readonly copyRecipe: string;
+  /** Folders of the Parquet cache this engine has swept of superseded copies. */
+  private readonly sweptFolders = new Set<string>();
+  /** Folders under the location whose date or hour is impossible: no partitions, skipped, and said so in each answer. */
+  private skippedFolders: readonly string[] = [];
 
   private constructor(
     readonly source: Source,
@@ -315,7 +358,8 @@ export class LocalEngine implements Engine {
     const configured = options.logFormat === undefined ? undefined : parseLogFormat(options.logFormat);
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
-    const workDir = await mkdtemp(join(tmpdir(), 'flowq-'));
+    await sweepWorkDirs();
+    const workDir = await mkdtemp(join(tmpdir(), `flowq-${process.pid}-`));
     removeAtExit(workDir);
     try {
       for (const macro of DUCKDB_MACROS) await connection.run(macro);
@@ -338,6 +382,9 @@ export class LocalEngine implements Engine {
         ...tree.layout,
       };
       await connection.run('SET preserve_insertion_order = false');
+      // DuckDB may read and write its temporary directory whatever the sandbox allows: it is the
+      // work folder's, never `.tmp` in the current folder.
+      await connection.run(`SET temp_directory = ${sqlStringLiteral(join(workDir, 'tmp'))}`);
       // The JSON profile of each query tells which files its scan read (`Total Files Read`).
       await connection.run(`SET enable_profiling = 'json'`);
       await connection.run(`SET profiling_output = ${sqlStringLiteral(join(workDir, 'profile.json'))}`);
@@ -367,6 +414,7 @@ export class LocalEngine implements Engine {
         query,
         clock,
       );
+      engine.skippedFolders = scanned.skipped ?? [];
       // Every text file is read typed until a run learns otherwise of the files it reads (see `run`).
       await engine.createView(new Set(tree.fileFormat === 'plain-text' ? tree.files.map((f) => f.path) : []));
       return engine;
@@ -448,6 +496,10 @@ export class LocalEngine implements Engine {
     );
     const missing = files.filter((_, i) => !exists[i]);
     const made = new Set(files.filter((_, i) => exists[i]).map((f) => f.path));
+    // Folders of copies found are swept once per engine; those of copies made, as they are made.
+    const folders = [...new Set(files.filter((_, i) => exists[i]).map((f) => dirname(join(cache.to, name(f)))))].filter((d) => !this.sweptFolders.has(d));
+    for (const folder of folders) this.sweptFolders.add(folder);
+    await mapLimit(folders, 8, (folder) => removeStaleCopies(folder, Date.now()));
     const connections = await Promise.all(Array.from({ length: Math.min(availableParallelism(), missing.length) }, () => this.instance.connect()));
     const stop = () => connections.forEach((c) => c.interrupt());
     signal.addEventListener('abort', stop);
@@ -468,7 +520,7 @@ export class LocalEngine implements Engine {
           if (stampVersion(await fileStamp(file)) !== version(file)) throw new DataError(`${file.path} changed while it was copied`);
           await rename(temp, target);
           made.add(file.path);
-          await removeStaleCopies(dirname(target), basename(file.path), basename(target));
+          await removeStaleCopies(dirname(target), Date.now(), basename(file.path));
         } catch {
           await unlink(temp).catch(() => undefined);
         } finally {
@@ -486,13 +538,28 @@ export class LocalEngine implements Engine {
   /**
    * With the Parquet cache: verifies the files, copies those that have no copy yet, and reads them
    * from their copies from now on.
-   * @returns whether any of them is read from a copy.
+   * @returns the files found plain, as they are read from their gzip text when a copy goes missing.
    */
-  private async readFromCopies(files: readonly LocalFile[], signal: AbortSignal, onProgress?: RunOptions['onProgress']): Promise<boolean> {
+  private async readFromCopies(files: readonly LocalFile[], signal: AbortSignal, onProgress?: RunOptions['onProgress']): Promise<Set<string>> {
     const verified = await verifyGzipFiles(files, this.verifiedCache, { signal, logFormat: this.source.logFormat });
     const copies = await this.makeParquetCopies(files, verified, signal, onProgress);
-    await this.readAs(files, verified.plain, copies);
-    return copies.size > 0;
+    try {
+      await this.readAs(files, verified.plain, copies);
+    } catch (error) {
+      // A copy removed since it was found (see `namesCopy`): the files are read from their gzip text.
+      if (!this.namesCopy(error)) throw error;
+      await this.readAs(files, verified.plain);
+    }
+    return verified.plain;
+  }
+
+  /** Whether an error is DuckDB failing to open a Parquet copy (it names the path it reads copies by). */
+  private namesCopy(error: unknown): boolean {
+    const cache = this.parquetCache;
+    // Read by shape: DuckDB's errors may come from another realm than this module's Error.
+    const text = (e: unknown): string => (typeof (e as { message?: unknown } | null)?.message === 'string' ? (e as { message: string }).message : '');
+    const message = `${text(error)}\n${text((error as { cause?: unknown } | null)?.cause)}`;
+    return cache !== undefined && (message.includes(cache.from) || message.includes(cache.to)) && /No files found|Cannot open file|No such file/i.test(message);
   }
 
   /** The view's columns in order, with Athena type names: data columns, then the partition keys. */
@@ -529,6 +596,14 @@ export class LocalEngine implements Engine {
         if (executing) this.connection.interrupt();
       }, left);
     }
+    // A signal (see `stopWorkInFlight`) stops the run as its deadline would, and waits until it has.
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const unregister = stopOnExit(() => {
+      abort.abort();
+      if (executing) this.connection.interrupt();
+      return settled;
+    });
     const execute = async () => {
       if (timedOut) throw timeout();
       executing = true;
@@ -546,10 +621,19 @@ export class LocalEngine implements Engine {
       if (this.source.fileFormat !== 'plain-text' || selected.length === 0) {
         answered = await execute();
       } else if (this.parquetCache !== undefined) {
-        fromCache = await this.readFromCopies(selected, abort.signal, options.onProgress).catch((error: unknown) => {
+        const plain = await this.readFromCopies(selected, abort.signal, options.onProgress).catch((error: unknown) => {
           throw timedOut ? timeout() : error;
         });
-        answered = await execute();
+        fromCache = this.cached.size > 0;
+        try {
+          answered = await execute();
+        } catch (error) {
+          // A copy removed under this run (by a hand, or a sweep past its grace): its gzip file is read instead.
+          if (!fromCache || timedOut || !this.namesCopy(error)) throw error;
+          await this.readAs(selected, plain);
+          fromCache = false;
+          answered = await execute();
+        }
       } else {
         // Files not verified yet are read typed while they are verified: both inflate every file, so
         // they share the cores. The answer stands only if every file proves whole and plain; a file
@@ -591,6 +675,8 @@ export class LocalEngine implements Engine {
       };
     } finally {
       clearTimeout(timer);
+      unregister();
+      settle();
     }
   }
 
@@ -602,6 +688,7 @@ export class LocalEngine implements Engine {
       reader = await this.connection.runAndReadAll(query.sql, values, types);
     } catch (error) {
       if (error instanceof FlowqError) throw error;
+      if (BIGINT_OVERFLOW.test(firstLine(error))) throw new DataError(await this.overflowMessage(query), { cause: error });
       throw new DataError(`the local engine could not run ${query.template}: ${firstLine(error).replaceAll(this.alias.from, this.alias.to)}`, { cause: error });
     }
     const names = reader.columnNames();
@@ -610,8 +697,36 @@ export class LocalEngine implements Engine {
     return { columns, rows };
   }
 
-  /** A note naming the partitions of the range that hold no file, if any. */
+  /**
+   * Why a query failed on a sum past bigint: the template, and the partitions whose own records sum
+   * past it (a record with a value no flow reaches, `bytes = 9223372036854775807`), or the range's
+   * partitions when only their total does. Trino fails such a sum too ("bigint addition overflow"),
+   * and the Athena engine names the template and the range's partitions alike (see `overflowFailure`).
+   */
+  private async overflowMessage(query: RenderedQuery): Promise<string> {
+    const { from, to } = query.partitions;
+    const summed = ['packets', 'bytes'].filter((c) => this.source.logFormat.fields.some((f) => f.column === c));
+    let partitions: string[] = [];
+    try {
+      const past = summed.map((c) => `abs(sum(CAST(${quoteIdent(c)} AS HUGEINT))) > 9223372036854775807`).join(' OR ');
+      const reader = await this.connection.runAndReadAll(
+        `SELECT dt FROM ${this.table} WHERE dt BETWEEN $1 AND $2 GROUP BY dt HAVING ${past || 'false'} ORDER BY dt`,
+        [from, to],
+        [VARCHAR, VARCHAR],
+      );
+      partitions = reader.getRowsJS().map((r) => r[0] as string);
+    } catch {
+      // The range's partitions are named instead.
+    }
+    return overflowFailure(query.template, partitions.length > 0 ? partitions : undefined, query.partitions);
+  }
+
+  /** Notes on what the answer leaves out: skipped folders, and the partitions of the range that hold no file. */
   private missingPartitionNotes(query: RenderedQuery, selected: readonly LocalFile[]): string[] {
+    return [...(this.skippedFolders.length === 0 ? [] : [skippedFoldersNote(this.skippedFolders)]), ...this.partitionNotes(query, selected)];
+  }
+
+  private partitionNotes(query: RenderedQuery, selected: readonly LocalFile[]): string[] {
     const { from, to } = query.partitions;
     const present = new Set(selected.map((f) => f.key.dt));
     // The partitions the renderer listed; a statement over every partition lists none.
@@ -630,7 +745,15 @@ export class LocalEngine implements Engine {
    */
   async runStatement(query: RenderedQuery, options: RunOptions = {}): Promise<QueryResult> {
     // Parquet copies are made before the lock, which stops every write but the profile's.
-    if (this.parquetCache !== undefined && this.files.length > 0) await this.readFromCopies(this.files, new AbortController().signal, options.onProgress);
+    if (this.parquetCache !== undefined && this.files.length > 0) {
+      const abort = new AbortController();
+      const unregister = stopOnExit(() => abort.abort());
+      try {
+        await this.readFromCopies(this.files, abort.signal, options.onProgress);
+      } finally {
+        unregister();
+      }
+    }
     // DuckDB reads the files through the link (see `open`), and writes its profile in the work folder.
     await lockDown(this.connection, [...this.files.map((f) => this.duckdbPath(f)), ...this.cached.values()], [this.workDir]);
     await checkReadOnly(this.connection, query.sql);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -9,7 +9,16 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { accountsIn, discoverRegions, listFolders, splitS3Location } from '../catalog/discover.js';
 import { mapLimit } from '../pool.js';
 import { DataError, InvalidParameter } from '../errors.js';
-import { partitionBounds, partitionPrefix, partitionsForRange, parseObjectKey, type FileFormat, type Layout, type ParsedKey } from '../flowlog/layout.js';
+import {
+  impossiblePartitionOf,
+  partitionBounds,
+  partitionPrefix,
+  partitionsForRange,
+  parseObjectKey,
+  type FileFormat,
+  type Layout,
+  type ParsedKey,
+} from '../flowlog/layout.js';
 import { humanBytes } from '../reports/text.js';
 import { formatTime } from '../time.js';
 import { cacheRoot } from './cache-paths.js';
@@ -69,6 +78,8 @@ export interface MirrorSummary {
   readonly bytes: number;
   readonly fetchedObjects: number;
   readonly fetchedBytes: number;
+  /** Folders skipped because their date or hour is impossible (see `impossiblePartitionOf`), as keys under the location. */
+  readonly skipped: readonly string[];
 }
 
 interface ListedObject {
@@ -99,6 +110,25 @@ function s3Failure(bucket: string, key: string, error: unknown): DataError {
 }
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * The longest file name the cache keeps as the key has it. File systems take 255 bytes, and the
+ * cache adds suffixes (`.part`, `.s3.json`, the Parquet copy's version): a longer name (a long
+ * flow-log id) is kept with its flow-log id and hash replaced by a digest of the whole name.
+ */
+const MAX_NAME_BYTES = 160;
+
+/** The path under the mirror folder of an object key (relative to the location): the key, its file name shortened if long. */
+export function cachePathOf(relativeKey: string): string {
+  const slash = relativeKey.lastIndexOf('/');
+  const name = relativeKey.slice(slash + 1);
+  if (Buffer.byteLength(name) <= MAX_NAME_BYTES) return relativeKey;
+  const m = /^(\d{12}_vpcflowlogs_[a-z0-9-]+_).+(_\d{8}T\d{4}Z_).+(\.log\.(?:gz|parquet))$/.exec(name);
+  const digest = createHash('sha256').update(name).digest('hex').slice(0, 32);
+  // Still a flow-log file name (account, region, time and extension kept), so the local engine reads it alike.
+  const short = m === null ? digest : `${m[1]}fl-${digest}${m[2]}${digest.slice(0, 8)}${m[3]}`;
+  return `${relativeKey.slice(0, slash + 1)}${short}`;
+}
 
 /**
  * The cache folder that mirrors `s3://bucket/prefix/`: `<cache>/s3/<bucket>/<prefix>`, so that
@@ -173,6 +203,8 @@ interface Listing {
   readonly prefix: string;
   readonly objects: readonly S3Object[];
   readonly recursive: boolean;
+  /** Hour folders of the prefix that are no real hour (`27/`), left unlisted. */
+  readonly skipped?: readonly string[];
 }
 
 /**
@@ -194,14 +226,16 @@ async function listAccountRegion(bucket: string, prefix: string, hive: boolean, 
   const perDay = await mapLimit(days, LISTING_CONCURRENCY, async (dt) => {
     const day = partitionPrefix(daily, { account, region, dt });
     const listed = await listPrefix(bucket, `${prefix}${day}`, true);
-    const hours = listed.folders
-      .map((folder) => folder.slice(`${prefix}${day}`.length, -1))
-      .filter((hour) => hourFolder.test(hour) && `${dt}/${hour}` >= fromHour && `${dt}/${hour}` <= toHour);
+    const named = listed.folders.map((folder) => folder.slice(`${prefix}${day}`.length, -1)).filter((hour) => hourFolder.test(hour));
+    // An hour folder past 23 is no partition, though it sorts inside the range's bounds.
+    const real = (hour: string) => Number(hour.slice(-2)) <= 23;
+    const hours = named.filter((hour) => real(hour) && `${dt}/${hour}` >= fromHour && `${dt}/${hour}` <= toHour);
     const hourListings = await mapLimit(hours, LISTING_CONCURRENCY, async (hour) => {
       const folder = `${day}${hour}/`;
       return { prefix: folder, objects: (await listPrefix(bucket, `${prefix}${folder}`, false)).objects, recursive: true };
     });
-    return [{ prefix: day, objects: listed.objects, recursive: false }, ...hourListings];
+    const skipped = named.filter((hour) => !real(hour)).map((hour) => `${day}${hour}/`);
+    return [{ prefix: day, objects: listed.objects, recursive: false, skipped }, ...hourListings];
   });
   return perDay.flat();
 }
@@ -253,6 +287,8 @@ async function fetchObject(bucket: string, object: ListedObject, signal: AbortSi
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, next) {
         received += chunk.length;
+        // A body longer than the listing says is refused as soon as it is: never written out in full.
+        if (received > object.size) return next(new Error(`the body is longer than the ${object.size} bytes the listing says`));
         onBytes(chunk.length);
         next(null, chunk);
       },
@@ -317,12 +353,18 @@ export async function mirrorS3(options: MirrorOptions): Promise<MirrorSummary> {
   ).flat();
 
   const objects: ListedObject[] = [];
+  const skipped = new Set(listings.flatMap((l) => l.skipped ?? []));
   for (const listing of listings) {
     const present = new Set<string>();
     for (const o of listing.objects) {
-      const parsed = o.key.startsWith(prefix) ? parseObjectKey(o.key.slice(prefix.length)) : undefined;
-      if (parsed === undefined || `${prefix}${parsed.relativeKey}` !== o.key) continue;
-      const path = join(folder, ...parsed.relativeKey.split('/'));
+      const relativeKey = o.key.startsWith(prefix) ? o.key.slice(prefix.length) : undefined;
+      const parsed = relativeKey === undefined ? undefined : parseObjectKey(relativeKey);
+      if (parsed === undefined || `${prefix}${parsed.relativeKey}` !== o.key) {
+        const impossible = relativeKey === undefined ? undefined : impossiblePartitionOf(relativeKey);
+        if (impossible !== undefined) skipped.add(impossible);
+        continue;
+      }
+      const path = join(folder, ...cachePathOf(parsed.relativeKey).split('/'));
       present.add(path);
       if (wanted(parsed, options)) objects.push({ key: o.key, parsed, etag: o.etag, size: o.size, path });
     }
@@ -366,5 +408,5 @@ export async function mirrorS3(options: MirrorOptions): Promise<MirrorSummary> {
     report('fetching');
   });
   report('done');
-  return { folder, objects: objects.length, bytes, fetchedObjects, fetchedBytes };
+  return { folder, objects: objects.length, bytes, fetchedObjects, fetchedBytes, skipped: [...skipped].sort() };
 }

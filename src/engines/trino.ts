@@ -7,7 +7,18 @@ import { PARTITION_KEYS, type Layout } from '../flowlog/layout.js';
 import { renderTargetFor, type RenderedQuery, type RenderTarget } from '../queries/render.js';
 import { checkIdentifier, sqlStringLiteral } from '../sql.js';
 import { shorten } from '../text.js';
-import type { Column, Engine, ExecutionView, QueryResult, Row, RunOptions, Submission } from './engine.js';
+import {
+  isTrinoBigintOverflow,
+  overflowFailure,
+  type Column,
+  type Engine,
+  type ExecutionView,
+  type QueryResult,
+  type Row,
+  type RunOptions,
+  type Submission,
+} from './engine.js';
+import { stopOnExit } from './stop.js';
 
 /** Where a Trino cluster is and which table holds the flow logs. */
 export interface TrinoSettings {
@@ -130,7 +141,18 @@ export class TrinoEngine implements Engine {
    * @throws QueryFailed with Trino's message when Trino refuses or fails it, or cannot be reached.
    */
   async run(query: RenderedQuery, options: RunOptions = {}): Promise<QueryResult> {
-    return this.connection.execute(query.sql, query.executionParameters, options, query.template);
+    try {
+      return await this.connection.execute(query.sql, query.executionParameters, options, query.template);
+    } catch (error) {
+      // A sum past bigint, named as every engine names it (see `overflowFailure`).
+      if (error instanceof QueryFailed && isTrinoBigintOverflow(error.message)) {
+        throw new QueryFailed(`${overflowFailure(query.template, undefined, query.partitions)} (Trino query ${error.executionId})`, {
+          executionId: error.executionId,
+          cause: error,
+        });
+      }
+      throw error;
+    }
   }
 
   /** Trino streams a result to the client that started it: a submission is answered whole, within its deadline. */
@@ -229,27 +251,37 @@ export class TrinoConnection {
     options.onStart?.(page.id);
     let columns: Column[] | undefined;
     const data: unknown[][] = [];
-    for (;;) {
-      if (page.columns !== undefined) columns ??= page.columns.map((c) => ({ name: c.name, type: baseType(c.type) }));
-      if (page.data !== undefined) data.push(...page.data.map((r) => [...r]));
-      options.onProgress?.({
-        state: page.stats?.state ?? 'QUEUED',
-        elapsedMs: this.clock.now() - started,
-        dataScannedBytes: page.stats?.physicalInputBytes ?? page.stats?.processedBytes,
-      });
-      if (page.error !== undefined) {
-        const message = page.error.message ?? page.error.errorName ?? 'no reason given';
-        if (page.error.errorName === 'USER_CANCELED') throw new QueryCancelled(`Trino query ${page.id} was cancelled: ${message}`, { executionId: page.id });
-        throw new QueryFailed(`Trino query ${page.id} failed: ${message}`, { executionId: page.id });
+    // An ending process (Ctrl-C) cancels the query, as its deadline does.
+    let current = page;
+    const unregister = stopOnExit(async () => {
+      if (current.nextUri !== undefined) await this.call('DELETE', current.nextUri);
+    });
+    try {
+      for (;;) {
+        if (page.columns !== undefined) columns ??= page.columns.map((c) => ({ name: c.name, type: baseType(c.type) }));
+        if (page.data !== undefined) data.push(...page.data.map((r) => [...r]));
+        options.onProgress?.({
+          state: page.stats?.state ?? 'QUEUED',
+          elapsedMs: this.clock.now() - started,
+          dataScannedBytes: page.stats?.physicalInputBytes ?? page.stats?.processedBytes,
+        });
+        if (page.error !== undefined) {
+          const message = page.error.message ?? page.error.errorName ?? 'no reason given';
+          if (page.error.errorName === 'USER_CANCELED') throw new QueryCancelled(`Trino query ${page.id} was cancelled: ${message}`, { executionId: page.id });
+          throw new QueryFailed(`Trino query ${page.id} failed: ${message}`, { executionId: page.id });
+        }
+        if (page.nextUri === undefined) break;
+        if (options.deadline !== undefined && this.clock.now() >= options.deadline) {
+          await this.call('DELETE', page.nextUri);
+          throw new QueryTimedOut(`${template} did not finish before its deadline; Trino query ${page.id} was cancelled`, { executionId: page.id });
+        }
+        const next: QueryResults | undefined = await this.call('GET', page.nextUri);
+        if (next === undefined) throw new QueryFailed(`Trino query ${page.id} answered nothing`);
+        page = next;
+        current = next;
       }
-      if (page.nextUri === undefined) break;
-      if (options.deadline !== undefined && this.clock.now() >= options.deadline) {
-        await this.call('DELETE', page.nextUri);
-        throw new QueryTimedOut(`${template} did not finish before its deadline; Trino query ${page.id} was cancelled`, { executionId: page.id });
-      }
-      const next: QueryResults | undefined = await this.call('GET', page.nextUri);
-      if (next === undefined) throw new QueryFailed(`Trino query ${page.id} answered nothing`);
-      page = next;
+    } finally {
+      unregister();
     }
     const cols = columns ?? [];
     const rows: Row[] = data.map((values) => Object.fromEntries(cols.map((c, i) => [c.name, decodeValue(c.type, values[i])])));

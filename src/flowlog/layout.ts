@@ -121,6 +121,32 @@ const FILE = String.raw`/(\d{12})_vpcflowlogs_([a-z0-9-]+)_([A-Za-z0-9-]+)_(\d{8
 const PLAIN_KEY = new RegExp(String.raw`(?:^|/)(AWSLogs/(\d{12})/vpcflowlogs/([a-z0-9-]+)/${DATE}${FILE})`);
 const HIVE_KEY = new RegExp(String.raw`(?:^|/)(AWSLogs/aws-account-id=(\d{12})/aws-service=vpcflowlogs/aws-region=([a-z0-9-]+)/${HIVE_DATE}${FILE})`);
 
+/** Whether a folder's year, month, day (and hour) name a real UTC date and hour. */
+function isRealDate(y: string, mo: string, d: string, h: string | undefined): boolean {
+  const date = new Date(Date.UTC(+y, +mo - 1, +d));
+  return date.getUTCFullYear() === +y && date.getUTCMonth() === +mo - 1 && date.getUTCDate() === +d && (h === undefined || +h <= 23);
+}
+
+/**
+ * The partition folder of a key that is a flow-log file in AWS's layout but for its folder's date
+ * or hour, which is impossible (`2026/02/30`, hour `27`): such a folder is no partition, and a
+ * reader says it skipped it. Undefined for any other key.
+ */
+export function impossiblePartitionOf(key: string): string | undefined {
+  const hive = HIVE_KEY.exec(key);
+  const m = hive ?? PLAIN_KEY.exec(key);
+  if (!m) return undefined;
+  const [relativeKey, , , y, mo, d, h] = m.slice(1);
+  if (isRealDate(y, mo, d, h)) return undefined;
+  return relativeKey.slice(0, relativeKey.lastIndexOf('/') + 1);
+}
+
+/** The note a reader gives for the folders it skipped (see {@link impossiblePartitionOf}). */
+export function skippedFoldersNote(folders: readonly string[]): string {
+  const shown = folders.slice(0, 3).join(', ') + (folders.length > 3 ? ` and ${folders.length - 3} more` : '');
+  return `skipped ${folders.length === 1 ? 'a folder' : `${folders.length} folders`} whose date or hour is impossible, so no partition: ${shown}`;
+}
+
 /**
  * Reads an object key (or a local path) in any of the four layouts. Returns undefined for a key
  * that is not a flow-log file in AWS's layout. The folder, not the file name, decides `dt`.
@@ -131,6 +157,7 @@ export function parseObjectKey(key: string): ParsedKey | undefined {
   if (!m) return undefined;
   const [, relativeKey, account, region, y, mo, d, h, fileAccount, fileRegion, , stamp, , ext] = m;
   if (fileAccount !== account || fileRegion !== region) return undefined;
+  if (!isRealDate(y, mo, d, h)) return undefined;
   const layout: Layout = { hiveCompatiblePartitions: hive !== null, perHourPartition: h !== undefined };
   const fileTime = Date.UTC(+stamp.slice(0, 4), +stamp.slice(4, 6) - 1, +stamp.slice(6, 8), +stamp.slice(9, 11), +stamp.slice(11, 13)) / 1000;
   const dt = hive ? `year=${y}/month=${mo}/day=${d}${h === undefined ? '' : `/hour=${h}`}` : `${y}/${mo}/${d}${h === undefined ? '' : `/${h}`}`;

@@ -87,6 +87,8 @@ const ABSOLUTE_PATH = /(?<![\w:/.~-])\/(?:[^\s'"/]+\/)*[^\s'"/]+\/?/g;
  */
 export function withoutServerPaths(message: string): string {
   return message.replace(ABSOLUTE_PATH, (path) => {
+    // `/33` in `10.0.0.1/33` and `/0 to /32` are CIDR prefix lengths, not paths.
+    if (/^\/\d+$/.test(path)) return path;
     const key = /(?:^|\/)(AWSLogs(?:\/.*)?)$/.exec(path);
     if (key !== null) return key[1];
     const names = path.split('/').filter((name) => name.length > 0);

@@ -309,7 +309,9 @@ function valueSchemas(spec: ParamSpec): Record<string, unknown>[] {
 function describeParam(spec: ParamSpec, limits: ValidationLimits): string {
   const words = [spec.description];
   if (spec.kind === 'time') {
-    words.push('a real calendar date and time from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z (an offset such as +02:00 is applied first)');
+    words.push(
+      'a real calendar date and time from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z (an offset such as +02:00 is applied first); eight digits that make a date (20261127) are refused, not read as seconds',
+    );
     if (spec.name === 'end') words.push(`after start, and at most ${limits.maxRangeDays} days after it`);
   }
   if (!spec.required && !('default' in spec && spec.default !== undefined)) words.push('null or blank: not given');

@@ -1,3 +1,5 @@
+import { INVISIBLE_FORMAT_CHARS } from '../text.js';
+
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Text made safe for HTML and SVG, in element content and in quoted attribute values alike. */
@@ -5,9 +7,8 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
 }
 
-// Bidi embedding, override and isolate controls, and the direction marks: in data they can make
-// `\u202Eexe.live` read as `evil.exe`, so a report names them instead of obeying them.
-const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// Bidi controls and invisible operators (see INVISIBLE_FORMAT_CHARS): a report names them instead of obeying them.
+const BIDI_CONTROLS = new RegExp(`[${INVISIBLE_FORMAT_CHARS}]`, 'g');
 
 /** Text with each bidirectional control shown as `⟨U+202E⟩`, so what a person reads is what the data holds. */
 export function revealControls(text: string): string {

@@ -1,5 +1,6 @@
 import type { Column, ResultDocument, Row } from '../engines/engine.js';
 import { protocolName } from '../flowlog/protocols.js';
+import { INVISIBLE_FORMAT_CHARS, inertText } from '../text.js';
 
 const NUMERIC = new Set(['integer', 'bigint', 'double', 'smallint', 'tinyint', 'real', 'decimal']);
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
@@ -8,7 +9,8 @@ const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
 export function humanBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < UNITS.length - 1) {
+  // Compared as shown (one decimal), so 999,999,999,999 B reads 1.0 TB and never 1000.0 GB.
+  while (Math.abs(Math.round(value * 10) / 10) >= 1000 && unit < UNITS.length - 1) {
     value /= 1000;
     unit++;
   }
@@ -23,7 +25,7 @@ function isTimeColumn(name: string): boolean {
   return name === 'first_seen' || name === 'last_seen' || name === 'bucket_start' || name === 'bucket_end';
 }
 
-/** How one value reads in a terminal table: human units, protocol names, UTC times. */
+/** How one value reads in a table: human units, protocol names, UTC times. */
 export function displayValue(column: Column, value: Row[string]): string {
   if (value === null || value === undefined) return '-';
   if (typeof value === 'number') {
@@ -36,10 +38,11 @@ export function displayValue(column: Column, value: Row[string]): string {
   return String(value);
 }
 
-/** A result as an aligned text table: numbers right-aligned, a rule under the header. */
+/** A result as an aligned text table for a terminal: numbers right-aligned, a rule under the header, text inert. */
 export function renderTable(doc: Pick<ResultDocument, 'columns' | 'rows'>): string {
-  const header = doc.columns.map((c) => c.name);
-  const body = doc.rows.map((row) => doc.columns.map((c) => displayValue(c, row[c.name])));
+  const header = doc.columns.map((c) => inertText(c.name));
+  // Made inert (see `inertText`): a value from the data cannot drive the terminal it is printed on.
+  const body = doc.rows.map((row) => doc.columns.map((c) => inertText(displayValue(c, row[c.name]))));
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const right = doc.columns.map((c) => NUMERIC.has(c.type) && c.name !== 'protocol');
   const line = (cells: string[]): string =>
@@ -56,7 +59,7 @@ export function renderTable(doc: Pick<ResultDocument, 'columns' | 'rows'>): stri
 const FORMULA_START = /^[=+\-@\t\r]/;
 // Leading characters some spreadsheets skip before deciding a cell is a formula: spaces and invisible
 // format characters (right-to-left marks and other bidi controls, zero-width spaces, a BOM).
-const SKIPPED_LEAD = /^[\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*/;
+const SKIPPED_LEAD = new RegExp(`^[\\s\\u200b-\\u200f\\ufeff${INVISIBLE_FORMAT_CHARS}]*`);
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
 function isNumericColumn(column: Column | undefined): boolean {

@@ -6,7 +6,8 @@ import { COMMAND_HELP } from '../../src/cli/usage.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { openLocalEngine } from '../../src/engines/local.js';
 import { DEFAULT_QUERY_SETTINGS } from '../../src/config.js';
-import { parseLogFormat } from '../../src/flowlog/format.js';
+import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
+import { FlowLogWriter } from '../../src/sample/writer.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { describeTemplates, TEMPLATES } from '../../src/queries/templates.js';
 import { writeSample } from '../../src/sample/generate.js';
@@ -101,6 +102,36 @@ describe('flowq run', () => {
     expect(err).toMatch(/^2 rows, 75 files, [\d.]+ kB read, 2 partitions \(2026\/11\/01 only for the late margin\), \d+ ms\n$/);
   });
 
+  it('prints escape sequences from the data inert: a table, and an error line quoting an argument, hold no control character', async () => {
+    const dir = join(tmp(), 'escapes');
+    const hostile = 'eni-\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil.example/\x1b\\link\x1b]8;;\x1b\\\x9b31m\u202E';
+    const writer = new FlowLogWriter({
+      location: dir,
+      logFormat: DEFAULT_LOG_FORMAT,
+      fileFormat: 'plain-text',
+      hiveCompatiblePartitions: false,
+      perHourPartition: false,
+    });
+    const start = Date.UTC(2026, 9, 31, 12) / 1000;
+    await writer.write({
+      account: '123456789012',
+      region: 'us-east-1',
+      flowLogId: 'fl-1',
+      fileTime: start,
+      records: [['2', '123456789012', hostile, '10.0.0.1', '10.0.0.2', '1', '2', '6', '3', '300', String(start), String(start + 10), 'ACCEPT', 'OK']],
+    });
+    await writer.close();
+
+    const table = await cli('run', 'eni-bytes', '--data', dir, ...RANGE);
+    const refused = await cli('run', 'top\x1b[2J\u202E');
+
+    expect(table.code).toBe(0);
+    expect(table.out.split('\n')[2]).toBe(
+      'eni-\\x1b[2J\\x1b]0;pwned\\x07\\x1b]8;;http://evil.example/\\x1b\\link\\x1b]8;;\\x1b\\\\x9b31m⟨U+202E⟩  300 B        3      1',
+    );
+    expect(refused).toEqual({ code: 2, out: '', err: `flowq: unknown query 'top\\x1b[2J⟨U+202E⟩'; known queries: ${[...TEMPLATES.keys()].join(', ')}\n` });
+  });
+
   it('takes --since as a range ending now', async () => {
     const now = Date.UTC(2026, 9, 31, 12);
     const { runCommand } = await import('../../src/cli/commands.js');
@@ -132,6 +163,13 @@ describe('flowq run', () => {
     ],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--since', '1h'], 2, /^flowq: give either --since or --start\/--end, not both\n$/],
     [['run', 'top-talkers', '--data', 'DATA', '--since', '1 week'], 2, /^flowq: --since must look like 30m, 24h or 7d, not '1 week'\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', '--since', '99999d'], 2, /^flowq: --since 99999d is too long: a range covers at most 31 days\n$/],
+    [['sql', 'SELECT 1', '--data', 'DATA', '--since', '32d'], 2, /^flowq: --since 32d is too long: a range covers at most 31 days\n$/],
+    [
+      ['run', 'top-talkers', '--data', 'DATA', '--start', '20261127', '--end', '2026-11-28'],
+      2,
+      /^flowq: start: '20261127' looks like a date: write it 2026-11-27 \(ISO-8601\), or give Unix seconds of 9 or more digits\n$/,
+    ],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--output', 'xml'], 2, /^flowq: --output must be table, json or csv, not 'xml'\n$/],
     [['run', 'top-talkers', ...RANGE], 2, /^flowq: --data <dir\|s3:\/\/\.\.\.> is required/],
     [['run', 'top-talkers', '--data', '/no/such/folder', ...RANGE], 1, /^flowq: data folder \/no\/such\/folder does not exist\n$/],
@@ -219,6 +257,36 @@ describe('flowq run', () => {
     expect(result.err).not.toContain('y'.repeat(65));
     expect(result.err.length).toBeLessThan(1000);
     expect(result.err.split('\n')).toHaveLength(2);
+  });
+
+  it('refuses a whole gzip stream followed by trailing bytes, naming the file', async () => {
+    const dir = join(tmp(), 'trailing');
+    await writeSample({ out: dir, days: 1, records: 200, until: UNTIL, flowLogs: 1 });
+    const key = 'AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/10/31';
+    const { readdirSync } = await import('node:fs');
+    const victim = join(dir, key, readdirSync(join(dir, key))[2]);
+    // zlib stops quietly at zero bytes after the last member; DuckDB does not, and names no file.
+    writeFileSync(victim, Buffer.concat([readFileSync(victim), Buffer.alloc(5)]));
+    const result = await cli('run', 'top-talkers', '--data', dir, ...RANGE);
+    expect(result).toEqual({ code: 1, out: '', err: `flowq: ${victim} is a corrupt gzip file (5 bytes of trailing garbage after its gzip data)\n` });
+  });
+
+  it('skips a folder whose date is impossible, with a note, and answers from the real partitions', async () => {
+    const dir = join(tmp(), 'impossible');
+    await writeSample({ out: dir, days: 1, records: 200, until: UNTIL, flowLogs: 1 });
+    const { cpSync, readdirSync } = await import('node:fs');
+    const day = 'AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/10/31';
+    const expected = await cli('run', 'top-talkers', '--data', dir, ...RANGE, '--output', 'json');
+    const name = readdirSync(join(dir, day))[0];
+    for (const folder of ['2026/10/32', '2026/02/30']) cpSync(join(dir, day, name), join(dir, 'AWSLogs/111122223333/vpcflowlogs/us-east-1', folder, name));
+
+    const result = await cli('run', 'top-talkers', '--data', dir, ...RANGE, '--output', 'json');
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toEqual({ ...JSON.parse(expected.out), stats: expect.any(Object) as unknown, notes: [expect.any(String) as unknown] });
+    expect(result.err).toBe(
+      'flowq: note: skipped 2 folders whose date or hour is impossible, so no partition: AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/02/30/, AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/10/32/\n',
+    );
   });
 
   it('refuses a corrupt .gz with one line naming the file', async () => {

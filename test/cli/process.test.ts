@@ -85,23 +85,41 @@ describe('the flowq command in a process of its own', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('ends with the shell code on %s while it works, leaving no work folder behind', async (signal, code) => {
+  ] as const)('ends with the shell code on %s within a second while DuckDB runs a query, leaving no work folder behind', async (signal, code) => {
     const tmpDir = join(tmp(), `tmp-${signal}`);
     mkdirSync(tmpDir);
-    // A self-join of the day's records runs for far longer than the test waits.
-    const slow = [
-      'sql',
-      'SELECT count(*) FROM flow_logs a, flow_logs b WHERE a.bytes <> b.bytes',
-      '--data',
-      tmp(),
-      '--start',
-      '2026-11-27',
-      '--end',
-      '2026-11-28',
-    ];
-    const result = await runCli(slow, { env: { TMPDIR: tmpDir }, interrupt: { signal, when: () => readdirSync(tmpDir).length > 0 } });
+    // Counting 10^13 rows runs for hours; the signal comes once DuckDB is well into it.
+    const slow = ['sql', 'SELECT count(*) FROM range(10000000000000)', '--data', tmp(), '--start', '2026-11-27', '--end', '2026-11-28'];
+    let opened: number | undefined;
+    let signalled = 0;
+    const when = () => {
+      if (readdirSync(tmpDir).length === 0) return false;
+      opened ??= Date.now();
+      if (Date.now() - opened < 1500) return false;
+      signalled = Date.now();
+      return true;
+    };
+
+    const result = await runCli(slow, { env: { TMPDIR: tmpDir }, interrupt: { signal, when } });
 
     expect(result).toEqual({ code, signal: null, out: '', err: '' });
+    expect(Date.now() - signalled).toBeLessThan(1000);
+    expect(readdirSync(tmpDir)).toEqual([]);
+  });
+
+  it('removes, at its next run, the work folder of a process that could not (SIGKILL; sls offline ended by SIGTERM)', async () => {
+    const tmpDir = join(tmp(), 'tmp-SIGKILL');
+    mkdirSync(tmpDir);
+    const env = { TMPDIR: tmpDir };
+    const slow = ['sql', 'SELECT count(*) FROM range(10000000000000)', '--data', tmp(), '--start', '2026-11-27', '--end', '2026-11-28'];
+
+    const killed = await runCli(slow, { env, interrupt: { signal: 'SIGKILL', when: () => readdirSync(tmpDir).length > 0 } });
+    const left = readdirSync(tmpDir);
+    const next = await runCli(['sql', 'SELECT 1 AS one', '--data', tmp(), '--start', '2026-11-27', '--end', '2026-11-28', '--output', 'csv'], { env });
+
+    expect(killed.signal).toBe('SIGKILL');
+    expect(left).toEqual([expect.stringMatching(/^flowq-\d+-[A-Za-z0-9]{6}$/)]);
+    expect(next).toEqual({ code: 0, signal: null, out: 'one\r\n1\r\n', err: '' });
     expect(readdirSync(tmpDir)).toEqual([]);
   });
 

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { cli } from '../support/cli-in-process.js';
 import { TEMPLATES } from '../../src/queries/templates.js';
 import { writeSample } from '../../src/sample/generate.js';
+import { DEFAULT_LOG_FORMAT } from '../../src/flowlog/format.js';
+import { FlowLogWriter } from '../../src/sample/writer.js';
 import { useTempDir } from '../support/tmp.js';
 
 const UNTIL = Date.UTC(2026, 10, 1) / 1000;
@@ -82,7 +84,63 @@ describe('flowq report', () => {
     expect(JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'))).toMatchObject({ date: '2026-10-31', index: '2026/10/31/index.html' });
   });
 
-  it('refuses a bad date, an unknown template and a missing --out with one line and exit code 2, writing nothing', async () => {
+  it('fails only the templates whose sums pass bigint, naming the template and the partition, and writes the rest', async () => {
+    // One record holds bytes = 2^63 − 1: every sum of bytes over it passes bigint (Trino fails such a sum too).
+    const dir = join(tmp(), 'overflow');
+    const out = join(tmp(), 'overflow-report');
+    const writer = new FlowLogWriter({
+      location: dir,
+      logFormat: DEFAULT_LOG_FORMAT,
+      fileFormat: 'plain-text',
+      hiveCompatiblePartitions: false,
+      perHourPartition: false,
+    });
+    const at = Date.UTC(2026, 9, 31, 12) / 1000;
+    const record = (src: string, bytes: string, action: string) => [
+      '2',
+      '123456789012',
+      'eni-1',
+      src,
+      '10.0.0.9',
+      '1',
+      '22',
+      '6',
+      '1',
+      bytes,
+      String(at),
+      String(at + 30),
+      action,
+      'OK',
+    ];
+    await writer.write({
+      account: '123456789012',
+      region: 'us-east-1',
+      flowLogId: 'fl-1',
+      fileTime: at,
+      records: [record('10.0.0.1', '9223372036854775807', 'ACCEPT'), record('10.0.0.1', '100', 'ACCEPT'), record('10.0.0.3', '50', 'REJECT')],
+    });
+    await writer.close();
+
+    const { code, out: printed, err } = await cli('report', '--data', dir, '--out', out, '--date', '2026-10-31');
+
+    const failure = (name: string) =>
+      `${name}: a sum passes the largest bigint (9223372036854775807) in partition 2026/10/31: a record there holds a value no flow reaches`;
+    expect(code).toBe(1);
+    expect(printed).toBe(`${join(out, '2026', '10', '31', 'index.html')}\n`);
+    expect(err.split('\n').sort()).toEqual(
+      [
+        '',
+        `2026-10-31 top-talkers: failed: ${failure('top-talkers')}`,
+        '2026-10-31 rejected-ports: 1 rows',
+        `2026-10-31 eni-bytes: failed: ${failure('eni-bytes')}`,
+        `flowq: report template failed: 2026-10-31 top-talkers: ${failure('top-talkers')}`,
+        `flowq: report template failed: 2026-10-31 eni-bytes: ${failure('eni-bytes')}`,
+      ].sort(),
+    );
+    expect(readFileSync(join(out, '2026', '10', '31', 'index.html'), 'utf8')).toContain(failure('top-talkers'));
+  });
+
+  it('refuses a bad date, an unknown template, a template missing a parameter and a missing --out with one line and exit code 2, writing nothing', async () => {
     const out = join(tmp(), 'refused');
     expect(await cli('report', '--data', data(), '--out', out, '--date', '2026-10-32')).toEqual({
       code: 2,
@@ -93,6 +151,12 @@ describe('flowq report', () => {
       code: 2,
       out: '',
       err: `flowq: unknown query 'nope'; known queries: ${[...TEMPLATES.keys()].join(', ')}\n`,
+    });
+    // A template that needs a parameter a report cannot give is refused before any template runs.
+    expect(await cli('report', '--data', data(), '--out', out, '--date', '2026-10-31', '--templates', 'top-talkers,traffic-from')).toEqual({
+      code: 2,
+      out: '',
+      err: 'flowq: --templates: traffic-from cannot run in a report (cidr: is required); leave it out\n',
     });
     expect(await cli('report', '--data', data(), '--date', '2026-10-31')).toEqual({
       code: 2,

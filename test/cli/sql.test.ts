@@ -1,8 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cli } from '../support/cli-in-process.js';
+import { DEFAULT_CLI_TIMEOUT_SECONDS } from '../../src/cli/athena.js';
+import { sqlCommand } from '../../src/cli/sql.js';
+import { usageOf } from '../../src/cli/usage.js';
+import { QueryTimedOut } from '../../src/errors.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { EXECUTION_ID, executionIn, resultsPage, decodedTalker } from '../engines/athena-support.js';
 import { useTempDir } from '../support/tmp.js';
@@ -114,6 +119,22 @@ describe('flowq sql on local data', () => {
     ['a folder listed', () => `SELECT * FROM glob('${tmp()}/*')`, /outside the flow logs/],
     ['a file read through a view body', () => `SELECT * FROM '${join(data(), 'flowq-sample.json')}'`, /outside the flow logs/],
     ['a URL read', () => "SELECT * FROM read_csv('https://example.com/x.csv')", /outside the flow logs|disabled/],
+    [
+      'the settings, which hold host paths',
+      () => 'SELECT name, value FROM duckdb_settings()',
+      /^flowq: sql: duckdb_settings is not available: it shows the host/,
+    ],
+    ['the secrets', () => 'SELECT * FROM duckdb_secrets()', /^flowq: sql: duckdb_secrets is not available/],
+    ['the extensions', () => 'SELECT * FROM duckdb_extensions()', /^flowq: sql: duckdb_extensions is not available/],
+    ['a CSV sniffed', () => `SELECT * FROM sniff_csv('${join(data(), 'x.csv')}')`, /^flowq: sql: sniff_csv is not available/],
+    ['logging switched on', () => "SELECT enable_logging('QueryLog')", /^flowq: sql: enable_logging is not available/],
+    ['a setting read', () => "SELECT upper(current_setting('home_directory')) AS h", /^flowq: sql: current_setting is not available/],
+    ['a pragma view', () => 'SELECT * FROM pragma_database_list', /^flowq: sql: pragma_database_list is not available/],
+    [
+      'a catalog view in a subquery',
+      () => 'SELECT (SELECT count(*) FROM duckdb_temporary_files()) AS n',
+      /^flowq: sql: duckdb_temporary_files is not available/,
+    ],
   ];
 
   it.each(refusals)('refuses %s with one line and exit code 2', async (_what, statement, reason) => {
@@ -122,8 +143,43 @@ describe('flowq sql on local data', () => {
     expect(err).toMatch(/^flowq: sql: .+\n$/);
     expect(err.split('\n')).toHaveLength(2);
     expect(err).toMatch(reason);
+    // No host path in a refusal: not the data's, not the temporary folder's, not the home folder.
+    for (const path of [tmp(), homedir(), tmpdir()]) expect(err).not.toContain(path);
     expect(existsSync(outside())).toBe(false);
     expect(existsSync(join(tmp(), 'other.duckdb'))).toBe(false);
+  });
+
+  it("keeps DuckDB's temporary directory in the work folder, so `.tmp` in the current folder is as closed as any other", async () => {
+    const here = process.cwd();
+    mkdirSync(join(tmp(), 'cwd', '.tmp'), { recursive: true });
+    writeFileSync(join(tmp(), 'cwd', '.tmp', 'secret.txt'), 'secret');
+    process.chdir(join(tmp(), 'cwd'));
+    try {
+      const read = await cli('sql', "SELECT content FROM read_text('.tmp/secret.txt')", '--data', data(), ...RANGE);
+      const listed = await cli('sql', "SELECT * FROM glob('.tmp/*')", '--data', data(), ...RANGE);
+      expect(read).toEqual({ code: 2, out: '', err: 'flowq: sql: the statement reaches a file outside the flow logs\n' });
+      expect(listed).toEqual({ code: 2, out: '', err: 'flowq: sql: the statement reaches a file outside the flow logs\n' });
+    } finally {
+      process.chdir(here);
+    }
+  });
+
+  it('stops a local statement at the default deadline when no --timeout is given, as its help says', async () => {
+    // A clock on which the default deadline has passed as soon as the query starts.
+    const start = Date.now();
+    let calls = 0;
+    const clock = { now: () => (calls++ === 0 ? start : start + DEFAULT_CLI_TIMEOUT_SECONDS * 1000 + 1), sleep: () => Promise.resolve(), random: () => 0.5 };
+    const io = { out: () => undefined, err: () => undefined };
+
+    const run = sqlCommand(['SELECT count(*) FROM range(10000000000000)', '--data', data(), ...RANGE], io, { clock });
+
+    await expect(run).rejects.toThrow(new QueryTimedOut('sql did not finish before its deadline; the local engine stopped it'));
+    expect(calls).toBeGreaterThan(1);
+    for (const command of ['run', 'sql', 'report']) {
+      expect(usageOf(command, [])).toContain(
+        `--timeout 15m          stop a query still running after this long, on any engine (default ${DEFAULT_CLI_TIMEOUT_SECONDS / 60}m)`,
+      );
+    }
   });
 
   it('refuses a missing statement and unknown flags as usage mistakes', async () => {

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { athenaQueryText, type AthenaSettings } from '../../src/engines/athena.js';
+import { stopWorkInFlight } from '../../src/engines/stop.js';
 import { QueryCancelled, QueryFailed, QueryTimedOut, UnknownExecution } from '../../src/errors.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { decodedTalker, EXECUTION_ID, executionIn, FakeClock, resultsPage, TARGET, athenaEngine } from './athena-support.js';
@@ -140,6 +141,22 @@ describe('AthenaEngine.run', () => {
     expect(commandNames()).toEqual(['StartQueryExecutionCommand', 'GetQueryExecutionCommand']);
   });
 
+  test("a sum past bigint (Trino's `bigint addition overflow`) fails naming the template and the range's partitions, as the local engine does", async () => {
+    athenaMock
+      .on(GetQueryExecutionCommand)
+      .resolves(executionIn('FAILED', { reason: 'NUMERIC_VALUE_OUT_OF_RANGE: bigint addition overflow: 9223372036854775807 + 100', errorCategory: 2 }));
+
+    const error = await failWith(athenaEngine(SETTINGS, new FakeClock()).run(QUERY));
+
+    expect({ ...(error as QueryFailed), message: (error as Error).message }).toEqual({
+      name: 'QueryFailed',
+      code: 'QUERY_FAILED',
+      executionId: EXECUTION_ID,
+      errorCategory: 2,
+      message: `${QUERY.template}: a sum passes the largest bigint (9223372036854775807) in partitions ${QUERY.partitions.from} to ${QUERY.partitions.to}: a record there holds a value no flow reaches (Athena query ${EXECUTION_ID})`,
+    });
+  });
+
   test('a CANCELLED query raises QueryCancelled and polls no further', async () => {
     athenaMock
       .on(GetQueryExecutionCommand)
@@ -154,6 +171,23 @@ describe('AthenaEngine.run', () => {
       `Athena query ${EXECUTION_ID} was cancelled: Query cancelled by user`,
     ]);
     expect(commandNames()).toEqual(['StartQueryExecutionCommand', 'GetQueryExecutionCommand', 'GetQueryExecutionCommand']);
+  });
+
+  test('an ending process (SIGINT, SIGTERM) stops the running execution with StopQueryExecution', async () => {
+    // Arrange: a query that keeps running; the clock's waits never end, as if the user waited on.
+    athenaMock.on(GetQueryExecutionCommand).resolves(executionIn('RUNNING'));
+    athenaMock.on(StopQueryExecutionCommand).resolves({});
+    const waiting = { now: () => 0, sleep: () => new Promise<void>(() => undefined), random: () => 0.5 };
+    void athenaEngine(SETTINGS, waiting).run(QUERY, { deadline: 3_600_000 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(athenaMock).toHaveReceivedCommandTimes(StopQueryExecutionCommand, 0);
+
+    // Act: what the CLI does on a signal before it exits.
+    await stopWorkInFlight();
+
+    // Assert
+    expect(athenaMock).toHaveReceivedCommandWith(StopQueryExecutionCommand, { QueryExecutionId: EXECUTION_ID });
+    expect(commandNames().at(-1)).toBe('StopQueryExecutionCommand');
   });
 
   test('at the deadline the query is stopped with StopQueryExecution and a timeout carrying the execution id is raised', async () => {

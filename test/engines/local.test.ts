@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DataError, QueryTimedOut } from '../../src/errors.js';
-import { openLocalEngine, type LocalEngine } from '../../src/engines/local.js';
+import { openLocalEngine, SUPERSEDED_COPY_GRACE_MS, type LocalEngine } from '../../src/engines/local.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
 import { objectKey, partitionsForRange } from '../../src/flowlog/layout.js';
 import { renderQuery } from '../../src/queries/render.js';
@@ -340,15 +340,42 @@ describe('the Parquet cache (--parquet-cache)', () => {
     expect(await bytesOf(dir, cache)).toEqual([101_000]);
   });
 
-  it('makes a new copy when the file changes, removes the old one, and answers from the new records', async () => {
+  it('makes a new copy when the file changes, keeps the old one while a run may read it, and removes it a day after', async () => {
     const { dir, path, cache } = oneFile('pq-change', HEADER + record('100'));
     expect(await bytesOf(dir, cache)).toEqual([100]);
-    const before = copiesIn(cache);
+    const [first] = copiesIn(cache);
     writeFileSync(path, gzipSync(HEADER + record('100') + record('23')));
     expect(await bytesOf(dir, cache)).toEqual([123]);
-    const after = copiesIn(cache);
-    expect(after).toHaveLength(1);
-    expect(after).not.toEqual(before);
+    const [second] = copiesIn(cache).filter((c) => c !== first);
+    // Copies are never changed or removed under a run that chose them: the first one stays.
+    expect(copiesIn(cache).sort()).toEqual([first, second].sort());
+
+    // The second copy was made longer ago than the grace: the first, which it superseded then, goes
+    // at the next sweep; the second, superseded only now by a third, stays.
+    const longAgo = (Date.now() - SUPERSEDED_COPY_GRACE_MS - 60_000) / 1000;
+    utimesSync(join(cache, first), longAgo - 60, longAgo - 60);
+    utimesSync(join(cache, second), longAgo, longAgo);
+    writeFileSync(path, gzipSync(HEADER + record('100') + record('23') + record('4')));
+    expect(await bytesOf(dir, cache)).toEqual([127]);
+    const [third] = copiesIn(cache).filter((c) => c !== first && c !== second);
+    expect(copiesIn(cache).sort()).toEqual([second, third].sort());
+  });
+
+  it('reads a file from its gzip text when its copy vanishes before the query reads it', async () => {
+    const { dir, cache } = oneFile('pq-vanish', HEADER + record('100') + record('20'));
+    await withEngine(
+      dir,
+      async (engine) => {
+        // The copy is removed as soon as it is made, before the view that reads it is made and queried.
+        const answer = await engine.run(render(engine, 'eni-bytes', LAST_DAY), {
+          onProgress: (p) => {
+            if (p.files?.done === p.files?.total) for (const copy of copiesIn(cache)) rmSync(join(cache, copy));
+          },
+        });
+        expect(answer.rows.map((r) => r.bytes)).toEqual([120]);
+      },
+      { parquetCache: cache },
+    );
   });
 
   it('still refuses a corrupt file by name, and copies nothing of it', async () => {
@@ -389,7 +416,8 @@ describe('the Parquet cache (--parquet-cache)', () => {
       gzipSync(HEADER + record('7')),
     );
     expect(await bytesOf(dir, cache)).toEqual([7]);
-    expect([existsSync(dead), existsSync(live), existsSync(copy)]).toEqual([false, true, false]);
+    // The superseded copy stays: a run may still read it (see SUPERSEDED_COPY_GRACE_MS).
+    expect([existsSync(dead), existsSync(live), existsSync(copy)]).toEqual([false, true, true]);
   });
 
   it('answers from the gzip text when no copy can be written, and leaves no temporary file', async () => {

@@ -5,6 +5,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { cli } from '../support/cli-in-process.js';
+import { cachePathOf } from '../../src/engines/s3-mirror.js';
+import { parseObjectKey } from '../../src/flowlog/layout.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { runCli } from '../support/cli-process.js';
 import { useTempDir } from '../support/tmp.js';
@@ -442,5 +444,118 @@ describe('flowq sql --data s3://...', () => {
     expect({ code, err }).toEqual({ code: 2, err: 'flowq: sql: only queries (SELECT ...) may run\n' });
     expect(requests).toEqual([]);
     expect(existsSync(cache)).toBe(false);
+  });
+});
+
+describe('S3 edge cases', () => {
+  /** Uploads a local data set under another prefix, with the `.keep` objects s3rver's listings need (see beforeAll). */
+  async function upload(dir: string, prefix: string, rename: (key: string) => string = (key) => key): Promise<string[]> {
+    const keys = filesUnder(join(dir, 'AWSLogs')).map((p) => relative(dir, p).split(sep).join('/'));
+    for (const key of keys) await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}/${rename(key)}`, Body: readFileSync(join(dir, key)) }));
+    for (const folder of new Set(keys.map((k) => k.split('/').slice(0, 4).join('/')))) {
+      const [, account, , region] = folder.split('/');
+      for (const keep of [`AWSLogs/${account}/.keep`, `AWSLogs/${account}/vpcflowlogs/${region}/.keep`]) {
+        await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}/${keep}`, Body: Buffer.alloc(0) }));
+      }
+    }
+    return keys.map(rename);
+  }
+  const DAY = ['--start', '2026-10-31T00:00:00Z', '--end', '2026-11-01T00:00:00Z'];
+
+  it('names the cache file of a long key by a digest, still a flow-log file name of the same partition, time and format', () => {
+    const folder = 'AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/27/';
+    const name = (id: string) => `123456789012_vpcflowlogs_us-east-1_${id}_20261127T0005Z_fe123456.log.gz`;
+    const long = `${folder}${name(`fl-${'0123456789'.repeat(30)}`)}`;
+    const other = `${folder}${name(`fl-${'0123456789'.repeat(29)}x123456789`)}`;
+
+    const [path, otherPath] = [cachePathOf(long), cachePathOf(other)];
+
+    // 300 characters of id: the key's name is far past the 255 bytes of a file name; the cache's is not.
+    expect(Buffer.byteLength(long) - folder.length).toBeGreaterThan(255);
+    expect(Buffer.byteLength(path.slice(folder.length))).toBeLessThanOrEqual(160);
+    expect(path.startsWith(folder)).toBe(true);
+    expect(path).not.toBe(otherPath);
+    const { relativeKey: _a, ...parsedLong } = parseObjectKey(long)!;
+    const { relativeKey: _b, ...parsedPath } = parseObjectKey(path)!;
+    expect(parsedPath).toEqual(parsedLong);
+    expect(cachePathOf(`${folder}${name('fl-0123456789abcdef0')}`)).toBe(`${folder}${name('fl-0123456789abcdef0')}`);
+  });
+
+  it('keeps an object with a long flow-log id under a short file name, and answers from it', async () => {
+    const dir = join(tmp(), 'edge-long');
+    await writeSample({ out: dir, days: 1, records: 300, until: UNTIL, flowLogs: 1 });
+    // As long as s3rver can store (it adds 22 characters to each name); the digest test above covers 300.
+    const longId = `fl-${'0123456789'.repeat(13)}`;
+    const keys = await upload(dir, 'edge-long', (key) => key.replace(/_vpcflowlogs_us-east-1_[^_]+_/, `_vpcflowlogs_us-east-1_${longId}_`));
+    expect(keys.every((k) => k.includes(longId))).toBe(true);
+    const cache = freshCache();
+
+    const fromS3 = await cli('run', 'top-talkers', '--data', `s3://${BUCKET}/edge-long/`, ...DAY, '--output', 'json');
+    const fromLocal = await cli('run', 'top-talkers', '--data', dir, ...DAY, '--output', 'json');
+
+    expect({ code: fromS3.code, err: fromS3.err.split('\n').filter((l) => l.startsWith('flowq:')) }).toEqual({ code: 0, err: [] });
+    expect(rowsOf(fromS3.out)).toEqual(rowsOf(fromLocal.out));
+    const names = filesUnder(join(cache, 's3', BUCKET, 'edge-long')).map((p) => p.slice(p.lastIndexOf(sep) + 1));
+    expect(names.length).toBeGreaterThan(0);
+    expect(Math.max(...names.map((n) => Buffer.byteLength(n)))).toBeLessThanOrEqual(160 + '.s3.json'.length);
+    expect(names.some((n) => n.includes(longId))).toBe(false);
+  });
+
+  it('stops reading a body longer than the listing says, refusing the object by name and keeping nothing of it', async () => {
+    const dir = join(tmp(), 'edge-body');
+    await writeSample({ out: dir, days: 1, records: 100, until: UNTIL, flowLogs: 1 });
+    const keys = await upload(dir, 'edge-body');
+    const victim = keys.find((k) => k.includes('/2026/10/31/'))!;
+    const cache = freshCache();
+    // s3rver answers the GET with the object, then 256 MB more, without a length, while the client reads.
+    let extra = 0;
+    intercept = (req, res) => {
+      if (req.method !== 'GET' || !decodeURIComponent((req.url ?? '').split('?')[0]).endsWith(victim)) return;
+      const setHeader = res.setHeader.bind(res);
+      res.setHeader = (name: string, value: number | string | readonly string[]) => (name.toLowerCase() === 'content-length' ? res : setHeader(name, value));
+      const write = res.write.bind(res) as (chunk: Buffer) => boolean;
+      const end = res.end.bind(res) as () => void;
+      res.end = ((chunk?: Buffer) => {
+        if (chunk !== undefined && typeof chunk !== 'function') write(chunk);
+        const block = Buffer.alloc(1 << 16, 0x61);
+        void (async () => {
+          while (extra < 256 * 2 ** 20 && !res.destroyed && !res.socket?.destroyed) {
+            extra += block.length;
+            if (!write(block)) await new Promise((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
+          }
+          end();
+        })();
+        return res;
+      }) as typeof res.end;
+    };
+
+    const result = await cli('run', 'top-talkers', '--data', `s3://${BUCKET}/edge-body/`, ...DAY);
+
+    expect(result.code).toBe(1);
+    expect(result.err.split('\n').filter((l) => l.startsWith('flowq:'))).toEqual([
+      `flowq: S3: s3://${BUCKET}/edge-body/${victim}: the body is longer than the ${statSync(join(dir, victim)).size} bytes the listing says`,
+    ]);
+    expect(extra).toBeLessThan(16 * 2 ** 20);
+    expect(filesUnder(join(cache, 's3', BUCKET, 'edge-body')).filter((p) => p.includes(victim.split('/').at(-1)!))).toEqual([]);
+  });
+
+  it('skips an hour folder past 23 with a note: it is no partition, and nothing in it is fetched', async () => {
+    const dir = join(tmp(), 'edge-hour');
+    await writeSample({ out: dir, days: 1, records: 300, until: UNTIL, flowLogs: 1, perHour: true });
+    const keys = await upload(dir, 'edge-hour');
+    const impossible = keys.find((k) => k.includes('/2026/10/31/03/'))!.replace('/2026/10/31/03/', '/2026/10/31/27/');
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `edge-hour/${impossible}`, Body: readFileSync(join(dir, keys[0])) }));
+    freshCache();
+
+    const fromS3 = await cli('run', 'top-talkers', '--data', `s3://${BUCKET}/edge-hour/`, ...DAY, '--output', 'json');
+    const gets = requests.filter((r) => r.startsWith('GET ') && !r.includes('list-type=2')).map((r) => decodeURIComponent(r.split('?')[0]));
+    const fromLocal = await cli('run', 'top-talkers', '--data', dir, ...DAY, '--output', 'json');
+
+    expect(fromS3.code).toBe(0);
+    expect(rowsOf(fromS3.out)).toEqual(rowsOf(fromLocal.out));
+    expect(gets.filter((g) => g.includes('/27/'))).toEqual([]);
+    expect(fromS3.err.split('\n').filter((l) => l.startsWith('flowq:'))).toEqual([
+      `flowq: note: skipped a folder whose date or hour is impossible, so no partition: ${impossible.slice(0, impossible.lastIndexOf('/') + 1)}`,
+    ]);
   });
 });

@@ -4,12 +4,13 @@
  * are followed, and what a deadline, a busy server, a refusal and a large bigint become. The real
  * engine's answers are checked in trino.test.ts.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { QueryFailed, QueryTimedOut, UnknownExecution } from '../../src/errors.js';
 import { DEFAULT_LOG_FORMAT } from '../../src/flowlog/format.js';
 import { layoutOfDt, parseTrinoJson, TrinoEngine, type TrinoSettings } from '../../src/engines/trino.js';
 import { renderQuery } from '../../src/queries/render.js';
+import { stopWorkInFlight } from '../../src/engines/stop.js';
 import { FakeClock } from '../support/fake-clock.js';
 
 interface Received {
@@ -171,6 +172,48 @@ describe('the Trino engine on the client protocol', () => {
     const run = engine.run(query, { deadline: clock.now() - 1 });
     await expect(run).rejects.toEqual(new QueryTimedOut('eni-bytes did not finish before its deadline; Trino query q5 was cancelled'));
     expect(received.map((r) => r.method)).toEqual(['POST', 'DELETE']);
+  });
+
+  test('an ending process (SIGINT, SIGTERM) cancels the running query (DELETE on its next URI)', async () => {
+    // A coordinator whose query keeps running: the client's GET is held until the query is cancelled.
+    const received: string[] = [];
+    let held: ServerResponse | undefined;
+    const server = createServer((req, res) => {
+      received.push(`${req.method} ${req.url}`);
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      res.writeHead(req.method === 'DELETE' ? 204 : 200, { 'Content-Type': 'application/json' });
+      if (req.method === 'POST') res.end(JSON.stringify({ id: 'q7', nextUri: `${base}/v1/statement/executing/q7/1`, stats: { state: 'RUNNING' } }));
+      else if (req.method === 'GET') held = res;
+      else {
+        res.end();
+        held?.end(JSON.stringify({ id: 'q7', error: { message: 'Query was canceled', errorName: 'USER_CANCELED' } }));
+      }
+    });
+    servers.push(server);
+    await listen(server);
+    const engine = await TrinoEngine.open({ ...TABLE, server: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    const run = engine.run(renderQuery('eni-bytes', DAY, engine.target), { deadline: Date.now() + 3_600_000 });
+    while (held === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    await stopWorkInFlight();
+
+    await expect(run).rejects.toThrow('Trino query q7 was cancelled: Query was canceled');
+    expect(received).toEqual(['POST /v1/statement', 'GET /v1/statement/executing/q7/1', 'DELETE /v1/statement/executing/q7/1']);
+  });
+
+  test("a sum past bigint fails naming the template and the range's partitions, as every engine names it", async () => {
+    const { engine } = await open([
+      page({
+        id: 'q6',
+        error: { message: 'bigint addition overflow: 9223372036854775807 + 100', errorName: 'NUMERIC_VALUE_OUT_OF_RANGE', errorType: 'USER_ERROR' },
+      }),
+    ]);
+    const query = renderQuery('eni-bytes', DAY, engine.target);
+    await expect(engine.run(query)).rejects.toEqual(
+      new QueryFailed(
+        `eni-bytes: a sum passes the largest bigint (9223372036854775807) in partitions ${query.partitions.from} to ${query.partitions.to}: a record there holds a value no flow reaches (Trino query q6)`,
+      ),
+    );
   });
 
   test('an unreachable server is one line naming it', async () => {

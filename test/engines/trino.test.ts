@@ -28,6 +28,7 @@ import { cli } from '../support/cli-in-process.js';
 import { INTERFACES, LOG_FORMATS, renderRecord, DECIMAL_FORMS, NUMERIC_JUNK } from '../support/arbitraries.js';
 import { SUBNETS, V5_FORMATS, v5Record, VPCS, withScans } from '../support/library-arbitraries.js';
 import { parseNumeric } from '../support/oracle.js';
+import { cellText, readPinnedCase } from '../support/pinned.js';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -316,6 +317,37 @@ suite('Trino, the engine of Athena v3, against the local engine', () => {
         }
       },
       300_000,
+    );
+  });
+
+  describe('the pinned boundary cases (queries/cases/*.slt)', () => {
+    test.each([...TEMPLATES.keys()])(
+      '%s answers exactly its pinned rows on Trino, as on the local engine',
+      async (name) => {
+        const pinned = await readPinnedCase(name);
+        const table = `pinned_${name.replaceAll('-', '_')}`;
+        const spec: DatasetSpec = { name: table, hive: false, perHour: false, fileFormat: 'plain-text', formatText: pinned.format, seed: 0 };
+        const files = pinned.files.map((f) => ({
+          account: f.records[0][1],
+          region: 'us-east-1',
+          flowLogId: 'fl-pinned',
+          fileTime: f.fileTime,
+          records: f.records,
+        }));
+        await writeFiles(join(ROOT, table), spec, files);
+        await createTable(url, join(ROOT, table), table, spec, files);
+        const remote = await TrinoEngine.open({ server: url, catalog: 'hive', schema: SCHEMA, table, user: 'flowq-test' });
+        for (const q of pinned.queries) {
+          const result = await remote.run(renderQuery(name, q.params, remote.target));
+          expect({ params: q.params, rows: result.rows.map((row) => q.columns.map((column) => cellText(row[column]))) }).toEqual({
+            params: q.params,
+            rows: q.rows,
+          });
+          comparisons.queries++;
+          comparisons.rows += q.rows.length;
+        }
+      },
+      120_000,
     );
   });
 

@@ -111,6 +111,7 @@ describe('withoutServerPaths', () => {
     ['no flow-log files under /d/AWSLogs (partitions 2026/11/27 to 2026/11/28)', 'no flow-log files under AWSLogs (partitions 2026/11/27 to 2026/11/28)'],
     ['cannot read s3://bucket/vpc/AWSLogs/x.log.gz', 'cannot read s3://bucket/vpc/AWSLogs/x.log.gz'],
     ['action must be ACCEPT/REJECT; 10/3 of ~/x or ./y', 'action must be ACCEPT/REJECT; 10/3 of ~/x or ./y'],
+    ["src_cidr: '/33' is not a prefix length: an IPv4 network takes /0 to /32", "src_cidr: '/33' is not a prefix length: an IPv4 network takes /0 to /32"],
   ])('shows %j as %j', (message, shown) => {
     expect(withoutServerPaths(message)).toBe(shown);
   });

@@ -28,6 +28,8 @@ function isUnstatable(p: ParameterProblem, raw: Record<string, unknown>): boolea
   return (
     (p.param === 'end' && (p.message === 'must be after start' || p.message.startsWith('the range may cover at most'))) ||
     (p.message.endsWith('is not a valid date and time') && isImpossibleDate(raw[p.param])) ||
+    // Eight digits that make a date (20261127) are a date without dashes, not seconds: a calendar rule too.
+    / looks like a date: write it /.test(p.message) ||
     p.message === 'must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z'
   );
 }

@@ -40,6 +40,9 @@ export const HOSTILE: readonly HostileValue[] = [
   { value: '\u202E=cmd|calc', csv: "'\u202E=cmd|calc", html: '⟨U+202E⟩=cmd|calc' },
   { value: 'mark\u200Fed \u2067isolate\u2069', csv: 'mark\u200Fed \u2067isolate\u2069', html: 'mark⟨U+200F⟩ed ⟨U+2067⟩isolate⟨U+2069⟩' },
   { value: ' =1', csv: "' =1", html: ' =1' },
+  { value: '\u061C=1', csv: "'\u061C=1", html: '⟨U+061C⟩=1' },
+  { value: '\u2060\u2064=2', csv: "'\u2060\u2064=2", html: '⟨U+2060⟩⟨U+2064⟩=2' },
+  { value: 'a\u2061b\u2062c\u2063d', csv: 'a\u2061b\u2062c\u2063d', html: 'a⟨U+2061⟩b⟨U+2062⟩c⟨U+2063⟩d' },
   {
     value: '<b>bold</b> & "quoted" \'single\'',
     csv: '<b>bold</b> & "quoted" \'single\'',

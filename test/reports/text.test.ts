@@ -2,13 +2,16 @@ import { displayValue, humanBytes, renderCsv, renderTable } from '../../src/repo
 
 describe('text renderers', () => {
   it('show bytes in decimal units with one decimal', () => {
-    expect([0, 999, 1000, 1234, 1_250_000, 1.2e9, 3.4e12, 5e15, 7e18].map(humanBytes)).toEqual([
+    expect([0, 999, 1000, 1234, 999_949, 999_950, 1_250_000, 1.2e9, 999_999_999_999, 3.4e12, 5e15, 7e18].map(humanBytes)).toEqual([
       '0 B',
       '999 B',
       '1.0 kB',
       '1.2 kB',
+      '999.9 kB',
+      '1.0 MB',
       '1.3 MB',
       '1.2 GB',
+      '1.0 TB',
       '3.4 TB',
       '5.0 PB',
       '7000.0 PB',
@@ -21,6 +24,29 @@ describe('text renderers', () => {
     expect(displayValue({ name: 'flows', type: 'bigint' }, 1234567)).toBe('1,234,567');
     expect(displayValue({ name: 'first_seen', type: 'bigint' }, 1700000000)).toBe('2023-11-14 22:13:20');
     expect(displayValue({ name: 'srcaddr', type: 'varchar' }, null)).toBe('-');
+  });
+
+  it('show control characters (C0, DEL, C1) and bidi or invisible format characters escaped, so a table is inert in a terminal', () => {
+    const hostile = [
+      'clear\x1b[2Jscreen',
+      '\x1b]0;pwned title\x07',
+      '\x1b]8;;http://evil.example/\x1b\\click\x1b]8;;\x1b\\',
+      'csi\x9b2J del\x7f nul\x00 tab\there\nnext',
+      '\u202Eexe.live \u061C \u2066x\u2069 \u2060\u2064',
+    ];
+    const doc = { columns: [{ name: 'label\x1b[31m', type: 'varchar' }], rows: hostile.map((label) => ({ 'label\x1b[31m': label })) };
+    expect(renderTable(doc)).toBe(
+      [
+        'label\\x1b[31m',
+        '-'.repeat(60),
+        'clear\\x1b[2Jscreen',
+        '\\x1b]0;pwned title\\x07',
+        '\\x1b]8;;http://evil.example/\\x1b\\click\\x1b]8;;\\x1b\\',
+        'csi\\x9b2J del\\x7f nul\\x00 tab\\x09here\\x0anext',
+        '⟨U+202E⟩exe.live ⟨U+061C⟩ ⟨U+2066⟩x⟨U+2069⟩ ⟨U+2060⟩⟨U+2064⟩',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('align a table, numbers to the right', () => {
