@@ -1,6 +1,7 @@
-import { FlowqError } from '../errors.js';
+import { FlowqError, InvalidParameter } from '../errors.js';
+import { nearest } from '../nearest.js';
 import type { CliIo } from './args.js';
-import { UsageError } from './args.js';
+import { flagLabel, UsageError } from './args.js';
 import { demoCommand, queriesCommand, runCommand, sampleCommand } from './commands.js';
 import { flowqVersion, overview, usageOf, wantsHelp } from './usage.js';
 import { inertText, shorten } from '../text.js';
@@ -25,7 +26,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       const usage = command === 'help' && rest.length > 0 ? usageOf(rest[0], rest.slice(1)) : undefined;
-      if (command === 'help' && rest.length > 0 && usage === undefined) throw new UsageError(`unknown command '${shorten(rest[0])}'; try: flowq help`);
+      if (command === 'help' && rest.length > 0 && usage === undefined) throw unknownCommand(rest[0]);
       io.out(usage === undefined ? overview() : `${usage}\n`);
       return command === undefined ? 2 : 0;
     }
@@ -34,7 +35,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-    if (run === undefined) throw new UsageError(`unknown command '${shorten(command)}'; try: flowq help`);
+    if (run === undefined) throw unknownCommand(command);
     const usage = usageOf(command, rest);
     if (usage !== undefined && wantsHelp(rest)) {
       io.out(`${usage}\n`);
@@ -44,6 +45,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+function unknownCommand(name: string): UsageError {
+  const near = nearest(name, Object.keys(COMMANDS));
+  return new UsageError(`unknown command '${shorten(name)}'; ${near === undefined ? 'flowq help lists the commands' : `did you mean ${near}?`}`);
 }
 
 /**
@@ -70,7 +76,7 @@ function reportError(error: unknown, io: CliIo): number {
 
 function reportErrorLine(error: unknown, io: CliIo): number {
   if (error instanceof FlowqError) {
-    io.err(`flowq: ${error.message}\n`);
+    io.err(`flowq: ${error instanceof InvalidParameter ? inFlagWords(error) : error.message}\n`);
     return exitCodeOf(error);
   }
   const aws = describeAwsError(error);
@@ -81,6 +87,33 @@ function reportErrorLine(error: unknown, io: CliIo): number {
   // Not one of ours: a bug. One line for the user; the stack only when asked for (see reportError).
   io.err(`flowq: unexpected error: ${error instanceof Error ? firstLine(error.message) : String(error)}\n`);
   return 1;
+}
+
+/** Parameters that are not flags of their own: `sql` is the statement, `query` the template. */
+const NOT_FLAGS: ReadonlySet<string> = new Set(['sql', 'query']);
+
+/**
+ * A parameter problem as the command line says it: `--start is required (or --since 24h)`,
+ * `--limit must be a whole number from 1 to 1000`, rather than the parameter's internal name.
+ */
+export function inFlagWords(error: InvalidParameter): string {
+  const details = [...error.details];
+  const missing = (name: string) => details.some((d) => d.param === name && d.message === 'is required');
+  const parts: string[] = [];
+  if (missing('start') && missing('end')) parts.push('--start and --end are required (or --since 24h)');
+  for (const { param, message } of details) {
+    if (NOT_FLAGS.has(param)) {
+      parts.push(`${param}: ${message}`);
+      continue;
+    }
+    if ((param === 'start' || param === 'end') && missing('start') && missing('end')) continue;
+    const flag = flagLabel(param);
+    const said = message
+      .replace(/^must be after start$/, 'must be after --start')
+      .replace(/^is required$/, (m) => (param === 'start' || param === 'end' ? `${m} (or --since 24h)` : m));
+    parts.push(/^(is|must|needs) /.test(said) ? `${flag} ${said}` : `${flag}: ${said}`);
+  }
+  return parts.join('; ');
 }
 
 function firstLine(text: string): string {

@@ -71,7 +71,7 @@ function checkTemplateParams(templates: readonly ReportTemplate[], day: ReportDa
  */
 export async function reportCommand(argv: string[], io: CliIo, context: CliContext = {}): Promise<number> {
   const args = parseArgs(argv, BOOLEAN_FLAGS);
-  checkFlags(args, ['out', 'date', 'start', 'end', 'templates', ...engineFlags(args)]);
+  checkFlags(args, ['out', 'date', 'start', 'end', 'templates', ...engineFlags(args)], 'report');
   const out = args.flags.get('out');
   if (out === undefined) throw new UsageError('--out <dir> is required: the folder the report is written to');
   const templates = templatesFlag(args.flags.get('templates'));

@@ -63,7 +63,7 @@ export async function sqlCommand(argv: string[], io: CliIo, context: CliContext 
     throw new UsageError('sql needs a statement: flowq sql "SELECT ... FROM flow_logs WHERE dt BETWEEN ..." --data <dir|s3://...>');
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument '${shorten(extra[0])}': quote the statement as one argument`);
-  checkFlags(args, ['output', 'start', 'end', 'since', ...engineFlags(args)]);
+  checkFlags(args, ['output', 'start', 'end', 'since', ...engineFlags(args)], 'sql');
   const output = outputFlag(args);
   const range = optionalRange(args, () => (context.clock ?? SYSTEM_CLOCK).now());
   // Parsed before anything is fetched or sent; the local engine then binds it in its sandbox.
