@@ -30,7 +30,7 @@ import {
 import { DUCKDB_TYPE } from './duckdb-types.js';
 import { DUCKDB_MACROS } from './duckdb-macros.js';
 import { stopOnExit } from './stop.js';
-import { checkReadOnly, lockDown, treeInRange, type PartitionRange } from './local-sql.js';
+import { checkReadOnly, isStatementMistake, lockDown, statementMistake, treeInRange, type PartitionRange } from './local-sql.js';
 
 /** Where the local engine finds its data, and what it may assume about it. */
 export interface LocalEngineOptions {
@@ -757,7 +757,13 @@ export class LocalEngine implements Engine {
     // DuckDB reads the files through the link (see `open`), and writes its profile in the work folder.
     await lockDown(this.connection, [...this.files.map((f) => this.duckdbPath(f)), ...this.cached.values()], [this.workDir]);
     await checkReadOnly(this.connection, query.sql);
-    return this.run(query, options);
+    try {
+      return await this.run(query, options);
+    } catch (error) {
+      // A value the statement cannot convert (`dstport = '22x'`) shows only when it runs: still the statement's mistake.
+      if (error instanceof DataError && isStatementMistake(error.cause)) throw statementMistake(error.cause);
+      throw error;
+    }
   }
 
   private async lastFilesRead(): Promise<number | undefined> {
