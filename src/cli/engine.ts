@@ -9,7 +9,7 @@ import type { FileFormat } from '../flowlog/layout.js';
 import { shorten } from '../text.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { applyAwsFlags, athenaTableFromFlags, ATHENA_FLAGS, DEFAULT_CLI_TIMEOUT_SECONDS, parseTimeout, progressPrinter } from './athena.js';
-import { countPrinter } from './progress.js';
+import { countPrinter, stderrIsTerminal } from './progress.js';
 import { dataOptionsFromFlags, resolveDataLocation, S3_DATA_FLAGS } from './data-location.js';
 import { TRINO_FLAGS, trinoSettingsFromFlags } from './trino.js';
 
@@ -121,8 +121,14 @@ export interface Question {
  * The local engine's settings for a question: `--data s3://...` becomes the cache's mirror of the
  * range's partitions (fetched now, progress on stderr), and `onlyRange` narrows the files opened.
  */
-async function localSettingsFor(settings: EngineSettings & { kind: 'local' }, args: ParsedArgs, io: CliIo, question: Question): Promise<EngineSettings> {
-  const location = await resolveDataLocation(settings.local.location, question.range, io, dataOptionsFromFlags(args, settings.local.fileFormat));
+async function localSettingsFor(
+  settings: EngineSettings & { kind: 'local' },
+  args: ParsedArgs,
+  io: CliIo,
+  question: Question,
+  interactive: boolean,
+): Promise<EngineSettings> {
+  const location = await resolveDataLocation(settings.local.location, question.range, io, dataOptionsFromFlags(args, settings.local.fileFormat), interactive);
   const range = question.onlyRange && question.range !== undefined ? { ...question.range, lateMarginSeconds: settings.query.lateMarginSeconds } : undefined;
   return { ...settings, local: { ...settings.local, location, range } };
 }
@@ -135,13 +141,14 @@ async function localSettingsFor(settings: EngineSettings & { kind: 'local' }, ar
 export async function openCliEngine(args: ParsedArgs, io: CliIo, context: CliContext = {}, question: Question = {}): Promise<CliEngine> {
   const clock = context.clock ?? SYSTEM_CLOCK;
   const flagged = engineSettingsFromFlags(args);
-  const settings = flagged.kind === 'local' ? await localSettingsFor(flagged, args, io, question) : flagged;
+  const settings = flagged.kind === 'local' ? await localSettingsFor(flagged, args, io, question, context.interactive ?? stderrIsTerminal()) : flagged;
   const timeout = args.flags.get('timeout');
   const timeoutSeconds = timeout === undefined ? DEFAULT_CLI_TIMEOUT_SECONDS : parseTimeout(timeout);
   if (settings.kind === 'athena') applyAwsFlags(args);
   const engine = await openEngine(settings, clock);
-  const athenaProgress = progressPrinter(io, context.interactive ?? process.stderr.isTTY === true, settings.kind);
-  const copyProgress = countPrinter(io, 'copying files to the Parquet cache');
+  const interactive = context.interactive ?? stderrIsTerminal();
+  const athenaProgress = progressPrinter(io, interactive, settings.kind);
+  const copyProgress = countPrinter(io, 'copying files to the Parquet cache', interactive);
   const onProgress = (progress: QueryProgress) => (progress.files ? copyProgress(progress.files.done, progress.files.total) : athenaProgress(progress));
   const workgroup = settings.kind === 'athena' ? (settings.athena.workgroup ?? 'primary') : undefined;
   const started =

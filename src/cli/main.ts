@@ -1,3 +1,4 @@
+import { describeAwsSetupError } from '../aws-setup.js';
 import { FlowqError, InvalidParameter } from '../errors.js';
 import { nearest } from '../nearest.js';
 import type { CliIo } from './args.js';
@@ -125,17 +126,8 @@ function firstLine(text: string): string {
  * region or credentials, an unknown profile; a service's answer with its name.
  */
 export function describeAwsError(error: unknown, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  if (/^Region is missing/i.test(error.message)) {
-    return 'no AWS region: pass --region, or set AWS_REGION (or a region in your AWS profile)';
-  }
-  if (error.name === 'CredentialsProviderError' || error.name === 'ProviderError') {
-    const profile = env.AWS_PROFILE;
-    if (profile !== undefined && profile !== '') {
-      return `AWS profile '${profile}' was not found or holds no credentials: check --profile / AWS_PROFILE and ~/.aws/config`;
-    }
-    return 'no AWS credentials: pass --profile or set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
-  }
-  if ('$metadata' in error) return `AWS: ${error.name}: ${firstLine(error.message)}`;
+  const setup = describeAwsSetupError(error, env);
+  if (setup !== undefined) return setup;
+  if (error instanceof Error && '$metadata' in error) return `AWS: ${error.name}: ${firstLine(error.message)}`;
   return undefined;
 }

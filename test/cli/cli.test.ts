@@ -376,6 +376,22 @@ describe('flowq run --engine athena', () => {
     const result = await withEnv(env, [...athena, ...extra]);
     expect(result).toEqual({ code: 1, out: '', err: message });
   });
+  it('says to pass --region or set AWS_REGION when --data s3://... has no region to go to', async () => {
+    const env = {
+      ...noCredentials,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_REGION: undefined,
+      AWS_DEFAULT_REGION: undefined,
+      AWS_PROFILE: undefined,
+    };
+    const result = await withEnv(env, ['run', 'top-talkers', '--data', 's3://flowq-test-bucket/vpc/', ...RANGE]);
+    expect(result).toEqual({
+      code: 1,
+      out: '',
+      err: 'flowq: S3: s3://flowq-test-bucket/vpc/AWSLogs/: no AWS region: pass --region, or set AWS_REGION (or a region in your AWS profile)\n',
+    });
+  });
 });
 
 describe('flowq help and version', () => {

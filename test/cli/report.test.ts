@@ -145,7 +145,7 @@ describe('flowq report', () => {
     expect(await cli('report', '--data', data(), '--out', out, '--date', '2026-10-32')).toEqual({
       code: 2,
       out: '',
-      err: 'flowq: date: must be a date (YYYY-MM-DD), not "2026-10-32"\n',
+      err: 'flowq: --date must be a date (YYYY-MM-DD), not "2026-10-32"\n',
     });
     expect(await cli('report', '--data', data(), '--out', out, '--templates', 'top-talkers,nope')).toEqual({
       code: 2,
