@@ -22,7 +22,7 @@ function isBytesColumn(name: string): boolean {
 }
 
 /** Columns of Unix seconds, shown as UTC times; `start` and `end` are the records' own (`flowq sql`). */
-function isTimeColumn(name: string): boolean {
+export function isTimeColumn(name: string): boolean {
   return ['first_seen', 'last_seen', 'bucket_start', 'bucket_end', 'start', 'end'].includes(name);
 }
 
