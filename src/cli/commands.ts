@@ -9,6 +9,7 @@ import { DEFAULT_LOG_FORMAT, parseLogFormat, type LogFormat } from '../flowlog/f
 import type { LocalEngine } from '../engines/local.js';
 import { formatTime, parseDate, parseDuration } from '../time.js';
 import { inertText, shorten } from '../text.js';
+import { mark } from '../timings.js';
 import { validateParams } from '../queries/params.js';
 import { describeTemplates, getTemplate, TEMPLATES } from '../queries/templates.js';
 import { renderCsv, renderJson, renderStats, renderTable } from '../reports/text.js';
@@ -132,7 +133,10 @@ export async function runCommand(argv: string[], io: CliIo, context: CliContext 
   const cli = await openCliEngine(args, io, context, { range: { start: checked.start as number, end: checked.end as number } });
   const { engine } = cli;
   try {
-    printResult(await runTemplate(engine, name, raw, cli.runOptions()), output, io);
+    const doc = await runTemplate(engine, name, raw, cli.runOptions());
+    mark('query');
+    printResult(doc, output, io);
+    mark('output');
   } finally {
     await engine.close();
   }
