@@ -5,7 +5,7 @@ import { chartFor, renderChart } from './chart.js';
 import { escapeHtml, revealControls } from './escape.js';
 import type { ReportDay } from './period.js';
 import type { TemplateStatus } from './report.js';
-import { displayValue, humanBytes, isTimeColumn, renderStats } from './text.js';
+import { counted, displayValue, humanBytes, isTimeColumn, renderStats } from './text.js';
 
 /** One template's part of the page. */
 export interface ReportSection {
@@ -94,7 +94,7 @@ function totals(docs: readonly ResultDocument[]): string {
   const parts: string[] = [];
   if (scanned !== undefined) parts.push(`${humanBytes(scanned)} scanned`);
   if (cost !== undefined) parts.push(`$${cost.toFixed(4)}`);
-  if (files !== undefined) parts.push(`${files} files, ${humanBytes(read ?? 0)} read`);
+  if (files !== undefined) parts.push(`${counted(files, 'file')}, ${humanBytes(read ?? 0)} read`);
   return parts.join(', ');
 }
 

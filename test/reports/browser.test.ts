@@ -254,7 +254,7 @@ async function screenshot(page: Page, name: string): Promise<string> {
     for (const c of columns) expect(c.width).toBeGreaterThan(10);
     const peak = hours.reduce((best, h, i) => (h.bytes > hours[best].bytes ? i : best), 0);
     expect(Math.max(...columns.map((c) => c.height))).toBe(columns[peak].height);
-    expect(await page.locator('header .summary').textContent()).toBe('3 queries · 1 failed · 123.5 MB scanned, $0.0006, 1 files, 100 B read');
+    expect(await page.locator('header .summary').textContent()).toBe('3 queries · 1 failed · 123.5 MB scanned, $0.0006, 1 file, 100 B read');
     expect(trouble).toEqual({ console: [], errors: [], dialogs: [], requests: [] });
     await screenshot(page, 'report-hostile.png');
   });
