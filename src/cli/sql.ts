@@ -41,6 +41,9 @@ export function statementQuery(sql: string, range: TimeRange | undefined, target
 /** A string literal that looks like a day or a time: what a comparison with `dt` is meant to hold. */
 const DATE_LIKE = /^(?:\d{4}[-/.]\d{1,2}|year=)/;
 
+/** `dt` compared with string literals: `dt = '...'`, `dt BETWEEN '...' AND '...'`, `dt IN ('...', ...)`, `dt LIKE '...'`. */
+const DT_COMPARED = /\bdt\s*(?:==?|<>|!=|<=|>=|<|>|(?:NOT\s+)?(?:I?LIKE|IN|BETWEEN))\s*\(?\s*('(?:[^']|'')*'(?:\s*(?:,|AND)\s*'(?:[^']|'')*')*)/gi;
+
 /** The shape of a partition value or a literal, every digit a 9: `9999/99/99`. */
 function shape(text: string): string {
   return text.replace(/\d/g, '9');
@@ -52,8 +55,7 @@ function shape(text: string): string {
  * A literal that is a prefix of the format (`'2026/11'`, `LIKE '2026/11/%'`) or extends it is fine.
  */
 export function dtLiteralNote(sql: string, example: string): string | undefined {
-  if (!/\bdt\b/i.test(sql)) return undefined;
-  const literals = [...sql.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1].replaceAll("''", "'"));
+  const literals = [...sql.matchAll(DT_COMPARED)].flatMap((m) => [...m[1].matchAll(/'((?:[^']|'')*)'/g)].map((l) => l[1].replaceAll("''", "'")));
   const wanted = shape(example);
   const bad = literals.find((literal) => {
     if (!DATE_LIKE.test(literal)) return false;

@@ -200,6 +200,22 @@ describe('flowq sql on local data', () => {
     const wrong = await cli('sql', "SELECT count(*) AS flows FROM flow_logs WHERE dt = '2026-10-31'", '--data', data(), '--output', 'json');
     const right = await cli('sql', "SELECT count(*) AS flows FROM flow_logs WHERE dt = '2026/10/31'", '--data', data(), '--output', 'json');
     const prefix = await cli('sql', "SELECT count(*) AS flows FROM flow_logs WHERE dt LIKE '2026/10/%'", '--data', data(), '--output', 'json');
+    const otherDate = await cli(
+      'sql',
+      "SELECT count(*) AS flows FROM flow_logs WHERE dt IN ('2026/10/31', '2026/11/01') AND from_unixtime(start) >= TIMESTAMP '2026-10-31 02:00:00'",
+      '--data',
+      data(),
+      '--output',
+      'json',
+    );
+    const between = await cli(
+      'sql',
+      "SELECT count(*) AS flows FROM flow_logs WHERE dt BETWEEN '2026/10/30' AND '2026-10-31'",
+      '--data',
+      data(),
+      '--output',
+      'json',
+    );
 
     const note = "dt holds partition values like '2026/11/01' (YYYY/MM/DD), so '2026-10-31' matches none";
     expect({ code: wrong.code, err: wrong.err, doc: JSON.parse(wrong.out) as unknown }).toEqual({
@@ -207,7 +223,8 @@ describe('flowq sql on local data', () => {
       err: `flowq: note: ${note}\n`,
       doc: expect.objectContaining({ rows: [{ flows: 0 }], notes: [note] }),
     });
-    for (const ok of [right, prefix]) {
+    expect(between.err).toBe("flowq: note: dt holds partition values like '2026/11/01' (YYYY/MM/DD), so '2026-10-31' matches none\n");
+    for (const ok of [right, prefix, otherDate]) {
       expect({ code: ok.code, err: ok.err }).toEqual({ code: 0, err: '' });
       expect((JSON.parse(ok.out) as { rows: Array<{ flows: number }> }).rows[0].flows).toBeGreaterThan(0);
     }
