@@ -22,6 +22,8 @@ export interface ParsedArgs {
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Whether stderr is a terminal, where progress rewrites one line in place; false when left out. */
+  readonly interactive?: boolean;
 }
 
 /**

@@ -25,5 +25,6 @@ for (const [signal, code] of [
 process.exitCode = await main(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
+  interactive: process.stderr.isTTY === true,
 });
 if (process.env.FLOWQ_TIMINGS === '1') process.stderr.write(`${describeTimings()}\n`);

@@ -19,7 +19,7 @@ import { writeSample, type SampleOptions } from '../sample/generate.js';
 import { booleanFlag, checkFlags, parseArgs, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { BOOLEAN_FLAGS, engineFlags, engineSettingsFromFlags, fileFormatFlag, openCliEngine, type CliContext } from './engine.js';
 import { templateHelp, templateList } from './template-help.js';
-import { countPrinter, stderrIsTerminal } from './progress.js';
+import { countPrinter } from './progress.js';
 
 const OUTPUTS = ['table', 'json', 'csv'] as const;
 /** The forms `--output` prints a result in. */
@@ -169,7 +169,7 @@ export async function sampleCommand(argv: string[], io: CliIo): Promise<number> 
     fileMinutes: wholeNumber(args, 'file_minutes', 60),
     until: until === undefined ? undefined : parseUntil(until),
   };
-  const summary = await writeSample({ ...options, onProgress: countPrinter(io, 'writing files', stderrIsTerminal()) });
+  const summary = await writeSample({ ...options, onProgress: countPrinter(io, 'writing files', io.interactive === true) });
   io.err(
     `wrote ${summary.records.toLocaleString('en-US')} records in ${summary.files} files under ${join(out, 'AWSLogs')} (${formatTime(summary.from)} to ${formatTime(summary.until)})\n`,
   );
@@ -223,7 +223,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     await rm(join(dir, 'AWSLogs'), { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     io.err(`making a sample data set in ${dir} (once)\n`);
-    const summary = await writeSample({ out: dir, onProgress: countPrinter(io, 'writing files', stderrIsTerminal()) });
+    const summary = await writeSample({ out: dir, onProgress: countPrinter(io, 'writing files', io.interactive === true) });
     manifest = { from: summary.from, until: summary.until };
     await writeFile(manifestPath, `${JSON.stringify(manifest)}\n`);
   }

@@ -9,7 +9,7 @@ import type { FileFormat } from '../flowlog/layout.js';
 import { shorten } from '../text.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { applyAwsFlags, athenaTableFromFlags, ATHENA_FLAGS, DEFAULT_CLI_TIMEOUT_SECONDS, parseTimeout, progressPrinter } from './athena.js';
-import { countPrinter, stderrIsTerminal } from './progress.js';
+import { countPrinter } from './progress.js';
 import { dataOptionsFromFlags, resolveDataLocation, S3_DATA_FLAGS } from './data-location.js';
 import { TRINO_FLAGS, trinoSettingsFromFlags } from './trino.js';
 
@@ -25,7 +25,7 @@ type EngineName = keyof typeof ENGINE_FLAGS;
 /** What a command needs from the terminal besides its arguments. */
 export interface CliContext {
   readonly clock?: Clock;
-  /** Whether stderr is a terminal (progress rewrites one line); by default asked of process.stderr. */
+  /** Whether stderr is a terminal (progress rewrites one line); by default what the CliIo says. */
   readonly interactive?: boolean;
 }
 
@@ -141,12 +141,12 @@ async function localSettingsFor(
 export async function openCliEngine(args: ParsedArgs, io: CliIo, context: CliContext = {}, question: Question = {}): Promise<CliEngine> {
   const clock = context.clock ?? SYSTEM_CLOCK;
   const flagged = engineSettingsFromFlags(args);
-  const settings = flagged.kind === 'local' ? await localSettingsFor(flagged, args, io, question, context.interactive ?? stderrIsTerminal()) : flagged;
+  const settings = flagged.kind === 'local' ? await localSettingsFor(flagged, args, io, question, context.interactive ?? io.interactive === true) : flagged;
   const timeout = args.flags.get('timeout');
   const timeoutSeconds = timeout === undefined ? DEFAULT_CLI_TIMEOUT_SECONDS : parseTimeout(timeout);
   if (settings.kind === 'athena') applyAwsFlags(args);
   const engine = await openEngine(settings, clock);
-  const interactive = context.interactive ?? stderrIsTerminal();
+  const interactive = context.interactive ?? io.interactive === true;
   const athenaProgress = progressPrinter(io, interactive, settings.kind);
   const copyProgress = countPrinter(io, 'copying files to the Parquet cache', interactive);
   const onProgress = (progress: QueryProgress) => (progress.files ? copyProgress(progress.files.done, progress.files.total) : athenaProgress(progress));

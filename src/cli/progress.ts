@@ -1,10 +1,5 @@
 import type { CliIo } from './args.js';
 
-/** Whether progress may rewrite one line in place: stderr is a terminal. */
-export function stderrIsTerminal(): boolean {
-  return process.stderr.isTTY === true;
-}
-
 /**
  * Progress lines on stderr. On a terminal one line is rewritten in place as the work moves (and
  * ended when it is done); elsewhere (a log, a pipe) a line is written at most every 10%, and at the end.
