@@ -99,6 +99,8 @@ interface Layout {
     readonly ticks: string[];
     /** For each bar: whether its label sits above its bar (stacked) or left of it, and whether the label's text fits its box. */
     readonly bars: Array<{ stacked: boolean; beside: boolean; fits: boolean }>;
+    /** A time series' axis labels, left to right, with whether each ends before the next begins. */
+    readonly axis: Array<{ text: string; clear: boolean }>;
   }>;
   readonly tables: Array<{ readonly section: string; readonly scrolls: boolean; readonly hintShown: boolean }>;
 }
@@ -125,6 +127,10 @@ async function layout(page: Page): Promise<Layout> {
           const [l, fill] = [label.getBoundingClientRect(), b.querySelector('.fill')!.getBoundingClientRect()];
           return { stacked: l.bottom <= fill.top + 0.5, beside: l.right <= fill.left + 0.5, fits: label.scrollWidth <= label.clientWidth + 1 };
         }),
+        axis: [...f.querySelectorAll('.labels bdi')].map((b, i, all) => ({
+          text: b.textContent ?? '',
+          clear: i === all.length - 1 || b.getBoundingClientRect().right <= all[i + 1].getBoundingClientRect().left,
+        })),
       })),
       tables: [...document.querySelectorAll('section .scroll')].map((w) => ({
         section: w.closest('section')!.id,
@@ -291,7 +297,7 @@ async function screenshot(page: Page, name: string): Promise<string> {
       sink: new FolderSink(root),
       clock: FIXED_CLOCK,
       prefix: '',
-      templates: DEFAULT_REPORT_TEMPLATES,
+      templates: [...DEFAULT_REPORT_TEMPLATES, { name: 'traffic-over-time', params: { bucket: '1h' } }],
       concurrency: 3,
     };
     await writeDayReport(reportDay(Date.UTC(2026, 9, 30) / 1000), options);
@@ -306,7 +312,13 @@ async function screenshot(page: Page, name: string): Promise<string> {
 
       expect({ width, overflow: seen.pageOverflow }).toEqual({ width, overflow: 0 });
       expect(seen.smallestText.px).toBeGreaterThanOrEqual(11);
-      expect(seen.charts.map((c) => c.section)).toEqual(['top-talkers', 'rejected-ports', 'eni-bytes']);
+      expect(seen.charts.map((c) => c.section)).toEqual(['top-talkers', 'rejected-ports', 'eni-bytes', 'traffic-over-time']);
+      // The day's 24 hours as columns: the measure named, its axis labels readable and apart.
+      const series = seen.charts.pop()!;
+      expect(series.caption).toMatch(/^bytes per bucket_start \(UTC\); columns from 0 to [\d.]+ [kMG]?B$/);
+      expect(series.axis.length).toBeGreaterThanOrEqual(4);
+      expect(series.axis[0].text).toBe('00:00:00');
+      for (const label of series.axis) expect({ width, ...label }).toEqual({ width, text: label.text, clear: true });
       for (const chart of seen.charts) {
         const measure = chart.section === 'rejected-ports' ? 'flows' : 'bytes';
         expect(chart.caption).toMatch(new RegExp(`^${measure} per .+; bars from 0 to ${chart.ticks[2].replace('.', '\\.')}$`));
@@ -326,7 +338,8 @@ async function screenshot(page: Page, name: string): Promise<string> {
         if (width === 1280) expect({ width, ...t }).toEqual({ width, section: t.section, scrolls: false, hintShown: false });
         else if (t.scrolls) expect({ width, ...t }).toEqual({ width, section: t.section, scrolls: true, hintShown: true });
       }
-      if (width === 400) expect(seen.tables.filter((t) => t.scrolls).map((t) => t.section)).toEqual(['top-talkers', 'rejected-ports', 'eni-bytes']);
+      if (width === 400)
+        expect(seen.tables.filter((t) => t.scrolls).map((t) => t.section)).toEqual(['top-talkers', 'rejected-ports', 'eni-bytes', 'traffic-over-time']);
       await screenshot(page, `report-${width}.png`);
     }
 
