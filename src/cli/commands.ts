@@ -130,7 +130,7 @@ export async function runCommand(argv: string[], io: CliIo, context: CliContext 
   const raw = templateParams(args, paramNames, () => (context.clock ?? SYSTEM_CLOCK).now());
   // The parameters are checked before the engine opens, so that S3 data is fetched only for a valid request.
   const checked = validateParams(template.params, raw, DEFAULT_QUERY_SETTINGS);
-  const cli = await openCliEngine(args, io, context, { range: { start: checked.start as number, end: checked.end as number } });
+  const cli = await openCliEngine(args, io, context, { range: { start: checked.start as number, end: checked.end as number }, onlyRange: 'templates' });
   const { engine } = cli;
   try {
     const doc = await runTemplate(engine, name, raw, cli.runOptions());

@@ -113,8 +113,13 @@ export interface CliEngine {
 /** The question an engine is opened for: its range, [start, end) in Unix seconds. */
 export interface Question {
   readonly range?: { readonly start: number; readonly end: number };
-  /** Open only the range's partitions (for statements without a partition predicate of their own). */
-  readonly onlyRange?: boolean;
+  /**
+   * Open only the range's partitions: `true` for statements without a partition predicate of their
+   * own (a range without files is refused); `'templates'` for templates, whose predicate reads the
+   * same partitions, so that a question does not open every file's header (a range without files
+   * then opens them all, and the template answers no rows with its note).
+   */
+  readonly onlyRange?: boolean | 'templates';
 }
 
 /**
@@ -129,7 +134,10 @@ async function localSettingsFor(
   interactive: boolean,
 ): Promise<EngineSettings> {
   const location = await resolveDataLocation(settings.local.location, question.range, io, dataOptionsFromFlags(args, settings.local.fileFormat), interactive);
-  const range = question.onlyRange && question.range !== undefined ? { ...question.range, lateMarginSeconds: settings.query.lateMarginSeconds } : undefined;
+  const range =
+    question.onlyRange !== undefined && question.onlyRange !== false && question.range !== undefined
+      ? { ...question.range, lateMarginSeconds: settings.query.lateMarginSeconds, everyFileWhenNone: question.onlyRange === 'templates' }
+      : undefined;
   return { ...settings, local: { ...settings.local, location, range } };
 }
 

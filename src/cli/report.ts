@@ -88,7 +88,7 @@ export async function reportCommand(argv: string[], io: CliIo, context: CliConte
   const days = reportDays({ date: args.flags.get('date'), start: args.flags.get('start'), end: args.flags.get('end') }, (context.clock ?? SYSTEM_CLOCK).now());
   checkTemplateParams(templates, days[0]);
   // `--data s3://...` fetches the partitions of the report's days, and nothing else.
-  const cli = await openCliEngine(args, io, context, { range: { start: days[0].start, end: days[days.length - 1].end } });
+  const cli = await openCliEngine(args, io, context, { range: { start: days[0].start, end: days[days.length - 1].end }, onlyRange: 'templates' });
   let summary: ReportSummary;
   try {
     summary = await writeLocalReport(cli.engine, out, days, templates, io, () => cli.runOptions());

@@ -10,15 +10,21 @@ export interface PartitionRange {
   readonly start: number;
   readonly end: number;
   readonly lateMarginSeconds: number;
+  /**
+   * When no file lies in the range, keep every file rather than refuse: for questions with a
+   * partition predicate of their own (a template), which then read nothing and say so.
+   */
+  readonly everyFileWhenNone?: boolean;
 }
 
 /**
  * The files of a tree that lie in the partitions of a range (the same bounds as the templates' predicate).
- * @throws DataError when no file does.
+ * @throws DataError when no file does (unless `range.everyFileWhenNone`: then the whole tree).
  */
 export function treeInRange(tree: LocalTree, range: PartitionRange, location: string): LocalTree {
   const [from, to] = partitionBounds(tree.layout, range.start, range.end, range.lateMarginSeconds);
   const files = tree.files.filter((f) => f.key.dt >= from && f.key.dt <= to);
+  if (files.length === 0 && range.everyFileWhenNone) return tree;
   if (files.length === 0) throw new DataError(`no flow-log files under ${location} in partitions ${from} to ${to}`);
   return { ...tree, files };
 }

@@ -316,6 +316,28 @@ describe('flowq run', () => {
   });
 });
 
+describe("flowq run opens only the range's partitions", () => {
+  it('answers a day as before when a file of another day is in another format, which a question over that day refuses', async () => {
+    const dir = join(tmp(), 'other-day');
+    await writeSample({ out: dir, days: 3, records: 600, seed: 5, until: UNTIL, flowLogs: 1 });
+    const day = ['run', 'top-talkers', '--data', dir, ...RANGE, '--output', 'json'];
+    const before = await cli(...day);
+    const folder = join(dir, 'AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/10/29');
+    const { readdirSync } = await import('node:fs');
+    const { gzipSync } = await import('node:zlib');
+    const odd = join(folder, readdirSync(folder)[0]);
+    writeFileSync(odd, gzipSync('version srcaddr dstaddr\n2 10.0.0.1 10.0.0.2\n'));
+
+    const after = await cli(...day);
+    const otherDay = await cli('run', 'top-talkers', '--data', dir, '--start', '2026-10-29', '--end', '2026-10-30');
+
+    expect(before.code).toBe(0);
+    expect({ code: after.code, rows: JSON.parse(after.out).rows as unknown }).toEqual({ code: 0, rows: JSON.parse(before.out).rows as unknown });
+    expect({ code: otherDay.code, out: otherDay.out }).toEqual({ code: 1, out: '' });
+    expect(otherDay.err).toContain(odd);
+  });
+});
+
 describe('flowq run --late-margin', () => {
   type Doc = { rows: { flows: number }[]; stats: Record<string, unknown> };
   const runJson = async (...extra: string[]): Promise<Doc> =>
