@@ -78,6 +78,8 @@ function reportError(error: unknown, io: CliIo): number {
 function reportErrorLine(error: unknown, io: CliIo): number {
   if (error instanceof FlowqError) {
     io.err(`flowq: ${error instanceof InvalidParameter ? inFlagWords(error) : error.message}\n`);
+    // Each hint a line of its own, indented under the message (and each made inert by the caller).
+    if (error instanceof InvalidParameter) for (const hint of error.hints) io.err(`  ${hint}\n`);
     return exitCodeOf(error);
   }
   const aws = describeAwsError(error);

@@ -88,15 +88,15 @@ function messageOf(error: unknown): string {
 const LINE_WINDOW = 60;
 
 /**
- * DuckDB's message, shortened but with its help kept: the error, its hints ("Candidate bindings: ...",
- * "Did you mean ...?", at most five candidates), and the `LINE n: ... ^` position, the line cut to
- * a window around the caret.
+ * DuckDB's message, shortened but with its help kept: the error, then its hints ("Candidate
+ * bindings: ...", "Did you mean ...?", at most five candidates) and the `LINE n: ... ^` position,
+ * the line cut to a window around the caret, as lines of their own.
  */
-export function describeDuckdbError(error: unknown): string {
-  const message = messageOf(error)
+export function describeDuckdbError(error: unknown): { readonly message: string; readonly hints: string[] } {
+  const lines = messageOf(error)
     .replace(/^Error: /, '')
-    .replace(/^Failed to extract statements: /, '');
-  const lines = message.split('\n');
+    .replace(/^Failed to extract statements: /, '')
+    .split('\n');
   const at = lines.findIndex((l) => /^LINE \d+: /.test(l));
   const hints = lines
     .slice(1, at === -1 ? undefined : at)
@@ -107,24 +107,23 @@ export function describeDuckdbError(error: unknown): string {
       const names = candidates[2].split(', ');
       return `${candidates[1]}${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}`;
     });
-  const out = [shorten(lines[0], 300), ...hints.map((h) => `  ${h}`)];
-  const caret = at === -1 ? -1 : (lines[at + 1] ?? '').indexOf('^');
   if (at !== -1) {
+    const caret = (lines[at + 1] ?? '').indexOf('^');
     const label = /^LINE \d+: /.exec(lines[at])![0];
     const text = lines[at].slice(label.length);
     const pos = Math.max(0, caret - label.length);
     const from = text.length <= LINE_WINDOW ? 0 : Math.max(0, Math.min(pos - LINE_WINDOW / 2, text.length - LINE_WINDOW));
     const to = Math.min(text.length, from + LINE_WINDOW);
-    const shown = `${from > 0 ? '…' : ''}${text.slice(from, to)}${to < text.length ? '…' : ''}`;
-    out.push(`  ${label}${shown}`);
-    if (caret !== -1) out.push(`  ${' '.repeat(label.length + pos - from + (from > 0 ? 1 : 0))}^`);
+    hints.push(`${label}${from > 0 ? '…' : ''}${text.slice(from, to)}${to < text.length ? '…' : ''}`);
+    if (caret !== -1) hints.push(`${' '.repeat(label.length + pos - from + (from > 0 ? 1 : 0))}^`);
   }
-  return out.join('\n');
+  return { message: shorten(lines[0], 300), hints };
 }
 
 /** A mistake in a user's statement, as `flowq sql` answers it: DuckDB's message with its help, exit code 2. */
 export function statementMistake(error: unknown): InvalidParameter {
-  return refused(describeDuckdbError(error));
+  const { message, hints } = describeDuckdbError(error);
+  return new InvalidParameter([{ param: 'sql', message }], { hints });
 }
 
 /**
@@ -156,7 +155,7 @@ export async function checkReadOnly(connection: DuckDBConnection, sql: string): 
   try {
     extracted = await connection.extractStatements(sql);
   } catch (error) {
-    throw refused(describeDuckdbError(error));
+    throw statementMistake(error);
   }
   if (extracted.count !== 1) throw refused(`give exactly one statement, not ${extracted.count}`);
   const serialized = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
@@ -168,7 +167,7 @@ export async function checkReadOnly(connection: DuckDBConnection, sql: string): 
     const message = firstLine(error);
     // DuckDB's message names the host path it refused: it is left out.
     if (message.startsWith('Permission Error')) throw refused('the statement reaches a file outside the flow logs');
-    throw refused(describeDuckdbError(error));
+    throw statementMistake(error);
   }
   try {
     if (prepared.statementType !== StatementType.SELECT) {
@@ -194,7 +193,7 @@ export async function checkSelectSyntax(sql: string): Promise<void> {
     if (parsed.error && !parsed.error_message?.startsWith('Only SELECT')) {
       // The parser alone (no binding) gives the message again with its `LINE n: ... ^` position.
       await connection.extractStatements(sql).catch((error: unknown) => {
-        throw refused(describeDuckdbError(error));
+        throw statementMistake(error);
       });
     }
     if (parsed.error) {

@@ -181,7 +181,7 @@ describe('flowq run', () => {
     [
       ['run', 'top-talkers', '--data', 'DATA', '--start', '20261127', '--end', '2026-11-28'],
       2,
-      /^flowq: start: '20261127' looks like a date: write it 2026-11-27 \(ISO-8601\), or give Unix seconds of 9 or more digits\n$/,
+      /^flowq: --start: '20261127' looks like a date: write it 2026-11-27 \(ISO-8601\), or give Unix seconds of 9 or more digits\n$/,
     ],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--output', 'xml'], 2, /^flowq: --output must be table, json or csv, not 'xml'\n$/],
     [['run', 'top-talkers', ...RANGE], 2, /^flowq: --data <dir\|s3:\/\/\.\.\.> is required/],
