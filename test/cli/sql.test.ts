@@ -185,6 +185,20 @@ describe('flowq sql on local data', () => {
     ]);
   });
 
+  it('shows an escape in the statement as text on every line of the answer, the hints too', async () => {
+    const { code, err } = await cli('sql', 'SELECT "\x1b]0;pwned\x07x" FROM flow_logs', '--data', data(), ...RANGE);
+
+    expect(code).toBe(2);
+    expect(err.split('\n').map((l) => l.slice(0, 40))).toEqual([
+      'flowq: sql: Binder Error: Referenced col',
+      expect.stringMatching(/^ {2}Candidate bindings: /),
+      '  LINE 1: SELECT "\\x1b]0;pwned\\x07x" FRO',
+      expect.stringMatching(/^ +\^$/),
+      '',
+    ]);
+    expect([...err].filter((c) => c !== '\n' && c.charCodeAt(0) < 0x20)).toEqual([]);
+  });
+
   it('cuts a long line around the position DuckDB points at, the caret still under it', async () => {
     const statement = `SELECT ${Array.from({ length: 30 }, (_, i) => `srcaddr AS a${i}`).join(', ')}, dstprot FROM flow_logs`;
     const { code, err } = await cli('sql', statement, '--data', data(), ...RANGE);
