@@ -25,12 +25,15 @@ export interface ParameterProblem {
 export class InvalidParameter extends FlowqError {
   override readonly code = 'INVALID_PARAMETER';
   readonly details: readonly ParameterProblem[];
+  /** Lines that help to fix it, shown under the message (a statement's candidate columns and the position of its mistake). */
+  readonly hints: readonly string[];
 
   /** Parameter names are cut to a short prefix: a caller's unknown name is echoed, never a megabyte of it. */
-  constructor(details: readonly ParameterProblem[]) {
+  constructor(details: readonly ParameterProblem[], options: { hints?: readonly string[] } = {}) {
     const cut = details.map((d) => ({ param: shorten(d.param), message: d.message }));
     super(cut.map((d) => `${d.param}: ${d.message}`).join('; '));
     this.details = cut;
+    this.hints = options.hints ?? [];
   }
 }
 

@@ -1,4 +1,5 @@
 import { FlowqError } from '../errors.js';
+import { nearest } from '../nearest.js';
 import { shorten } from '../text.js';
 
 /** A command-line mistake: printed as one line, exit code 2. */
@@ -21,6 +22,8 @@ export interface ParsedArgs {
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Whether stderr is a terminal, where progress rewrites one line in place; false when left out. */
+  readonly interactive?: boolean;
 }
 
 /**
@@ -58,14 +61,16 @@ export function parseArgs(argv: readonly string[], booleans: ReadonlySet<string>
 
 /**
  * Refuses flags a command does not know.
- * @throws UsageError naming the first unknown flag and listing the known ones.
+ * @param command the command as typed (`run top-talkers`), for the pointer to its help.
+ * @throws UsageError naming the first unknown flag and the nearest known one, or where the known ones are listed.
  */
-export function checkFlags(args: ParsedArgs, known: Iterable<string>): void {
+export function checkFlags(args: ParsedArgs, known: Iterable<string>, command?: string): void {
   const allowed = new Set(known);
   for (const name of args.flags.keys()) {
     if (!allowed.has(name)) {
-      const list = [...allowed].map((n) => `--${n.replaceAll('_', '-')}`).join(', ');
-      throw new UsageError(`unknown flag ${flagLabel(name)}; known flags: ${list}`);
+      const near = nearest(name, allowed);
+      const hint = near !== undefined ? `did you mean --${near.replaceAll('_', '-')}?` : `flowq ${command ?? '<command>'} --help lists the flags`;
+      throw new UsageError(`unknown flag ${flagLabel(name)}; ${hint}`);
     }
   }
 }

@@ -1,6 +1,10 @@
 import { main } from './main.js';
 import { watchOutput } from './output.js';
 import { stopWorkInFlight } from '../engines/stop.js';
+import { describeTimings, mark } from '../timings.js';
+
+// Everything above is loaded by now: what the start-up cost beyond Node's own.
+mark('imports');
 
 // The SDK warns on Node 20 about its releases from 2027 on; flowq supports Node >= 20.19 today.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -21,4 +25,6 @@ for (const [signal, code] of [
 process.exitCode = await main(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
+  interactive: process.stderr.isTTY === true,
 });
+if (process.env.FLOWQ_TIMINGS === '1') process.stderr.write(`${describeTimings()}\n`);

@@ -72,7 +72,7 @@ export function locationAboveAwsLogs(location: string): { readonly location: str
 
 function readRequest(subcommand: string, argv: readonly string[], io: CliIo): CatalogRequest {
   const args = parseArgs(argv, new Set(['hive', 'per_hour']));
-  checkFlags(args, subcommand === 'apply' ? [...FLAGS, ...AWS_FLAGS] : subcommand === 'ddl' ? [...FLAGS, ...DDL_FLAGS] : FLAGS);
+  checkFlags(args, subcommand === 'apply' ? [...FLAGS, ...AWS_FLAGS] : subcommand === 'ddl' ? [...FLAGS, ...DDL_FLAGS] : FLAGS, `catalog ${subcommand}`);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${shorten(args.positionals[0])}'; see flowq catalog ${subcommand} --help`);
   const flag = (name: string) => args.flags.get(name);
   for (const name of ['location', 'database', 'table']) {

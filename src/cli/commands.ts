@@ -5,9 +5,11 @@ import { DEFAULT_QUERY_SETTINGS } from '../config.js';
 import { SYSTEM_CLOCK } from '../clock.js';
 import { runTemplate, type ResultDocument } from '../engines/engine.js';
 import { openEngine } from '../engines/open.js';
-import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../flowlog/format.js';
+import { DEFAULT_LOG_FORMAT, parseLogFormat, type LogFormat } from '../flowlog/format.js';
+import type { LocalEngine } from '../engines/local.js';
 import { formatTime, parseDate, parseDuration } from '../time.js';
 import { inertText, shorten } from '../text.js';
+import { mark } from '../timings.js';
 import { validateParams } from '../queries/params.js';
 import { describeTemplates, getTemplate, TEMPLATES } from '../queries/templates.js';
 import { renderCsv, renderJson, renderStats, renderTable } from '../reports/text.js';
@@ -15,7 +17,8 @@ import { reportDay } from '../reports/period.js';
 import { DEFAULT_REPORT_TEMPLATES } from '../reports/settings.js';
 import { writeSample, type SampleOptions } from '../sample/generate.js';
 import { booleanFlag, checkFlags, parseArgs, UsageError, type CliIo, type ParsedArgs } from './args.js';
-import { BOOLEAN_FLAGS, engineFlags, fileFormatFlag, openCliEngine, type CliContext } from './engine.js';
+import { BOOLEAN_FLAGS, engineFlags, engineSettingsFromFlags, fileFormatFlag, openCliEngine, type CliContext } from './engine.js';
+import { templateHelp, templateList } from './template-help.js';
 import { countPrinter } from './progress.js';
 
 const OUTPUTS = ['table', 'json', 'csv'] as const;
@@ -37,27 +40,50 @@ export function parseSince(value: string): number {
   return seconds;
 }
 
-/** `flowq queries [--log-format <fmt>]`: the templates, their parameters and whether the format supports them. */
-export function queriesCommand(argv: string[], io: CliIo): number {
-  const args = parseArgs(argv);
-  checkFlags(args, ['output', 'log_format']);
+/**
+ * `flowq queries [<name>] [--data <dir> | --log-format <fmt>] [--output table|json]`: one line per
+ * template, or one template's parameters and columns; with a format (given, or read from the files
+ * under `--data`), which templates it supports.
+ */
+export async function queriesCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, BOOLEAN_FLAGS);
+  const [name, ...extra] = args.positionals;
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${shorten(extra[0])}'`);
+  checkFlags(args, ['output', 'log_format', 'data', 'hive', 'per_hour', 'file_format'], 'queries');
   const output = args.flags.get('output') ?? 'table';
   if (output !== 'table' && output !== 'json') throw new UsageError(`--output must be table or json, not '${shorten(output)}'`);
-  const logFormat = args.flags.get('log_format');
-  const descriptions = describeTemplates(logFormat === undefined ? DEFAULT_LOG_FORMAT : parseLogFormat(logFormat), DEFAULT_QUERY_SETTINGS);
-  if (output === 'json') {
-    io.out(`${JSON.stringify(descriptions, null, 2)}\n`);
+  if (name !== undefined) {
+    const template = getTemplate(name);
+    if (output === 'json')
+      io.out(
+        `${JSON.stringify(
+          describeTemplates(DEFAULT_LOG_FORMAT, DEFAULT_QUERY_SETTINGS).find((d) => d.name === name),
+          null,
+          2,
+        )}\n`,
+      );
+    else io.out(`${templateHelp(template)}\n`);
     return 0;
   }
-  for (const d of descriptions) {
-    io.out(`${d.name}  ${d.description}${d.supported ? '' : `  (the log format lacks ${d.missingFields.join(', ')})`}\n`);
-    for (const p of getTemplate(d.name).params) {
-      const flag = `--${p.name.replaceAll('_', '-')}`;
-      io.out(`  ${flag.padEnd(16)} ${p.required ? '(required) ' : ''}${p.description}\n`);
-    }
-    io.out('\n');
-  }
+  const format = await formatOf(args);
+  const descriptions = describeTemplates(format ?? DEFAULT_LOG_FORMAT, DEFAULT_QUERY_SETTINGS);
+  if (output === 'json') io.out(`${JSON.stringify(descriptions, null, 2)}\n`);
+  else io.out(templateList(format));
   return 0;
+}
+
+/** The log format `--log-format` states, or the one the files under `--data` (a local folder) are in. */
+async function formatOf(args: ParsedArgs): Promise<LogFormat | undefined> {
+  const data = args.flags.get('data');
+  const stated = args.flags.get('log_format');
+  if (data === undefined) return stated === undefined ? undefined : parseLogFormat(stated);
+  if (data.startsWith('s3://')) throw new UsageError("queries --data reads a local folder; for S3 give the flow log's --log-format");
+  const engine = await openEngine(engineSettingsFromFlags(args));
+  try {
+    return (engine as LocalEngine).source.logFormat;
+  } finally {
+    await engine.close();
+  }
 }
 
 /** Reads the template parameters from a command's flags, with `--since` as the range that ends now. */
@@ -99,15 +125,18 @@ export async function runCommand(argv: string[], io: CliIo, context: CliContext 
   if (extra.length > 0) throw new UsageError(`unexpected argument '${shorten(extra[0])}'`);
   const template = getTemplate(name);
   const paramNames = template.params.map((p) => p.name);
-  checkFlags(args, [...paramNames, 'since', 'output', ...engineFlags(args)]);
+  checkFlags(args, [...paramNames, 'since', 'output', ...engineFlags(args)], `run ${name}`);
   const output = outputFlag(args);
   const raw = templateParams(args, paramNames, () => (context.clock ?? SYSTEM_CLOCK).now());
   // The parameters are checked before the engine opens, so that S3 data is fetched only for a valid request.
   const checked = validateParams(template.params, raw, DEFAULT_QUERY_SETTINGS);
-  const cli = await openCliEngine(args, io, context, { range: { start: checked.start as number, end: checked.end as number } });
+  const cli = await openCliEngine(args, io, context, { range: { start: checked.start as number, end: checked.end as number }, onlyRange: 'templates' });
   const { engine } = cli;
   try {
-    printResult(await runTemplate(engine, name, raw, cli.runOptions()), output, io);
+    const doc = await runTemplate(engine, name, raw, cli.runOptions());
+    mark('query');
+    printResult(doc, output, io);
+    mark('output');
   } finally {
     await engine.close();
   }
@@ -124,7 +153,7 @@ export function outputFlag(args: ParsedArgs): Output {
 /** `flowq sample --out <dir> ...`: a deterministic data set in AWS's layout. */
 export async function sampleCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, BOOLEAN_FLAGS);
-  checkFlags(args, ['out', 'days', 'records', 'seed', 'log_format', 'hive', 'per_hour', 'file_format', 'file_minutes', 'until']);
+  checkFlags(args, ['out', 'days', 'records', 'seed', 'log_format', 'hive', 'per_hour', 'file_format', 'file_minutes', 'until'], 'sample');
   const out = args.flags.get('out');
   if (out === undefined) throw new UsageError('--out <dir> is required');
   const until = args.flags.get('until');
@@ -140,7 +169,7 @@ export async function sampleCommand(argv: string[], io: CliIo): Promise<number> 
     fileMinutes: wholeNumber(args, 'file_minutes', 60),
     until: until === undefined ? undefined : parseUntil(until),
   };
-  const summary = await writeSample({ ...options, onProgress: countPrinter(io, 'writing files') });
+  const summary = await writeSample({ ...options, onProgress: countPrinter(io, 'writing files', io.interactive === true) });
   io.err(
     `wrote ${summary.records.toLocaleString('en-US')} records in ${summary.files} files under ${join(out, 'AWSLogs')} (${formatTime(summary.from)} to ${formatTime(summary.until)})\n`,
   );
@@ -158,6 +187,23 @@ interface Manifest {
   readonly until: number;
 }
 
+/** A path as a shell reads it back: bare when it is plain, else in single quotes. */
+function shellWord(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The end of the demo: which days the sample holds, and a next question that runs as printed from the same folder. */
+export function nextSteps(dir: string, manifest: Manifest): string {
+  const day = (seconds: number) => formatTime(seconds).slice(0, 10);
+  const last = manifest.until - 86_400;
+  return [
+    `the sample holds the UTC days ${day(manifest.from)} to ${day(last)}; ${TEMPLATES.size - DEFAULT_REPORT_TEMPLATES.length} more templates: npx flowq queries`,
+    'next, who probed many ports and was rejected on its last day:',
+    `  npx flowq run port-scanners --data ${shellWord(dir)} --start ${day(last)} --end ${day(manifest.until)}`,
+    '',
+  ].join('\n');
+}
+
 /**
  * `flowq demo` (what `npm start` runs): makes the sample data set once, into a git-ignored folder,
  * then prints every template its format answers from a time range alone as a table for the sample's last full day and writes that day's report
@@ -165,7 +211,7 @@ interface Manifest {
  */
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv);
-  checkFlags(args, ['data', 'out']);
+  checkFlags(args, ['data', 'out'], 'demo');
   const dir = args.flags.get('data') ?? '.flowq/sample';
   const out = args.flags.get('out') ?? '.flowq/report';
   const manifestPath = join(dir, 'flowq-sample.json');
@@ -177,7 +223,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     await rm(join(dir, 'AWSLogs'), { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     io.err(`making a sample data set in ${dir} (once)\n`);
-    const summary = await writeSample({ out: dir, onProgress: countPrinter(io, 'writing files') });
+    const summary = await writeSample({ out: dir, onProgress: countPrinter(io, 'writing files', io.interactive === true) });
     manifest = { from: summary.from, until: summary.until };
     await writeFile(manifestPath, `${JSON.stringify(manifest)}\n`);
   }
@@ -194,7 +240,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     const { writeLocalReport } = await import('./report.js');
     const summary = await writeLocalReport(engine, out, [reportDay(range.start)], DEFAULT_REPORT_TEMPLATES, { out: () => undefined, err: () => undefined });
     io.out(`\nreport for ${summary.days[0].date}: ${summary.days[0].index}\n`);
-    io.out(`${TEMPLATES.size - DEFAULT_REPORT_TEMPLATES.length} more templates: flowq queries, then flowq run <name> --data ${dir} ...\n`);
+    io.out(nextSteps(dir, manifest));
   } finally {
     await engine.close();
   }

@@ -5,6 +5,7 @@ import { inertText } from '../text.js';
 import { humanBytes } from '../reports/text.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { applyAwsFlags } from './athena.js';
+import { progressLine } from './progress.js';
 
 /** The flags `--data s3://...` reads besides the source flags (`_` for `-`). */
 export const S3_DATA_FLAGS = ['max_download', 'accounts', 'regions', 'region', 'profile'] as const;
@@ -50,9 +51,9 @@ export function dataOptionsFromFlags(args: ParsedArgs, fileFormat?: FileFormat):
   };
 }
 
-/** Progress of a mirror on stderr: what the range needs, then objects and bytes every 10%. */
-function mirrorProgressPrinter(io: CliIo, location: string): (progress: MirrorProgress) => void {
-  let shown = -1;
+/** Progress of a mirror on stderr: what the range needs, then objects and bytes (see {@link progressLine}). */
+function mirrorProgressPrinter(io: CliIo, location: string, interactive: boolean): (progress: MirrorProgress) => void {
+  const show = progressLine(io, interactive);
   return (p) => {
     if (p.phase === 'listed') {
       const cached = p.objects - p.fetchObjects;
@@ -62,11 +63,12 @@ function mirrorProgressPrinter(io: CliIo, location: string): (progress: MirrorPr
       );
       return;
     }
-    if (p.fetchObjects === 0) return;
-    const tenth = Math.floor((p.fetchedObjects / p.fetchObjects) * 10);
-    if (tenth === shown || (p.phase === 'fetching' && p.fetchedObjects === p.fetchObjects)) return;
-    shown = tenth;
-    io.err(`s3: fetched ${p.fetchedObjects}/${p.fetchObjects} objects, ${humanBytes(p.fetchedBytes)}/${humanBytes(p.fetchBytes)}\n`);
+    if (p.fetchObjects === 0 || (p.phase === 'fetching' && p.fetchedObjects === p.fetchObjects)) return;
+    show(
+      p.fetchedObjects,
+      p.fetchObjects,
+      `s3: fetched ${p.fetchedObjects}/${p.fetchObjects} objects, ${humanBytes(p.fetchedBytes)}/${humanBytes(p.fetchBytes)}`,
+    );
   };
 }
 
@@ -81,6 +83,7 @@ export async function resolveDataLocation(
   range: { readonly start: number; readonly end: number } | undefined,
   io: CliIo,
   options: DataOptions = {},
+  interactive = false,
 ): Promise<string> {
   if (!data.startsWith('s3://')) return data;
   // Loaded only for S3, so local questions never load the AWS SDK.
@@ -90,7 +93,7 @@ export async function resolveDataLocation(
     range,
     lateMarginSeconds: DEFAULT_QUERY_SETTINGS.lateMarginSeconds,
     ...options,
-    onProgress: mirrorProgressPrinter(io, data),
+    onProgress: mirrorProgressPrinter(io, data, interactive),
   });
   if (summary.skipped.length > 0) io.err(`flowq: note: ${inertText(skippedFoldersNote(summary.skipped))}\n`);
   return summary.folder;

@@ -25,7 +25,7 @@ type EngineName = keyof typeof ENGINE_FLAGS;
 /** What a command needs from the terminal besides its arguments. */
 export interface CliContext {
   readonly clock?: Clock;
-  /** Whether stderr is a terminal (progress rewrites one line); by default asked of process.stderr. */
+  /** Whether stderr is a terminal (progress rewrites one line); by default what the CliIo says. */
   readonly interactive?: boolean;
 }
 
@@ -113,17 +113,31 @@ export interface CliEngine {
 /** The question an engine is opened for: its range, [start, end) in Unix seconds. */
 export interface Question {
   readonly range?: { readonly start: number; readonly end: number };
-  /** Open only the range's partitions (for statements without a partition predicate of their own). */
-  readonly onlyRange?: boolean;
+  /**
+   * Open only the range's partitions: `true` for statements without a partition predicate of their
+   * own (a range without files is refused); `'templates'` for templates, whose predicate reads the
+   * same partitions, so that a question does not open every file's header (a range without files
+   * then opens them all, and the template answers no rows with its note).
+   */
+  readonly onlyRange?: boolean | 'templates';
 }
 
 /**
  * The local engine's settings for a question: `--data s3://...` becomes the cache's mirror of the
  * range's partitions (fetched now, progress on stderr), and `onlyRange` narrows the files opened.
  */
-async function localSettingsFor(settings: EngineSettings & { kind: 'local' }, args: ParsedArgs, io: CliIo, question: Question): Promise<EngineSettings> {
-  const location = await resolveDataLocation(settings.local.location, question.range, io, dataOptionsFromFlags(args, settings.local.fileFormat));
-  const range = question.onlyRange && question.range !== undefined ? { ...question.range, lateMarginSeconds: settings.query.lateMarginSeconds } : undefined;
+async function localSettingsFor(
+  settings: EngineSettings & { kind: 'local' },
+  args: ParsedArgs,
+  io: CliIo,
+  question: Question,
+  interactive: boolean,
+): Promise<EngineSettings> {
+  const location = await resolveDataLocation(settings.local.location, question.range, io, dataOptionsFromFlags(args, settings.local.fileFormat), interactive);
+  const range =
+    question.onlyRange !== undefined && question.onlyRange !== false && question.range !== undefined
+      ? { ...question.range, lateMarginSeconds: settings.query.lateMarginSeconds, everyFileWhenNone: question.onlyRange === 'templates' }
+      : undefined;
   return { ...settings, local: { ...settings.local, location, range } };
 }
 
@@ -135,13 +149,14 @@ async function localSettingsFor(settings: EngineSettings & { kind: 'local' }, ar
 export async function openCliEngine(args: ParsedArgs, io: CliIo, context: CliContext = {}, question: Question = {}): Promise<CliEngine> {
   const clock = context.clock ?? SYSTEM_CLOCK;
   const flagged = engineSettingsFromFlags(args);
-  const settings = flagged.kind === 'local' ? await localSettingsFor(flagged, args, io, question) : flagged;
+  const settings = flagged.kind === 'local' ? await localSettingsFor(flagged, args, io, question, context.interactive ?? io.interactive === true) : flagged;
   const timeout = args.flags.get('timeout');
   const timeoutSeconds = timeout === undefined ? DEFAULT_CLI_TIMEOUT_SECONDS : parseTimeout(timeout);
   if (settings.kind === 'athena') applyAwsFlags(args);
   const engine = await openEngine(settings, clock);
-  const athenaProgress = progressPrinter(io, context.interactive ?? process.stderr.isTTY === true, settings.kind);
-  const copyProgress = countPrinter(io, 'copying files to the Parquet cache');
+  const interactive = context.interactive ?? io.interactive === true;
+  const athenaProgress = progressPrinter(io, interactive, settings.kind);
+  const copyProgress = countPrinter(io, 'copying files to the Parquet cache', interactive);
   const onProgress = (progress: QueryProgress) => (progress.files ? copyProgress(progress.files.done, progress.files.total) : athenaProgress(progress));
   const workgroup = settings.kind === 'athena' ? (settings.athena.workgroup ?? 'primary') : undefined;
   const started =

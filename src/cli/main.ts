@@ -1,6 +1,8 @@
-import { FlowqError } from '../errors.js';
+import { describeAwsSetupError } from '../aws-setup.js';
+import { FlowqError, InvalidParameter } from '../errors.js';
+import { nearest } from '../nearest.js';
 import type { CliIo } from './args.js';
-import { UsageError } from './args.js';
+import { flagLabel, UsageError } from './args.js';
 import { demoCommand, queriesCommand, runCommand, sampleCommand } from './commands.js';
 import { flowqVersion, overview, usageOf, wantsHelp } from './usage.js';
 import { inertText, shorten } from '../text.js';
@@ -25,7 +27,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       const usage = command === 'help' && rest.length > 0 ? usageOf(rest[0], rest.slice(1)) : undefined;
-      if (command === 'help' && rest.length > 0 && usage === undefined) throw new UsageError(`unknown command '${shorten(rest[0])}'; try: flowq help`);
+      if (command === 'help' && rest.length > 0 && usage === undefined) throw unknownCommand(rest[0]);
       io.out(usage === undefined ? overview() : `${usage}\n`);
       return command === undefined ? 2 : 0;
     }
@@ -34,7 +36,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-    if (run === undefined) throw new UsageError(`unknown command '${shorten(command)}'; try: flowq help`);
+    if (run === undefined) throw unknownCommand(command);
     const usage = usageOf(command, rest);
     if (usage !== undefined && wantsHelp(rest)) {
       io.out(`${usage}\n`);
@@ -44,6 +46,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+function unknownCommand(name: string): UsageError {
+  const near = nearest(name, Object.keys(COMMANDS));
+  return new UsageError(`unknown command '${shorten(name)}'; ${near === undefined ? 'flowq help lists the commands' : `did you mean ${near}?`}`);
 }
 
 /**
@@ -70,7 +77,9 @@ function reportError(error: unknown, io: CliIo): number {
 
 function reportErrorLine(error: unknown, io: CliIo): number {
   if (error instanceof FlowqError) {
-    io.err(`flowq: ${error.message}\n`);
+    io.err(`flowq: ${error instanceof InvalidParameter ? inFlagWords(error) : error.message}\n`);
+    // Each hint a line of its own, indented under the message (and each made inert by the caller).
+    if (error instanceof InvalidParameter) for (const hint of error.hints) io.err(`  ${hint}\n`);
     return exitCodeOf(error);
   }
   const aws = describeAwsError(error);
@@ -83,6 +92,33 @@ function reportErrorLine(error: unknown, io: CliIo): number {
   return 1;
 }
 
+/** Parameters that are not flags of their own: `sql` is the statement, `query` the template. */
+const NOT_FLAGS: ReadonlySet<string> = new Set(['sql', 'query']);
+
+/**
+ * A parameter problem as the command line says it: `--start is required (or --since 24h)`,
+ * `--limit must be a whole number from 1 to 1000`, rather than the parameter's internal name.
+ */
+export function inFlagWords(error: InvalidParameter): string {
+  const details = [...error.details];
+  const missing = (name: string) => details.some((d) => d.param === name && d.message === 'is required');
+  const parts: string[] = [];
+  if (missing('start') && missing('end')) parts.push('--start and --end are required (or --since 24h)');
+  for (const { param, message } of details) {
+    if (NOT_FLAGS.has(param)) {
+      parts.push(`${param}: ${message}`);
+      continue;
+    }
+    if ((param === 'start' || param === 'end') && missing('start') && missing('end')) continue;
+    const flag = flagLabel(param);
+    const said = message
+      .replace(/^must be after start$/, 'must be after --start')
+      .replace(/^is required$/, (m) => (param === 'start' || param === 'end' ? `${m} (or --since 24h)` : m));
+    parts.push(/^(is|must|needs) /.test(said) ? `${flag} ${said}` : `${flag}: ${said}`);
+  }
+  return parts.join('; ');
+}
+
 function firstLine(text: string): string {
   return text.split('\n')[0];
 }
@@ -92,17 +128,8 @@ function firstLine(text: string): string {
  * region or credentials, an unknown profile; a service's answer with its name.
  */
 export function describeAwsError(error: unknown, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  if (/^Region is missing/i.test(error.message)) {
-    return 'no AWS region: pass --region, or set AWS_REGION (or a region in your AWS profile)';
-  }
-  if (error.name === 'CredentialsProviderError' || error.name === 'ProviderError') {
-    const profile = env.AWS_PROFILE;
-    if (profile !== undefined && profile !== '') {
-      return `AWS profile '${profile}' was not found or holds no credentials: check --profile / AWS_PROFILE and ~/.aws/config`;
-    }
-    return 'no AWS credentials: pass --profile or set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
-  }
-  if ('$metadata' in error) return `AWS: ${error.name}: ${firstLine(error.message)}`;
+  const setup = describeAwsSetupError(error, env);
+  if (setup !== undefined) return setup;
+  if (error instanceof Error && '$metadata' in error) return `AWS: ${error.name}: ${firstLine(error.message)}`;
   return undefined;
 }

@@ -9,6 +9,7 @@ import { writeReports, type ReportSummary } from '../reports/report.js';
 import { DEFAULT_REPORT_CONCURRENCY, DEFAULT_REPORT_TEMPLATES, reportTemplate, type ReportTemplate } from '../reports/settings.js';
 import { FolderSink } from '../reports/sink.js';
 import { inertText } from '../text.js';
+import { counted } from '../reports/text.js';
 import { checkFlags, parseArgs, UsageError, type CliIo } from './args.js';
 import { BOOLEAN_FLAGS, engineFlags, openCliEngine, type CliContext } from './engine.js';
 
@@ -24,14 +25,23 @@ export async function writeLocalReport(
   io: CliIo,
   runOptions: () => RunOptions = () => ({}),
 ): Promise<ReportSummary> {
+  // An engine's note (a day with no files: the answer is empty) is said once, not once per template.
+  const noted = new Set<string>();
   return writeReports(days, {
-    runTemplate: (name, params) => runTemplate(engine, name, params, runOptions()),
+    runTemplate: async (name, params) => {
+      const doc = await runTemplate(engine, name, params, runOptions());
+      for (const note of doc.notes ?? []) {
+        if (!noted.has(note)) io.err(`flowq: note: ${inertText(note)}\n`);
+        noted.add(note);
+      }
+      return doc;
+    },
     sink: new FolderSink(out),
     clock: { now: () => Date.now() },
     prefix: '',
     templates,
     concurrency: DEFAULT_REPORT_CONCURRENCY,
-    onTemplate: (day, t) => io.err(`${day.date} ${t.name}: ${t.status === 'ok' ? `${t.rows} rows` : `failed: ${inertText(t.error ?? '')}`}\n`),
+    onTemplate: (day, t) => io.err(`${day.date} ${t.name}: ${t.status === 'ok' ? counted(t.rows ?? 0, 'row') : `failed: ${inertText(t.error ?? '')}`}\n`),
   });
 }
 
@@ -71,14 +81,14 @@ function checkTemplateParams(templates: readonly ReportTemplate[], day: ReportDa
  */
 export async function reportCommand(argv: string[], io: CliIo, context: CliContext = {}): Promise<number> {
   const args = parseArgs(argv, BOOLEAN_FLAGS);
-  checkFlags(args, ['out', 'date', 'start', 'end', 'templates', ...engineFlags(args)]);
+  checkFlags(args, ['out', 'date', 'start', 'end', 'templates', ...engineFlags(args)], 'report');
   const out = args.flags.get('out');
   if (out === undefined) throw new UsageError('--out <dir> is required: the folder the report is written to');
   const templates = templatesFlag(args.flags.get('templates'));
   const days = reportDays({ date: args.flags.get('date'), start: args.flags.get('start'), end: args.flags.get('end') }, (context.clock ?? SYSTEM_CLOCK).now());
   checkTemplateParams(templates, days[0]);
   // `--data s3://...` fetches the partitions of the report's days, and nothing else.
-  const cli = await openCliEngine(args, io, context, { range: { start: days[0].start, end: days[days.length - 1].end } });
+  const cli = await openCliEngine(args, io, context, { range: { start: days[0].start, end: days[days.length - 1].end }, onlyRange: 'templates' });
   let summary: ReportSummary;
   try {
     summary = await writeLocalReport(cli.engine, out, days, templates, io, () => cli.runOptions());

@@ -2,7 +2,7 @@ import { SYSTEM_CLOCK } from '../clock.js';
 import { DEFAULT_QUERY_SETTINGS } from '../config.js';
 import { toResultDocument } from '../engines/engine.js';
 import type { LocalEngine } from '../engines/local.js';
-import { partitionBounds } from '../flowlog/layout.js';
+import { partitionBounds, partitionDt } from '../flowlog/layout.js';
 import { SHARED_PARAMS, validateParams } from '../queries/params.js';
 import { partitionsRead, type RenderedQuery, type RenderTarget } from '../queries/render.js';
 import { formatTime } from '../time.js';
@@ -38,6 +38,36 @@ export function statementQuery(sql: string, range: TimeRange | undefined, target
   };
 }
 
+/** A string literal that looks like a day or a time: what a comparison with `dt` is meant to hold. */
+const DATE_LIKE = /^(?:\d{4}[-/.]\d{1,2}|year=)/;
+
+/** `dt` compared with string literals: `dt = '...'`, `dt BETWEEN '...' AND '...'`, `dt IN ('...', ...)`, `dt LIKE '...'`. */
+const DT_COMPARED = /\bdt\s*(?:==?|<>|!=|<=|>=|<|>|(?:NOT\s+)?(?:I?LIKE|IN|BETWEEN))\s*\(?\s*('(?:[^']|'')*'(?:\s*(?:,|AND)\s*'(?:[^']|'')*')*)/gi;
+
+/** The shape of a partition value or a literal, every digit a 9: `9999/99/99`. */
+function shape(text: string): string {
+  return text.replace(/\d/g, '9');
+}
+
+/**
+ * A note for a statement that compares `dt` with a date written in another format than the
+ * partitions' (`dt = '2026-11-27'` where they read `2026/11/27`): it matches nothing, silently.
+ * A literal that is a prefix of the format (`'2026/11'`, `LIKE '2026/11/%'`) or extends it is fine.
+ */
+export function dtLiteralNote(sql: string, example: string): string | undefined {
+  const literals = [...sql.matchAll(DT_COMPARED)].flatMap((m) => [...m[1].matchAll(/'((?:[^']|'')*)'/g)].map((l) => l[1].replaceAll("''", "'")));
+  const wanted = shape(example);
+  const bad = literals.find((literal) => {
+    if (!DATE_LIKE.test(literal)) return false;
+    const given = shape(literal.replace(/[%_].*$/, ''));
+    return !wanted.startsWith(given) && !given.startsWith(wanted);
+  });
+  if (bad === undefined) return undefined;
+  let group = 0;
+  const format = example.replace(/\d+/g, () => ['YYYY', 'MM', 'DD', 'HH'][group++] ?? '');
+  return `dt holds partition values like '${example}' (${format}), so '${shorten(bad)}' matches none`;
+}
+
 /** `--start/--end` or `--since`: optional for `flowq sql`, checked as the templates check them. */
 function optionalRange(args: ParsedArgs, now: () => number): TimeRange | undefined {
   const raw = templateParams(args, ['start', 'end'], now);
@@ -63,9 +93,10 @@ export async function sqlCommand(argv: string[], io: CliIo, context: CliContext 
     throw new UsageError('sql needs a statement: flowq sql "SELECT ... FROM flow_logs WHERE dt BETWEEN ..." --data <dir|s3://...>');
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument '${shorten(extra[0])}': quote the statement as one argument`);
-  checkFlags(args, ['output', 'start', 'end', 'since', ...engineFlags(args)]);
+  checkFlags(args, ['output', 'start', 'end', 'since', ...engineFlags(args)], 'sql');
   const output = outputFlag(args);
-  const range = optionalRange(args, () => (context.clock ?? SYSTEM_CLOCK).now());
+  const clock = context.clock ?? SYSTEM_CLOCK;
+  const range = optionalRange(args, () => clock.now());
   // Parsed before anything is fetched or sent; the local engine then binds it in its sandbox.
   const { checkSelectSyntax } = await import('../engines/local-sql.js');
   await checkSelectSyntax(statement);
@@ -76,7 +107,11 @@ export async function sqlCommand(argv: string[], io: CliIo, context: CliContext 
     const query = statementQuery(statement, range, engine.target);
     const options = opened.runOptions();
     const result = local ? await (engine as LocalEngine).runStatement(query, options) : await engine.run(query, options);
-    printResult(toResultDocument(query, result), output, io);
+    // A partition the data holds, or else the one of the range's start (or of now).
+    const held = local ? (engine as LocalEngine).files.at(-1)?.key.dt : undefined;
+    const note = dtLiteralNote(statement, held ?? partitionDt(engine.target.layout, range?.start ?? Math.floor(clock.now() / 1000)));
+    const doc = toResultDocument(query, result);
+    printResult(note === undefined ? doc : { ...doc, notes: [...(doc.notes ?? []), note] }, output, io);
   } finally {
     await engine.close();
   }

@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TEMPLATES } from '../queries/templates.js';
+import { DEFAULT_REPORT_TEMPLATES, REPORT_LIMIT } from '../reports/settings.js';
+import { templateHelp } from './template-help.js';
 
 /** The help of one command: a one-line summary for `flowq help`, its usage for `flowq <command> --help`. */
 export interface CommandHelp {
@@ -30,6 +33,10 @@ const CATALOG_FLAGS = `  --location s3://bucket/prefix/   the location that hold
   --from <date> --to <date>        partitions for [from, to): --from 2026-01-01 --to 2027-01-01 is 2026
   --accounts a,b --regions r1,r2   the accounts and regions (apply discovers missing ones in S3)`;
 
+/** The templates `report` and `demo` run unless told otherwise. */
+const HEADLINE_NAMES = DEFAULT_REPORT_TEMPLATES.map((t) => t.name).join(', ');
+const HEADLINE = `the three headline templates (${DEFAULT_REPORT_TEMPLATES.map((t) => t.name).join(', ')})`;
+
 /**
  * Every command's help, in one place: `flowq help`, `flowq <command> --help` (or `-h`) and the
  * subcommands' help all read it. A new command adds its entry here; a test checks that every command
@@ -37,8 +44,16 @@ const CATALOG_FLAGS = `  --location s3://bucket/prefix/   the location that hold
  */
 export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   queries: {
-    summary: 'list the query templates, their parameters and whether the log format supports them',
-    usage: `usage: flowq queries [--output table|json] [--log-format <fmt>]`,
+    summary: 'list the query templates, one line each; flowq queries <name> for one in full',
+    usage: `usage: flowq queries [<name>] [--data <dir> | --log-format <fmt>] [--output table|json]
+
+  flowq queries          one line per template: its name, what it answers, the fields it needs
+                         beyond the default format
+  flowq queries <name>   that template's parameters (types, ranges, defaults), fields and columns
+  --data <dir>           say which templates the format of the files under <dir> supports
+                         (--hive, --per-hour, --file-format as for flowq run)
+  --log-format <fmt>     the same, for a format string
+  --output json          the list GET /queries publishes (JSON Schema of each one's parameters)`,
   },
   run: {
     summary: 'run one query template on local files or on Athena',
@@ -82,14 +97,14 @@ ${AWS_FLAGS}
   --records N            records in all, roughly (default 60000)`,
   },
   report: {
-    summary: 'write the daily report (JSON, CSV, HTML) of one or more days into a folder',
+    summary: `write the daily report (JSON, CSV, HTML) of some days into a folder; runs ${HEADLINE_NAMES} by default`,
     usage: `usage: flowq report --data <dir> --out <dir> [--date YYYY-MM-DD | --start YYYY-MM-DD --end YYYY-MM-DD]
             [--templates a,b] [--late-margin <min>] [--engine athena ...]
 
   --out <dir>            the folder the report is written to; prints each day's index.html
   --date YYYY-MM-DD      one day (default: yesterday, UTC)
   --start, --end         the days [start, end)
-  --templates a,b        the templates to run (default: every one)
+  --templates a,b        the templates to run (default: ${HEADLINE}, ${REPORT_LIMIT} rows each)
 ${LATE_MARGIN}
 ${TIMEOUT}
   --data <dir>, or --engine athena with the flags of flowq run --help`,
@@ -111,8 +126,11 @@ ${TIMEOUT}
   --data <dir>, or --engine athena with the flags of flowq run --help`,
   },
   demo: {
-    summary: 'make a sample once, print every query and write the report for its last full day',
+    summary: `make a sample once (no AWS account), run ${HEADLINE_NAMES} on its last full day, write the report`,
     usage: `usage: flowq demo [--data <dir>] [--out <dir>]
+
+  Makes a sample data set once, prints ${HEADLINE} for its last full day as tables, writes that
+  day's report and prints a next command to try. npm start runs it.
 
   --data <dir>           where the sample is made once and read from (default .flowq/sample)
   --out <dir>            where the report is written (default .flowq/report)`,
@@ -167,6 +185,9 @@ export function wantsHelp(argv: readonly string[]): boolean {
 export function usageOf(command: string, argv: readonly string[] = []): string | undefined {
   const help = COMMAND_HELP[command];
   if (help === undefined) return undefined;
+  // `flowq run traffic-from --help`: the shared flags, then the template's own parameters.
+  const template = command === 'run' && argv[0] !== undefined ? TEMPLATES.get(argv[0]) : undefined;
+  if (template !== undefined) return `${help.usage}\n\n${templateHelp(template)}`;
   return help.subcommands?.[argv[0]] ?? help.usage;
 }
 

@@ -2,6 +2,7 @@ import { DuckDBInstance, StatementType, type DuckDBConnection } from '@duckdb/no
 import { DataError, InvalidParameter } from '../errors.js';
 import { partitionBounds } from '../flowlog/layout.js';
 import { sqlStringLiteral } from '../sql.js';
+import { shorten } from '../text.js';
 import type { LocalTree } from './local-files.js';
 
 /** A question's time range, [start, end) in Unix seconds, and the late-filed margin its partitions include. */
@@ -9,15 +10,21 @@ export interface PartitionRange {
   readonly start: number;
   readonly end: number;
   readonly lateMarginSeconds: number;
+  /**
+   * When no file lies in the range, keep every file rather than refuse: for questions with a
+   * partition predicate of their own (a template), which then read nothing and say so.
+   */
+  readonly everyFileWhenNone?: boolean;
 }
 
 /**
  * The files of a tree that lie in the partitions of a range (the same bounds as the templates' predicate).
- * @throws DataError when no file does.
+ * @throws DataError when no file does (unless `range.everyFileWhenNone`: then the whole tree).
  */
 export function treeInRange(tree: LocalTree, range: PartitionRange, location: string): LocalTree {
   const [from, to] = partitionBounds(tree.layout, range.start, range.end, range.lateMarginSeconds);
   const files = tree.files.filter((f) => f.key.dt >= from && f.key.dt <= to);
+  if (files.length === 0 && range.everyFileWhenNone) return tree;
   if (files.length === 0) throw new DataError(`no flow-log files under ${location} in partitions ${from} to ${to}`);
   return { ...tree, files };
 }
@@ -64,6 +71,61 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0].replace(/^Error: /, '');
 }
 
+/** DuckDB's error classes that say the statement itself is wrong, not the data or the machine. */
+const STATEMENT_MISTAKE = /^(?:Error: )?(?:Failed to extract statements: )?(?:Parser|Binder|Catalog|Conversion|Out of Range) Error: /;
+
+/** Whether DuckDB's error is a mistake in the statement (a misspelt column, a value of the wrong type). */
+export function isStatementMistake(error: unknown): boolean {
+  return STATEMENT_MISTAKE.test(messageOf(error));
+}
+
+/** An error's message; DuckDB's errors may come from another realm than this module's `Error`. */
+function messageOf(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
+}
+
+/** At most this many characters of the statement around the position DuckDB points at. */
+const LINE_WINDOW = 60;
+
+/**
+ * DuckDB's message, shortened but with its help kept: the error, then its hints ("Candidate
+ * bindings: ...", "Did you mean ...?", at most five candidates) and the `LINE n: ... ^` position,
+ * the line cut to a window around the caret, as lines of their own.
+ */
+export function describeDuckdbError(error: unknown): { readonly message: string; readonly hints: string[] } {
+  const lines = messageOf(error)
+    .replace(/^Error: /, '')
+    .replace(/^Failed to extract statements: /, '')
+    .split('\n');
+  const at = lines.findIndex((l) => /^LINE \d+: /.test(l));
+  const hints = lines
+    .slice(1, at === -1 ? undefined : at)
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const candidates = /^(Candidate \w+: )(.*)$/.exec(l);
+      if (candidates === null) return shorten(l, 200);
+      const names = candidates[2].split(', ');
+      return `${candidates[1]}${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}`;
+    });
+  if (at !== -1) {
+    const caret = (lines[at + 1] ?? '').indexOf('^');
+    const label = /^LINE \d+: /.exec(lines[at])![0];
+    const text = lines[at].slice(label.length);
+    const pos = Math.max(0, caret - label.length);
+    const from = text.length <= LINE_WINDOW ? 0 : Math.max(0, Math.min(pos - LINE_WINDOW / 2, text.length - LINE_WINDOW));
+    const to = Math.min(text.length, from + LINE_WINDOW);
+    hints.push(`${label}${from > 0 ? '…' : ''}${text.slice(from, to)}${to < text.length ? '…' : ''}`);
+    if (caret !== -1) hints.push(`${' '.repeat(label.length + pos - from + (from > 0 ? 1 : 0))}^`);
+  }
+  return { message: shorten(lines[0], 300), hints };
+}
+
+/** A mistake in a user's statement, as `flowq sql` answers it: DuckDB's message with its help, exit code 2. */
+export function statementMistake(error: unknown): InvalidParameter {
+  const { message, hints } = describeDuckdbError(error);
+  return new InvalidParameter([{ param: 'sql', message }], { hints });
+}
+
 /**
  * Shuts a connection in: from now on it reads only the `readable` files and the `writable` folders
  * (none of the user's other files, no network, no extensions), and no setting can change again.
@@ -93,7 +155,7 @@ export async function checkReadOnly(connection: DuckDBConnection, sql: string): 
   try {
     extracted = await connection.extractStatements(sql);
   } catch (error) {
-    throw refused(firstLine(error));
+    throw statementMistake(error);
   }
   if (extracted.count !== 1) throw refused(`give exactly one statement, not ${extracted.count}`);
   const serialized = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
@@ -105,7 +167,7 @@ export async function checkReadOnly(connection: DuckDBConnection, sql: string): 
     const message = firstLine(error);
     // DuckDB's message names the host path it refused: it is left out.
     if (message.startsWith('Permission Error')) throw refused('the statement reaches a file outside the flow logs');
-    throw refused(message);
+    throw statementMistake(error);
   }
   try {
     if (prepared.statementType !== StatementType.SELECT) {
@@ -128,6 +190,12 @@ export async function checkSelectSyntax(sql: string): Promise<void> {
   try {
     const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
     const parsed = JSON.parse(reader.getRowsJS()[0][0] as string) as { error?: boolean; error_message?: string; statements?: unknown[] };
+    if (parsed.error && !parsed.error_message?.startsWith('Only SELECT')) {
+      // The parser alone (no binding) gives the message again with its `LINE n: ... ^` position.
+      await connection.extractStatements(sql).catch((error: unknown) => {
+        throw statementMistake(error);
+      });
+    }
     if (parsed.error) {
       throw refused(
         parsed.error_message?.startsWith('Only SELECT') ? 'only queries (SELECT ...) may run' : (parsed.error_message ?? 'cannot parse the statement'),

@@ -30,7 +30,8 @@ import {
 import { DUCKDB_TYPE } from './duckdb-types.js';
 import { DUCKDB_MACROS } from './duckdb-macros.js';
 import { stopOnExit } from './stop.js';
-import { checkReadOnly, lockDown, treeInRange, type PartitionRange } from './local-sql.js';
+import { mark } from '../timings.js';
+import { checkReadOnly, isStatementMistake, lockDown, statementMistake, treeInRange, type PartitionRange } from './local-sql.js';
 
 /** Where the local engine finds its data, and what it may assume about it. */
 export interface LocalEngineOptions {
@@ -356,6 +357,7 @@ export class LocalEngine implements Engine {
     });
     const tree = options.range === undefined ? scanned : treeInRange(scanned, options.range, options.location);
     const configured = options.logFormat === undefined ? undefined : parseLogFormat(options.logFormat);
+    mark('files found');
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     await sweepWorkDirs();
@@ -363,6 +365,7 @@ export class LocalEngine implements Engine {
     removeAtExit(workDir);
     try {
       for (const macro of DUCKDB_MACROS) await connection.run(macro);
+      mark('duckdb open');
       // DuckDB expands glob characters (`*`, `?`, `[`) in the paths it is given, and a folder name
       // may hold them: it reads the files through a link whose path has none.
       const alias = { from: join(workDir, 'data'), to: resolve(tree.location) };
@@ -417,6 +420,7 @@ export class LocalEngine implements Engine {
       engine.skippedFolders = scanned.skipped ?? [];
       // Every text file is read typed until a run learns otherwise of the files it reads (see `run`).
       await engine.createView(new Set(tree.fileFormat === 'plain-text' ? tree.files.map((f) => f.path) : []));
+      mark('view');
       return engine;
     } catch (error) {
       connection.closeSync();
@@ -757,7 +761,13 @@ export class LocalEngine implements Engine {
     // DuckDB reads the files through the link (see `open`), and writes its profile in the work folder.
     await lockDown(this.connection, [...this.files.map((f) => this.duckdbPath(f)), ...this.cached.values()], [this.workDir]);
     await checkReadOnly(this.connection, query.sql);
-    return this.run(query, options);
+    try {
+      return await this.run(query, options);
+    } catch (error) {
+      // A value the statement cannot convert (`dstport = '22x'`) shows only when it runs: still the statement's mistake.
+      if (error instanceof DataError && isStatementMistake(error.cause)) throw statementMistake(error.cause);
+      throw error;
+    }
   }
 
   private async lastFilesRead(): Promise<number | undefined> {

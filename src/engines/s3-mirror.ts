@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { accountsIn, discoverRegions, listFolders, splitS3Location } from '../catalog/discover.js';
 import { mapLimit } from '../pool.js';
+import { describeAwsSetupError } from '../aws-setup.js';
 import { DataError, InvalidParameter } from '../errors.js';
 import {
   impossiblePartitionOf,
@@ -106,7 +107,7 @@ function firstLine(error: unknown): string {
 /** An S3 failure as one line that names the bucket and key. */
 function s3Failure(bucket: string, key: string, error: unknown): DataError {
   if (error instanceof DataError) return error;
-  return new DataError(`S3: s3://${bucket}/${key}: ${firstLine(error)}`, { cause: error });
+  return new DataError(`S3: s3://${bucket}/${key}: ${describeAwsSetupError(error) ?? firstLine(error)}`, { cause: error });
 }
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;

@@ -34,6 +34,7 @@ import {
   type TemplateHeader,
 } from './header.js';
 import { paramsJsonSchema, type ValidationLimits } from './params.js';
+import { nearest } from '../nearest.js';
 import { shorten } from '../text.js';
 
 /** Every template file under `queries/`, by file name without `.sql`. One line per file. */
@@ -160,12 +161,17 @@ export const TEMPLATES: ReadonlyMap<string, Template> = new Map(
 
 /**
  * The template with this name.
- * @throws UnknownQuery listing the known names.
+ * @throws UnknownQuery suggesting the nearest name, or listing the known ones when none is near.
  */
 export function getTemplate(name: string): Template {
   const template = TEMPLATES.get(name);
-  if (!template) throw new UnknownQuery(`unknown query '${shorten(name)}'; known queries: ${[...TEMPLATES.keys()].join(', ')}`);
-  return template;
+  if (template) return template;
+  const near = nearest(name, TEMPLATES.keys());
+  throw new UnknownQuery(
+    near === undefined
+      ? `unknown query '${shorten(name)}'; known queries: ${[...TEMPLATES.keys()].join(', ')}`
+      : `unknown query '${shorten(name)}'; did you mean ${near}?`,
+  );
 }
 
 /** The fields a template needs that a log format lacks, as the format names them. */

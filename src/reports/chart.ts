@@ -42,60 +42,57 @@ function numeric(value: Row[string]): number {
   return Number.isFinite(n) && n > 0 ? n : 0;
 }
 
-const BAR_HEIGHT = 22;
-const BAR_GAP = 6;
-const LABEL_WIDTH = 330;
-const BAR_AREA = 420;
-const VALUE_WIDTH = 90;
-const MIN_BAR = 2;
-
-/**
- * One chart as inline SVG, every text HTML-escaped and bidi controls shown rather than obeyed. Each row is a `<g class="bar">` holding its
- * `<rect>` and a `<title>` with its label and value; a bar is never narrower than 2 px, so a row
- * with a tiny value still shows.
- */
-export function renderChartSvg(spec: ChartSpec, columns: readonly Column[], rows: readonly Row[], title: string): string {
-  const valueColumn = columns.find((c) => c.name === spec.value) ?? { name: spec.value, type: 'bigint' };
-  const max = Math.max(1, ...rows.map((r) => numeric(r[spec.value])));
-  const items = rows.map((row) => ({
-    label: revealControls(rowLabel(spec, columns, row)),
-    value: numeric(row[spec.value]),
-    shown: displayValue(valueColumn, row[spec.value]),
-  }));
-  return spec.kind === 'bars' ? barsSvg(items, max, title, spec.value) : columnsSvg(items, max, displayValue(valueColumn, max), title, spec.value);
+/** Percent of the largest value, to two decimals: a bar's length or a column's height. */
+function percent(value: number, max: number): string {
+  return `${Math.round((value / max) * 10_000) / 100}%`;
 }
 
 interface Item {
   readonly label: string;
-  readonly value: number;
   readonly shown: string;
+  readonly share: string;
+  readonly fresh: boolean;
 }
 
-function truncate(text: string, max: number): string {
-  return [...text].length <= max ? text : `${[...text].slice(0, max - 1).join('')}…`;
+/**
+ * One chart as HTML laid out by CSS (the page's style), so it reflows on a narrow screen and its
+ * text keeps its size: a caption naming the measure and its scale, then for bars one `div.bar` per
+ * row (label in full, the bar, the value; `new` rows marked) over a scale of ticks, or for a time
+ * series one `div.col` per bucket with the axis. Each row's `title` gives its label and value;
+ * every text is escaped and bidi controls are shown rather than obeyed.
+ * @param isNew per row, whether it is new since the previous report.
+ */
+export function renderChart(spec: ChartSpec, columns: readonly Column[], rows: readonly Row[], title: string, isNew?: readonly boolean[]): string {
+  const valueColumn = columns.find((c) => c.name === spec.value) ?? { name: spec.value, type: 'bigint' };
+  const max = Math.max(1, ...rows.map((r) => numeric(r[spec.value])));
+  const items: Item[] = rows.map((row, i) => ({
+    label: revealControls(rowLabel(spec, columns, row)),
+    shown: displayValue(valueColumn, row[spec.value]),
+    share: percent(numeric(row[spec.value]), max),
+    fresh: isNew?.[i] === true,
+  }));
+  const shown = (n: number) => displayValue(valueColumn, n);
+  const per = spec.labels.join(' / ');
+  return spec.kind === 'bars'
+    ? barsHtml(items, [0, max / 2, max].map(shown), title, `${spec.value} per ${per}`)
+    : columnsHtml(items, shown(max), title, `${spec.value} per ${per} (UTC)`);
 }
 
-function barsSvg(items: readonly Item[], max: number, title: string, valueName: string): string {
-  const width = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH;
-  const height = Math.max(1, items.length) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP;
-  const bars = items.map((item, i) => {
-    const y = BAR_GAP + i * (BAR_HEIGHT + BAR_GAP);
-    const w = Math.max(MIN_BAR, Math.round((item.value / max) * BAR_AREA));
-    const mid = y + BAR_HEIGHT / 2;
-    return (
-      `<g class="bar"><title>${escapeHtml(`${item.label}: ${item.shown}`)}</title>` +
-      `<text class="label" x="${LABEL_WIDTH - 8}" y="${mid}" text-anchor="end" dominant-baseline="central">${escapeHtml(truncate(item.label, 44))}</text>` +
-      `<rect x="${LABEL_WIDTH}" y="${y}" width="${w}" height="${BAR_HEIGHT}" rx="2"/>` +
-      `<text class="value" x="${LABEL_WIDTH + w + 6}" y="${mid}" dominant-baseline="central">${escapeHtml(item.shown)}</text></g>`
-    );
-  });
-  return svg(width, height, `${title}: ${valueName} by row`, bars);
+function figure(kind: string, title: string, caption: string, body: string): string {
+  return `<figure class="chart ${kind}" aria-label="${escapeHtml(`${title}: ${caption}`)}"><figcaption class="measure">${escapeHtml(caption)}</figcaption>${body}</figure>`;
 }
 
-const COLUMN_AREA = 220;
-const COLUMN_TOP = 10;
-const AXIS_LEFT = 70;
-const AXIS_SPACE = 40;
+function barsHtml(items: readonly Item[], ticks: readonly string[], title: string, measure: string): string {
+  const bars = items.map(
+    (item) =>
+      `<div class="bar${item.fresh ? ' new' : ''}" title="${escapeHtml(`${item.label}: ${item.shown}`)}">` +
+      `<span class="label">${item.fresh ? '<span class="badge">new</span>' : ''}<bdi>${escapeHtml(item.label)}</bdi></span>` +
+      `<span class="track"><span class="fill" style="width:${item.share}"></span></span>` +
+      `<span class="value">${escapeHtml(item.shown)}</span></div>`,
+  );
+  const scale = `<div class="scale" aria-hidden="true"><span></span><span class="ticks">${ticks.map((t) => `<span>${escapeHtml(t)}</span>`).join('')}</span><span></span></div>`;
+  return figure('bars', title, `${measure}; bars from 0 to ${ticks[ticks.length - 1]}`, `${bars.join('')}${scale}`);
+}
 
 /** The labels without what they all begin with up to a space (the date, when every column is on one day). */
 function dropCommonPrefix(labels: readonly string[]): string[] {
@@ -106,31 +103,20 @@ function dropCommonPrefix(labels: readonly string[]): string[] {
   return labels.map((l) => l.slice(cut));
 }
 
-function columnsSvg(items: readonly Item[], max: number, shownMax: string, title: string, valueName: string): string {
-  const width = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH;
-  const plot = width - AXIS_LEFT;
-  const slot = plot / Math.max(1, items.length);
-  const barWidth = Math.max(MIN_BAR, slot * 0.8);
-  const axisLabels = dropCommonPrefix(items.map((i) => i.label));
-  // Axis labels every few columns, so they never overlap; each column's title names it exactly.
-  const every = Math.max(1, Math.ceil(items.length / Math.max(1, Math.floor(plot / (8 * Math.max(...axisLabels.map((l) => l.length)) + 16)))));
-  const bottom = COLUMN_TOP + COLUMN_AREA;
-  const bars = items.map((item, i) => {
-    const h = Math.max(MIN_BAR, Math.round((item.value / max) * COLUMN_AREA));
-    const x = AXIS_LEFT + i * slot + (slot - barWidth) / 2;
-    const label =
-      i % every === 0
-        ? `<text class="label" x="${(x + barWidth / 2).toFixed(1)}" y="${bottom + 16}" text-anchor="middle">${escapeHtml(truncate(axisLabels[i], 20))}</text>`
-        : '';
-    return `<g class="bar"><title>${escapeHtml(`${item.label}: ${item.shown}`)}</title><rect x="${x.toFixed(1)}" y="${bottom - h}" width="${barWidth.toFixed(1)}" height="${h}"/>${label}</g>`;
-  });
-  const axis =
-    `<line class="axis" x1="${AXIS_LEFT}" y1="${bottom}" x2="${width}" y2="${bottom}"/>` +
-    `<text class="value" x="${AXIS_LEFT - 8}" y="${COLUMN_TOP}" text-anchor="end" dominant-baseline="central">${escapeHtml(shownMax)}</text>` +
-    `<text class="value" x="${AXIS_LEFT - 8}" y="${bottom}" text-anchor="end" dominant-baseline="central">0</text>`;
-  return svg(width, bottom + AXIS_SPACE, `${title}: ${valueName} over time`, [axis, ...bars]);
-}
+/** The narrowest plot a column chart gets (a 400 px screen), which decides how many axis labels fit. */
+const NARROWEST_PLOT_PX = 300;
 
-function svg(width: number, height: number, label: string, body: readonly string[]): string {
-  return `<svg class="chart" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">${body.join('')}</svg>`;
+function columnsHtml(items: readonly Item[], shownMax: string, title: string, measure: string): string {
+  const axisLabels = dropCommonPrefix(items.map((i) => i.label));
+  // Axis labels every few columns (11 px text, about 7 px a character), so they never overlap; each column's title names it exactly.
+  const widest = 7 * Math.max(1, ...axisLabels.map((l) => [...l].length)) + 12;
+  const every = Math.max(1, Math.ceil(items.length / Math.max(1, Math.floor(NARROWEST_PLOT_PX / widest))));
+  const cols = items.map(
+    (item) => `<div class="col" title="${escapeHtml(`${item.label}: ${item.shown}`)}"><span class="fill" style="height:${item.share}"></span></div>`,
+  );
+  const labels = axisLabels.map((l, i) => `<span>${i % every === 0 ? `<bdi>${escapeHtml(l)}</bdi>` : ''}</span>`);
+  const body =
+    `<div class="plot"><div class="yaxis" aria-hidden="true"><span>${escapeHtml(shownMax)}</span><span>0</span></div><div class="cols">${cols.join('')}</div></div>` +
+    `<div class="xaxis" aria-hidden="true"><span></span><div class="labels">${labels.join('')}</div></div>`;
+  return figure('columns', title, `${measure}; columns from 0 to ${shownMax}`, body);
 }

@@ -1,11 +1,11 @@
 import type { ResultDocument } from '../engines/engine.js';
 import { formatTime } from '../time.js';
 import { TEMPLATES } from '../queries/templates.js';
-import { chartFor, renderChartSvg } from './chart.js';
+import { chartFor, renderChart } from './chart.js';
 import { escapeHtml, revealControls } from './escape.js';
 import type { ReportDay } from './period.js';
 import type { TemplateStatus } from './report.js';
-import { displayValue, humanBytes, renderStats } from './text.js';
+import { counted, displayValue, humanBytes, isTimeColumn, renderStats } from './text.js';
 
 /** One template's part of the page. */
 export interface ReportSection {
@@ -27,6 +27,8 @@ export interface ReportPage {
 const NUMERIC = new Set(['integer', 'bigint', 'double', 'smallint', 'tinyint', 'real', 'decimal']);
 
 // Inline only: the page must open from a mail attachment or an S3 console link with nothing else.
+// Readable from a phone (400 px) up: charts are HTML, so they reflow and keep their text size; on a
+// narrow screen a bar's label goes above it, and a wide table scrolls inside its own box, saying so.
 const STYLE = `
 :root { color-scheme: light; --ink: #1d2733; --muted: #5b6877; --line: #d9dee4; --bar: #2f6db5; --new: #1b7f4b; --bad: #b3261e; }
 * { box-sizing: border-box; }
@@ -34,23 +36,48 @@ body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 header, main { max-width: 1180px; margin: 0 auto; padding: 0 20px; }
 header { padding-top: 24px; }
 h1 { font-size: 22px; margin: 0 0 4px; }
-h2 { font-size: 18px; margin: 0 0 2px; }
-.muted, .desc, .stats, .params { color: var(--muted); }
-nav a { margin-right: 14px; color: var(--bar); }
-section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 16px 18px; margin: 16px 0; overflow-x: auto; }
+h2 { font-size: 18px; margin: 0 0 2px; overflow-wrap: anywhere; }
+.muted, .desc, .stats, .params, .note { color: var(--muted); }
+.note { border-left: 3px solid var(--line); padding-left: 8px; }
+nav a { margin-right: 14px; color: var(--bar); display: inline-block; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 16px 18px; margin: 16px 0; min-width: 0; }
 section.failed { border-color: var(--bad); }
-.error { color: var(--bad); font-weight: 600; }
-.chart { display: block; max-width: 100%; height: auto; margin: 10px 0 6px; }
-.chart rect { fill: var(--bar); }
-.chart .label { font-size: 12px; fill: var(--ink); unicode-bidi: isolate; }
-.chart .value { font-size: 12px; fill: var(--muted); }
-.chart .axis { stroke: var(--line); }
+.error { color: var(--bad); font-weight: 600; overflow-wrap: anywhere; }
+.chart { margin: 10px 0 6px; }
+.measure { font-size: 12px; color: var(--muted); margin-bottom: 6px; }
+.bars .bar, .bars .scale { display: grid; grid-template-columns: minmax(10em, 330px) minmax(0, 1fr) 6.5em; column-gap: 8px; align-items: center; margin: 3px 0; }
+.bars .label { font-size: 12px; text-align: right; overflow-wrap: anywhere; }
+.bars .track { height: 18px; }
+.bars .fill { display: block; height: 100%; min-width: 2px; background: var(--bar); border-radius: 2px; }
+.bars .bar.new .fill { background: var(--new); }
+.bars .value { font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; white-space: nowrap; }
+.bars .ticks { display: flex; justify-content: space-between; border-top: 1px solid var(--ink); font-size: 11px; color: var(--muted); }
+.columns .plot, .columns .xaxis { display: grid; grid-template-columns: 5.5em minmax(0, 1fr); column-gap: 6px; }
+.columns .yaxis { display: flex; flex-direction: column; justify-content: space-between; text-align: right; font-size: 11px; color: var(--muted); }
+.columns .cols, .columns .labels { display: flex; gap: 2px; }
+.columns .cols { height: 200px; align-items: flex-end; border-bottom: 1px solid var(--ink); border-left: 1px solid var(--line); }
+.columns .col { flex: 1 1 0; min-width: 0; height: 100%; display: flex; align-items: flex-end; }
+.columns .col .fill { display: block; width: 100%; min-height: 2px; background: var(--bar); }
+.columns .labels span { flex: 1 1 0; min-width: 0; font-size: 11px; color: var(--muted); white-space: nowrap; overflow: visible; }
+.scroll { overflow-x: auto; }
+.scroll-hint { display: none; font-size: 12px; color: var(--muted); margin: 6px 0 0; }
 table { border-collapse: collapse; width: 100%; margin-top: 8px; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
+td:not(.num) { white-space: normal; overflow-wrap: anywhere; min-width: 9em; }
 th { font-weight: 600; border-bottom-color: var(--ink); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge { display: inline-block; font-size: 11px; font-weight: 700; color: #fff; background: var(--new); border-radius: 3px; padding: 0 5px; margin-right: 6px; }
 tr.new td { background: #eef8f2; }
+@media (max-width: 640px) {
+  header, main { padding: 0 10px; }
+  section { padding: 12px 10px; }
+  .bars .bar, .bars .scale { grid-template-columns: minmax(0, 1fr) 5.5em; }
+  .bars .label { grid-column: 1 / -1; text-align: left; }
+  .bars .scale > span:first-child { display: none; }
+  .columns .plot, .columns .xaxis { grid-template-columns: 4.5em minmax(0, 1fr); }
+  td:not(.num) { white-space: nowrap; }
+  .scroll-hint { display: block; }
+}
 `;
 
 function sum(values: readonly (number | undefined)[]): number | undefined {
@@ -67,7 +94,7 @@ function totals(docs: readonly ResultDocument[]): string {
   const parts: string[] = [];
   if (scanned !== undefined) parts.push(`${humanBytes(scanned)} scanned`);
   if (cost !== undefined) parts.push(`$${cost.toFixed(4)}`);
-  if (files !== undefined) parts.push(`${files} files, ${humanBytes(read ?? 0)} read`);
+  if (files !== undefined) parts.push(`${counted(files, 'file')}, ${humanBytes(read ?? 0)} read`);
   return parts.join(', ');
 }
 
@@ -78,7 +105,8 @@ function paramsText(params: Readonly<Record<string, string | number>>): string {
 
 function table(doc: ResultDocument, isNew: readonly boolean[] | undefined): string {
   const right = doc.columns.map((c) => NUMERIC.has(c.type) && c.name !== 'protocol');
-  const head = doc.columns.map((c, i) => `<th${right[i] ? ' class="num"' : ''} scope="col">${escapeHtml(c.name)}</th>`).join('');
+  const name = (c: { name: string; type: string }) => escapeHtml(NUMERIC.has(c.type) && isTimeColumn(c.name) ? `${c.name} (UTC)` : c.name);
+  const head = doc.columns.map((c, i) => `<th${right[i] ? ' class="num"' : ''} scope="col">${name(c)}</th>`).join('');
   const body = doc.rows.map((row, r) => {
     const fresh = isNew?.[r] === true;
     const cells = doc.columns.map((c, i) => {
@@ -88,10 +116,21 @@ function table(doc: ResultDocument, isNew: readonly boolean[] | undefined): stri
     return `<tr${fresh ? ' class="new"' : ''}>${cells.join('')}</tr>`;
   });
   if (doc.rows.length === 0) body.push(`<tr><td colspan="${doc.columns.length}" class="muted">no rows for this day</td></tr>`);
-  return `<table><thead><tr>${head}</tr></thead><tbody>${body.join('\n')}</tbody></table>`;
+  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body.join('\n')}</tbody></table></div><p class="scroll-hint">the table scrolls sideways →</p>`;
 }
 
-function section({ status, document, isNew }: ReportSection): string {
+/** The lines under a section's heading: the engine's notes (an empty range), and why last_seen can pass the day's end. */
+function notes(doc: ResultDocument, day: ReportDay): string[] {
+  const lines = [...(doc.notes ?? [])];
+  if (doc.rows.some((r) => typeof r.last_seen === 'number' && r.last_seen >= day.end)) {
+    lines.push(
+      `last_seen can fall after ${day.date} ends: a flow that starts on the day may end after midnight UTC, and its record is filed in the next day's folder`,
+    );
+  }
+  return lines.map((l) => `<p class="note">${escapeHtml(l)}</p>`);
+}
+
+function section({ status, document, isNew }: ReportSection, day: ReportDay): string {
   const name = escapeHtml(status.name);
   const description = TEMPLATES.get(status.name)?.description;
   const heading = `<h2>${name}</h2>${description === undefined ? '' : `<p class="desc">${escapeHtml(description)}</p>`}<p class="params">${escapeHtml(paramsText(status.params))}</p>`;
@@ -99,9 +138,9 @@ function section({ status, document, isNew }: ReportSection): string {
     return `<section id="${name}" class="failed">${heading}<p class="error">Failed: ${escapeHtml(status.error ?? 'unknown error')}</p></section>`;
   }
   const spec = chartFor(status.name, document.columns);
-  const chart = spec === undefined || document.rows.length === 0 ? '' : renderChartSvg(spec, document.columns, document.rows, status.name);
+  const chart = spec === undefined || document.rows.length === 0 ? '' : renderChart(spec, document.columns, document.rows, status.name, isNew);
   const fresh = isNew === undefined ? '' : ` · ${isNew.filter(Boolean).length} new since the previous day`;
-  return `<section id="${name}">${heading}${chart}${table(document, isNew)}<p class="stats">${escapeHtml(renderStats(document) + fresh)}</p></section>`;
+  return `<section id="${name}">${heading}${notes(document, day).join('')}${chart}${table(document, isNew)}<p class="stats">${escapeHtml(renderStats(document) + fresh)}</p></section>`;
 }
 
 /**
@@ -127,12 +166,12 @@ export function renderReportHtml(page: ReportPage): string {
 <body>
 <header>
 <h1>VPC Flow Logs report, ${escapeHtml(day.date)}</h1>
-<p class="muted">${escapeHtml(`${formatTime(day.start)} to ${formatTime(day.end)} (UTC) · generated ${page.generatedAt} · ${compared}`)}</p>
+<p class="muted">${escapeHtml(`${formatTime(day.start)} to ${formatTime(day.end)} (UTC) · generated ${page.generatedAt.replace(/\.\d+Z$/, 'Z')} · ${compared}`)}</p>
 <p class="summary">${escapeHtml(summary)}</p>
 <nav>${nav}</nav>
 </header>
 <main>
-${sections.map(section).join('\n')}
+${sections.map((s) => section(s, day)).join('\n')}
 </main>
 </body>
 </html>

@@ -21,8 +21,9 @@ function isBytesColumn(name: string): boolean {
   return name === 'bytes' || name.endsWith('_bytes');
 }
 
-function isTimeColumn(name: string): boolean {
-  return name === 'first_seen' || name === 'last_seen' || name === 'bucket_start' || name === 'bucket_end';
+/** Columns of Unix seconds, shown as UTC times; `start` and `end` are the records' own (`flowq sql`). */
+export function isTimeColumn(name: string): boolean {
+  return ['first_seen', 'last_seen', 'bucket_start', 'bucket_end', 'start', 'end'].includes(name);
 }
 
 /** How one value reads in a table: human units, protocol names, UTC times. */
@@ -105,11 +106,16 @@ function describePartitions(all: readonly string[], marginOnly: readonly string[
   return `${read} (${extra} only for the late margin)`;
 }
 
+/** `1 row`, `2 rows`, `0 files`. */
+export function counted(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** A one-line summary of what a query cost: rows, files or data scanned, partitions, time. */
 export function renderStats(doc: Pick<ResultDocument, 'stats'>): string {
   const s = doc.stats;
-  const parts = [`${s.rowsReturned} rows`];
-  if (s.filesRead !== undefined) parts.push(`${s.filesRead} files, ${humanBytes(s.bytesRead ?? 0)} read`);
+  const parts = [counted(s.rowsReturned, 'row')];
+  if (s.filesRead !== undefined) parts.push(`${counted(s.filesRead, 'file')}, ${humanBytes(s.bytesRead ?? 0)} read`);
   if (s.dataScannedBytes !== undefined) parts.push(`${humanBytes(s.dataScannedBytes)} scanned`);
   if (s.costUsd !== undefined) parts.push(`$${s.costUsd.toFixed(6)}`);
   if (s.reused) parts.push('reused result');

@@ -145,21 +145,34 @@ describe('flowq run', () => {
   });
 
   it.each([
+    [['run', 'top-speakers', '--data', 'x'], 2, /^flowq: unknown query 'top-speakers'; did you mean top-talkers\?\n$/],
     [
-      ['run', 'top-speakers', '--data', 'x'],
+      ['run', 'top-nothing-like-it', '--data', 'x'],
       2,
-      /^flowq: unknown query 'top-speakers'; known queries: accepted-traffic, admin-ports, aws-services, conversations, eni-bytes, eni-direction, ip-versions, port-scanners, rejected-ports, rejected-traffic, ssh-rdp, top-addresses, top-instances, top-subnets, top-talkers, top-talkers-packet, traffic-from, traffic-over-time, traffic-paths, traffic-to\n$/,
+      /^flowq: unknown query 'top-nothing-like-it'; known queries: accepted-traffic, admin-ports, aws-services, conversations, eni-bytes, eni-direction, ip-versions, port-scanners, rejected-ports, rejected-traffic, ssh-rdp, top-addresses, top-instances, top-subnets, top-talkers, top-talkers-packet, traffic-from, traffic-over-time, traffic-paths, traffic-to\n$/,
     ],
     [
       ['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--colour', 'red'],
       2,
-      /^flowq: unknown flag --colour; known flags: --start, --end, --limit, --interface-id, --vpc-id, --subnet-id, --action, --protocol, --src-cidr, --dst-cidr, --since, --output, --engine, --timeout, --late-margin, --data, /,
+      /^flowq: unknown flag --colour; flowq run top-talkers --help lists the flags\n$/,
+    ],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--lmit', '3'], 2, /^flowq: unknown flag --lmit; did you mean --limit\?\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--ouptut', 'json'], 2, /^flowq: unknown flag --ouptut; did you mean --output\?\n$/],
+    [['rn', 'top-talkers'], 2, /^flowq: unknown command 'rn'; did you mean run\?\n$/],
+    [['querys'], 2, /^flowq: unknown command 'querys'; did you mean queries\?\n$/],
+    [['run', 'top-talkers', '--data', 'DATA'], 2, /^flowq: --start and --end are required \(or --since 24h\)\n$/],
+    [['run', 'top-talkers', '--data', 'DATA', '--start', '2026-10-31'], 2, /^flowq: --end is required \(or --since 24h\)\n$/],
+    [['run', 'traffic-from', '--data', 'DATA', ...RANGE], 2, /^flowq: --cidr is required\n$/],
+    [
+      ['run', 'traffic-from', '--data', 'DATA', '--start', '2026-11-01', '--end', '2026-10-31', '--cidr', '10.0.0.0/33'],
+      2,
+      /^flowq: --cidr: '\/33' is not a prefix length: an IPv4 network takes \/0 to \/32; --end must be after --start\n$/,
     ],
     [['run', 'eni-bytes', '--data', 'DATA', ...RANGE, '--min-ports', '3'], 2, /^flowq: unknown flag --min-ports/],
     [
       ['run', 'top-talkers', '--data', 'DATA', '--start', 'soon', '--end', '2026-11-01', '--limit', '0'],
       2,
-      /^flowq: start: 'soon' is not ISO-8601 UTC .*; limit: must be a whole number from 1 to 1000\n$/,
+      /^flowq: --start: 'soon' is not ISO-8601 UTC .*; --limit must be a whole number from 1 to 1000\n$/,
     ],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--since', '1h'], 2, /^flowq: give either --since or --start\/--end, not both\n$/],
     [['run', 'top-talkers', '--data', 'DATA', '--since', '1 week'], 2, /^flowq: --since must look like 30m, 24h or 7d, not '1 week'\n$/],
@@ -168,7 +181,7 @@ describe('flowq run', () => {
     [
       ['run', 'top-talkers', '--data', 'DATA', '--start', '20261127', '--end', '2026-11-28'],
       2,
-      /^flowq: start: '20261127' looks like a date: write it 2026-11-27 \(ISO-8601\), or give Unix seconds of 9 or more digits\n$/,
+      /^flowq: --start: '20261127' looks like a date: write it 2026-11-27 \(ISO-8601\), or give Unix seconds of 9 or more digits\n$/,
     ],
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--output', 'xml'], 2, /^flowq: --output must be table, json or csv, not 'xml'\n$/],
     [['run', 'top-talkers', ...RANGE], 2, /^flowq: --data <dir\|s3:\/\/\.\.\.> is required/],
@@ -186,7 +199,7 @@ describe('flowq run', () => {
       2,
       /^flowq: .*soon/,
     ],
-    [['frobnicate'], 2, /^flowq: unknown command 'frobnicate'; try: flowq help\n$/],
+    [['frobnicate'], 2, /^flowq: unknown command 'frobnicate'; flowq help lists the commands\n$/],
     [['sample'], 2, /^flowq: --out <dir> is required\n$/],
     [['sample', '--out', 'x', '--days', 'many'], 2, /^flowq: --days must be a whole number >= 1, not 'many'\n$/],
     [
@@ -303,6 +316,28 @@ describe('flowq run', () => {
   });
 });
 
+describe("flowq run opens only the range's partitions", () => {
+  it('answers a day as before when a file of another day is in another format, which a question over that day refuses', async () => {
+    const dir = join(tmp(), 'other-day');
+    await writeSample({ out: dir, days: 3, records: 600, seed: 5, until: UNTIL, flowLogs: 1 });
+    const day = ['run', 'top-talkers', '--data', dir, ...RANGE, '--output', 'json'];
+    const before = await cli(...day);
+    const folder = join(dir, 'AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/10/29');
+    const { readdirSync } = await import('node:fs');
+    const { gzipSync } = await import('node:zlib');
+    const odd = join(folder, readdirSync(folder)[0]);
+    writeFileSync(odd, gzipSync('version srcaddr dstaddr\n2 10.0.0.1 10.0.0.2\n'));
+
+    const after = await cli(...day);
+    const otherDay = await cli('run', 'top-talkers', '--data', dir, '--start', '2026-10-29', '--end', '2026-10-30');
+
+    expect(before.code).toBe(0);
+    expect({ code: after.code, rows: JSON.parse(after.out).rows as unknown }).toEqual({ code: 0, rows: JSON.parse(before.out).rows as unknown });
+    expect({ code: otherDay.code, out: otherDay.out }).toEqual({ code: 1, out: '' });
+    expect(otherDay.err).toContain(odd);
+  });
+});
+
 describe('flowq run --late-margin', () => {
   type Doc = { rows: { flows: number }[]; stats: Record<string, unknown> };
   const runJson = async (...extra: string[]): Promise<Doc> =>
@@ -363,6 +398,22 @@ describe('flowq run --engine athena', () => {
     const result = await withEnv(env, [...athena, ...extra]);
     expect(result).toEqual({ code: 1, out: '', err: message });
   });
+  it('says to pass --region or set AWS_REGION when --data s3://... has no region to go to', async () => {
+    const env = {
+      ...noCredentials,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_REGION: undefined,
+      AWS_DEFAULT_REGION: undefined,
+      AWS_PROFILE: undefined,
+    };
+    const result = await withEnv(env, ['run', 'top-talkers', '--data', 's3://flowq-test-bucket/vpc/', ...RANGE]);
+    expect(result).toEqual({
+      code: 1,
+      out: '',
+      err: 'flowq: S3: s3://flowq-test-bucket/vpc/AWSLogs/: no AWS region: pass --region, or set AWS_REGION (or a region in your AWS profile)\n',
+    });
+  });
 });
 
 describe('flowq help and version', () => {
@@ -398,7 +449,6 @@ describe('flowq help and version', () => {
   });
 
   it.each([
-    [['run', 'top-talkers', '--data', './flows', '-h'], 'run'],
     [['run', '-h', 'top-talkers'], 'run'],
     [['help', 'sample'], 'sample'],
     [['sample', '--out', '--help'], 'sample'],
@@ -415,6 +465,19 @@ describe('flowq help and version', () => {
     expect(bare).toEqual({ ...help, code: 2 });
   });
 
+  it('says what report and demo run: the three headline templates, 25 rows each in a report', async () => {
+    const help = (await cli('help')).out.split('\n');
+    const report = await cli('report', '--help');
+
+    expect(help.filter((l) => /^ {2}flowq (report|demo) /.test(l)).map((l) => l.replace(/ +/g, ' '))).toEqual([
+      ' flowq report write the daily report (JSON, CSV, HTML) of some days into a folder; runs top-talkers, rejected-ports, eni-bytes by default',
+      ' flowq demo make a sample once (no AWS account), run top-talkers, rejected-ports, eni-bytes on its last full day, write the report',
+    ]);
+    expect(report.out).toContain(
+      '\n  --templates a,b        the templates to run (default: the three headline templates (top-talkers, rejected-ports, eni-bytes), 25 rows each)\n',
+    );
+  });
+
   it("prints the version from the project's package.json on --version", async () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -422,34 +485,86 @@ describe('flowq help and version', () => {
   });
 });
 
+describe('help for one template', () => {
+  it("prints the shared flags of run, then the template's own parameters with types, ranges and defaults, required ones first", async () => {
+    const result = await cli('run', 'traffic-from', '--data', './flows', '--help');
+
+    expect({ code: result.code, err: result.err }).toEqual({ code: 0, err: '' });
+    expect(result.out.startsWith(`${COMMAND_HELP.run.usage}\n\ntraffic-from: ${TEMPLATES.get('traffic-from')?.description}\n`)).toBe(true);
+    const own = result.out.slice(result.out.indexOf("traffic-from's parameters:\n")).split('\n').slice(1, -1);
+    expect(own.map((l) => l.replace(/ {2,}/g, '  '))).toEqual([
+      '  --start <time>  Start of the range, inclusive (required, or --since)',
+      '  --end <time>  End of the range, exclusive (required, or --since)',
+      '  --cidr <cidr>  The source network (IPv4 or IPv6 CIDR; a bare address is /32 or /128) (required)',
+      '  --limit <1-1000>  Most rows to return (default 10)',
+      '  --interface-id <eni-0123456789abcdef0>  Only records of this network interface',
+      '  --vpc-id <vpc-0123456789abcdef0>  Only records of this VPC',
+      '  --subnet-id <subnet-0123456789abcdef0>  Only records of this subnet',
+      '  --action ACCEPT|REJECT  Only records with this action',
+      '  --protocol tcp|udp|icmp|icmpv6|<0-255>  Only records of this protocol: tcp, udp, icmp, icmpv6 (any case) or its IANA number 0-255',
+      '  --dst-cidr <cidr>  Only records whose dstaddr lies in this IPv4 or IPv6 CIDR block (a bare address is /32 or /128)',
+    ]);
+  });
+
+  it.each([
+    ['traffic-over-time', /\n {2}--bucket 5m\|1h\|1d +Bucket size: 5m, 1h or 1d \(default 1h\)\n/],
+    ['traffic-over-time', /\n {2}--limit <1-1000> +Most buckets to return \(1-1000\) \(default 1000\)\n/],
+    ['port-scanners', /\n {2}--min-ports <2-65535> +.* \(default 10\)\n/],
+    ['admin-ports', /\n {2}--ports <n,n,\.\.\.> {2}1-50 numbers 0-65535\n +.* \(default 22,23,445,1433,1521,3306,3389,5432,5900,5985,5986,6379,9200,27017\)\n/],
+  ])("shows the type, range and default of %s's own parameter", async (name, line) => {
+    expect((await cli('run', name, '-h')).out).toMatch(line);
+    expect((await cli('queries', name)).out).toMatch(line);
+  });
+
+  it("prints on `flowq queries <name>` what `flowq run <name> --help` adds to run's usage", async () => {
+    const help = await cli('run', 'port-scanners', '--help');
+    const detail = await cli('queries', 'port-scanners');
+
+    expect(detail.code).toBe(0);
+    expect(help.out).toBe(`${COMMAND_HELP.run.usage}\n\n${detail.out}`);
+    expect(await cli('queries', 'port-scaners')).toEqual({ code: 2, out: '', err: "flowq: unknown query 'port-scaners'; did you mean port-scanners?\n" });
+  });
+});
+
 describe('flowq queries', () => {
-  it('lists every template with its parameters as flags', async () => {
+  it('lists every template on one line: its name, what it answers, and the fields it needs beyond the default format', async () => {
     const { code, out } = await cli('queries');
     expect(code).toBe(0);
-    expect(out.split('\n').filter((l) => /^\S/.test(l))).toEqual([
-      'accepted-traffic  Accepted traffic by source, destination, destination port and protocol',
-      'admin-ports  Traffic to administration and database ports by source, destination, port and action',
-      'aws-services  Traffic to and from AWS services (S3, DynamoDB, ...) by service, direction and the path it took  (the log format lacks pkt-src-aws-service, pkt-dst-aws-service)',
-      'conversations  Both directions of each conversation between two addresses',
-      'eni-bytes  Network interfaces that moved the most bytes',
-      'eni-direction  Bytes and packets in and out of each network interface  (the log format lacks flow-direction)',
-      'ip-versions  IPv4 and IPv6 traffic compared (IPv6 when the source address contains a colon)',
-      'port-scanners  Sources whose rejected records reach many distinct destination ports',
-      'rejected-ports  Destination ports and protocols rejected most often',
-      'rejected-traffic  Rejected traffic by source, destination, destination port and protocol',
-      'ssh-rdp  SSH (22) and RDP (3389) traffic by source, destination, port and action',
-      'top-addresses  Addresses that moved the most bytes, sent and received',
-      'top-instances  EC2 instances that moved the most bytes  (the log format lacks instance-id)',
-      'top-subnets  Subnets that moved the most bytes  (the log format lacks subnet-id)',
-      'top-talkers  Source/destination pairs that moved the most bytes',
-      'top-talkers-packet  Packet-level source/destination pairs (the original addresses behind NAT and load balancers) that moved the most bytes  (the log format lacks pkt-srcaddr, pkt-dstaddr)',
-      'traffic-from  Traffic whose source address lies in a CIDR block, by source, destination, port, protocol and action',
-      'traffic-over-time  Bytes, packets, flows and rejected flows per time bucket (5 minutes, an hour or a day)',
-      'traffic-paths  Egress traffic by the path it took out of the VPC: same VPC, internet or gateway endpoint, peering, ...  (the log format lacks traffic-path)',
-      'traffic-to  Traffic whose destination address lies in a CIDR block, by source, destination, port, protocol and action',
+    const width = Math.max(...[...TEMPLATES.keys()].map((n) => n.length));
+    const needs: Record<string, string> = {
+      'aws-services': 'pkt-src-aws-service, pkt-dst-aws-service',
+      'eni-direction': 'flow-direction',
+      'top-instances': 'instance-id',
+      'top-subnets': 'subnet-id',
+      'top-talkers-packet': 'pkt-srcaddr, pkt-dstaddr',
+      'traffic-paths': 'traffic-path',
+    };
+    const lines = out.split('\n');
+    expect(lines.slice(0, TEMPLATES.size)).toEqual(
+      [...TEMPLATES.values()].map((t) => `${t.name.padEnd(width)}  ${t.description}${needs[t.name] ? `  [needs ${needs[t.name]}]` : ''}`),
+    );
+    expect(lines.slice(TEMPLATES.size)).toEqual([
+      '',
+      '[needs ...]: fields beyond the default format; flowq queries --data <dir> says which the files have',
+      "flowq queries <name> (or flowq run <name> --help): a template's parameters, defaults and columns",
+      '',
     ]);
-    expect(out).toContain('\n  --interface-id   Only records of this network interface\n');
-    expect(out).toContain('\n  --start          (required) Start of the range, inclusive');
+  });
+
+  it('says which templates the format of the files under --data supports', async () => {
+    const dir = join(tmp(), 'queries-data');
+    const format = '${version} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id}';
+    await writeSample({ out: dir, days: 1, records: 200, seed: 4, until: UNTIL, logFormat: format });
+
+    const { code, out, err } = await cli('queries', '--data', dir);
+
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    const lacking = describeTemplates(parseLogFormat(format)).filter((d) => !d.supported);
+    expect(out.split('\n').filter((l) => l.includes('(not in this format: '))).toEqual(
+      lacking.map((d) => expect.stringMatching(new RegExp(`^${d.name} .*  \\(not in this format: ${d.missingFields.join(', ')}\\)$`))),
+    );
+    expect(lacking.map((d) => d.name)).toContain('eni-bytes');
+    expect(out).toContain(`\n${TEMPLATES.size - lacking.length} of ${TEMPLATES.size} templates run on this format\n`);
   });
 
   it('publishes as JSON the list GET /queries publishes, for the log format given', async () => {
@@ -487,7 +602,7 @@ describe('flowq queries', () => {
       { name: 'flows', type: 'bigint' },
     ]);
     const table = await cli('queries', '--log-format', format);
-    expect(table.out).toContain('eni-bytes  Network interfaces that moved the most bytes  (the log format lacks interface-id)\n');
+    expect(table.out).toMatch(/\neni-bytes +Network interfaces that moved the most bytes {2}\(not in this format: interface-id\)\n/);
   });
 
   it('refuses to run a template whose fields the data lacks: exit 2 and one line naming them', async () => {
@@ -497,7 +612,7 @@ describe('flowq queries', () => {
     const result = await cli('run', 'eni-bytes', '--data', dir, ...RANGE);
     expect(result).toEqual({ code: 2, out: '', err: 'flowq: query: eni-bytes needs fields the log format lacks: interface-id\n' });
     const filtered = await cli('run', 'top-talkers', '--data', dir, ...RANGE, '--vpc-id', 'vpc-0123456789abcdef0');
-    expect(filtered).toEqual({ code: 2, out: '', err: 'flowq: vpc_id: the log format has no vpc-id field to filter on\n' });
+    expect(filtered).toEqual({ code: 2, out: '', err: 'flowq: --vpc-id: the log format has no vpc-id field to filter on\n' });
   });
 });
 
@@ -528,9 +643,19 @@ describe('flowq sample and demo', () => {
     const { until } = JSON.parse(readFileSync(join(dir, 'flowq-sample.json'), 'utf8')) as { until: number };
     const day = new Date((until - 86_400) * 1000).toISOString().slice(0, 10);
     const index = join(out, ...day.split('-'), 'index.html');
-    expect(
-      first.out.endsWith(`\nreport for ${day}: ${index}\n${TEMPLATES.size - 3} more templates: flowq queries, then flowq run <name> --data ${dir} ...\n`),
-    ).toBe(true);
+    const next = new Date(until * 1000).toISOString().slice(0, 10);
+    const from = new Date((until - 3 * 86_400) * 1000).toISOString().slice(0, 10);
+    expect(first.out.split('\n').slice(-5)).toEqual([
+      `report for ${day}: ${index}`,
+      `the sample holds the UTC days ${from} to ${day}; ${TEMPLATES.size - 3} more templates: npx flowq queries`,
+      'next, who probed many ports and was rejected on its last day:',
+      `  npx flowq run port-scanners --data ${dir} --start ${day} --end ${next}`,
+      '',
+    ]);
+    // The next step runs as printed (here in-process: `npx flowq` is the same main).
+    const printed = first.out.split('\n').at(-2)!.trim().split(' ').slice(2);
+    const nextRun = await cli(...printed);
+    expect({ code: nextRun.code, rows: nextRun.out.split('\n').length > 3 }).toEqual({ code: 0, rows: true });
     expect(readFileSync(index, 'utf8')).toContain(`VPC Flow Logs report, ${day}`);
     const second = await cli('demo', '--data', dir, '--out', out);
     expect(second.err).toBe('');

@@ -131,7 +131,9 @@ describe('flowq report', () => {
       [
         '',
         `2026-10-31 top-talkers: failed: ${failure('top-talkers')}`,
-        '2026-10-31 rejected-ports: 1 rows',
+        '2026-10-31 rejected-ports: 1 row',
+        // The day's data is one file: the late margin's partition has none, as flowq run would say too.
+        `flowq: note: no flow-log files for partition 2026/11/01 under ${dir}/AWSLogs`,
         `2026-10-31 eni-bytes: failed: ${failure('eni-bytes')}`,
         `flowq: report template failed: 2026-10-31 top-talkers: ${failure('top-talkers')}`,
         `flowq: report template failed: 2026-10-31 eni-bytes: ${failure('eni-bytes')}`,
@@ -140,12 +142,23 @@ describe('flowq report', () => {
     expect(readFileSync(join(out, '2026', '10', '31', 'index.html'), 'utf8')).toContain(failure('top-talkers'));
   });
 
+  it('says so, on the console and on the page, when the day has no files, and exits 0 with its empty report', async () => {
+    const out = join(tmp(), 'empty');
+    const { code, out: stdout, err } = await cli('report', '--data', data(), '--out', out, '--date', '2020-01-01');
+
+    const note = `no flow-log files for partitions 2020/01/01 to 2020/01/02 under ${data()}/AWSLogs: the answer is empty`;
+    expect({ code, stdout }).toEqual({ code: 0, stdout: `${join(out, '2020', '01', '01', 'index.html')}\n` });
+    expect(err.split('\n').sort()).toEqual(['', `flowq: note: ${note}`, ...NAMES.map((n) => `2020-01-01 ${n}: 0 rows`)].sort());
+    const page = readFileSync(join(out, '2020', '01', '01', 'index.html'), 'utf8');
+    expect(page.split(`<p class="note">${note}</p>`)).toHaveLength(NAMES.length + 1);
+  });
+
   it('refuses a bad date, an unknown template, a template missing a parameter and a missing --out with one line and exit code 2, writing nothing', async () => {
     const out = join(tmp(), 'refused');
     expect(await cli('report', '--data', data(), '--out', out, '--date', '2026-10-32')).toEqual({
       code: 2,
       out: '',
-      err: 'flowq: date: must be a date (YYYY-MM-DD), not "2026-10-32"\n',
+      err: 'flowq: --date must be a date (YYYY-MM-DD), not "2026-10-32"\n',
     });
     expect(await cli('report', '--data', data(), '--out', out, '--templates', 'top-talkers,nope')).toEqual({
       code: 2,

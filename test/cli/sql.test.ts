@@ -99,7 +99,149 @@ describe('flowq sql on local data', () => {
     const table = await cli('sql', 'SELECT 1 AS one', '--data', data(), ...RANGE);
     expect(table.code).toBe(0);
     expect(table.out).toMatch(/one/);
-    expect(table.err).toMatch(/^1 rows, /);
+    expect(table.err).toMatch(/^1 row, 75 files, /);
+  });
+
+  it('prints start and end as UTC times in a table, and keeps the numbers in JSON and CSV', async () => {
+    const statement = 'SELECT srcaddr, start, "end" FROM flow_logs WHERE start IS NOT NULL ORDER BY start, "end", srcaddr LIMIT 3';
+    const doc = await json('sql', statement, '--data', data(), ...RANGE);
+    const table = await cli('sql', statement, '--data', data(), ...RANGE);
+    const csv = await cli('sql', statement, '--data', data(), ...RANGE, '--output', 'csv');
+
+    const utc = (s: number) => new Date(s * 1000).toISOString().slice(0, 19).replace('T', ' ');
+    const rows = doc.rows as Array<{ srcaddr: string; start: number; end: number }>;
+    expect(
+      table.out
+        .split('\n')
+        .slice(2, -1)
+        .map((l) => l.split(/ {2,}/)),
+    ).toEqual(rows.map((r) => [r.srcaddr, utc(r.start), utc(r.end)]));
+    expect(csv.out).toBe(`srcaddr,start,end\r\n${rows.map((r) => `${r.srcaddr},${r.start},${r.end}\r\n`).join('')}`);
+    expect(table.err).toMatch(/^3 rows, 75 files, /);
+  });
+
+  it("runs Athena's from_unixtime, to_unixtime and date_trunc, with the answer arithmetic on Unix seconds gives", async () => {
+    const portable = await json(
+      'sql',
+      "SELECT to_unixtime(date_trunc('hour', from_unixtime(start))) AS hour, count(*) AS flows FROM flow_logs WHERE start IS NOT NULL GROUP BY 1 ORDER BY 1",
+      '--data',
+      data(),
+      ...RANGE,
+    );
+    const arithmetic = await json(
+      'sql',
+      'SELECT CAST(start - start % 3600 AS DOUBLE) AS hour, count(*) AS flows FROM flow_logs WHERE start IS NOT NULL GROUP BY 1 ORDER BY 1',
+      '--data',
+      data(),
+      ...RANGE,
+    );
+
+    expect(portable.rows).toEqual(arithmetic.rows);
+    expect(portable.rows.length).toBeGreaterThan(24);
+  });
+
+  it("keeps DuckDB's help with a mistake: the candidate columns, and where in the statement, with exit code 2", async () => {
+    const { code, out, err } = await cli('sql', 'SELECT dstprt, count(*) AS flows FROM flow_logs GROUP BY 1', '--data', data(), ...RANGE);
+
+    expect({ code, out }).toEqual({ code: 2, out: '' });
+    const lines = err.split('\n');
+    expect(lines).toEqual([
+      'flowq: sql: Binder Error: Referenced column "dstprt" not found in FROM clause!',
+      expect.stringMatching(/^ {2}Candidate bindings: "dstport"(, "[a-z_]+"){0,4}(, \.\.\.)?$/),
+      '  LINE 1: SELECT dstprt, count(*) AS flows FROM flow_logs GROUP BY 1',
+      `  ${' '.repeat('LINE 1: SELECT '.length)}^`,
+      '',
+    ]);
+  });
+
+  it.each([
+    ['a misspelt table', 'SELECT count(*) FROM flow_log', 'Catalog Error: Table with name flow_log does not exist!', '  Did you mean "flow_logs"?', 'flow_log'],
+    [
+      'a misspelt function',
+      'SELECT lenght(srcaddr) FROM flow_logs',
+      'Catalog Error: Scalar Function with name lenght does not exist!',
+      '  Did you mean "length"?',
+      'lenght(',
+    ],
+    [
+      'a value that does not convert',
+      "SELECT count(*) FROM flow_logs WHERE dstport = '22x'",
+      "Conversion Error: Could not convert string '22x' to INT32",
+      undefined,
+      "'22x'",
+    ],
+    ['a syntax error', 'SELECT count(*) FROM flow_logs WHER dstport = 22', 'Parser Error: syntax error at or near "dstport"', undefined, 'dstport = 22'],
+  ])('answers %s with exit code 2, the hint and the caret under it', async (_what, statement, first, hint, at) => {
+    const { code, out, err } = await cli('sql', statement, '--data', data(), ...RANGE);
+
+    expect({ code, out }).toEqual({ code: 2, out: '' });
+    const lines = err.split('\n');
+    expect(lines).toEqual([
+      `flowq: sql: ${first}`,
+      ...(hint === undefined ? [] : [hint]),
+      `  LINE 1: ${statement}`,
+      `  ${' '.repeat('LINE 1: '.length + statement.indexOf(at))}^`,
+      '',
+    ]);
+  });
+
+  it('shows an escape in the statement as text on every line of the answer, the hints too', async () => {
+    const { code, err } = await cli('sql', 'SELECT "\x1b]0;pwned\x07x" FROM flow_logs', '--data', data(), ...RANGE);
+
+    expect(code).toBe(2);
+    expect(err.split('\n').map((l) => l.slice(0, 40))).toEqual([
+      'flowq: sql: Binder Error: Referenced col',
+      expect.stringMatching(/^ {2}Candidate bindings: /),
+      '  LINE 1: SELECT "\\x1b]0;pwned\\x07x" FRO',
+      expect.stringMatching(/^ +\^$/),
+      '',
+    ]);
+    expect([...err].filter((c) => c !== '\n' && c.charCodeAt(0) < 0x20)).toEqual([]);
+  });
+
+  it('cuts a long line around the position DuckDB points at, the caret still under it', async () => {
+    const statement = `SELECT ${Array.from({ length: 30 }, (_, i) => `srcaddr AS a${i}`).join(', ')}, dstprot FROM flow_logs`;
+    const { code, err } = await cli('sql', statement, '--data', data(), ...RANGE);
+
+    expect(code).toBe(2);
+    const [line, caret] = err.split('\n').filter((l) => /^ {2}(LINE|\s+\^)/.test(l));
+    expect(line.length).toBeLessThan(90);
+    expect(line).toMatch(/^ {2}LINE 1: …[^…]+$/);
+    expect(line.slice(caret.indexOf('^'), caret.indexOf('^') + 'dstprot'.length)).toBe('dstprot');
+  });
+
+  it("notes a dt literal written in another format than the partitions', and not one in theirs", async () => {
+    const wrong = await cli('sql', "SELECT count(*) AS flows FROM flow_logs WHERE dt = '2026-10-31'", '--data', data(), '--output', 'json');
+    const right = await cli('sql', "SELECT count(*) AS flows FROM flow_logs WHERE dt = '2026/10/31'", '--data', data(), '--output', 'json');
+    const prefix = await cli('sql', "SELECT count(*) AS flows FROM flow_logs WHERE dt LIKE '2026/10/%'", '--data', data(), '--output', 'json');
+    const otherDate = await cli(
+      'sql',
+      "SELECT count(*) AS flows FROM flow_logs WHERE dt IN ('2026/10/31', '2026/11/01') AND from_unixtime(start) >= TIMESTAMP '2026-10-31 02:00:00'",
+      '--data',
+      data(),
+      '--output',
+      'json',
+    );
+    const between = await cli(
+      'sql',
+      "SELECT count(*) AS flows FROM flow_logs WHERE dt BETWEEN '2026/10/30' AND '2026-10-31'",
+      '--data',
+      data(),
+      '--output',
+      'json',
+    );
+
+    const note = "dt holds partition values like '2026/11/01' (YYYY/MM/DD), so '2026-10-31' matches none";
+    expect({ code: wrong.code, err: wrong.err, doc: JSON.parse(wrong.out) as unknown }).toEqual({
+      code: 0,
+      err: `flowq: note: ${note}\n`,
+      doc: expect.objectContaining({ rows: [{ flows: 0 }], notes: [note] }),
+    });
+    expect(between.err).toBe("flowq: note: dt holds partition values like '2026/11/01' (YYYY/MM/DD), so '2026-10-31' matches none\n");
+    for (const ok of [right, prefix, otherDate]) {
+      expect({ code: ok.code, err: ok.err }).toEqual({ code: 0, err: '' });
+      expect((JSON.parse(ok.out) as { rows: Array<{ flows: number }> }).rows[0].flows).toBeGreaterThan(0);
+    }
   });
 
   const outside = () => join(tmp(), 'outside.csv');
@@ -137,11 +279,11 @@ describe('flowq sql on local data', () => {
     ],
   ];
 
-  it.each(refusals)('refuses %s with one line and exit code 2', async (_what, statement, reason) => {
+  it.each(refusals)("refuses %s with one line (and DuckDB's position, if it gives one) and exit code 2", async (_what, statement, reason) => {
     const { code, out, err } = await cli('sql', statement(), '--data', data(), ...RANGE);
     expect({ code, out }).toEqual({ code: 2, out: '' });
-    expect(err).toMatch(/^flowq: sql: .+\n$/);
-    expect(err.split('\n')).toHaveLength(2);
+    expect(err).toMatch(/^flowq: sql: .+\n( {2}.+\n)*$/);
+    expect(err.split('\n').length).toBeLessThanOrEqual(5);
     expect(err).toMatch(reason);
     // No host path in a refusal: not the data's, not the temporary folder's, not the home folder.
     for (const path of [tmp(), homedir(), tmpdir()]) expect(err).not.toContain(path);
@@ -253,7 +395,7 @@ describe('flowq sql --engine athena', () => {
   ])('refuses %s before sending anything to Athena', async (_what, statement, reason) => {
     const { code, out, err } = await cli('sql', statement, '--engine', 'athena', '--database', 'flowq', '--table', 'vpc_logs');
     expect({ code, out }).toEqual({ code: 2, out: '' });
-    expect(err).toMatch(/^flowq: sql: .+\n$/);
+    expect(err).toMatch(/^flowq: sql: .+\n( {2}.+\n)*$/);
     expect(err).toMatch(reason);
     expect(athenaMock.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
   });

@@ -174,3 +174,44 @@ describe('the local engine', () => {
     }
   });
 });
+
+describe("the local engine's Trino time functions", () => {
+  async function one(sql: string): Promise<string> {
+    const reader = await connection.runAndReadAll(sql);
+    return String(reader.getRows()[0][0]);
+  }
+
+  it.each([
+    ['second', '2001-08-22 03:04:05'],
+    ['minute', '2001-08-22 03:04:00'],
+    ['hour', '2001-08-22 03:00:00'],
+    ['day', '2001-08-22 00:00:00'],
+    ['month', '2001-08-01 00:00:00'],
+    ['quarter', '2001-07-01 00:00:00'],
+    ['year', '2001-01-01 00:00:00'],
+  ])("truncates Trino's documented example to the %s as Trino does", async (unit, expected) => {
+    // Trino's documentation: date_trunc(unit, TIMESTAMP '2001-08-22 03:04:05.321'), here on a timestamp from_unixtime made.
+    const seconds = Date.UTC(2001, 7, 22, 3, 4, 5, 321) / 1000;
+    expect(await one(`SELECT date_trunc('${unit}', from_unixtime(${seconds}))`)).toBe(expected);
+  });
+
+  it('reads Unix seconds as a UTC timestamp with milliseconds, rounded as Trino rounds them, and back', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 253402300799999 }), async (ms) => {
+        const seconds = ms / 1000;
+        const reader = await connection.runAndReadAll(`SELECT CAST(from_unixtime(${seconds}) AS VARCHAR), to_unixtime(from_unixtime(${seconds}))`);
+        const [text, back] = reader.getRowsJS()[0] as [string, number];
+        const iso = new Date(ms)
+          .toISOString()
+          .replace('T', ' ')
+          .replace('Z', '')
+          .replace(/\.000$/, '');
+        expect([text.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''), back]).toEqual([iso.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''), seconds]);
+      }),
+      { numRuns: 200 },
+    );
+    expect(await one('SELECT from_unixtime(1700000000)')).toBe('2023-11-14 22:13:20');
+    expect(await one('SELECT from_unixtime(1700000000.1234)')).toBe('2023-11-14 22:13:20.123');
+    expect(await one('SELECT typeof(to_unixtime(from_unixtime(0)))')).toBe('DOUBLE');
+  });
+});

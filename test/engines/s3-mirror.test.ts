@@ -342,7 +342,7 @@ describe('--max-download', () => {
 
     expect({ code, out }).toEqual({ code: 2, out: '' });
     expect(err).toBe(
-      `flowq: max-download: the range needs ${(bytes / 1000).toFixed(1)} kB in ${wanted.length} objects from ${LOCATION} (0 B already cached), more than the 10.0 kB allowed: narrow the range or raise --max-download\n`,
+      `flowq: --max-download: the range needs ${(bytes / 1000).toFixed(1)} kB in ${wanted.length} objects from ${LOCATION} (0 B already cached), more than the 10.0 kB allowed: narrow the range or raise --max-download\n`,
     );
     expect(objectGets()).toEqual([]);
     expect(filesUnder(mirrorOf(cache))).toEqual([]);
@@ -369,7 +369,7 @@ describe('S3 errors', () => {
 
   it('refuses a location that climbs out of the cache', async () => {
     const { code, err } = await cli('run', 'top-talkers', '--data', 's3://bucket/../../etc/', ...RANGE);
-    expect({ code, err }).toEqual({ code: 2, err: "flowq: data: 's3://bucket/../../etc/' is not an S3 location (s3://bucket/prefix/)\n" });
+    expect({ code, err }).toEqual({ code: 2, err: "flowq: --data: 's3://bucket/../../etc/' is not an S3 location (s3://bucket/prefix/)\n" });
   });
 });
 

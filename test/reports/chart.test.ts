@@ -1,5 +1,5 @@
 import { getTemplate } from '../../src/queries/templates.js';
-import { chartFor, renderChartSvg, rowLabel } from '../../src/reports/chart.js';
+import { chartFor, renderChart, rowLabel } from '../../src/reports/chart.js';
 
 const col = (name: string, type: string) => ({ name, type });
 
@@ -53,17 +53,25 @@ describe('charts', () => {
     );
   });
 
-  it('draw one bar per row, as long as its value allows and never under 2 px', () => {
+  it('draw one bar per row, as long as its value allows, new rows marked, over a scale naming the measure', () => {
     const columns = [col('interface_id', 'varchar'), col('bytes', 'bigint')];
     const rows = [
       { interface_id: 'eni-a', bytes: 4000 },
       { interface_id: 'eni-b', bytes: 1000 },
       { interface_id: 'eni-c', bytes: 0 },
     ];
-    const svg = renderChartSvg({ kind: 'bars', value: 'bytes', labels: ['interface_id'] }, columns, rows, 'eni-bytes');
-    expect([...svg.matchAll(/<rect [^>]*width="(\d+)"/g)].map((m) => Number(m[1]))).toEqual([420, 105, 2]);
-    expect([...svg.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1])).toEqual(['eni-a: 4.0 kB', 'eni-b: 1.0 kB', 'eni-c: 0 B']);
-    const timeline = renderChartSvg(
+    const html = renderChart({ kind: 'bars', value: 'bytes', labels: ['interface_id'] }, columns, rows, 'eni-bytes', [false, true, false]);
+    expect([...html.matchAll(/class="fill" style="width:([\d.]+)%"/g)].map((m) => Number(m[1]))).toEqual([100, 25, 0]);
+    expect([...html.matchAll(/<div class="bar( new)?" title="([^"]*)"/g)].map((m) => [m[2], m[1] === ' new'])).toEqual([
+      ['eni-a: 4.0 kB', false],
+      ['eni-b: 1.0 kB', true],
+      ['eni-c: 0 B', false],
+    ]);
+    expect(html).toContain('<figcaption class="measure">bytes per interface_id; bars from 0 to 4.0 kB</figcaption>');
+    expect([...html.matchAll(/<span class="ticks">(.*?)<\/span><span><\/span><\/div>/g)].map((m) => m[1])).toEqual([
+      '<span>0 B</span><span>2.0 kB</span><span>4.0 kB</span>',
+    ]);
+    const timeline = renderChart(
       { kind: 'columns', value: 'bytes', labels: ['bucket_start'] },
       [col('bucket_start', 'bigint'), col('bytes', 'bigint')],
       [
@@ -72,7 +80,15 @@ describe('charts', () => {
       ],
       't',
     );
-    expect([...timeline.matchAll(/<rect [^>]*height="(\d+)"/g)].map((m) => Number(m[1]))).toEqual([110, 220]);
-    expect([...timeline.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1])).toEqual(['2025-10-31 00:00:00: 10 B', '2025-10-31 01:00:00: 20 B']);
+    expect([...timeline.matchAll(/class="fill" style="height:([\d.]+)%"/g)].map((m) => Number(m[1]))).toEqual([50, 100]);
+    expect([...timeline.matchAll(/<div class="col" title="([^"]*)"/g)].map((m) => m[1])).toEqual(['2025-10-31 00:00:00: 10 B', '2025-10-31 01:00:00: 20 B']);
+    expect(timeline).toContain('<figcaption class="measure">bytes per bucket_start (UTC); columns from 0 to 20 B</figcaption>');
+  });
+
+  it('show a label in full, however long (an IPv6 pair), for the page to wrap', () => {
+    const columns = [col('srcaddr', 'varchar'), col('dstaddr', 'varchar'), col('bytes', 'bigint')];
+    const row = { srcaddr: '2001:db8:85a3:1234:5678:8a2e:370:7334', dstaddr: '2001:db8:85a3:ffff:ffff:8a2e:370:7335', bytes: 5 };
+    const html = renderChart({ kind: 'bars', value: 'bytes', labels: ['srcaddr', 'dstaddr'] }, columns, [row], 'top-talkers');
+    expect(html).toContain(`<bdi>${row.srcaddr} → ${row.dstaddr}</bdi>`);
   });
 });
