@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { Writable } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { verifiedCachePath } from './cache-paths.js';
@@ -356,20 +356,25 @@ export class PlainRecordScanner {
   }
 }
 
+/** A sink for inflated text that shows each chunk to the scanner, then drops it or writes it to `textTo`. */
+function textSink(scanner: PlainRecordScanner | undefined, textTo: string | undefined): Writable[] {
+  const scan = (chunk: Buffer, next: (error?: Error | null, chunk?: Buffer) => void): void => {
+    scanner?.push(chunk);
+    next(null, chunk);
+  };
+  if (textTo === undefined) return [new Writable({ write: (chunk: Buffer, _encoding, next) => scan(chunk, () => next()) })];
+  return [new Transform({ transform: (chunk: Buffer, _encoding, next) => scan(chunk, next) }), createWriteStream(textTo)];
+}
+
 /**
- * Inflates a whole gzip file of `size` bytes. zlib stops quietly at zero bytes after the last gzip
- * member, which DuckDB then fails on without naming the file: every byte must belong to a member.
+ * Inflates a whole gzip file of `size` bytes, writing its text to `textTo` if given. zlib stops
+ * quietly at zero bytes after the last gzip member, which DuckDB then fails on without naming the
+ * file: every byte must belong to a member.
  */
-async function inflateFully(path: string, size: number, signal?: AbortSignal, scanner?: PlainRecordScanner): Promise<void> {
-  const sink = new Writable({
-    write: (chunk: Buffer, _encoding, next) => {
-      scanner?.push(chunk);
-      next();
-    },
-  });
+async function inflateFully(path: string, size: number, signal?: AbortSignal, scanner?: PlainRecordScanner, textTo?: string): Promise<void> {
   // Large chunks: with zlib's 16 kB default the round trips to the thread pool cost more than inflating.
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
-  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), gunzip, sink, { signal }).catch((error: Error) => {
+  await pipeline([createReadStream(path, { highWaterMark: 1 << 20 }), gunzip, ...textSink(scanner, textTo)], { signal }).catch((error: Error) => {
     if (signal?.aborted) throw error;
     if ((error as NodeJS.ErrnoException).code?.startsWith('Z_') || error.message.includes('unexpected end')) {
       throw new DataError(`${path} is a corrupt gzip file (${error.message})`);
@@ -424,6 +429,13 @@ export interface VerifyOptions {
   readonly logFormat?: LogFormat;
   /** The files' stamps, taken just before (see {@link knownFiles}), so they are not taken again. */
   readonly stamps?: ReadonlyMap<string, Stamp>;
+  /** Where to write a file's inflated text while it is checked (undefined: nowhere); removed after `onVerified`. */
+  readonly textTo?: (file: LocalFile) => string | undefined;
+  /**
+   * Called once a file checked here proves whole, with whether it is plain and the path of its text
+   * (see `textTo`); the worker that checked it waits for it before it takes the next file.
+   */
+  readonly onVerified?: (file: LocalFile, plain: boolean, text: string | undefined) => Promise<void>;
 }
 
 /**
@@ -447,12 +459,19 @@ export async function verifyGzipFiles(files: readonly LocalFile[], cachePath: st
     try {
       await mapLimit(todo, availableParallelism(), async (item) => {
         const scanner = options.logFormat && PlainRecordScanner.forFormat(options.logFormat);
-        await inflateFully(item.file.path, item.stamp.size, stop.signal, scanner).catch((error: unknown) => {
-          stop.abort();
-          throw error;
-        });
-        cache.set(item.file.path, { ...item.stamp, ...(scanner?.end() ? { plainFor: header } : {}) });
-        verified[item.index] = true;
+        const text = options.textTo?.(item.file);
+        try {
+          await inflateFully(item.file.path, item.stamp.size, stop.signal, scanner, text).catch((error: unknown) => {
+            stop.abort();
+            throw error;
+          });
+          const plain = scanner?.end() === true;
+          cache.set(item.file.path, { ...item.stamp, ...(plain ? { plainFor: header } : {}) });
+          verified[item.index] = true;
+          await options.onVerified?.(item.file, plain, text);
+        } finally {
+          if (text !== undefined) await rm(text, { force: true });
+        }
       });
     } finally {
       options.signal?.removeEventListener('abort', abort);
