@@ -3,7 +3,8 @@ import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { BIGINT, VARCHAR, DuckDBInstance, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { duckdb } from './duckdb.js';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { DEFAULT_QUERY_SETTINGS, type QuerySettings } from '../config.js';
 import { DataError, FlowqError, QueryTimedOut, UnknownExecution } from '../errors.js';
@@ -54,6 +55,8 @@ export interface LocalEngineOptions {
    */
   readonly parquetCache?: string;
 }
+
+const { BIGINT, VARCHAR } = duckdb;
 
 const ATHENA_NAME: Readonly<Record<string, string>> = {
   INTEGER: 'integer',
@@ -384,7 +387,7 @@ export class LocalEngine implements Engine {
     });
     const tree = options.range === undefined ? scanned : treeInRange(scanned, options.range, options.location);
     const configured = options.logFormat === undefined ? undefined : parseLogFormat(options.logFormat);
-    const instance = await DuckDBInstance.create(':memory:');
+    const instance = await duckdb.DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     await sweepWorkDirs();
     const workDir = await mkdtemp(join(tmpdir(), `flowq-${process.pid}-`));
@@ -519,7 +522,7 @@ export class LocalEngine implements Engine {
       const records = textRecordsSql(this.source, [text ?? this.duckdbPath(file)], plain, text === undefined ? 'gzip' : 'none');
       await connection.run(`COPY (SELECT * EXCLUDE (filename) FROM (${records})) TO ${sqlStringLiteral(temp)} (FORMAT parquet, ${PARQUET_COPY})`);
       // A file that changed while it was copied may have been read in part: its copy is dropped.
-      if (stampVersion(await fileStamp(file)) !== stampVersion(stamp)) throw new DataError(`${file.path} changed while it was copied`);
+      if (stampVersion(fileStamp(file)) !== stampVersion(stamp)) throw new DataError(`${file.path} changed while it was copied`);
       await rename(temp, target);
       await removeStaleCopies(dirname(target), Date.now(), basename(file.path));
       return true;
