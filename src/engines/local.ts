@@ -566,13 +566,13 @@ export class LocalEngine implements Engine {
         onProgress?.({ state: 'COPYING', elapsedMs: performance.now() - started, files: { done: ++done, total: missing.length } });
       });
     const toCopy = new Set(missing.map((f) => f.path));
-    let texts = 0;
     const [verified, copied] = await Promise.allSettled([
       verifyGzipFiles(files, this.verifiedCache, {
         signal,
         logFormat: this.source.logFormat,
         stamps: known.stamps,
-        textTo: (f) => (toCopy.has(f.path) ? join(this.workDir, `text-${++texts}`) : undefined),
+        // Named apart from those of other runs in flight on this engine (a report runs several at once).
+        textTo: (f) => (toCopy.has(f.path) ? join(this.workDir, `text-${randomBytes(8).toString('hex')}`) : undefined),
         onVerified: async (f, plain, text) => (text === undefined ? undefined : copy(f, plain, text)),
       }).catch((error: unknown) => {
         // A file failed its check: the run fails, so the copies in flight stop too.
