@@ -1,4 +1,4 @@
-import { BatchCreatePartitionCommand, BatchGetPartitionCommand, type PartitionInput } from '@aws-sdk/client-glue';
+import type { PartitionInput } from '@aws-sdk/client-glue';
 import { partitionsForRange, type PartitionValues } from '../flowlog/layout.js';
 import type { Source } from '../flowlog/source.js';
 import { logger } from '../logger.js';
@@ -93,14 +93,15 @@ function errorCode(error: unknown): string {
 }
 
 async function createChunk(settings: CatalogSettings, inputs: readonly PartitionInput[], clock: Clock): Promise<ChunkResult> {
+  const { sdk, client } = await glue();
   const result: ChunkResult = { created: 0, existing: 0, failed: [] };
   let pending = inputs;
   for (let attempt = 1; pending.length > 0; attempt++) {
     const last = attempt >= RETRY_POLICY.maxAttempts;
     let errors;
     try {
-      const out = await glue.send(
-        new BatchCreatePartitionCommand({ DatabaseName: settings.database, TableName: settings.table, PartitionInputList: [...pending] }),
+      const out = await client.send(
+        new sdk.BatchCreatePartitionCommand({ DatabaseName: settings.database, TableName: settings.table, PartitionInputList: [...pending] }),
       );
       errors = new Map((out.Errors ?? []).map((e) => [valuesKey(e.PartitionValues), e.ErrorDetail]));
     } catch (error) {
@@ -170,12 +171,13 @@ export async function addPartitions(
  * could not look up (UnprocessedKeys) count as missing: creating an existing one is harmless.
  */
 export async function missingPartitions(settings: CatalogSettings, partitions: readonly PartitionValues[]): Promise<PartitionValues[]> {
+  const { sdk, client } = await glue();
   const unique = uniquePartitions(partitions);
   const present = new Set<string>();
   for (const part of chunk(unique, MAX_PARTITIONS_PER_GET)) {
     const out = await retry(() =>
-      glue.send(
-        new BatchGetPartitionCommand({
+      client.send(
+        new sdk.BatchGetPartitionCommand({
           DatabaseName: settings.database,
           TableName: settings.table,
           PartitionsToGet: part.map((p) => ({ Values: [p.account, p.region, p.dt] })),

@@ -1,8 +1,8 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Layout } from '../flowlog/layout.js';
 import type { Source } from '../flowlog/source.js';
 import { mapLimit } from '../pool.js';
 import type { CatalogSettings } from './settings.js';
+import { lazyClient } from '../lazy-client.js';
 
 /** One account's logs from one region: the pair the first two partition keys name. */
 export interface AccountRegion {
@@ -17,19 +17,23 @@ export function splitS3Location(location: string): { bucket: string; prefix: str
   return slash === -1 ? { bucket: rest, prefix: '' } : { bucket: rest.slice(0, slash), prefix: rest.slice(slash + 1) };
 }
 
-/** The one S3 client of the catalog, for listing accounts and regions under `AWSLogs/`. */
+/** The one S3 client of the catalog, for listing accounts and regions under `AWSLogs/`; made on first use. */
 // flowq does not retry S3 listings itself: the SDK's standard three attempts are the only retries.
 // A bucket in another region than the caller's is followed there rather than refused.
-const s3 = new S3Client({ maxAttempts: 3, followRegionRedirects: true });
+const s3 = lazyClient(
+  () => import('@aws-sdk/client-s3'),
+  (sdk) => new sdk.S3Client({ maxAttempts: 3, followRegionRedirects: true }),
+);
 
 const LISTING_CONCURRENCY = 4;
 
 /** The names of the "folders" directly under a prefix, read with a delimiter so no object is listed. */
 export async function listFolders(bucket: string, prefix: string): Promise<string[]> {
+  const { sdk, client } = await s3();
   const names: string[] = [];
   let token: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }));
+    const page = await client.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }));
     for (const p of page.CommonPrefixes ?? []) {
       if (p.Prefix?.startsWith(prefix)) names.push(p.Prefix.slice(prefix.length).replace(/\/$/, ''));
     }

@@ -1,14 +1,4 @@
-import {
-  CreateDatabaseCommand,
-  CreateTableCommand,
-  GetDatabaseCommand,
-  GetPartitionsCommand,
-  GetTableCommand,
-  UpdateTableCommand,
-  type Column,
-  type Table,
-  type TableInput,
-} from '@aws-sdk/client-glue';
+import type { Column, Table, TableInput } from '@aws-sdk/client-glue';
 import { logger } from '../logger.js';
 import { retry } from '../retry.js';
 import { glue, isAwsError } from './aws.js';
@@ -92,14 +82,15 @@ export function describeChanges(existing: Table, desired: TableInput): string[] 
 }
 
 async function ensureDatabase(settings: CatalogSettings): Promise<'created' | 'exists'> {
+  const { sdk, client } = await glue();
   try {
-    await retry(() => glue.send(new GetDatabaseCommand({ Name: settings.database })));
+    await retry(() => client.send(new sdk.GetDatabaseCommand({ Name: settings.database })));
     return 'exists';
   } catch (error) {
     if (!isAwsError(error, 'EntityNotFoundException')) throw error;
   }
   try {
-    await retry(() => glue.send(new CreateDatabaseCommand({ DatabaseInput: databaseInput(settings) })));
+    await retry(() => client.send(new sdk.CreateDatabaseCommand({ DatabaseInput: databaseInput(settings) })));
     return 'created';
   } catch (error) {
     if (isAwsError(error, 'AlreadyExistsException')) return 'exists';
@@ -108,8 +99,9 @@ async function ensureDatabase(settings: CatalogSettings): Promise<'created' | 'e
 }
 
 async function getTable(settings: CatalogSettings): Promise<Table | undefined> {
+  const { sdk, client } = await glue();
   try {
-    return (await retry(() => glue.send(new GetTableCommand({ DatabaseName: settings.database, Name: settings.table })))).Table;
+    return (await retry(() => client.send(new sdk.GetTableCommand({ DatabaseName: settings.database, Name: settings.table })))).Table;
   } catch (error) {
     if (isAwsError(error, 'EntityNotFoundException')) return undefined;
     throw error;
@@ -117,7 +109,8 @@ async function getTable(settings: CatalogSettings): Promise<Table | undefined> {
 }
 
 async function hasPartitions(settings: CatalogSettings): Promise<boolean> {
-  const page = await retry(() => glue.send(new GetPartitionsCommand({ DatabaseName: settings.database, TableName: settings.table, MaxResults: 1 })));
+  const { sdk, client } = await glue();
+  const page = await retry(() => client.send(new sdk.GetPartitionsCommand({ DatabaseName: settings.database, TableName: settings.table, MaxResults: 1 })));
   return (page.Partitions?.length ?? 0) > 0;
 }
 
@@ -129,13 +122,14 @@ async function hasPartitions(settings: CatalogSettings): Promise<boolean> {
  *   since its partitions would no longer match the table.
  */
 export async function ensureTable(settings: CatalogSettings): Promise<EnsureTableResult> {
+  const { sdk, client } = await glue();
   const database = await ensureDatabase(settings);
   const desired = tableInput(settings);
   const name = `${settings.database}.${settings.table}`;
   let existing = await getTable(settings);
   if (existing === undefined) {
     try {
-      await retry(() => glue.send(new CreateTableCommand({ DatabaseName: settings.database, TableInput: desired })));
+      await retry(() => client.send(new sdk.CreateTableCommand({ DatabaseName: settings.database, TableInput: desired })));
       logger.info('created table', { table: name });
       return { database, table: 'created', changes: [] };
     } catch (error) {
@@ -159,7 +153,7 @@ export async function ensureTable(settings: CatalogSettings): Promise<EnsureTabl
     ...(existing.Description === undefined ? {} : { Description: existing.Description }),
     Parameters: { ...foreign, ...desired.Parameters },
   };
-  await retry(() => glue.send(new UpdateTableCommand({ DatabaseName: settings.database, TableInput: update })));
+  await retry(() => client.send(new sdk.UpdateTableCommand({ DatabaseName: settings.database, TableInput: update })));
   logger.info('updated table', { table: name, changes });
   return { database, table: 'updated', changes };
 }

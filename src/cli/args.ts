@@ -28,7 +28,7 @@ export interface CliIo {
 
 /**
  * Splits arguments into positionals and flags. `--name value`, `--name=value` and, for names in
- * `booleans`, a bare `--name` are accepted; `--interface-id` and `--interface_id` are the same flag.
+ * `booleans`, a bare `--name` (true) or `--no-name` (false) are accepted; `--interface-id` and `--interface_id` are the same flag.
  * @throws UsageError on a repeated flag or a flag without its value (an empty value included).
  */
 export function parseArgs(argv: readonly string[], booleans: ReadonlySet<string> = new Set()): ParsedArgs {
@@ -41,10 +41,11 @@ export function parseArgs(argv: readonly string[], booleans: ReadonlySet<string>
       continue;
     }
     const eq = arg.indexOf('=');
-    const name = (eq === -1 ? arg.slice(2) : arg.slice(2, eq)).replaceAll('-', '_');
+    let name = (eq === -1 ? arg.slice(2) : arg.slice(2, eq)).replaceAll('-', '_');
     let value: string;
     if (eq !== -1) value = arg.slice(eq + 1);
     else if (booleans.has(name)) value = 'true';
+    else if (name.startsWith('no_') && booleans.has(name.slice(3))) [name, value] = [name.slice(3), 'false'];
     else {
       const next = argv[i + 1];
       if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`${flagLabel(name)} needs a value`);

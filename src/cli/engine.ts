@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { DEFAULT_QUERY_SETTINGS, MAX_LATE_MARGIN_SECONDS, type QuerySettings } from '../config.js';
 import type { Engine, QueryProgress, RunOptions } from '../engines/engine.js';
-import { parquetCacheFromEnv, parquetCachePath } from '../engines/cache-paths.js';
+import { parquetCacheFor } from '../engines/cache-paths.js';
 import { openEngine, type EngineSettings } from '../engines/open.js';
 import { parseFileFormat } from '../flowlog/source.js';
 import type { FileFormat } from '../flowlog/layout.js';
@@ -74,7 +74,7 @@ export function fileFormatFlag(args: ParsedArgs): FileFormat | undefined {
 
 /**
  * The engine settings the flags describe: the local engine over `--data` (with `--log-format`,
- * `--hive`, `--per-hour`, `--file-format`, `--table`, `--parquet-cache` or `FLOWQ_PARQUET_CACHE=true`), or Athena (see `athenaTableFromFlags`), and
+ * `--hive`, `--per-hour`, `--file-format`, `--table`, `--[no-]parquet-cache`; see `parquetCacheFor`), or Athena (see `athenaTableFromFlags`), and
  * the query settings (`--late-margin`).
  * @throws UsageError for a missing or malformed flag.
  */
@@ -87,7 +87,6 @@ export function engineSettingsFromFlags(args: ParsedArgs): EngineSettings {
   if (data === undefined || data.trim() === '') {
     throw new UsageError('--data <dir|s3://...> is required: the folder or S3 location that holds AWSLogs/ (try `flowq sample --out ./sample`)');
   }
-  const cacheFlag = booleanFlag(args, 'parquet_cache');
   return {
     kind: 'local',
     query,
@@ -98,7 +97,7 @@ export function engineSettingsFromFlags(args: ParsedArgs): EngineSettings {
       fileFormat: fileFormatFlag(args),
       hiveCompatiblePartitions: booleanFlag(args, 'hive'),
       perHourPartition: booleanFlag(args, 'per_hour'),
-      parquetCache: cacheFlag === undefined ? parquetCacheFromEnv() : cacheFlag ? parquetCachePath() : undefined,
+      parquetCache: parquetCacheFor(data, booleanFlag(args, 'parquet_cache')),
     },
   };
 }

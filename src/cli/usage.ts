@@ -72,7 +72,8 @@ local engine (default):
   --data <dir>           the folder that holds AWSLogs/ (a copy of s3://bucket/prefix/)
   --log-format <fmt> --hive --per-hour --file-format plain-text|parquet   when the tree holds several
   --parquet-cache        keep a Parquet copy of each gzip file read (under FLOWQ_CACHE_DIR, else
-                         ~/.cache/flowq), read instead the next time; or FLOWQ_PARQUET_CACHE=true
+                         ~/.cache/flowq), read instead the next time; or FLOWQ_PARQUET_CACHE=true.
+                         On by default for s3:// data: --no-parquet-cache keeps gzip only
 
 --engine athena:
   --database <db> --table <t>   the Glue table (flowq catalog makes it)

@@ -14,12 +14,17 @@ export function verifiedCachePath(env: Env = process.env): string {
   return join(cacheRoot(env), 'verified-gzip.json');
 }
 
-/** Where the opt-in Parquet cache keeps its copies of gzip text files. */
+/** Where the Parquet cache keeps its copies of gzip text files. */
 export function parquetCachePath(env: Env = process.env): string {
   return join(cacheRoot(env), 'parquet');
 }
 
-/** The Parquet cache's folder when `FLOWQ_PARQUET_CACHE=true` turns it on; undefined when it is off (the default). */
-export function parquetCacheFromEnv(env: Env = process.env): string | undefined {
-  return boolEnv(env, 'FLOWQ_PARQUET_CACHE', false) ? parquetCachePath(env) : undefined;
+/**
+ * The Parquet cache's folder for data at `location`, or undefined when the cache is off. `flag`
+ * (`--parquet-cache`, `--no-parquet-cache`) decides, else `FLOWQ_PARQUET_CACHE=true|false`, else
+ * the kind of location: on for `s3://` data, whose objects are fetched into the cache anyway; off
+ * for a local folder, which is not copied without asking.
+ */
+export function parquetCacheFor(location: string, flag?: boolean, env: Env = process.env): string | undefined {
+  return (flag ?? boolEnv(env, 'FLOWQ_PARQUET_CACHE', location.startsWith('s3://'))) ? parquetCachePath(env) : undefined;
 }

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { Writable } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { verifiedCachePath } from './cache-paths.js';
 import { PLAIN_SCAN_WASM } from './plain-scan-wasm.js';
 import { mapLimit } from '../pool.js';
@@ -70,9 +70,13 @@ async function walk(dir: string, out: Array<{ path: string; size: number; mtimeM
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(dir, entry.name);
     if (!entry.isDirectory() && !entry.isFile() && !entry.isSymbolicLink()) continue;
-    const info = await stat(path).catch((error: unknown) => {
+    // Synchronous, as in `fileStamp`: a folder of a busy day holds thousands of files.
+    let info;
+    try {
+      info = statSync(path);
+    } catch (error) {
       throw fileSystemError(path, error);
-    });
+    }
     const id = identity(info);
     if (seen.has(id)) continue;
     seen.add(id);
@@ -140,18 +144,45 @@ export async function scanLocation(location: string, wanted: { layout?: Partial<
  * @throws DataError when the file cannot be read, is not gzip or has no line.
  */
 export async function readHeaderLine(path: string): Promise<string> {
-  const handle = await open(path, 'r').catch((error: unknown) => {
-    throw fileSystemError(path, error);
-  });
+  const start = readStart(path);
+  if (start.length < 2 || start[0] !== 0x1f || start[1] !== 0x8b) throw new DataError(`${path} is not a gzip file`);
+  return headerInStart(start) ?? readHeaderStreaming(path);
+}
+
+/** The first bytes of a file (a view of {@link START}, valid until the next call), read synchronously (see `fileStamp`). */
+function readStart(path: string): Buffer {
+  let fd: number;
   try {
-    const magic = Buffer.alloc(2);
-    await handle.read(magic, 0, 2, 0).catch((error: unknown) => {
-      throw fileSystemError(path, error);
-    });
-    if (magic[0] !== 0x1f || magic[1] !== 0x8b) throw new DataError(`${path} is not a gzip file`);
-  } finally {
-    await handle.close();
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw fileSystemError(path, error);
   }
+  try {
+    return START.subarray(0, readSync(fd, START, 0, START.length, 0));
+  } catch (error) {
+    throw fileSystemError(path, error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The buffer `readStart` reads into, one for every call (they are synchronous): a first line is rarely longer. */
+const START = Buffer.alloc(2048);
+
+/** The header line inflated from a gzip file's first bytes, when they hold all of it; else undefined (read it as a stream). */
+function headerInStart(start: Buffer): string | undefined {
+  let text: string;
+  try {
+    // A partial stream inflates as far as it goes.
+    text = gunzipSync(start, { finishFlush: zlibConstants.Z_SYNC_FLUSH, chunkSize: 8192 }).toString('utf8');
+  } catch {
+    return undefined;
+  }
+  const nl = text.indexOf('\n');
+  return nl === -1 ? undefined : text.slice(0, nl).replace(/\r$/, '');
+}
+
+function readHeaderStreaming(path: string): Promise<string> {
   return new Promise<string>((resolvePromise, reject) => {
     const input = createReadStream(path, { highWaterMark: 16 * 1024 });
     const gunzip = createGunzip();
@@ -186,6 +217,8 @@ export interface Stamp {
 }
 
 const EDGE = 4096;
+/** The buffer `fileStamp` reads both edges into: its reads are synchronous, so one serves every call. */
+const EDGES = Buffer.alloc(2 * EDGE);
 
 function isStamp(value: unknown): value is Stamp {
   if (typeof value !== 'object' || value === null) return false;
@@ -219,20 +252,27 @@ export function stampVersion(stamp: Stamp): string {
 }
 
 /** The file's stamp as it is now (its size, modification time and fingerprint; no `plainFor`). */
-export async function fileStamp(file: LocalFile): Promise<Stamp> {
-  const handle = await open(file.path, 'r').catch((error: unknown) => {
-    throw fileSystemError(file.path, error);
-  });
+export function fileStamp(file: LocalFile): Stamp {
+  // Synchronous reads: a stamp is two small reads, and a day of AWS's files is thousands of them, for
+  // which the thread pool's round trips would cost more than the reads.
+  let fd: number;
   try {
-    const info = await handle.stat();
-    const head = Buffer.alloc(Math.min(EDGE, info.size));
-    const tail = Buffer.alloc(Math.min(EDGE, info.size));
-    await handle.read(head, 0, head.length, 0);
-    await handle.read(tail, 0, tail.length, info.size - tail.length);
+    fd = openSync(file.path, 'r');
+  } catch (error) {
+    throw fileSystemError(file.path, error);
+  }
+  try {
+    const info = fstatSync(fd);
+    const length = Math.min(EDGE, info.size);
+    const [head, tail] = [EDGES.subarray(0, length), EDGES.subarray(EDGE, EDGE + length)];
+    readSync(fd, head, 0, length, 0);
+    readSync(fd, tail, 0, length, info.size - length);
     const fingerprint = createHash('sha256').update(head).update(tail).digest('hex');
     return { size: info.size, mtimeMs: info.mtimeMs, fingerprint };
+  } catch (error) {
+    throw fileSystemError(file.path, error);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -356,20 +396,25 @@ export class PlainRecordScanner {
   }
 }
 
+/** A sink for inflated text that shows each chunk to the scanner, then drops it or writes it to `textTo`. */
+function textSink(scanner: PlainRecordScanner | undefined, textTo: string | undefined): Writable[] {
+  const scan = (chunk: Buffer, next: (error?: Error | null, chunk?: Buffer) => void): void => {
+    scanner?.push(chunk);
+    next(null, chunk);
+  };
+  if (textTo === undefined) return [new Writable({ write: (chunk: Buffer, _encoding, next) => scan(chunk, () => next()) })];
+  return [new Transform({ transform: (chunk: Buffer, _encoding, next) => scan(chunk, next) }), createWriteStream(textTo)];
+}
+
 /**
- * Inflates a whole gzip file of `size` bytes. zlib stops quietly at zero bytes after the last gzip
- * member, which DuckDB then fails on without naming the file: every byte must belong to a member.
+ * Inflates a whole gzip file of `size` bytes, writing its text to `textTo` if given. zlib stops
+ * quietly at zero bytes after the last gzip member, which DuckDB then fails on without naming the
+ * file: every byte must belong to a member.
  */
-async function inflateFully(path: string, size: number, signal?: AbortSignal, scanner?: PlainRecordScanner): Promise<void> {
-  const sink = new Writable({
-    write: (chunk: Buffer, _encoding, next) => {
-      scanner?.push(chunk);
-      next();
-    },
-  });
+async function inflateFully(path: string, size: number, signal?: AbortSignal, scanner?: PlainRecordScanner, textTo?: string): Promise<void> {
   // Large chunks: with zlib's 16 kB default the round trips to the thread pool cost more than inflating.
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
-  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), gunzip, sink, { signal }).catch((error: Error) => {
+  await pipeline([createReadStream(path, { highWaterMark: 1 << 20 }), gunzip, ...textSink(scanner, textTo)], { signal }).catch((error: Error) => {
     if (signal?.aborted) throw error;
     if ((error as NodeJS.ErrnoException).code?.startsWith('Z_') || error.message.includes('unexpected end')) {
       throw new DataError(`${path} is a corrupt gzip file (${error.message})`);
@@ -387,7 +432,7 @@ async function inflateFully(path: string, size: number, signal?: AbortSignal, sc
  */
 async function lookUp(files: readonly LocalFile[], cachePath: string, taken?: ReadonlyMap<string, Stamp>) {
   const cache = await readVerifiedCache(cachePath);
-  const stamps = await mapLimit(files, 16, async (f) => taken?.get(f.path) ?? fileStamp(f));
+  const stamps = files.map((f) => taken?.get(f.path) ?? fileStamp(f));
   const verified = files.map((file, i) => sameStamp(cache.get(file.path), stamps[i]));
   return { cache, stamps, verified };
 }
@@ -424,6 +469,13 @@ export interface VerifyOptions {
   readonly logFormat?: LogFormat;
   /** The files' stamps, taken just before (see {@link knownFiles}), so they are not taken again. */
   readonly stamps?: ReadonlyMap<string, Stamp>;
+  /** Where to write a file's inflated text while it is checked (undefined: nowhere); removed after `onVerified`. */
+  readonly textTo?: (file: LocalFile) => string | undefined;
+  /**
+   * Called once a file checked here proves whole, with whether it is plain and the path of its text
+   * (see `textTo`); the worker that checked it waits for it before it takes the next file.
+   */
+  readonly onVerified?: (file: LocalFile, plain: boolean, text: string | undefined) => Promise<void>;
 }
 
 /**
@@ -447,12 +499,19 @@ export async function verifyGzipFiles(files: readonly LocalFile[], cachePath: st
     try {
       await mapLimit(todo, availableParallelism(), async (item) => {
         const scanner = options.logFormat && PlainRecordScanner.forFormat(options.logFormat);
-        await inflateFully(item.file.path, item.stamp.size, stop.signal, scanner).catch((error: unknown) => {
-          stop.abort();
-          throw error;
-        });
-        cache.set(item.file.path, { ...item.stamp, ...(scanner?.end() ? { plainFor: header } : {}) });
-        verified[item.index] = true;
+        const text = options.textTo?.(item.file);
+        try {
+          await inflateFully(item.file.path, item.stamp.size, stop.signal, scanner, text).catch((error: unknown) => {
+            stop.abort();
+            throw error;
+          });
+          const plain = scanner?.end() === true;
+          cache.set(item.file.path, { ...item.stamp, ...(plain ? { plainFor: header } : {}) });
+          verified[item.index] = true;
+          await options.onVerified?.(item.file, plain, text);
+        } finally {
+          if (text !== undefined) await rm(text, { force: true });
+        }
       });
     } finally {
       options.signal?.removeEventListener('abort', abort);

@@ -1,9 +1,12 @@
-import { DuckDBInstance, StatementType, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { duckdb } from './duckdb.js';
 import { DataError, InvalidParameter } from '../errors.js';
 import { partitionBounds } from '../flowlog/layout.js';
 import { sqlStringLiteral } from '../sql.js';
 import { shorten } from '../text.js';
 import type { LocalTree } from './local-files.js';
+
+const { DuckDBInstance, StatementType } = duckdb;
 
 /** A question's time range, [start, end) in Unix seconds, and the late-filed margin its partitions include. */
 export interface PartitionRange {

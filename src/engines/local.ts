@@ -3,7 +3,8 @@ import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { BIGINT, VARCHAR, DuckDBInstance, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { duckdb } from './duckdb.js';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { DEFAULT_QUERY_SETTINGS, type QuerySettings } from '../config.js';
 import { DataError, FlowqError, QueryTimedOut, UnknownExecution } from '../errors.js';
@@ -26,6 +27,7 @@ import {
   verifyGzipFiles,
   type KnownFiles,
   type LocalFile,
+  type Stamp,
 } from './local-files.js';
 import { DUCKDB_TYPE } from './duckdb-types.js';
 import { DUCKDB_MACROS } from './duckdb-macros.js';
@@ -54,6 +56,8 @@ export interface LocalEngineOptions {
    */
   readonly parquetCache?: string;
 }
+
+const { BIGINT, VARCHAR } = duckdb;
 
 const ATHENA_NAME: Readonly<Record<string, string>> = {
   INTEGER: 'integer',
@@ -129,7 +133,12 @@ export function athenaNumberSql(column: string, type: string): string {
   END`;
 }
 
-const TEXT_READ = `delim = ' ', header = false, skip = 1, auto_detect = false, quote = '', escape = '', compression = 'gzip', filename = true, hive_partitioning = false`;
+/** How DuckDB reads a text file: gzip, or (for a copy) the text inflated while it was checked. */
+const textRead = (compression: 'gzip' | 'none') =>
+  `delim = ' ', header = false, skip = 1, auto_detect = false, quote = '', escape = '', compression = '${compression}', filename = true, hive_partitioning = false`;
+
+/** How the Parquet cache's copies are written: zstd's fastest level, as small as its default here and cheaper to write. */
+const PARQUET_COPY = 'COMPRESSION zstd, COMPRESSION_LEVEL 1';
 
 /**
  * The records of text files, with the format's columns and `filename`. Plain files (see
@@ -140,20 +149,20 @@ const TEXT_READ = `delim = ' ', header = false, skip = 1, auto_detect = false, q
  * fields dropped (strict_mode off). DuckDB's typed read alone would read `1.5` as 2 and `0x10` as 16
  * without a word.
  */
-function textRecordsSql(source: Source, paths: readonly string[], plain: boolean): string {
+function textRecordsSql(source: Source, paths: readonly string[], plain: boolean, compression: 'gzip' | 'none' = 'gzip'): string {
   const fields = source.logFormat.fields;
   if (plain) {
     const types = fields.map((f, i) => `'c${i}': '${DUCKDB_TYPE[f.athenaType]}'`).join(', ');
     const columns = fields.map((f, i) => (f.athenaType === 'string' ? `coalesce(c${i}, '-')` : `c${i}`) + ` AS ${quoteIdent(f.column)}`);
     return `SELECT ${columns.join(', ')}, filename
-FROM read_csv(${listLiteral(paths)}, ${TEXT_READ}, columns = {${types}}, nullstr = ['-', '\\N'])`;
+FROM read_csv(${listLiteral(paths)}, ${textRead(compression)}, columns = {${types}}, nullstr = ['-', '\\N'])`;
   }
   const raw = fields.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   const columns = fields.map((f, i) =>
     f.athenaType === 'string' ? `c${i} AS ${quoteIdent(f.column)}` : `${athenaNumberSql(`c${i}`, DUCKDB_TYPE[f.athenaType])} AS ${quoteIdent(f.column)}`,
   );
   return `SELECT ${columns.join(',\n  ')}, filename
-FROM read_csv(${listLiteral(paths)}, ${TEXT_READ}, columns = {${raw}}, null_padding = true, strict_mode = false, nullstr = '\\N')`;
+FROM read_csv(${listLiteral(paths)}, ${textRead(compression)}, columns = {${raw}}, null_padding = true, strict_mode = false, nullstr = '\\N')`;
 }
 
 /** How the view reads each text file: typed, the exact way, or its copy in the Parquet cache (written by {@link textRecordsSql}). */
@@ -273,6 +282,28 @@ function processExists(pid: number): boolean {
   }
 }
 
+/** A few DuckDB connections, each lent to one task at a time. */
+async function connectionPool(instance: DuckDBInstance, size: number) {
+  const all = await Promise.all(Array.from({ length: size }, () => instance.connect()));
+  const idle = [...all];
+  const waiting: Array<(connection: DuckDBConnection) => void> = [];
+  return {
+    size,
+    async use<T>(task: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+      const connection = idle.pop() ?? (await new Promise<DuckDBConnection>((lend) => waiting.push(lend)));
+      try {
+        return await task(connection);
+      } finally {
+        const next = waiting.shift();
+        if (next) next(connection);
+        else idle.push(connection);
+      }
+    },
+    interrupt: () => all.forEach((c) => c.interrupt()),
+    close: () => all.forEach((c) => c.closeSync()),
+  };
+}
+
 /** Work folders of engines not closed yet: removed if the process exits first (a reader that closed the pipe, an error). */
 const openWorkDirs = new Set<string>();
 let removesAtExit = false;
@@ -358,7 +389,7 @@ export class LocalEngine implements Engine {
     const tree = options.range === undefined ? scanned : treeInRange(scanned, options.range, options.location);
     const configured = options.logFormat === undefined ? undefined : parseLogFormat(options.logFormat);
     mark('files found');
-    const instance = await DuckDBInstance.create(':memory:');
+    const instance = await duckdb.DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     await sweepWorkDirs();
     const workDir = await mkdtemp(join(tmpdir(), `flowq-${process.pid}-`));
@@ -475,86 +506,103 @@ export class LocalEngine implements Engine {
     if (!samePlain || !sameCopies) await this.createView(plain, copies);
   }
 
+  /** A copy's name in the Parquet cache: the file's key path, the version of it that was verified, and the recipe. */
+  private copyName(file: LocalFile, stamp: Stamp): string {
+    return `${relative(this.alias.to, file.path)}.${stampVersion(stamp)}-${this.copyRecipe}.parquet`;
+  }
+
   /**
-   * The Parquet copies of verified files, made now for those that have none: each file is read as
-   * the view would read it (typed if plain, else the exact way), written to a temporary file and
-   * renamed, so no reader sees half a copy; older copies of the file are removed. A copy that cannot
-   * be made is only a lost shortcut: that file is read from its gzip text.
-   * @returns per source path, the path DuckDB reads its copy by.
+   * Makes one file's Parquet copy, read as the view would read the file (typed if plain, else the
+   * exact way) from `text` (its inflated text, checked whole) or else from the gzip file, written to a
+   * temporary file and renamed, so no reader sees half a copy; copies it superseded long ago are removed.
+   * A copy that cannot be made is only a lost shortcut: that file is read from its gzip text.
+   * @returns whether the copy is in place.
    */
-  private async makeParquetCopies(
-    files: readonly LocalFile[],
-    verified: KnownFiles,
-    signal: AbortSignal,
-    onProgress?: RunOptions['onProgress'],
-  ): Promise<Map<string, string>> {
-    const cache = this.parquetCache!;
-    // A copy's name holds the version of the file that was verified, and the recipe.
-    const version = (f: LocalFile) => stampVersion(verified.stamps.get(f.path)!);
-    const name = (f: LocalFile) => `${relative(this.alias.to, f.path)}.${version(f)}-${this.copyRecipe}.parquet`;
+  private async copyFile(connection: DuckDBConnection, file: LocalFile, stamp: Stamp, plain: boolean, text?: string): Promise<boolean> {
+    const target = join(this.parquetCache!.to, this.copyName(file, stamp));
+    const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      const records = textRecordsSql(this.source, [text ?? this.duckdbPath(file)], plain, text === undefined ? 'gzip' : 'none');
+      await connection.run(`COPY (SELECT * EXCLUDE (filename) FROM (${records})) TO ${sqlStringLiteral(temp)} (FORMAT parquet, ${PARQUET_COPY})`);
+      // A file that changed while it was copied may have been read in part: its copy is dropped.
+      if (stampVersion(fileStamp(file)) !== stampVersion(stamp)) throw new DataError(`${file.path} changed while it was copied`);
+      await rename(temp, target);
+      await removeStaleCopies(dirname(target), Date.now(), basename(file.path));
+      return true;
+    } catch {
+      await unlink(temp).catch(() => undefined);
+      return false;
+    }
+  }
+
+  /**
+   * With the Parquet cache: verifies the files and makes the copies they lack in one pass, then
+   * reads them from their copies. A file not verified before is copied from the text Node inflates
+   * to check it, once it proves whole, so it is inflated once; a file verified before is copied from
+   * its gzip file. A file that fails the check gets no copy, and the run fails naming it.
+   * @returns the files found plain, as they are read from their gzip text when a copy goes missing.
+   */
+  private async readFromCopies(files: readonly LocalFile[], signal: AbortSignal, onProgress?: RunOptions['onProgress']): Promise<Set<string>> {
+    const known = await knownFiles(files, this.verifiedCache, this.source.logFormat);
+    const stamp = (f: LocalFile) => known.stamps.get(f.path)!;
+    const target = (f: LocalFile) => join(this.parquetCache!.to, this.copyName(f, stamp(f)));
     const exists = await mapLimit(files, 16, (f) =>
-      stat(join(cache.to, name(f))).then(
+      stat(target(f)).then(
         (s) => s.isFile(),
         () => false,
       ),
     );
-    const missing = files.filter((_, i) => !exists[i]);
     const made = new Set(files.filter((_, i) => exists[i]).map((f) => f.path));
     // Folders of copies found are swept once per engine; those of copies made, as they are made.
-    const folders = [...new Set(files.filter((_, i) => exists[i]).map((f) => dirname(join(cache.to, name(f)))))].filter((d) => !this.sweptFolders.has(d));
+    const folders = [...new Set(files.filter((_, i) => exists[i]).map((f) => dirname(target(f))))].filter((d) => !this.sweptFolders.has(d));
     for (const folder of folders) this.sweptFolders.add(folder);
     await mapLimit(folders, 8, (folder) => removeStaleCopies(folder, Date.now()));
-    const connections = await Promise.all(Array.from({ length: Math.min(availableParallelism(), missing.length) }, () => this.instance.connect()));
-    const stop = () => connections.forEach((c) => c.interrupt());
+    const missing = files.filter((_, i) => !exists[i]);
+    const pool = await connectionPool(this.instance, Math.min(availableParallelism(), missing.length));
+    const stop = () => pool.interrupt();
     signal.addEventListener('abort', stop);
     const started = performance.now();
     let done = 0;
-    try {
-      const idle = [...connections];
-      await mapLimit(missing, connections.length, async (file) => {
-        if (signal.aborted) return;
-        const connection = idle.pop()!;
-        const target = join(cache.to, name(file));
-        const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-        try {
-          await mkdir(dirname(target), { recursive: true });
-          const records = textRecordsSql(this.source, [this.duckdbPath(file)], verified.plain.has(file.path));
-          await connection.run(`COPY (SELECT * EXCLUDE (filename) FROM (${records})) TO ${sqlStringLiteral(temp)} (FORMAT parquet, COMPRESSION zstd)`);
-          // A file that changed while it was copied may have been read in part: its copy is dropped.
-          if (stampVersion(await fileStamp(file)) !== version(file)) throw new DataError(`${file.path} changed while it was copied`);
-          await rename(temp, target);
-          made.add(file.path);
-          await removeStaleCopies(dirname(target), Date.now(), basename(file.path));
-        } catch {
-          await unlink(temp).catch(() => undefined);
-        } finally {
-          idle.push(connection);
-          onProgress?.({ state: 'COPYING', elapsedMs: performance.now() - started, files: { done: ++done, total: missing.length } });
-        }
+    const copy = (file: LocalFile, plain: boolean, text?: string) =>
+      pool.use(async (connection) => {
+        if (!signal.aborted && (await this.copyFile(connection, file, stamp(file), plain, text))) made.add(file.path);
+        onProgress?.({ state: 'COPYING', elapsedMs: performance.now() - started, files: { done: ++done, total: missing.length } });
       });
-    } finally {
-      signal.removeEventListener('abort', stop);
-      for (const connection of connections) connection.closeSync();
-    }
-    return new Map(files.filter((f) => made.has(f.path)).map((f) => [f.path, join(cache.from, name(f))]));
-  }
-
-  /**
-   * With the Parquet cache: verifies the files, copies those that have no copy yet, and reads them
-   * from their copies from now on.
-   * @returns the files found plain, as they are read from their gzip text when a copy goes missing.
-   */
-  private async readFromCopies(files: readonly LocalFile[], signal: AbortSignal, onProgress?: RunOptions['onProgress']): Promise<Set<string>> {
-    const verified = await verifyGzipFiles(files, this.verifiedCache, { signal, logFormat: this.source.logFormat });
-    const copies = await this.makeParquetCopies(files, verified, signal, onProgress);
+    const toCopy = new Set(missing.map((f) => f.path));
+    const [verified, copied] = await Promise.allSettled([
+      verifyGzipFiles(files, this.verifiedCache, {
+        signal,
+        logFormat: this.source.logFormat,
+        stamps: known.stamps,
+        // Named apart from those of other runs in flight on this engine (a report runs several at once).
+        textTo: (f) => (toCopy.has(f.path) ? join(this.workDir, `text-${randomBytes(8).toString('hex')}`) : undefined),
+        onVerified: async (f, plain, text) => (text === undefined ? undefined : copy(f, plain, text)),
+      }).catch((error: unknown) => {
+        // A file failed its check: the run fails, so the copies in flight stop too.
+        pool.interrupt();
+        throw error;
+      }),
+      mapLimit(
+        missing.filter((f) => known.verified.has(f.path)),
+        pool.size,
+        (f) => copy(f, known.plain.has(f.path)),
+      ),
+    ]);
+    signal.removeEventListener('abort', stop);
+    pool.close();
+    if (verified.status === 'rejected') throw verified.reason;
+    if (copied.status === 'rejected') throw copied.reason;
+    const plain = verified.value.plain;
+    const copies = new Map(files.filter((f) => made.has(f.path)).map((f) => [f.path, join(this.parquetCache!.from, this.copyName(f, stamp(f)))]));
     try {
-      await this.readAs(files, verified.plain, copies);
+      await this.readAs(files, plain, copies);
     } catch (error) {
       // A copy removed since it was found (see `namesCopy`): the files are read from their gzip text.
       if (!this.namesCopy(error)) throw error;
-      await this.readAs(files, verified.plain);
+      await this.readAs(files, plain);
     }
-    return verified.plain;
+    return plain;
   }
 
   /** Whether an error is DuckDB failing to open a Parquet copy (it names the path it reads copies by). */

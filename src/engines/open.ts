@@ -8,7 +8,7 @@ import type { AthenaTable } from './athena.js';
 import type { Engine } from './engine.js';
 import type { LocalEngineOptions } from './local.js';
 import type { TrinoSettings } from './trino.js';
-import { parquetCacheFromEnv } from './cache-paths.js';
+import { parquetCacheFor } from './cache-paths.js';
 import { shorten } from '../text.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -81,7 +81,12 @@ export function readEngineSettings(env: Env = process.env): EngineSettings {
     return {
       kind,
       query,
-      local: { location, table: optionalEnv(env, 'FLOWQ_TABLE'), logFormat: optionalEnv(env, 'FLOWQ_LOG_FORMAT'), parquetCache: parquetCacheFromEnv(env) },
+      local: {
+        location,
+        table: optionalEnv(env, 'FLOWQ_TABLE'),
+        logFormat: optionalEnv(env, 'FLOWQ_LOG_FORMAT'),
+        parquetCache: parquetCacheFor(location, undefined, env),
+      },
     };
   }
   throw new InvalidConfiguration(`environment variable FLOWQ_ENGINE must be athena or local, not '${shorten(kind)}'`);

@@ -5,7 +5,6 @@ import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { accountsIn, discoverRegions, listFolders, splitS3Location } from '../catalog/discover.js';
 import { mapLimit } from '../pool.js';
 import { describeAwsSetupError } from '../aws-setup.js';
@@ -23,10 +22,14 @@ import {
 import { humanBytes } from '../reports/text.js';
 import { formatTime } from '../time.js';
 import { cacheRoot } from './cache-paths.js';
+import { lazyClient } from '../lazy-client.js';
 
 /** The S3 client of the mirror: region, credentials and endpoint from the environment, as the other AWS commands. */
 // flowq does not retry downloads itself (a failed run resumes where it stopped): the SDK's three attempts are the only retries.
-const s3 = new S3Client({ maxAttempts: 3, followRegionRedirects: true });
+const s3 = lazyClient(
+  () => import('@aws-sdk/client-s3'),
+  (sdk) => new sdk.S3Client({ maxAttempts: 3, followRegionRedirects: true }),
+);
 
 /** The most bytes a question may fetch unless told otherwise: 5 GB. */
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 5e9;
@@ -161,8 +164,11 @@ async function listPrefix(bucket: string, prefix: string, oneLevel: boolean): Pr
   const folders: string[] = [];
   let token: string | undefined;
   try {
+    const { sdk, client } = await s3();
     do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: oneLevel ? '/' : undefined, ContinuationToken: token }));
+      const page = await client.send(
+        new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: oneLevel ? '/' : undefined, ContinuationToken: token }),
+      );
       for (const o of page.Contents ?? []) {
         if (o.Key !== undefined && o.ETag !== undefined && o.Size !== undefined) objects.push({ key: o.Key, etag: o.ETag, size: o.Size });
       }
@@ -282,7 +288,8 @@ async function fetchObject(bucket: string, object: ListedObject, signal: AbortSi
   });
   const temp = `${object.path}.${randomBytes(6).toString('hex')}${PARTIAL}`;
   try {
-    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.key, IfMatch: object.etag }), { abortSignal: signal });
+    const { sdk, client } = await s3();
+    const response = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: object.key, IfMatch: object.etag }), { abortSignal: signal });
     if (response.Body === undefined) throw new Error('the response has no body');
     let received = 0;
     const counter = new Transform({

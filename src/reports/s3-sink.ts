@@ -1,9 +1,13 @@
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import type { PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { lazyClient } from '../lazy-client.js';
 import type { ReportObject, ReportSink } from './sink.js';
 
-// One client per module; its endpoint follows the SDK's own AWS_ENDPOINT_URL_S3 when that is set.
-// flowq does not retry report writes itself: the SDK's three attempts are the only retries.
-const s3 = new S3Client({ maxAttempts: 3 });
+// One client per module, made on first use; its endpoint follows the SDK's own AWS_ENDPOINT_URL_S3
+// when that is set. flowq does not retry report writes itself: the SDK's three attempts are the only retries.
+const s3 = lazyClient(
+  () => import('@aws-sdk/client-s3'),
+  (sdk) => new sdk.S3Client({ maxAttempts: 3 }),
+);
 
 /** Where and how a report is stored in S3. */
 export interface S3SinkOptions {
@@ -29,21 +33,24 @@ export class S3Sink implements ReportSink {
       CacheControl: object.cacheControl,
     };
     const { kmsKeyId } = this.options;
-    await s3.send(new PutObjectCommand(kmsKeyId === undefined ? input : { ...input, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKeyId }));
+    const { sdk, client } = await s3();
+    await client.send(new sdk.PutObjectCommand(kmsKeyId === undefined ? input : { ...input, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKeyId }));
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
+    const { sdk, client } = await s3();
     try {
-      const answer = await s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
+      const answer = await client.send(new sdk.GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
       return answer.Body === undefined ? new Uint8Array() : await answer.Body.transformToByteArray();
     } catch (error) {
-      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+      if (error instanceof sdk.NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
       throw error;
     }
   }
 
   async delete(key: string): Promise<void> {
-    await s3.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
+    const { sdk, client } = await s3();
+    await client.send(new sdk.DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
   }
 
   location(key: string): string {

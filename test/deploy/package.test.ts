@@ -608,27 +608,43 @@ describe('the Lambda zips', () => {
     return [...code.matchAll(/(?:^|[;\s})])import\s*(?:[\w$*{}\s,]+?from\s*)?["']([^"']+)["']/g)].map((m) => m[1]);
   }
 
+  /** The files a bundle loads at import (its static imports, followed), and the packages they name. */
+  function coldStart(dir: string, entry: string): { files: string[]; packages: Set<string> } {
+    const files: string[] = [];
+    const packages = new Set<string>();
+    const queue = [entry];
+    while (queue.length > 0) {
+      const file = queue.shift() as string;
+      if (files.includes(file)) continue;
+      files.push(file);
+      for (const spec of staticImports(readFileSync(join(dir, file), 'utf8'))) {
+        if (spec.startsWith('.')) queue.push(join(dirname(file), spec));
+        else packages.add(spec);
+      }
+    }
+    return { files, packages };
+  }
+
   test('load at cold start nothing but their own files and Node built-ins; only the local engine chunk names DuckDB', () => {
     for (const zip of zips()) {
       const dir = join(unzipped, zip);
-      const files: string[] = [];
-      const packages = new Set<string>();
-      const queue = [handlerOf(zip)];
-      while (queue.length > 0) {
-        const file = queue.shift() as string;
-        if (files.includes(file)) continue;
-        files.push(file);
-        for (const spec of staticImports(readFileSync(join(dir, file), 'utf8'))) {
-          if (spec.startsWith('.')) queue.push(join(dirname(file), spec));
-          else packages.add(spec);
-        }
-      }
+      const { packages } = coldStart(dir, handlerOf(zip));
       const importers = readdirSync(join(dir, 'handlers'))
         .filter((f) => f.endsWith('.mjs') && staticImports(readFileSync(join(dir, 'handlers', f), 'utf8')).includes('@duckdb/node-api'))
         .map((f) => f.replace(/-[A-Z0-9]{8}\.mjs$/, '').replace(/^[\w-]+\./, ''));
 
       expect([zip, [...packages].filter((p) => !p.startsWith('node:') && !builtinModules.includes(p))]).toEqual([zip, []]);
       expect([zip, importers.filter((i) => i !== 'local')]).toEqual([zip, []]);
+    }
+  });
+
+  test('load no AWS SDK at cold start: every client is made, and its package imported, on first use', () => {
+    for (const zip of zips()) {
+      const dir = join(unzipped, zip);
+      const { files } = coldStart(dir, handlerOf(zip));
+
+      // The SDK's user agent names it (see the next test): no file loaded at import may hold it.
+      expect([zip, files.filter((f) => readFileSync(join(dir, f), 'utf8').includes('aws-sdk-js'))]).toEqual([zip, []]);
     }
   });
 

@@ -340,6 +340,16 @@ describe('the Parquet cache (--parquet-cache)', () => {
     expect(await bytesOf(dir, cache)).toEqual([101_000]);
   });
 
+  it.each([
+    ['plain', record('100') + record('23'), 123],
+    ['not plain', record('100') + record('1.9'), 101],
+  ])('copies a %s file that an earlier run without the cache verified from its gzip file, with the values the text path reads', async (_, records, bytes) => {
+    const { dir, cache } = oneFile(`pq-verified-${bytes}`, HEADER + records);
+    const withoutCache = await withEngine(dir, async (engine) => (await engine.run(render(engine, 'eni-bytes', LAST_DAY))).rows.map((r) => r.bytes));
+
+    expect([withoutCache, await bytesOf(dir, cache), copiesIn(cache).length, await bytesOf(dir, cache)]).toEqual([[bytes], [bytes], 1, [bytes]]);
+  });
+
   it('makes a new copy when the file changes, keeps the old one while a run may read it, and removes it a day after', async () => {
     const { dir, path, cache } = oneFile('pq-change', HEADER + record('100'));
     expect(await bytesOf(dir, cache)).toEqual([100]);

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, relative, sep } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -153,7 +153,12 @@ describe('flowq run --data s3://...', () => {
     const bytes = wanted.reduce((sum, k) => sum + statSync(join(local(), k)).size, 0);
     const size = `${(bytes / 1000).toFixed(1)} kB`;
     expect(fromS3.err.split('\n')[0]).toBe(`s3: ${LOCATION}: ${wanted.length} objects (${size}) in the range, 0 cached, fetching ${wanted.length} (${size})`);
-    expect(fromS3.err.split('\n').at(-2)).toBe(`s3: fetched ${wanted.length}/${wanted.length} objects, ${size}/${size}`);
+    expect(
+      fromS3.err
+        .split('\n')
+        .filter((line) => line.startsWith('s3: fetched'))
+        .at(-1),
+    ).toBe(`s3: fetched ${wanted.length}/${wanted.length} objects, ${size}/${size}`);
   });
 
   it('fetches nothing on the second run over the same days, and answers the same', async () => {
@@ -240,6 +245,56 @@ describe('flowq run --data s3://...', () => {
     expect(listings()).toHaveLength(accounts.length * regions.length * RANGE_DAYS.length);
     const listedPrefixes = listings().map((r) => new URLSearchParams(r.split('?')[1]).get('prefix'));
     expect(listedPrefixes.every((p) => /^vpc\/AWSLogs\/\d{12}\/vpcflowlogs\/[a-z0-9-]+\/2026\/10\/3[01]\/$/.test(p ?? ''))).toBe(true);
+  });
+});
+
+describe('the Parquet cache of S3 data (on by default)', () => {
+  const copiesIn = (cache: string): string[] =>
+    filesUnder(join(cache, 'parquet'))
+      .filter((p) => p.endsWith('.parquet'))
+      .sort();
+  const bytesOf = (out: string) => (JSON.parse(out) as { rows: Array<{ bytes: number }> }).rows.map((r) => r.bytes);
+
+  it('keeps a Parquet copy of each fetched object, and a second question over the same days reads the copies and fetches nothing', async () => {
+    // Arrange: a first question fills an empty cache.
+    const cache = freshCache();
+    const first = await cli('run', 'top-talkers', '--data', LOCATION, ...RANGE, '--output', 'json', '--limit', '50');
+    const fetched = objectGets();
+    const copies = copiesIn(cache);
+    // Every copy multiplied by 1,000 behind flowq's back: an answer read from the copies shows it.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    for (const copy of copies) {
+      await connection.run(`COPY (SELECT * REPLACE (bytes * 1000 AS bytes) FROM read_parquet('${copy}')) TO '${copy}.new' (FORMAT parquet)`);
+      renameSync(`${copy}.new`, copy);
+    }
+    connection.closeSync();
+    instance.closeSync();
+    requests.length = 0;
+
+    // Act
+    const second = await cli('run', 'top-talkers', '--data', LOCATION, ...RANGE, '--output', 'json', '--limit', '50');
+
+    // Assert
+    const fromLocal = await cli('run', 'top-talkers', '--data', local(), ...RANGE, '--output', 'json', '--limit', '50');
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(rowsOf(first.out)).toEqual(rowsOf(fromLocal.out));
+    expect(fetched).toEqual(keysOfDays(RANGE_DAYS));
+    expect(copies).toHaveLength(fetched.length);
+    expect(bytesOf(second.out)).toEqual(bytesOf(first.out).map((b) => b * 1000));
+    expect(objectGets()).toEqual([]);
+  });
+
+  it('is off with --no-parquet-cache (or FLOWQ_PARQUET_CACHE=false), and the answer is the same', async () => {
+    const cache = freshCache();
+    const flagged = await cli('run', 'top-talkers', '--data', LOCATION, ...RANGE, '--output', 'json', '--no-parquet-cache');
+    process.env.FLOWQ_PARQUET_CACHE = 'false';
+    const fromEnv = await cli('run', 'top-talkers', '--data', LOCATION, ...RANGE, '--output', 'json').finally(() => delete process.env.FLOWQ_PARQUET_CACHE);
+    const fromLocal = await cli('run', 'top-talkers', '--data', local(), ...RANGE, '--output', 'json');
+
+    expect([flagged.code, fromEnv.code, rowsOf(flagged.out), rowsOf(fromEnv.out)]).toEqual([0, 0, rowsOf(fromLocal.out), rowsOf(fromLocal.out)]);
+    expect(copiesIn(cache)).toEqual([]);
   });
 });
 
