@@ -631,7 +631,7 @@ export class LocalEngine implements Engine {
     const started = performance.now();
     const { from, to } = query.partitions;
     const selected = this.files.filter((f) => f.key.dt >= from && f.key.dt <= to);
-    const notes = this.missingPartitionNotes(query, selected);
+    const notes = [...this.baselineNotes(query), ...this.missingPartitionNotes(query, selected)];
     const abort = new AbortController();
     let timedOut = false;
     let executing = false;
@@ -771,6 +771,22 @@ export class LocalEngine implements Engine {
       // The range's partitions are named instead.
     }
     return overflowFailure(query.template, partitions.length > 0 ? partitions : undefined, query.partitions);
+  }
+
+  /**
+   * A note when a template's baseline begins before the data set's first partition: what the range holds is then
+   * new only relative to the days there are, not to the whole baseline.
+   */
+  private baselineNotes(query: RenderedQuery): string[] {
+    const baseline = query.partitionsRead?.baselineOnly;
+    if (baseline === undefined || baseline.length === 0) return [];
+    const first = this.files.reduce<string | undefined>((min, f) => (min === undefined || f.key.dt < min ? f.key.dt : min), undefined);
+    if (first === undefined || first <= baseline[0]) return [];
+    const days = query.params.baseline_days;
+    return [
+      `the ${days}-day baseline begins at partition ${baseline[0]}, before the first partition with flow logs (${first}): ` +
+        `what the range holds is compared only with what there is from ${first} on, so more of it may be reported as new or changed`,
+    ];
   }
 
   /** Notes on what the answer leaves out: skipped folders, and the partitions of the range that hold no file. */

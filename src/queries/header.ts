@@ -107,7 +107,8 @@ function parseParam(file: string, text: string): ParamSpec {
   if (!type) fail(`unknown type '${typeText}'; types: integer MIN..MAX, integer-list MIN..MAX count A..B, enum a|b|c, cidr, cidr-list count A..B`);
   const spec = { name, description, required, ...type } as ParamSpec;
   if ((spec.kind === 'integer' || spec.kind === 'integer-list') && spec.min > spec.max) fail(`the range ${spec.min}..${spec.max} is empty`);
-  if ((spec.kind === 'integer-list' || spec.kind === 'cidr-list') && (spec.minCount < 1 || spec.minCount > spec.maxCount)) fail('the count range must be A..B with 1 <= A <= B');
+  if ((spec.kind === 'integer-list' || spec.kind === 'cidr-list') && (spec.minCount < 1 || spec.minCount > spec.maxCount))
+    fail('the count range must be A..B with 1 <= A <= B');
   if (spec.kind === 'enum' && new Set(spec.values.map((v) => v.toLowerCase())).size !== spec.values.length) fail('enum values differ only in case');
   if (defaultText === undefined) return spec;
   if (required) fail('a required parameter has no default');

@@ -122,8 +122,7 @@ const TIME_TEXT = `(?=\\d{1,12}\\s*$)${numberText(0, MAX_TIME_SECONDS)}|${ISO_TI
 /** A prefix length as parseCidr reads it: one to three digits, at most the family's width, then `follows`. */
 const prefixText = (width: number, follows: string): string => `/(?=\\d{1,3}\\s*${follows})0*(?:${integerRangePattern(0, width)})`;
 /** An IPv4 or IPv6 address, bare or with a prefix length in range for its family: what parseCidr accepts. */
-const cidrText = (follows: string): string =>
-  `(?:${IPV4_PATTERN})(?:${prefixText(32, follows)})?|(?:${IPV6_PATTERN})(?:${prefixText(128, follows)})?`;
+const cidrText = (follows: string): string => `(?:${IPV4_PATTERN})(?:${prefixText(32, follows)})?|(?:${IPV6_PATTERN})(?:${prefixText(128, follows)})?`;
 const CIDR_TEXT = cidrText('$');
 /** One network of a list separated by commas. */
 const CIDR_ITEM_TEXT = cidrText('(?:,|$)');

@@ -104,7 +104,8 @@ export function buildTemplate(file: string, text: string): Template {
   if (!used.has('partition_to') || !(used.has('partition_from') || used.has('baseline_partition_from'))) {
     fail(`the SQL must filter partitions with dt BETWEEN :partition_from AND :partition_to`);
   }
-  if (declared.has('baseline_days') && !used.has('baseline_start')) fail('the SQL must read the baseline from :baseline_start, since it declares baseline_days');
+  if (declared.has('baseline_days') && !used.has('baseline_start'))
+    fail('the SQL must read the baseline from :baseline_start, since it declares baseline_days');
   for (const name of declared) {
     // baseline_days is read through the values derived from it (:baseline_start, ...).
     const isUsed = name === 'limit' ? body.includes('{{limit}}') : used.has(name) || (name === 'baseline_days' && used.has('baseline_start'));
