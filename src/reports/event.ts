@@ -44,7 +44,10 @@ export function daysForEvent(event: unknown, nowMs: number): { trigger: ReportRu
  * failed, after the others were delivered, so the function ends in error and an alarm fires;
  * NotificationFailed when an announcement failed, after every report was delivered.
  */
-export async function runReportEvent(event: unknown, options: ReportOptions & { readonly announce?: (changes: AnnouncedChanges) => Promise<void> }): Promise<ReportRun> {
+export async function runReportEvent(
+  event: unknown,
+  options: ReportOptions & { readonly announce?: (changes: AnnouncedChanges) => Promise<void> },
+): Promise<ReportRun> {
   const { trigger, days } = daysForEvent(event, options.clock.now());
   const summary = await writeReports(days, options);
   // Each day that changed is announced after its manifest is written; a failed announcement is logged, the others

@@ -68,7 +68,9 @@ export async function announceChanges(changes: AnnouncedChanges, target: NotifyT
   );
   if ((answer.FailedEntryCount ?? 0) > 0) {
     const entry = answer.Entries?.[0];
-    throw new NotificationFailed(`EventBridge refused the report event of ${changes.date}: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim());
+    throw new NotificationFailed(
+      `EventBridge refused the report event of ${changes.date}: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim(),
+    );
   }
   if (target.topicArn === undefined) return;
   sns ??= new SNSClient({});
