@@ -23,7 +23,8 @@ beforeAll(async () => {
   await writeSample({ out: data(), days: 2, records: 4000, seed: 3, until: UNTIL });
 });
 
-const NAMES = ['top-talkers', 'rejected-ports', 'eni-bytes'];
+/** The default report: what changed against the days before, then the three rankings. */
+const NAMES = ['new-destinations', 'new-listeners', 'traffic-change', 'top-talkers', 'rejected-ports', 'eni-bytes'];
 
 describe('flowq report', () => {
   it('writes JSON, CSV, the page, the manifest and latest.json; the JSON is what flowq run --output json prints for the day', async () => {
