@@ -48,6 +48,35 @@ describe('flowq report', () => {
     }
   });
 
+  it('with --notify prints what changed after the page, as the report function publishes it', async () => {
+    const out = join(tmp(), 'notify');
+    const { code, out: stdout } = await cli('report', '--data', data(), '--out', out, '--date', '2026-10-31', '--notify');
+    expect(code).toBe(0);
+    const day = join(out, '2026', '10', '31');
+    const rows = (n: string) => (JSON.parse(readFileSync(join(day, `${n}.json`), 'utf8')) as { rows: Record<string, unknown>[] }).rows;
+    const [destinations, listeners, changes] = [rows('new-destinations'), rows('new-listeners'), rows('traffic-change')];
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    const lines = stdout.split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      join(day, 'index.html'),
+      `flowq: what changed on 2026-10-31 against the 7 days before: ${plural(destinations.length, 'new destination')}, ${plural(listeners.length, 'new listener')}, ${plural(changes.length, 'traffic change')}`,
+      '',
+    ]);
+    // The sample's planted new destination (the day's largest) and new listener, one line each.
+    expect(lines).toContain('- 10.0.0.11 → 203.0.113.23:4444/TCP, first seen 03:12 UTC, 42.0 MB');
+    expect(lines).toContain('- 10.0.0.12 accepted 8443/TCP from 3 sources, first seen 05:00 UTC, 1.2 MB');
+    expect(lines.slice(-3)).toEqual([`Report: ${join(day, 'index.html')}`, `Manifest: ${join(day, 'manifest.json')}`, '']);
+  });
+
+  it('refuses a malformed --internal-cidrs list with one line and exit code 2', async () => {
+    const { code, out: stdout, err } = await cli('report', '--data', data(), '--out', join(tmp(), 'bad'), '--internal-cidrs', '10.0.0.0/8,fd00::/129');
+    expect({ code, stdout, err }).toEqual({
+      code: 2,
+      stdout: '',
+      err: "flowq: internal_cidrs: item 2: '/129' is not a prefix length: an IPv6 network takes /0 to /128\n",
+    });
+  });
+
   it('writes the same keys and rows when run again', async () => {
     const out = join(tmp(), 'again');
     await cli('report', '--data', data(), '--out', out, '--date', '2026-10-31');
