@@ -1,10 +1,10 @@
 /**
  * The report function's announcements: one EventBridge event on the default bus per day that changed, and with a
- * topic configured a plain-text summary on SNS. Both clients are made at the first announcement, not at import, so
- * a cold start that announces nothing loads neither.
+ * topic configured a plain-text summary on SNS. Both SDK clients are loaded and made at the first announcement, not at
+ * import, so a cold start that announces nothing loads neither.
  */
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { FlowqError } from '../errors.js';
 import { renderChangesText, type DayChanges } from './changes.js';
 
@@ -60,9 +60,10 @@ export interface NotifyTarget {
  * @throws NotificationFailed when EventBridge refuses the entry; the SDK's error when a call fails.
  */
 export async function announceChanges(changes: AnnouncedChanges, target: NotifyTarget): Promise<void> {
-  events ??= new EventBridgeClient({});
+  const eventBridge = await import('@aws-sdk/client-eventbridge');
+  events ??= new eventBridge.EventBridgeClient({});
   const answer = await events.send(
-    new PutEventsCommand({
+    new eventBridge.PutEventsCommand({
       Entries: [{ Source: EVENT_SOURCE, DetailType: EVENT_DETAIL_TYPE, Detail: JSON.stringify(reportEventDetail(changes, target.bucket)) }],
     }),
   );
@@ -73,9 +74,10 @@ export async function announceChanges(changes: AnnouncedChanges, target: NotifyT
     );
   }
   if (target.topicArn === undefined) return;
-  sns ??= new SNSClient({});
+  const topics = await import('@aws-sdk/client-sns');
+  sns ??= new topics.SNSClient({});
   const where = { index: `s3://${target.bucket}/${changes.indexKey}`, manifest: `s3://${target.bucket}/${changes.manifestKey}` };
-  await sns.send(new PublishCommand({ TopicArn: target.topicArn, Subject: subject(changes), Message: renderChangesText(changes, where) }));
+  await sns.send(new topics.PublishCommand({ TopicArn: target.topicArn, Subject: subject(changes), Message: renderChangesText(changes, where) }));
 }
 
 /** `flowq: what changed on 2026-11-27 (4)`: ASCII, under SNS's 100 characters. */
