@@ -36,19 +36,9 @@ export function cidrContainsSql(dialect: Dialect, cidrSql: string, addressSql: s
 /**
  * SQL that is true when the address lies in any of the networks, false when in none (an address never lies in a
  * network of the other family) and NULL when it is not an address: for a list parameter such as `internal_cidrs`.
- *
- * On Athena each network is guarded by family before Trino's `contains` runs: Trino stores IPv4 as `::ffff:a.b.c.d`,
- * so an IPv6 network of /96 or shorter would contain IPv4 addresses in recent builds (and fail the query in older
- * ones). The family of the canonical network is whether its text holds a `:`; that of the address whether Trino
- * prints it back with one (it prints an IPv4-mapped address as IPv4). The local engine's macro compares families
- * itself.
+ * Each network is tested as {@link cidrContainsSql} tests one, family guard included.
  * @param cidrSqls SQL for each network, one placeholder each (the renderer binds the list's canonical networks).
  */
 export function cidrContainsAnySql(dialect: Dialect, cidrSqls: readonly string[], addressSql: string): string {
-  const one = (cidr: string): string => {
-    if (dialect === 'duckdb') return cidrContainsSql(dialect, cidr, addressSql);
-    const address = `TRY_CAST(${addressSql} AS IPADDRESS)`;
-    return `((strpos(${cidr}, ':') > 0) = (strpos(CAST(${address} AS VARCHAR), ':') > 0) AND ${cidrContainsSql(dialect, cidr, addressSql)})`;
-  };
-  return `(${cidrSqls.map(one).join(' OR ')})`;
+  return `(${cidrSqls.map((cidr) => cidrContainsSql(dialect, cidr, addressSql)).join(' OR ')})`;
 }
