@@ -782,7 +782,7 @@ export class LocalEngine implements Engine {
     if (baseline === undefined || baseline.length === 0) return [];
     const first = this.files.reduce<string | undefined>((min, f) => (min === undefined || f.key.dt < min ? f.key.dt : min), undefined);
     if (first === undefined || first <= baseline[0]) return [];
-    const days = query.params.baseline_days;
+    const days = String(query.params.baseline_days);
     return [
       `the ${days}-day baseline begins at partition ${baseline[0]}, before the first partition with flow logs (${first}): ` +
         `what the range holds is compared only with what there is from ${first} on, so more of it may be reported as new or changed`,

@@ -46,6 +46,7 @@ export function changeCount(changes: DayChanges): number {
 
 /** Text of one value, with bidi controls named and line breaks and other controls removed, so an item stays one line. */
 function text(value: Row[string]): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
   return revealControls(String(value ?? '-')).replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ');
 }
 
