@@ -11,6 +11,7 @@ import { formatTime, parseDate, parseDuration } from '../time.js';
 import { inertText, shorten } from '../text.js';
 import { mark } from '../timings.js';
 import { validateParams } from '../queries/params.js';
+import { recordsRange } from '../queries/render.js';
 import { describeTemplates, getTemplate, TEMPLATES } from '../queries/templates.js';
 import { renderCsv, renderJson, renderStats, renderTable } from '../reports/text.js';
 import { reportDay } from '../reports/period.js';
@@ -130,7 +131,8 @@ export async function runCommand(argv: string[], io: CliIo, context: CliContext 
   const raw = templateParams(args, paramNames, () => (context.clock ?? SYSTEM_CLOCK).now());
   // The parameters are checked before the engine opens, so that S3 data is fetched only for a valid request.
   const checked = validateParams(template.params, raw, DEFAULT_QUERY_SETTINGS);
-  const cli = await openCliEngine(args, io, context, { range: { start: checked.start as number, end: checked.end as number }, onlyRange: 'templates' });
+  // A template that compares with a baseline reads (and fetches) the days before the range too.
+  const cli = await openCliEngine(args, io, context, { range: recordsRange(checked), onlyRange: 'templates' });
   const { engine } = cli;
   try {
     const doc = await runTemplate(engine, name, raw, cli.runOptions());

@@ -3,6 +3,7 @@ import { DEFAULT_QUERY_SETTINGS } from '../config.js';
 import { InvalidParameter } from '../errors.js';
 import { runTemplate, type Engine, type RunOptions } from '../engines/engine.js';
 import { SHARED_PARAMS, validateParams } from '../queries/params.js';
+import { recordsRange } from '../queries/render.js';
 import { getTemplate } from '../queries/templates.js';
 import { renderChangesText } from '../reports/changes.js';
 import { reportDays, type ReportDay } from '../reports/period.js';
@@ -99,8 +100,12 @@ export async function reportCommand(argv: string[], io: CliIo, context: CliConte
   const templates = withInternalCidrs(templatesFlag(args.flags.get('templates')), args.flags.get('internal_cidrs'));
   const days = reportDays({ date: args.flags.get('date'), start: args.flags.get('start'), end: args.flags.get('end') }, (context.clock ?? SYSTEM_CLOCK).now());
   checkTemplateParams(templates, days[0]);
-  // `--data s3://...` fetches the partitions of the report's days, and nothing else.
-  const cli = await openCliEngine(args, io, context, { range: { start: days[0].start, end: days[days.length - 1].end }, onlyRange: 'templates' });
+  // `--data s3://...` fetches the partitions of the report's days (with the baselines before them), and nothing else.
+  const first = days[0];
+  const from = Math.min(
+    ...templates.map((t) => recordsRange(validateParams(getTemplate(t.name).params, { ...t.params, start: first.start, end: first.end })).start),
+  );
+  const cli = await openCliEngine(args, io, context, { range: { start: from, end: days[days.length - 1].end }, onlyRange: 'templates' });
   let summary: ReportSummary;
   try {
     summary = await writeLocalReport(cli.engine, out, days, templates, io, () => cli.runOptions());

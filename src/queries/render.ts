@@ -56,9 +56,19 @@ export function partitionsRead(layout: Layout, start: number, end: number, lateM
   return { all: [...baselineOnly, ...range], ...read, baselineOnly };
 }
 
+/**
+ * The time range a query's records come from, as validated parameters give it: [start, end), or from its baseline's
+ * first second when it compares the range with the days before (`baseline_days`). What `--data s3://...` fetches.
+ */
+export function recordsRange(params: ParamValues): { start: number; end: number } {
+  const [start, end] = [params.start as number, params.end as number];
+  return { start: typeof params.baseline_days === 'number' ? start - params.baseline_days * 86_400 : start, end };
+}
+
 /** What a template with `baseline_days` compares its range with: the days before `start`. */
-function baselineOf(layout: Layout, start: number, days: number, lateMarginSeconds: number): ParamValues {
-  const baselineStart = start - days * 86_400;
+function baselineOf(layout: Layout, params: ParamValues, lateMarginSeconds: number): ParamValues {
+  const start = params.start as number;
+  const baselineStart = recordsRange(params).start;
   const [from, to] = partitionBounds(layout, baselineStart, start, lateMarginSeconds);
   return { baseline_start: baselineStart, baseline_partition_from: from, baseline_partition_to: to };
 }
@@ -133,8 +143,7 @@ export function renderQuery(templateOrName: Template | string, raw: Readonly<Rec
 
   const [start, end] = [params.start as number, params.end as number];
   const [partitionFrom, partitionTo] = partitionBounds(target.layout, start, end, target.lateMarginSeconds);
-  const days = params.baseline_days as number | undefined;
-  const baseline = days === undefined ? {} : baselineOf(target.layout, start, days, target.lateMarginSeconds);
+  const baseline = params.baseline_days === undefined ? {} : baselineOf(target.layout, params, target.lateMarginSeconds);
   const all: ParamValues = { ...params, partition_from: partitionFrom, partition_to: partitionTo, ...baseline };
   const columns = new Set(target.logFormat.fields.map((f) => f.column));
 
