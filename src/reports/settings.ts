@@ -39,7 +39,7 @@ export interface ReportSettings {
 }
 
 /** An SNS topic ARN in any partition. */
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$/;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /** The internal networks the report's change templates use, from `FLOWQ_INTERNAL_CIDRS`: each template that takes them gets them. */
 function withInternalCidrs(templates: readonly ReportTemplate[], text: string | undefined): readonly ReportTemplate[] {
