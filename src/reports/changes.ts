@@ -5,7 +5,8 @@
  */
 import type { Row } from '../engines/engine.js';
 import { protocolName } from '../flowlog/protocols.js';
-import { escapeHtml, revealControls } from './escape.js';
+import { inertText } from '../text.js';
+import { escapeHtml } from './escape.js';
 import type { ReportSection } from './html.js';
 import { humanBytes } from './text.js';
 
@@ -44,10 +45,12 @@ export function changeCount(changes: DayChanges): number {
   return Object.values(changes.counts).reduce((a, b) => a + b, 0);
 }
 
-/** Text of one value, with bidi controls named and line breaks and other controls removed, so an item stays one line. */
+/**
+ * Text of one value as inert text: controls as `\x1b` and bidi or invisible format characters as `⟨U+202E⟩`, so an
+ * item stays one line and neither a terminal, a mail reader nor the page obeys what the data holds.
+ */
 function text(value: Row[string]): string {
-  // eslint-disable-next-line no-control-regex -- control characters are what this removes
-  return revealControls(String(value ?? '-')).replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ');
+  return inertText(String(value ?? '-'));
 }
 
 function clock(seconds: Row[string]): string {

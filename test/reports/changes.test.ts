@@ -88,10 +88,11 @@ describe('the What changed section', () => {
     const hostileSections = [section('new-destinations', DESTINATIONS, rows)];
     const changes = dayChanges(DAY.date, hostileSections)!;
     const html = renderReportHtml({ day: DAY, generatedAt: '2026-11-28T01:15:00.000Z', sections: hostileSections, changes });
-    // In the page: escaped and bidi controls named; a line break inside a value becomes a space, so an item stays one line.
-    const item = `${hostile.html.replace(/[\r\n\t]/g, ' ')} → 198.51.100.7:443/TCP, first seen 03:12 UTC, 100 B`;
+    // In the page: escaped, bidi controls named, and a tab or line break shown as its code, so an item stays one line.
+    const codes: Record<string, string> = { '\t': '\\x09', '\n': '\\x0a', '\r': '\\x0d' };
+    const item = `${hostile.html.replace(/[\r\n\t]/g, (c) => codes[c])} → 198.51.100.7:443/TCP, first seen 03:12 UTC, 100 B`;
     expect(html).toContain(`<li><bdi>${item}</bdi></li>`);
-    // In the summary: one line, the value's text with its controls named.
+    // In the summary: the same one line, unescaped.
     const text = renderChangesText(changes, { index: 'i', manifest: 'm' });
     const shown = item.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&amp;', '&');
     expect(text.split('\n')).toContain(`- ${shown}`);
