@@ -11,7 +11,7 @@
 -- @column first_seen bigint
 -- @order bytes desc, srcaddr, dstaddr, dstport, protocol (NULLs last)
 -- @chart bars bytes srcaddr dstaddr dstport
-SELECT recent.srcaddr, recent.dstaddr, recent.dstport, recent.protocol, recent.bytes, recent.flows, recent.first_seen
+SELECT recent.srcaddr AS srcaddr, recent.dstaddr AS dstaddr, recent.dstport AS dstport, recent.protocol AS protocol, recent.bytes AS bytes, recent.flows AS flows, recent.first_seen AS first_seen
 FROM (
   SELECT
     srcaddr,
@@ -46,5 +46,5 @@ LEFT JOIN (
     AND action = 'ACCEPT'
 ) AS seen ON seen.srcaddr = recent.srcaddr AND seen.dstaddr = recent.dstaddr
 WHERE seen.srcaddr IS NULL
-ORDER BY recent.bytes DESC, recent.srcaddr ASC, recent.dstaddr ASC, recent.dstport ASC NULLS LAST, recent.protocol ASC NULLS LAST
+ORDER BY bytes DESC, srcaddr ASC, dstaddr ASC, dstport ASC NULLS LAST, protocol ASC NULLS LAST
 LIMIT {{limit}}

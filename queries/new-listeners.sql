@@ -13,30 +13,33 @@
 -- @chart bars bytes address port
 -- A record reaches a listener when its destination port is below its source port: a server listens on the lower port
 -- and its replies go back to the client's higher ephemeral port, which would otherwise look like a new listener.
-SELECT recent.dstaddr AS address, recent.dstport AS port, recent.protocol AS protocol, recent.sources, recent.flows, recent.bytes, recent.first_seen
+SELECT recent.address AS address, recent.port AS port, recent.protocol AS protocol, recent.sources AS sources, recent.flows AS flows, recent.bytes AS bytes, recent.first_seen AS first_seen
 FROM (
   SELECT
-    dstaddr,
-    dstport,
+    address,
+    port,
     protocol,
     count(DISTINCT srcaddr) AS sources,
     count(*) AS flows,
     CAST(sum(bytes) AS BIGINT) AS bytes,
     min(start) AS first_seen
-  FROM {{table}}
-  WHERE dt BETWEEN :partition_from AND :partition_to
-    AND start >= :start AND start < :end
-    AND bytes IS NOT NULL
-    AND log_status = 'OK' -- if-column log_status
-    AND action = 'ACCEPT'
-    AND dstport < srcport
-    AND protocol IS NOT NULL
-    AND interface_id = :interface_id
-    AND vpc_id = :vpc_id
-    AND subnet_id = :subnet_id
-    AND protocol = :protocol
-    AND {{cidr_contains(:internal_cidrs, dstaddr)}}
-  GROUP BY dstaddr, dstport, protocol
+  FROM (
+    SELECT dstaddr AS address, dstport AS port, protocol, srcaddr, bytes, start
+    FROM {{table}}
+    WHERE dt BETWEEN :partition_from AND :partition_to
+      AND start >= :start AND start < :end
+      AND bytes IS NOT NULL
+      AND log_status = 'OK' -- if-column log_status
+      AND action = 'ACCEPT'
+      AND dstport < srcport
+      AND protocol IS NOT NULL
+      AND interface_id = :interface_id
+      AND vpc_id = :vpc_id
+      AND subnet_id = :subnet_id
+      AND protocol = :protocol
+      AND {{cidr_contains(:internal_cidrs, dstaddr)}}
+  ) AS listening
+  GROUP BY address, port, protocol
 ) AS recent
 -- Ports that accepted connections in the baseline, whatever the filters: those are not new.
 LEFT JOIN (
@@ -49,7 +52,7 @@ LEFT JOIN (
     AND action = 'ACCEPT'
     AND dstport < srcport
     AND protocol IS NOT NULL
-) AS seen ON seen.dstaddr = recent.dstaddr AND seen.dstport = recent.dstport AND seen.protocol = recent.protocol
+) AS seen ON seen.dstaddr = recent.address AND seen.dstport = recent.port AND seen.protocol = recent.protocol
 WHERE seen.dstaddr IS NULL
-ORDER BY recent.bytes DESC, recent.dstaddr ASC, recent.dstport ASC, recent.protocol ASC
+ORDER BY bytes DESC, address ASC, port ASC, protocol ASC
 LIMIT {{limit}}

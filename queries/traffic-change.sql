@@ -9,8 +9,9 @@
 -- @column bytes bigint
 -- @column baseline_daily_mean double
 -- @column ratio double
--- @order |bytes × baseline_days − baseline bytes| desc, key
+-- @order difference desc, key
 -- @chart bars bytes key change
+-- difference is |bytes × baseline_days − baseline bytes|: how far the range is from the baseline's daily mean, in bytes × days.
 -- One scan reads the baseline and the range: each record is paired with the period it falls in (recent, baseline)
 -- and with the side that keys it (its interface, or its internal source and destination addresses).
 SELECT key, change, bytes, baseline_daily_mean, ratio
