@@ -167,6 +167,11 @@ describe('flowq report', () => {
         `2026-10-31 eni-bytes: failed: ${failure('eni-bytes')}`,
         `flowq: report template failed: 2026-10-31 top-talkers: ${failure('top-talkers')}`,
         `flowq: report template failed: 2026-10-31 eni-bytes: ${failure('eni-bytes')}`,
+        // The change templates: traffic-change sums the interface's bytes too; the others find nothing (internal traffic, no listener).
+        '2026-10-31 new-destinations: 0 rows',
+        '2026-10-31 new-listeners: 0 rows',
+        `2026-10-31 traffic-change: failed: ${failure('traffic-change')}`,
+        `flowq: report template failed: 2026-10-31 traffic-change: ${failure('traffic-change')}`,
       ].sort(),
     );
     expect(readFileSync(join(out, '2026', '10', '31', 'index.html'), 'utf8')).toContain(failure('top-talkers'));
