@@ -3,13 +3,18 @@
  * topic configured a plain-text summary on SNS. Both SDK clients are loaded and made at the first announcement, not at
  * import, so a cold start that announces nothing loads neither.
  */
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { SNSClient } from '@aws-sdk/client-sns';
 import { FlowqError } from '../errors.js';
+import { lazyClient } from '../lazy-client.js';
 import { renderChangesText, type DayChanges } from './changes.js';
 
-let events: EventBridgeClient | undefined;
-let sns: SNSClient | undefined;
+const events = lazyClient(
+  () => import('@aws-sdk/client-eventbridge'),
+  (sdk) => new sdk.EventBridgeClient({}),
+);
+const topics = lazyClient(
+  () => import('@aws-sdk/client-sns'),
+  (sdk) => new sdk.SNSClient({}),
+);
 
 /** The event's `source` and `detail-type`, what a rule matches. */
 export const EVENT_SOURCE = 'flowq';
@@ -60,10 +65,9 @@ export interface NotifyTarget {
  * @throws NotificationFailed when EventBridge refuses the entry; the SDK's error when a call fails.
  */
 export async function announceChanges(changes: AnnouncedChanges, target: NotifyTarget): Promise<void> {
-  const eventBridge = await import('@aws-sdk/client-eventbridge');
-  events ??= new eventBridge.EventBridgeClient({});
-  const answer = await events.send(
-    new eventBridge.PutEventsCommand({
+  const bus = await events();
+  const answer = await bus.client.send(
+    new bus.sdk.PutEventsCommand({
       Entries: [{ Source: EVENT_SOURCE, DetailType: EVENT_DETAIL_TYPE, Detail: JSON.stringify(reportEventDetail(changes, target.bucket)) }],
     }),
   );
@@ -74,10 +78,9 @@ export async function announceChanges(changes: AnnouncedChanges, target: NotifyT
     );
   }
   if (target.topicArn === undefined) return;
-  const topics = await import('@aws-sdk/client-sns');
-  sns ??= new topics.SNSClient({});
+  const sns = await topics();
   const where = { index: `s3://${target.bucket}/${changes.indexKey}`, manifest: `s3://${target.bucket}/${changes.manifestKey}` };
-  await sns.send(new topics.PublishCommand({ TopicArn: target.topicArn, Subject: subject(changes), Message: renderChangesText(changes, where) }));
+  await sns.client.send(new sns.sdk.PublishCommand({ TopicArn: target.topicArn, Subject: subject(changes), Message: renderChangesText(changes, where) }));
 }
 
 /** `flowq: what changed on 2026-11-27 (4)`: ASCII, under SNS's 100 characters. */
