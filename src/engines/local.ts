@@ -781,7 +781,8 @@ export class LocalEngine implements Engine {
     const baseline = query.partitionsRead?.baselineOnly;
     if (baseline === undefined || baseline.length === 0) return [];
     const first = this.files.reduce<string | undefined>((min, f) => (min === undefined || f.key.dt < min ? f.key.dt : min), undefined);
-    if (first === undefined || first <= baseline[0]) return [];
+    // Data that begin after the range leave the answer empty, which the partition notes say.
+    if (first === undefined || first <= baseline[0] || first > query.partitions.to) return [];
     const days = String(query.params.baseline_days);
     return [
       `the ${days}-day baseline begins at partition ${baseline[0]}, before the first partition with flow logs (${first}): ` +
@@ -797,12 +798,14 @@ export class LocalEngine implements Engine {
   private partitionNotes(query: RenderedQuery, selected: readonly LocalFile[]): string[] {
     const { from, to } = query.partitions;
     const present = new Set(selected.map((f) => f.key.dt));
-    // The partitions the renderer listed; a statement over every partition lists none.
-    const all = query.partitionsRead?.all ?? [];
+    // The partitions the renderer listed; a statement over every partition lists none. A baseline's are the
+    // baseline note's concern.
+    const baseline = new Set(query.partitionsRead?.baselineOnly ?? []);
+    const all = (query.partitionsRead?.all ?? []).filter((dt) => !baseline.has(dt));
     const missing = new Set(all.filter((dt) => !present.has(dt)));
     if (missing.size === 0) return [];
     const where = `${this.source.location}AWSLogs`;
-    if (present.size === 0) return [`no flow-log files for partitions ${from} to ${to} under ${where}: the answer is empty`];
+    if (missing.size === all.length) return [`no flow-log files for partitions ${all[0] ?? from} to ${all.at(-1) ?? to} under ${where}: the answer is empty`];
     return [`no flow-log files for partition${missing.size === 1 ? '' : 's'} ${describePartitions(all, missing)} under ${where}`];
   }
 

@@ -143,5 +143,8 @@ export function renderChangesHtml(sections: readonly ReportSection[], baselineDa
     const items = rows.map((row) => `<li><bdi>${escapeHtml(changeItem(template, row))}</bdi></li>`).join('\n');
     return [`${heading}<ul class="changes">${items}</ul><p class="stats">full table: <a href="${template}.csv">${template}.csv</a></p>`];
   });
-  return `<section id="what-changed"><h2>What changed</h2><p class="desc">The day against the ${baselineDays} days before it.</p>${parts.join('\n')}</section>`;
+  // The engines' notes (an empty day, a baseline that begins before the data), each once for the section.
+  const notes = [...new Set(sections.filter((s) => isChangeTemplate(s.status.name)).flatMap((s) => s.document?.notes ?? []))];
+  const noted = notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('');
+  return `<section id="what-changed"><h2>What changed</h2><p class="desc">The day against the ${baselineDays} days before it.</p>${noted}${parts.join('\n')}</section>`;
 }

@@ -465,16 +465,16 @@ describe('flowq help and version', () => {
     expect(bare).toEqual({ ...help, code: 2 });
   });
 
-  it('says what report and demo run: the three headline templates, 25 rows each in a report', async () => {
+  it('says what report and demo run: what changed and the three rankings, 25 rows each in a report', async () => {
     const help = (await cli('help')).out.split('\n');
     const report = await cli('report', '--help');
 
     expect(help.filter((l) => /^ {2}flowq (report|demo) /.test(l)).map((l) => l.replace(/ +/g, ' '))).toEqual([
-      ' flowq report write the daily report (JSON, CSV, HTML) of some days into a folder; runs top-talkers, rejected-ports, eni-bytes by default',
-      ' flowq demo make a sample once (no AWS account), run top-talkers, rejected-ports, eni-bytes on its last full day, write the report',
+      ' flowq report write the daily report (JSON, CSV, HTML) of some days into a folder; runs new-destinations, new-listeners, traffic-change, top-talkers, rejected-ports, eni-bytes by default',
+      ' flowq demo make a sample once (no AWS account), run new-destinations, new-listeners, traffic-change, top-talkers, rejected-ports, eni-bytes on its last full day, write the report',
     ]);
     expect(report.out).toContain(
-      '\n  --templates a,b        the templates to run (default: the three headline templates (top-talkers, rejected-ports, eni-bytes), 25 rows each)\n',
+      '\n  --templates a,b        the templates to run (default: what changed and the three rankings (new-destinations, new-listeners, traffic-change, top-talkers, rejected-ports, eni-bytes), 25 rows each)\n',
     );
   });
 
