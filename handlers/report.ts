@@ -5,6 +5,7 @@ import { apiFromEnvironment } from '../src/api/backend.js';
 import { runTemplate } from '../src/engines/engine.js';
 import { logger } from '../src/logger.js';
 import { runReportEvent, type ReportRun } from '../src/reports/event.js';
+import { announceChanges } from '../src/reports/notify.js';
 import { S3Sink } from '../src/reports/s3-sink.js';
 import { readReportSettings } from '../src/reports/settings.js';
 
@@ -14,8 +15,8 @@ const sink = new S3Sink({ bucket: settings.bucket, kmsKeyId: settings.kmsKeyId }
 
 /**
  * The daily report: the schedule reports the previous full UTC day; a direct invocation with
- * `{"date"}` or `{"start", "end"}` backfills. Ends in error when a template failed, after the others
- * were delivered.
+ * `{"date"}` or `{"start", "end"}` backfills. Each day that changed is announced on EventBridge (and SNS).
+ * Ends in error when a template or an announcement failed, after the reports were delivered.
  */
 export const handler = middy<unknown, ReportRun, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -29,6 +30,8 @@ export const handler = middy<unknown, ReportRun, Error, Context>()
       // A retried invocation (same request id) finds the Athena executions it started.
       runTemplate: (name, params) => runTemplate(engine, name, params, { deadline, requestKey: context.awsRequestId }),
       onTemplate: (day, outcome) => logger.info('report template done', { date: day.date, ...outcome }),
+      // A day that changed: one EventBridge event, and the summary on the topic when one is set.
+      announce: (changes) => announceChanges(changes, { bucket: settings.bucket, topicArn: settings.notifyTopicArn }),
     });
     logger.info('report delivered', { location: run.location, days: run.days.length });
     return run;

@@ -11,6 +11,7 @@ import { formatTime, parseDate, parseDuration } from '../time.js';
 import { inertText, shorten } from '../text.js';
 import { mark } from '../timings.js';
 import { validateParams } from '../queries/params.js';
+import { recordsRange } from '../queries/render.js';
 import { describeTemplates, getTemplate, TEMPLATES } from '../queries/templates.js';
 import { renderCsv, renderJson, renderStats, renderTable } from '../reports/text.js';
 import { reportDay } from '../reports/period.js';
@@ -130,7 +131,8 @@ export async function runCommand(argv: string[], io: CliIo, context: CliContext 
   const raw = templateParams(args, paramNames, () => (context.clock ?? SYSTEM_CLOCK).now());
   // The parameters are checked before the engine opens, so that S3 data is fetched only for a valid request.
   const checked = validateParams(template.params, raw, DEFAULT_QUERY_SETTINGS);
-  const cli = await openCliEngine(args, io, context, { range: { start: checked.start as number, end: checked.end as number }, onlyRange: 'templates' });
+  // A template that compares with a baseline reads (and fetches) the days before the range too.
+  const cli = await openCliEngine(args, io, context, { range: recordsRange(checked), onlyRange: 'templates' });
   const { engine } = cli;
   try {
     const doc = await runTemplate(engine, name, raw, cli.runOptions());
@@ -185,7 +187,12 @@ function parseUntil(value: string): number {
 interface Manifest {
   readonly from: number;
   readonly until: number;
+  /** Which generator made the set: one made before the last day's planted changes is made again. */
+  readonly generator?: number;
 }
+
+/** The sample generator's version; 2 plants changes on the last day. */
+const SAMPLE_GENERATOR = 2;
 
 /** A path as a shell reads it back: bare when it is plain, else in single quotes. */
 function shellWord(text: string): string {
@@ -216,21 +223,23 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const out = args.flags.get('out') ?? '.flowq/report';
   const manifestPath = join(dir, 'flowq-sample.json');
   let manifest: Manifest;
-  if (existsSync(manifestPath)) {
-    manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest;
+  const existing = existsSync(manifestPath) ? (JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest) : undefined;
+  if (existing !== undefined && existing.generator === SAMPLE_GENERATOR) {
+    manifest = existing;
   } else {
     // The manifest is written last: without it, a set left half-made by an interrupted run is made anew.
     await rm(join(dir, 'AWSLogs'), { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     io.err(`making a sample data set in ${dir} (once)\n`);
-    const summary = await writeSample({ out: dir, onProgress: countPrinter(io, 'writing files', io.interactive === true) });
-    manifest = { from: summary.from, until: summary.until };
+    // Eight days: the last, reported, and the seven before it that "What changed" compares it with.
+    const summary = await writeSample({ out: dir, days: 8, onProgress: countPrinter(io, 'writing files', io.interactive === true) });
+    manifest = { from: summary.from, until: summary.until, generator: SAMPLE_GENERATOR };
     await writeFile(manifestPath, `${JSON.stringify(manifest)}\n`);
   }
   const engine = await openEngine({ kind: 'local', local: { location: dir }, query: DEFAULT_QUERY_SETTINGS });
   try {
     const range = { start: manifest.until - 86_400, end: manifest.until };
-    // The three headline questions, as the daily report asks them; `flowq queries` lists the rest.
+    // The daily report's questions (what changed, then the three rankings); `flowq queries` lists the rest.
     for (const { name } of DEFAULT_REPORT_TEMPLATES) {
       const doc = await runTemplate(engine, name, range);
       io.out(`\n== ${name}  (${formatTime(range.start)} to ${formatTime(range.end)})\n\n`);

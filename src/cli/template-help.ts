@@ -17,6 +17,8 @@ export function paramValueText(spec: ParamSpec): string {
       return spec.values.join('|');
     case 'cidr':
       return '<cidr>';
+    case 'cidr-list':
+      return `<cidr,cidr,...>  ${spec.minCount}-${spec.maxCount} networks`;
     case 'protocol':
       return 'tcp|udp|icmp|icmpv6|<0-255>';
   }

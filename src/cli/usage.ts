@@ -35,7 +35,7 @@ const CATALOG_FLAGS = `  --location s3://bucket/prefix/   the location that hold
 
 /** The templates `report` and `demo` run unless told otherwise. */
 const HEADLINE_NAMES = DEFAULT_REPORT_TEMPLATES.map((t) => t.name).join(', ');
-const HEADLINE = `the three headline templates (${DEFAULT_REPORT_TEMPLATES.map((t) => t.name).join(', ')})`;
+const HEADLINE = `what changed and the three rankings (${DEFAULT_REPORT_TEMPLATES.map((t) => t.name).join(', ')})`;
 
 /**
  * Every command's help, in one place: `flowq help`, `flowq <command> --help` (or `-h`) and the
@@ -100,12 +100,14 @@ ${AWS_FLAGS}
   report: {
     summary: `write the daily report (JSON, CSV, HTML) of some days into a folder; runs ${HEADLINE_NAMES} by default`,
     usage: `usage: flowq report --data <dir> --out <dir> [--date YYYY-MM-DD | --start YYYY-MM-DD --end YYYY-MM-DD]
-            [--templates a,b] [--late-margin <min>] [--engine athena ...]
+            [--templates a,b] [--internal-cidrs a,b] [--notify] [--late-margin <min>] [--engine athena ...]
 
   --out <dir>            the folder the report is written to; prints each day's index.html
   --date YYYY-MM-DD      one day (default: yesterday, UTC)
   --start, --end         the days [start, end)
   --templates a,b        the templates to run (default: ${HEADLINE}, ${REPORT_LIMIT} rows each)
+  --internal-cidrs a,b   the internal networks of the change templates (default RFC 1918, 100.64.0.0/10, fc00::/7)
+  --notify               also print what changed, as the report function's SNS summary says it
 ${LATE_MARGIN}
 ${TIMEOUT}
   --data <dir>, or --engine athena with the flags of flowq run --help`,

@@ -135,7 +135,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, (s: StackSettings) => Stat
 /**
  * The report function's access: it runs queries as runQuery does, and reads, writes and deletes only
  * under the reports prefix of the reports bucket (with the KMS key, when reports are encrypted with
- * one). ListBucket on that bucket, which holds nothing but reports, lets S3 answer a missing key with
+ * one), puts events on the default bus and publishes to the notification topic, if any. ListBucket on that bucket, which holds nothing but reports, lets S3 answer a missing key with
  * 404 rather than 403; a prefix condition would not, since GetObject carries no `s3:prefix`.
  */
 export function reportAccess(s: StackSettings): Statement[] {
@@ -149,6 +149,10 @@ export function reportAccess(s: StackSettings): Statement[] {
   const key = s.report.kmsKeyId;
   if (key !== undefined)
     statements.push({ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [key.startsWith('arn:') ? key : arn('kms', `key/${key}`)] });
+  // The event of a day that changed goes to the default bus; the summary to the one topic, when there is one.
+  statements.push({ Effect: 'Allow', Action: ['events:PutEvents'], Resource: [arn('events', 'event-bus/default')] });
+  const topic = s.report.notifyTopicArn;
+  if (topic !== undefined) statements.push({ Effect: 'Allow', Action: ['sns:Publish'], Resource: [topic] });
   return statements;
 }
 

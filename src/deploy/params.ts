@@ -31,7 +31,7 @@ export interface StackSettings {
   /** Ends in `/`. */
   readonly reportsPrefix: string;
   /** The report function's KMS key (id or ARN), when reports are encrypted with one. */
-  readonly report: { readonly kmsKeyId?: string };
+  readonly report: { readonly kmsKeyId?: string; readonly notifyTopicArn?: string };
   /** The KMS key (ARN) that encrypts the flow-log objects (SSE-KMS), when one does. */
   readonly dataKmsKeyArn?: string;
   /** The alarm on the workgroup's bytes scanned in a day, and the SNS topic it notifies, if any. */
@@ -73,6 +73,8 @@ const PARAM_OF_VARIABLE: Readonly<Record<string, string>> = {
   FLOWQ_REPORT_KMS_KEY_ID: 'reportKmsKeyId',
   FLOWQ_REPORT_TEMPLATES: 'reportTemplates',
   FLOWQ_REPORT_CONCURRENCY: 'reportConcurrency',
+  FLOWQ_NOTIFY_TOPIC_ARN: 'notifyTopicArn',
+  FLOWQ_INTERNAL_CIDRS: 'internalCidrs',
 };
 
 const CATALOG_LABELS: OptionLabels = {
@@ -179,6 +181,8 @@ export function readStackSettings(params: StackParams, context: { service: strin
     FLOWQ_REPORT_KMS_KEY_ID: kmsKeyId,
     FLOWQ_REPORT_TEMPLATES: text(params, 'reportTemplates'),
     FLOWQ_REPORT_CONCURRENCY: text(params, 'reportConcurrency'),
+    FLOWQ_NOTIFY_TOPIC_ARN: text(params, 'notifyTopicArn'),
+    FLOWQ_INTERNAL_CIDRS: text(params, 'internalCidrs'),
   };
   const fileFormat = oneOf(params, 'fileFormat', ['plain-text', 'parquet'] as const);
   const corsOrigins = list(params, 'corsOrigins');
@@ -281,7 +285,10 @@ export function readStackSettings(params: StackParams, context: { service: strin
     queryConcurrency,
     backfillDays,
     reportsPrefix,
-    report: kmsKeyId === '' ? {} : { kmsKeyId },
+    report: {
+      ...(kmsKeyId === '' ? {} : { kmsKeyId }),
+      ...(reportEnvironment.FLOWQ_NOTIFY_TOPIC_ARN === '' ? {} : { notifyTopicArn: reportEnvironment.FLOWQ_NOTIFY_TOPIC_ARN }),
+    },
     reportEnvironment,
     queryEnvironment,
     catalogEnvironment,

@@ -33,6 +33,8 @@ export interface QueryStats {
   readonly marginPartitions?: readonly string[];
   /** The late-filed margin the query ran with. */
   readonly lateMarginSeconds?: number;
+  /** Those of `partitions` read only for the baseline a template compares its range with (`baseline_days`). */
+  readonly baselinePartitions?: readonly string[];
 }
 
 /** The answer to one rendered query. */
@@ -124,7 +126,15 @@ export interface ResultDocument {
 export function toResultDocument(query: RenderedQuery, result: QueryResult): ResultDocument {
   const read = query.partitionsRead;
   const stats: QueryStats =
-    read === undefined ? result.stats : { ...result.stats, partitions: read.all, marginPartitions: read.marginOnly, lateMarginSeconds: read.lateMarginSeconds };
+    read === undefined
+      ? result.stats
+      : {
+          ...result.stats,
+          partitions: read.all,
+          marginPartitions: read.marginOnly,
+          lateMarginSeconds: read.lateMarginSeconds,
+          ...(read.baselineOnly === undefined ? {} : { baselinePartitions: read.baselineOnly }),
+        };
   return {
     query: query.template,
     params: query.params,

@@ -631,7 +631,7 @@ export class LocalEngine implements Engine {
     const started = performance.now();
     const { from, to } = query.partitions;
     const selected = this.files.filter((f) => f.key.dt >= from && f.key.dt <= to);
-    const notes = this.missingPartitionNotes(query, selected);
+    const notes = [...this.baselineNotes(query), ...this.missingPartitionNotes(query, selected)];
     const abort = new AbortController();
     let timedOut = false;
     let executing = false;
@@ -773,6 +773,23 @@ export class LocalEngine implements Engine {
     return overflowFailure(query.template, partitions.length > 0 ? partitions : undefined, query.partitions);
   }
 
+  /**
+   * A note when a template's baseline begins before the data set's first partition: what the range holds is then
+   * new only relative to the days there are, not to the whole baseline.
+   */
+  private baselineNotes(query: RenderedQuery): string[] {
+    const baseline = query.partitionsRead?.baselineOnly;
+    if (baseline === undefined || baseline.length === 0) return [];
+    const first = this.files.reduce<string | undefined>((min, f) => (min === undefined || f.key.dt < min ? f.key.dt : min), undefined);
+    // Data that begin after the range leave the answer empty, which the partition notes say.
+    if (first === undefined || first <= baseline[0] || first > query.partitions.to) return [];
+    const days = String(query.params.baseline_days);
+    return [
+      `the ${days}-day baseline begins at partition ${baseline[0]}, before the first partition with flow logs (${first}): ` +
+        `what the range holds is compared only with what there is from ${first} on, so more of it may be reported as new or changed`,
+    ];
+  }
+
   /** Notes on what the answer leaves out: skipped folders, and the partitions of the range that hold no file. */
   private missingPartitionNotes(query: RenderedQuery, selected: readonly LocalFile[]): string[] {
     return [...(this.skippedFolders.length === 0 ? [] : [skippedFoldersNote(this.skippedFolders)]), ...this.partitionNotes(query, selected)];
@@ -781,12 +798,14 @@ export class LocalEngine implements Engine {
   private partitionNotes(query: RenderedQuery, selected: readonly LocalFile[]): string[] {
     const { from, to } = query.partitions;
     const present = new Set(selected.map((f) => f.key.dt));
-    // The partitions the renderer listed; a statement over every partition lists none.
-    const all = query.partitionsRead?.all ?? [];
+    // The partitions the renderer listed; a statement over every partition lists none. A baseline's are the
+    // baseline note's concern.
+    const baseline = new Set(query.partitionsRead?.baselineOnly ?? []);
+    const all = (query.partitionsRead?.all ?? []).filter((dt) => !baseline.has(dt));
     const missing = new Set(all.filter((dt) => !present.has(dt)));
     if (missing.size === 0) return [];
     const where = `${this.source.location}AWSLogs`;
-    if (present.size === 0) return [`no flow-log files for partitions ${from} to ${to} under ${where}: the answer is empty`];
+    if (missing.size === all.length) return [`no flow-log files for partitions ${all[0] ?? from} to ${all.at(-1) ?? to} under ${where}: the answer is empty`];
     return [`no flow-log files for partition${missing.size === 1 ? '' : 's'} ${describePartitions(all, missing)} under ${where}`];
   }
 

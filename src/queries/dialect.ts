@@ -32,3 +32,13 @@ export function cidrContainsSql(dialect: Dialect, cidrSql: string, addressSql: s
   const address = `TRY_CAST(${addressSql} AS IPADDRESS)`;
   return `CASE WHEN (strpos(${cidrSql}, ':') > 0) <> (strpos(CAST(${address} AS VARCHAR), ':') > 0) THEN false ` + `ELSE contains(${cidrSql}, ${address}) END`;
 }
+
+/**
+ * SQL that is true when the address lies in any of the networks, false when in none (an address never lies in a
+ * network of the other family) and NULL when it is not an address: for a list parameter such as `internal_cidrs`.
+ * Each network is tested as {@link cidrContainsSql} tests one, family guard included.
+ * @param cidrSqls SQL for each network, one placeholder each (the renderer binds the list's canonical networks).
+ */
+export function cidrContainsAnySql(dialect: Dialect, cidrSqls: readonly string[], addressSql: string): string {
+  return `(${cidrSqls.map((cidr) => cidrContainsSql(dialect, cidr, addressSql)).join(' OR ')})`;
+}

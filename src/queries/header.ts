@@ -80,6 +80,7 @@ const PARAM_TYPES: ReadonlyArray<[RegExp, (m: RegExpExecArray) => Record<string,
   ],
   [/^enum ([^\s|]+(?:\|[^\s|]+)*)$/, (m) => ({ kind: 'enum', values: m[1].split('|') })],
   [/^cidr$/, () => ({ kind: 'cidr' })],
+  [new RegExp(`^cidr-list count ${RANGE}$`), (m) => ({ kind: 'cidr-list', minCount: Number(m[1]), maxCount: Number(m[2]) })],
 ];
 
 /** Parses `@param <name> <type> <constraints> [default <value>] [required]: <description>`. */
@@ -103,10 +104,11 @@ function parseParam(file: string, text: string): ParamSpec {
     const m = re.exec(typeText);
     return m && build(m);
   }).find((t) => t);
-  if (!type) fail(`unknown type '${typeText}'; types: integer MIN..MAX, integer-list MIN..MAX count A..B, enum a|b|c, cidr`);
+  if (!type) fail(`unknown type '${typeText}'; types: integer MIN..MAX, integer-list MIN..MAX count A..B, enum a|b|c, cidr, cidr-list count A..B`);
   const spec = { name, description, required, ...type } as ParamSpec;
   if ((spec.kind === 'integer' || spec.kind === 'integer-list') && spec.min > spec.max) fail(`the range ${spec.min}..${spec.max} is empty`);
-  if (spec.kind === 'integer-list' && (spec.minCount < 1 || spec.minCount > spec.maxCount)) fail('the count range must be A..B with 1 <= A <= B');
+  if ((spec.kind === 'integer-list' || spec.kind === 'cidr-list') && (spec.minCount < 1 || spec.minCount > spec.maxCount))
+    fail('the count range must be A..B with 1 <= A <= B');
   if (spec.kind === 'enum' && new Set(spec.values.map((v) => v.toLowerCase())).size !== spec.values.length) fail('enum values differ only in case');
   if (defaultText === undefined) return spec;
   if (required) fail('a required parameter has no default');

@@ -3,8 +3,8 @@ import { IPV4_PATTERN, IPV6_PATTERN, parseCidr } from '../flowlog/cidr.js';
 import { shorten } from '../text.js';
 import { MAX_TIME_SECONDS, parseTime } from '../time.js';
 
-/** A validated parameter value: times as Unix seconds, numbers, strings, or a list of numbers. */
-export type ParamValue = string | number | readonly number[];
+/** A validated parameter value: times as Unix seconds, numbers, strings, or a list of numbers or of networks. */
+export type ParamValue = string | number | readonly number[] | readonly string[];
 
 /** Validated parameter values by name; an optional parameter the caller left out is undefined. */
 export type ParamValues = Readonly<Record<string, ParamValue | undefined>>;
@@ -34,6 +34,7 @@ export type ParamSpec = SpecBase &
     | { readonly kind: 'pattern'; readonly pattern: string; readonly example: string }
     | { readonly kind: 'enum'; readonly values: readonly string[]; readonly default?: string }
     | { readonly kind: 'cidr'; readonly default?: string }
+    | { readonly kind: 'cidr-list'; readonly minCount: number; readonly maxCount: number; readonly default?: readonly string[] }
     | { readonly kind: 'protocol' }
   );
 
@@ -118,10 +119,13 @@ const ISO_TIME =
 /** Unix seconds as up to 12 digits, or ISO-8601: the text forms of a time. */
 const TIME_TEXT = `(?=\\d{1,12}\\s*$)${numberText(0, MAX_TIME_SECONDS)}|${ISO_TIME}`;
 
-/** A prefix length as parseCidr reads it: one to three digits, at most the family's width. */
-const prefixText = (width: number): string => `/(?=\\d{1,3}\\s*$)0*(?:${integerRangePattern(0, width)})`;
+/** A prefix length as parseCidr reads it: one to three digits, at most the family's width, then `follows`. */
+const prefixText = (width: number, follows: string): string => `/(?=\\d{1,3}\\s*${follows})0*(?:${integerRangePattern(0, width)})`;
 /** An IPv4 or IPv6 address, bare or with a prefix length in range for its family: what parseCidr accepts. */
-const CIDR_TEXT = `(?:${IPV4_PATTERN})(?:${prefixText(32)})?|(?:${IPV6_PATTERN})(?:${prefixText(128)})?`;
+const cidrText = (follows: string): string => `(?:${IPV4_PATTERN})(?:${prefixText(32, follows)})?|(?:${IPV6_PATTERN})(?:${prefixText(128, follows)})?`;
+const CIDR_TEXT = cidrText('$');
+/** One network of a list separated by commas. */
+const CIDR_ITEM_TEXT = cidrText('(?:,|$)');
 
 const PROTOCOLS: ReadonlyMap<string, number> = new Map([
   ['tcp', 6],
@@ -132,8 +136,12 @@ const PROTOCOLS: ReadonlyMap<string, number> = new Map([
 const PROTOCOL_TEXT = `${numberText(0, 255)}|${[...PROTOCOLS.keys()].map(anyCase).join('|')}`;
 
 function listText(spec: { min: number; max: number; minCount: number; maxCount: number }): string {
-  const item = numberText(spec.min, spec.max);
-  return `${item}(?:\\s*,\\s*${item}){${spec.minCount - 1},${spec.maxCount - 1}}`;
+  return itemsText(numberText(spec.min, spec.max), spec);
+}
+
+/** `minCount` to `maxCount` items separated by commas. */
+function itemsText(item: string, spec: { minCount: number; maxCount: number }): string {
+  return `(?:${item})(?:\\s*,\\s*(?:${item})){${spec.minCount - 1},${spec.maxCount - 1}}`;
 }
 
 /** The text forms a value of this kind may take (also the published schema's string pattern). */
@@ -151,6 +159,8 @@ function textPattern(spec: ParamSpec): string {
       return spec.values.map(anyCase).join('|');
     case 'cidr':
       return CIDR_TEXT;
+    case 'cidr-list':
+      return itemsText(CIDR_ITEM_TEXT, spec);
     case 'protocol':
       return PROTOCOL_TEXT;
   }
@@ -178,6 +188,8 @@ function problem(spec: ParamSpec): string {
       return `must be one of ${spec.values.join(', ')} (any case)`;
     case 'cidr':
       return 'must be an IPv4 or IPv6 address or CIDR block (10.0.0.0/8, 2001:db8::/32)';
+    case 'cidr-list':
+      return `must be ${spec.minCount} to ${spec.maxCount} IPv4 or IPv6 networks separated by commas (10.0.0.0/8,fc00::/7)`;
     case 'protocol':
       return `must be ${[...PROTOCOLS.keys()].join(', ')} (any case) or a protocol number from 0 to 255`;
   }
@@ -190,6 +202,7 @@ function checkValue(spec: ParamSpec, raw: unknown): ParamValue {
     if ('problem' in cidr) throw new Error(cidr.problem);
     return cidr.cidr;
   }
+  if (spec.kind === 'cidr-list') return checkCidrList(spec, raw);
   const bad = new Error(
     spec.kind === 'time' && typeof raw === 'string' ? `'${shorten(raw)}' is not ISO-8601 UTC (2026-11-27T00:00:00Z) or Unix seconds` : problem(spec),
   );
@@ -235,6 +248,18 @@ function checkValue(spec: ParamSpec, raw: unknown): ParamValue {
     case 'protocol':
       return PROTOCOLS.get(asciiLower(text)) ?? Number(text);
   }
+}
+
+/** A list of networks, as a JSON list or as text separated by commas: each canonical, in order, without repeats. */
+function checkCidrList(spec: Extract<ParamSpec, { kind: 'cidr-list' }>, raw: unknown): string[] {
+  const items = Array.isArray(raw) ? (raw as unknown[]) : typeof raw === 'string' ? raw.split(',') : undefined;
+  if (items === undefined || items.length < spec.minCount || items.length > spec.maxCount) throw new Error(problem(spec));
+  const networks = items.map((item, i) => {
+    const cidr = parseCidr(item);
+    if ('problem' in cidr) throw new Error(`item ${i + 1}: ${cidr.problem}`);
+    return cidr.cidr;
+  });
+  return [...new Set(networks)];
 }
 
 /**
@@ -301,6 +326,8 @@ function valueSchemas(spec: ParamSpec): Record<string, unknown>[] {
     }
     case 'protocol':
       return [{ type: 'integer', minimum: 0, maximum: 255 }, text];
+    case 'cidr-list':
+      return [{ type: 'array', minItems: spec.minCount, maxItems: spec.maxCount, items: { type: 'string', pattern: anchored(CIDR_TEXT) } }, text];
     default:
       return [text];
   }
@@ -340,6 +367,9 @@ export function paramsJsonSchema(specs: readonly ParamSpec[], limits: Validation
     properties,
   };
 }
+
+/** The internal networks unless told otherwise: RFC 1918, shared address space (RFC 6598) and unique local IPv6 (RFC 4193). */
+export const INTERNAL_CIDRS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
 
 const TIME_DESCRIPTION = 'ISO-8601 UTC (2026-11-27T00:00:00Z, or a date 2026-11-27) or Unix seconds';
 
@@ -391,6 +421,24 @@ export const SHARED_PARAMS: ReadonlyMap<string, ParamSpec> = new Map(
         required: false,
         field: 'srcaddr',
         description: 'Only records whose srcaddr lies in this IPv4 or IPv6 CIDR block (a bare address is /32 or /128)',
+      },
+      {
+        kind: 'integer',
+        name: 'baseline_days',
+        required: false,
+        min: 1,
+        max: 30,
+        default: 7,
+        description: 'Days before start that make the baseline the range is compared with',
+      },
+      {
+        kind: 'cidr-list',
+        name: 'internal_cidrs',
+        required: false,
+        minCount: 1,
+        maxCount: 20,
+        default: INTERNAL_CIDRS,
+        description: 'The networks that are internal, separated by commas; any other address is external',
       },
       {
         kind: 'cidr',

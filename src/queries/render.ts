@@ -2,7 +2,7 @@ import type { QuerySettings } from '../config.js';
 import { InvalidParameter } from '../errors.js';
 import { partitionBounds, partitionsForRange, type Layout } from '../flowlog/layout.js';
 import type { LogFormat } from '../flowlog/format.js';
-import { cidrContainsSql, type Dialect } from './dialect.js';
+import { cidrContainsAnySql, cidrContainsSql, type Dialect } from './dialect.js';
 import { CIDR_CONTAINS, IF_COLUMN, IF_NO_COLUMN, PLACEHOLDER } from './header.js';
 import { checkIdentifier, sqlStringLiteral } from '../sql.js';
 import { formatTime } from '../time.js';
@@ -25,7 +25,7 @@ export interface RenderedQuery {
   readonly values: readonly BoundValue[];
   /** The same values as the SQL literals Athena's `ExecutionParameters` take. */
   readonly executionParameters: readonly string[];
-  /** The `dt` bounds of the partition predicate: the partitions this query reads. */
+  /** The `dt` bounds of the partition predicates: the partitions this query reads, its baseline's included. */
   readonly partitions: { readonly from: string; readonly to: string };
   /** Every partition the query reads, and which of them only the late-filed margin needs; absent for a statement over every partition. */
   readonly partitionsRead?: PartitionsRead;
@@ -38,14 +38,43 @@ export interface PartitionsRead {
   /** The last ones of `all`, read only because a record can be filed up to the margin after `end`. */
   readonly marginOnly: readonly string[];
   readonly lateMarginSeconds: number;
+  /** For a template that compares the range with the days before it: the first ones of `all`, read only for that baseline. */
+  readonly baselineOnly?: readonly string[];
 }
 
-/** The partitions a query over [start, end) reads with the late-filed margin, and those it would skip without. */
-export function partitionsRead(layout: Layout, start: number, end: number, lateMarginSeconds: number): PartitionsRead {
-  const all = partitionsForRange(layout, start, end, lateMarginSeconds);
+/**
+ * The partitions a query over [start, end) reads with the late-filed margin, and those it would skip without; with
+ * `baselineStart`, also those of [baselineStart, start) that only the baseline needs.
+ */
+export function partitionsRead(layout: Layout, start: number, end: number, lateMarginSeconds: number, baselineStart?: number): PartitionsRead {
+  const range = partitionsForRange(layout, start, end, lateMarginSeconds);
   const needed = new Set(partitionsForRange(layout, start, end, 0));
-  return { all, marginOnly: all.filter((dt) => !needed.has(dt)), lateMarginSeconds };
+  const read = { marginOnly: range.filter((dt) => !needed.has(dt)), lateMarginSeconds };
+  if (baselineStart === undefined) return { all: range, ...read };
+  const inRange = new Set(range);
+  const baselineOnly = partitionsForRange(layout, baselineStart, start, lateMarginSeconds).filter((dt) => !inRange.has(dt));
+  return { all: [...baselineOnly, ...range], ...read, baselineOnly };
 }
+
+/**
+ * The time range a query's records come from, as validated parameters give it: [start, end), or from its baseline's
+ * first second when it compares the range with the days before (`baseline_days`). What `--data s3://...` fetches.
+ */
+export function recordsRange(params: ParamValues): { start: number; end: number } {
+  const [start, end] = [params.start as number, params.end as number];
+  return { start: typeof params.baseline_days === 'number' ? start - params.baseline_days * 86_400 : start, end };
+}
+
+/** What a template with `baseline_days` compares its range with: the days before `start`. */
+function baselineOf(layout: Layout, params: ParamValues, lateMarginSeconds: number): ParamValues {
+  const start = params.start as number;
+  const baselineStart = recordsRange(params).start;
+  const [from, to] = partitionBounds(layout, baselineStart, start, lateMarginSeconds);
+  return { baseline_start: baselineStart, baseline_partition_from: from, baseline_partition_to: to };
+}
+
+/** A placeholder, with the index of one element when a hook spreads a list over several (`:internal_cidrs[2]`). */
+const PLACEHOLDER_ITEM = /(?<![:\w]):([a-z_][a-z0-9_]*)(?:\[(\d+)\])?/g;
 
 /** What rendering needs to know about the table a template runs against. */
 export interface RenderTarget {
@@ -112,8 +141,10 @@ export function renderQuery(templateOrName: Template | string, raw: Readonly<Rec
   const params = validateParams(template.params, raw, target.limits);
   checkFields(template, params, target.logFormat);
 
-  const [partitionFrom, partitionTo] = partitionBounds(target.layout, params.start as number, params.end as number, target.lateMarginSeconds);
-  const all: ParamValues = { ...params, partition_from: partitionFrom, partition_to: partitionTo };
+  const [start, end] = [params.start as number, params.end as number];
+  const [partitionFrom, partitionTo] = partitionBounds(target.layout, start, end, target.lateMarginSeconds);
+  const baseline = params.baseline_days === undefined ? {} : baselineOf(target.layout, params, target.lateMarginSeconds);
+  const all: ParamValues = { ...params, partition_from: partitionFrom, partition_to: partitionTo, ...baseline };
   const columns = new Set(target.logFormat.fields.map((f) => f.column));
 
   const values: BoundValue[] = [];
@@ -128,10 +159,22 @@ export function renderQuery(templateOrName: Template | string, raw: Readonly<Rec
     const sql = line
       .replace(IF_COLUMN, '')
       .replace(IF_NO_COLUMN, '')
-      .replace(CIDR_CONTAINS, (_, param: string, column: string) => cidrContainsSql(target.dialect, `:${param}`, column))
-      .replace(PLACEHOLDER, (_, name: string) => {
+      .replace(CIDR_CONTAINS, (_, param: string, column: string) => {
+        const value = all[param];
+        if (!Array.isArray(value)) return cidrContainsSql(target.dialect, `:${param}`, column);
+        return cidrContainsAnySql(
+          target.dialect,
+          value.map((_item, i) => `:${param}[${i}]`),
+          column,
+        );
+      })
+      .replace(PLACEHOLDER_ITEM, (_, name: string, item: string | undefined) => {
         const value = all[name] as ParamValue;
-        const list = typeof value === 'object' ? value : [value];
+        const list: readonly (string | number)[] = typeof value === 'object' ? value : [value];
+        if (item !== undefined) {
+          values.push(bind(list[Number(item)]));
+          return '?';
+        }
         values.push(...list.map(bind));
         return list.map(() => '?').join(', ');
       })
@@ -150,7 +193,7 @@ export function renderQuery(templateOrName: Template | string, raw: Readonly<Rec
     sql: lines.join('\n').trim(),
     values,
     executionParameters: values.map((v) => (v.type === 'bigint' ? String(v.value) : sqlStringLiteral(v.value))),
-    partitions: { from: partitionFrom, to: partitionTo },
-    partitionsRead: partitionsRead(target.layout, params.start as number, params.end as number, target.lateMarginSeconds),
+    partitions: { from: (baseline.baseline_partition_from as string | undefined) ?? partitionFrom, to: partitionTo },
+    partitionsRead: partitionsRead(target.layout, start, end, target.lateMarginSeconds, baseline.baseline_start as number | undefined),
   };
 }

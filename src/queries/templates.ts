@@ -8,6 +8,8 @@ import conversationsSql from '../../queries/conversations.sql';
 import eniBytesSql from '../../queries/eni-bytes.sql';
 import eniDirectionSql from '../../queries/eni-direction.sql';
 import ipVersionsSql from '../../queries/ip-versions.sql';
+import newDestinationsSql from '../../queries/new-destinations.sql';
+import newListenersSql from '../../queries/new-listeners.sql';
 import portScannersSql from '../../queries/port-scanners.sql';
 import rejectedPortsSql from '../../queries/rejected-ports.sql';
 import rejectedTrafficSql from '../../queries/rejected-traffic.sql';
@@ -17,6 +19,7 @@ import topInstancesSql from '../../queries/top-instances.sql';
 import topSubnetsSql from '../../queries/top-subnets.sql';
 import topTalkersSql from '../../queries/top-talkers.sql';
 import topTalkersPacketSql from '../../queries/top-talkers-packet.sql';
+import trafficChangeSql from '../../queries/traffic-change.sql';
 import trafficFromSql from '../../queries/traffic-from.sql';
 import trafficOverTimeSql from '../../queries/traffic-over-time.sql';
 import trafficPathsSql from '../../queries/traffic-paths.sql';
@@ -46,6 +49,8 @@ const FILES: Readonly<Record<string, string>> = {
   'eni-bytes': eniBytesSql,
   'eni-direction': eniDirectionSql,
   'ip-versions': ipVersionsSql,
+  'new-destinations': newDestinationsSql,
+  'new-listeners': newListenersSql,
   'port-scanners': portScannersSql,
   'rejected-ports': rejectedPortsSql,
   'rejected-traffic': rejectedTrafficSql,
@@ -55,6 +60,7 @@ const FILES: Readonly<Record<string, string>> = {
   'top-subnets': topSubnetsSql,
   'top-talkers': topTalkersSql,
   'top-talkers-packet': topTalkersPacketSql,
+  'traffic-change': trafficChangeSql,
   'traffic-from': trafficFromSql,
   'traffic-over-time': trafficOverTimeSql,
   'traffic-paths': trafficPathsSql,
@@ -71,6 +77,8 @@ export interface Template extends TemplateHeader {
 
 /** Parameters a template uses that the renderer derives rather than the caller gives. */
 export const DERIVED_PARAMS = ['partition_from', 'partition_to'] as const;
+/** Derived for a template that takes `baseline_days`: the baseline's first second and its partition bounds. */
+export const BASELINE_PARAMS = ['baseline_start', 'baseline_partition_from', 'baseline_partition_to'] as const;
 
 const TOKEN = /\{\{[^}]*\}\}/g;
 
@@ -88,12 +96,20 @@ export function buildTemplate(file: string, text: string): Template {
 
   const declared = new Set(header.params.map((p) => p.name));
   const used = new Set(placeholderNames(body));
+  const derived: readonly string[] = declared.has('baseline_days') ? [...DERIVED_PARAMS, ...BASELINE_PARAMS] : DERIVED_PARAMS;
   for (const name of used) {
-    if (!declared.has(name) && !(DERIVED_PARAMS as readonly string[]).includes(name)) fail(`the SQL uses :${name}, which the header does not declare`);
+    if (!declared.has(name) && !derived.includes(name)) fail(`the SQL uses :${name}, which the header does not declare`);
   }
-  for (const name of DERIVED_PARAMS) if (!used.has(name)) fail(`the SQL must filter partitions with dt BETWEEN :partition_from AND :partition_to`);
+  // A template that reads range and baseline in one scan filters from the baseline's first partition.
+  if (!used.has('partition_to') || !(used.has('partition_from') || used.has('baseline_partition_from'))) {
+    fail(`the SQL must filter partitions with dt BETWEEN :partition_from AND :partition_to`);
+  }
+  if (declared.has('baseline_days') && !used.has('baseline_start'))
+    fail('the SQL must read the baseline from :baseline_start, since it declares baseline_days');
   for (const name of declared) {
-    if (name === 'limit' ? !body.includes('{{limit}}') : !used.has(name)) fail(`the header declares ${name}, which the SQL never uses`);
+    // baseline_days is read through the values derived from it (:baseline_start, ...).
+    const isUsed = name === 'limit' ? body.includes('{{limit}}') : used.has(name) || (name === 'baseline_days' && used.has('baseline_start'));
+    if (!isUsed) fail(`the header declares ${name}, which the SQL never uses`);
   }
   if (!declared.has('limit') && body.includes('{{limit}}')) fail('the SQL uses {{limit}}; add limit to @params');
   const sqlText = body.replace(CIDR_CONTAINS, '');

@@ -1,6 +1,9 @@
 import { InvalidParameter } from '../errors.js';
+import { logger } from '../logger.js';
+import { changeCount } from './changes.js';
+import { NotificationFailed, type AnnouncedChanges } from './notify.js';
 import { previousFullDay, reportDays, type ReportDay } from './period.js';
-import { ReportIncomplete, writeReports, type DayReport, type ReportOptions } from './report.js';
+import { describeFailure, ReportIncomplete, writeReports, type DayReport, type ReportOptions } from './report.js';
 
 /** What the report function answers with. */
 export interface ReportRun {
@@ -36,13 +39,33 @@ export function daysForEvent(event: unknown, nowMs: number): { trigger: ReportRu
 
 /**
  * Handles one event of the report function: writes the report of each day it asks for.
+ * With `announce`, each day whose change templates found something is announced once its manifest is written.
  * @throws InvalidParameter for an event of the wrong shape; ReportIncomplete when any template
- * failed, after the others were delivered, so the function ends in error and an alarm fires.
+ * failed, after the others were delivered, so the function ends in error and an alarm fires;
+ * NotificationFailed when an announcement failed, after every report was delivered.
  */
-export async function runReportEvent(event: unknown, options: ReportOptions): Promise<ReportRun> {
+export async function runReportEvent(
+  event: unknown,
+  options: ReportOptions & { readonly announce?: (changes: AnnouncedChanges) => Promise<void> },
+): Promise<ReportRun> {
   const { trigger, days } = daysForEvent(event, options.clock.now());
   const summary = await writeReports(days, options);
+  // Each day that changed is announced after its manifest is written; a failed announcement is logged, the others
+  // are still made, and the run ends in error once every report is delivered.
+  const unannounced: string[] = [];
+  for (const day of summary.days) {
+    if (options.announce === undefined || day.changes === undefined || changeCount(day.changes) === 0) continue;
+    try {
+      await options.announce(day.changes);
+    } catch (error) {
+      logger.error('report announcement failed', { date: day.date, error: describeFailure(error) });
+      unannounced.push(`${day.date}: ${describeFailure(error)}`);
+    }
+  }
   if (summary.failures.length > 0) throw new ReportIncomplete(summary);
+  if (unannounced.length > 0) {
+    throw new NotificationFailed(`the reports were delivered, but announcing what changed failed for ${unannounced.join('; ')}`);
+  }
   const newest = summary.days[summary.days.length - 1];
   return { trigger, location: newest.index, latest: options.sink.location(`${options.prefix}latest.json`), days: summary.days };
 }

@@ -1,6 +1,7 @@
 import type { ResultDocument } from '../engines/engine.js';
 import { formatTime } from '../time.js';
 import { TEMPLATES } from '../queries/templates.js';
+import { countsText, isChangeTemplate, renderChangesHtml, type DayChanges } from './changes.js';
 import { chartFor, renderChart } from './chart.js';
 import { escapeHtml, revealControls } from './escape.js';
 import type { ReportDay } from './period.js';
@@ -22,6 +23,8 @@ export interface ReportPage {
   /** The complete previous day compared with, if there was one. */
   readonly previousDate?: string;
   readonly sections: readonly ReportSection[];
+  /** What changed against the days before, when the report ran the change templates: shown first. */
+  readonly changes?: DayChanges;
 }
 
 const NUMERIC = new Set(['integer', 'bigint', 'double', 'smallint', 'tinyint', 'real', 'decimal']);
@@ -68,6 +71,9 @@ th { font-weight: 600; border-bottom-color: var(--ink); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge { display: inline-block; font-size: 11px; font-weight: 700; color: #fff; background: var(--new); border-radius: 3px; padding: 0 5px; margin-right: 6px; }
 tr.new td { background: #eef8f2; }
+h3 { font-size: 15px; margin: 12px 0 4px; }
+ul.changes { margin: 4px 0; padding-left: 20px; }
+ul.changes li { overflow-wrap: anywhere; }
 @media (max-width: 640px) {
   header, main { padding: 0 10px; }
   section { padding: 12px 10px; }
@@ -152,8 +158,14 @@ export function renderReportHtml(page: ReportPage): string {
   const failed = sections.filter((s) => s.status.status === 'failed').length;
   const docs = sections.flatMap((s) => (s.document === undefined ? [] : [s.document]));
   const compared = page.previousDate === undefined ? 'no previous report to compare with' : `rows marked new were not in the report of ${page.previousDate}`;
-  const summary = [`${sections.length} queries`, failed === 0 ? 'all succeeded' : `${failed} failed`, totals(docs)].filter((p) => p !== '').join(' · ');
-  const nav = sections.map((s) => `<a href="#${escapeHtml(s.status.name)}">${escapeHtml(s.status.name)}</a>`).join('');
+  const changed = page.changes === undefined ? '' : `what changed: ${countsText(page.changes)}`;
+  const summary = [`${sections.length} queries`, failed === 0 ? 'all succeeded' : `${failed} failed`, changed, totals(docs)]
+    .filter((p) => p !== '')
+    .join(' · ');
+  const ranked = sections.filter((s) => !isChangeTemplate(s.status.name));
+  const changesNav = page.changes === undefined ? '' : '<a href="#what-changed">What changed</a>';
+  const nav = changesNav + ranked.map((s) => `<a href="#${escapeHtml(s.status.name)}">${escapeHtml(s.status.name)}</a>`).join('');
+  const first = page.changes === undefined ? [] : [renderChangesHtml(sections, page.changes.baselineDays)];
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -171,7 +183,7 @@ export function renderReportHtml(page: ReportPage): string {
 <nav>${nav}</nav>
 </header>
 <main>
-${sections.map((s) => section(s, day)).join('\n')}
+${[...first, ...ranked.map((s) => section(s, day))].join('\n')}
 </main>
 </body>
 </html>

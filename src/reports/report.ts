@@ -3,6 +3,7 @@ import type { ResultDocument, Row } from '../engines/engine.js';
 import { FlowqError } from '../errors.js';
 import { mapLimit } from '../pool.js';
 import { formatTime } from '../time.js';
+import { dayChanges, type DayChanges } from './changes.js';
 import { chartFor, type ChartSpec } from './chart.js';
 import { renderReportHtml, type ReportSection } from './html.js';
 import { dayBefore, dayFolder, type ReportDay } from './period.js';
@@ -53,6 +54,8 @@ export interface Manifest {
   readonly generatedAt: string;
   readonly templates: readonly TemplateStatus[];
   readonly objects: readonly ManifestObject[];
+  /** What changed against the days before, when the report ran the change templates: the baseline and the counts. */
+  readonly changes?: { readonly baselineDays: number; readonly counts: Readonly<Record<string, number>> };
 }
 
 /** `latest.json`: the newest complete day, its paths relative to the prefix (where latest.json is). */
@@ -72,6 +75,8 @@ export interface DayReport {
   readonly templates: readonly TemplateStatus[];
   /** Whether `latest.json` now points to this day (it never moves back to an older one). */
   readonly latest: boolean;
+  /** What changed, when the report ran the change templates, with the keys of the page and the manifest. */
+  readonly changes?: DayChanges & { readonly indexKey: string; readonly manifestKey: string };
 }
 
 const CONTENT_TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8; header=present', html: 'text/html; charset=utf-8' } as const;
@@ -172,7 +177,9 @@ export async function writeDayReport(day: ReportDay, options: ReportOptions): Pr
     }
     sections.push({ status, document, isNew: document && (await newRows(sink, previous, prefix, day, status.name, document)) });
   }
-  objects.push(object(`${folder}index.html`, renderReportHtml({ day, generatedAt, previousDate: previous?.period.date, sections }), CONTENT_TYPES.html));
+  const changes = dayChanges(day.date, sections);
+  const page = { day, generatedAt, previousDate: previous?.period.date, sections, ...(changes === undefined ? {} : { changes }) };
+  objects.push(object(`${folder}index.html`, renderReportHtml(page), CONTENT_TYPES.html));
   for (const o of objects) await sink.put(o);
 
   const manifest: Manifest = {
@@ -181,6 +188,7 @@ export async function writeDayReport(day: ReportDay, options: ReportOptions): Pr
     generatedAt,
     templates: outcomes.map((o) => o.status),
     objects: objects.map(describe),
+    ...(changes === undefined ? {} : { changes: { baselineDays: changes.baselineDays, counts: changes.counts } }),
   };
   await sink.put(object(manifestKey, `${JSON.stringify(manifest, null, 2)}\n`, CONTENT_TYPES.json));
 
@@ -191,7 +199,15 @@ export async function writeDayReport(day: ReportDay, options: ReportOptions): Pr
     const pointer: LatestPointer = { date: day.date, index: `${dayFolder(day)}index.html`, manifest: `${dayFolder(day)}manifest.json`, generatedAt };
     await sink.put(object(latestKey, `${JSON.stringify(pointer, null, 2)}\n`, CONTENT_TYPES.json, POINTER_CACHE));
   }
-  return { date: day.date, index: sink.location(`${folder}index.html`), manifest: sink.location(manifestKey), templates: manifest.templates, latest };
+  const indexKey = `${folder}index.html`;
+  return {
+    date: day.date,
+    index: sink.location(indexKey),
+    manifest: sink.location(manifestKey),
+    templates: manifest.templates,
+    latest,
+    ...(changes === undefined ? {} : { changes: { ...changes, indexKey, manifestKey } }),
+  };
 }
 
 /** What a run over one or more days delivered. */

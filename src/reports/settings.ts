@@ -1,7 +1,8 @@
 import { intEnv, requireEnv } from '../config.js';
 import { InvalidConfiguration } from '../errors.js';
-import { validateParams } from '../queries/params.js';
+import { SHARED_PARAMS, validateParams } from '../queries/params.js';
 import { getTemplate, TEMPLATES } from '../queries/templates.js';
+import { CHANGE_TEMPLATES } from './changes.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -19,8 +20,8 @@ export function reportTemplate(name: string): ReportTemplate {
   return { name, params: getTemplate(name).params.some((p) => p.name === 'limit') ? { limit: REPORT_LIMIT } : {} };
 }
 
-/** The templates a report runs unless told otherwise: the three, 25 rows each. */
-export const DEFAULT_REPORT_TEMPLATES: readonly ReportTemplate[] = ['top-talkers', 'rejected-ports', 'eni-bytes'].map(reportTemplate);
+/** The templates a report runs unless told otherwise: what changed against the week before, then the three rankings, 25 rows each. */
+export const DEFAULT_REPORT_TEMPLATES: readonly ReportTemplate[] = [...CHANGE_TEMPLATES, 'top-talkers', 'rejected-ports', 'eni-bytes'].map(reportTemplate);
 
 /** At most this many of a report's queries run at once, unless told otherwise. */
 export const DEFAULT_REPORT_CONCURRENCY = 3;
@@ -33,6 +34,27 @@ export interface ReportSettings {
   readonly kmsKeyId?: string;
   readonly templates: readonly ReportTemplate[];
   readonly concurrency: number;
+  /** The SNS topic that gets a summary of each day that changed, besides the EventBridge event. */
+  readonly notifyTopicArn?: string;
+}
+
+/** An SNS topic ARN in any partition. */
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+/** The internal networks the report's change templates use, from `FLOWQ_INTERNAL_CIDRS`: each template that takes them gets them. */
+function withInternalCidrs(templates: readonly ReportTemplate[], text: string | undefined): readonly ReportTemplate[] {
+  if (text === undefined) return templates;
+  const spec = SHARED_PARAMS.get('internal_cidrs');
+  try {
+    validateParams(spec === undefined ? [] : [spec], { internal_cidrs: text });
+  } catch (error) {
+    throw new InvalidConfiguration(`environment variable FLOWQ_INTERNAL_CIDRS: ${(error as Error).message}`);
+  }
+  return templates.map((t) =>
+    getTemplate(t.name).params.some((p) => p.name === 'internal_cidrs') && t.params.internal_cidrs === undefined
+      ? { ...t, params: { ...t.params, internal_cidrs: text } }
+      : t,
+  );
 }
 
 function optional(env: Env, name: string): string | undefined {
@@ -79,7 +101,9 @@ export function checkReportTemplates(value: unknown): ReportTemplate[] {
  * Reads the report handler's settings: `FLOWQ_REPORT_BUCKET` (required), `FLOWQ_REPORT_PREFIX`
  * (default `reports/`), `FLOWQ_REPORT_KMS_KEY_ID` (SSE-KMS with that key; the bucket's default
  * encryption otherwise), `FLOWQ_REPORT_TEMPLATES` (a JSON list of `{"name", "params"}`; default the
- * three templates with `limit` 25) and `FLOWQ_REPORT_CONCURRENCY` (queries in flight, default 3).
+ * change templates and the three rankings with `limit` 25), `FLOWQ_REPORT_CONCURRENCY` (queries in flight, default 3),
+ * `FLOWQ_INTERNAL_CIDRS` (the change templates' internal networks, comma-separated) and `FLOWQ_NOTIFY_TOPIC_ARN` (an SNS
+ * topic for a summary of each day that changed).
  * @throws InvalidConfiguration naming the variable that is missing or malformed.
  */
 export function readReportSettings(env: Env = process.env): ReportSettings {
@@ -93,11 +117,16 @@ export function readReportSettings(env: Env = process.env): ReportSettings {
       throw new InvalidConfiguration(`environment variable FLOWQ_REPORT_TEMPLATES: ${reason}`);
     }
   }
+  const notifyTopicArn = optional(env, 'FLOWQ_NOTIFY_TOPIC_ARN');
+  if (notifyTopicArn !== undefined && !TOPIC_ARN.test(notifyTopicArn)) {
+    throw new InvalidConfiguration(`environment variable FLOWQ_NOTIFY_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)`);
+  }
   return {
     bucket: requireEnv(env, 'FLOWQ_REPORT_BUCKET'),
     prefix: normalisePrefix(env.FLOWQ_REPORT_PREFIX ?? 'reports/'),
     kmsKeyId: optional(env, 'FLOWQ_REPORT_KMS_KEY_ID'),
-    templates,
+    templates: withInternalCidrs(templates, optional(env, 'FLOWQ_INTERNAL_CIDRS')),
     concurrency: intEnv(env, 'FLOWQ_REPORT_CONCURRENCY', DEFAULT_REPORT_CONCURRENCY, 1),
+    ...(notifyTopicArn === undefined ? {} : { notifyTopicArn }),
   };
 }

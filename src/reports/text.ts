@@ -99,11 +99,14 @@ export function renderJson(doc: ResultDocument): string {
 }
 
 /** `2 partitions (2026/11/26 only for the late margin)`: what a question read, and what the margin added. */
-function describePartitions(all: readonly string[], marginOnly: readonly string[]): string {
+function describePartitions(all: readonly string[], marginOnly: readonly string[], baselineOnly: readonly string[] = []): string {
   const read = `${all.length} partition${all.length === 1 ? '' : 's'}`;
-  if (marginOnly.length === 0) return read;
-  const extra = marginOnly.length === 1 ? marginOnly[0] : `${marginOnly.length} of them`;
-  return `${read} (${extra} only for the late margin)`;
+  const which = (list: readonly string[]) => (list.length === 1 ? list[0] : `${list.length} of them`);
+  const extras = [
+    ...(baselineOnly.length === 0 ? [] : [`${which(baselineOnly)} only for the baseline`]),
+    ...(marginOnly.length === 0 ? [] : [`${which(marginOnly)} only for the late margin`]),
+  ];
+  return extras.length === 0 ? read : `${read} (${extras.join('; ')})`;
 }
 
 /** `1 row`, `2 rows`, `0 files`. */
@@ -119,7 +122,7 @@ export function renderStats(doc: Pick<ResultDocument, 'stats'>): string {
   if (s.dataScannedBytes !== undefined) parts.push(`${humanBytes(s.dataScannedBytes)} scanned`);
   if (s.costUsd !== undefined) parts.push(`$${s.costUsd.toFixed(6)}`);
   if (s.reused) parts.push('reused result');
-  if (s.partitions !== undefined) parts.push(describePartitions(s.partitions, s.marginPartitions ?? []));
+  if (s.partitions !== undefined) parts.push(describePartitions(s.partitions, s.marginPartitions ?? [], s.baselinePartitions));
   parts.push(`${s.elapsedMs} ms`);
   return parts.join(', ');
 }

@@ -112,10 +112,66 @@ function makePeers(random: () => number): { v4: string[]; v6: string[]; scanners
 }
 
 /**
+ * What the last full day holds that the days before do not, so a report's "What changed" has something to show: a
+ * host that starts sending to an external address (203.0.113.0/24 is never a peer otherwise), a host that starts
+ * accepting connections on a new port, and an interface whose traffic jumps. All are in the first flow log.
+ */
+function plantedChanges(log: FlowLogSpec, lastDay: number): Array<Record<string, string>> {
+  const at = (hh: number, mm: number, ss = 0) => lastDay + hh * 3600 + mm * 60 + ss;
+  const flow = (eni: Interface, o: { src: string; dst: string; srcport: number; dstport: number; bytes: number; start: number }) => ({
+    'interface-id': eni.id,
+    'subnet-id': eni.subnet,
+    'instance-id': eni.instance,
+    'az-id': eni.az,
+    srcaddr: o.src,
+    dstaddr: o.dst,
+    srcport: String(o.srcport),
+    dstport: String(o.dstport),
+    protocol: '6',
+    packets: String(Math.ceil(o.bytes / 1400)),
+    bytes: String(o.bytes),
+    start: String(o.start),
+    end: String(o.start + 45),
+    action: 'ACCEPT',
+    'tcp-flags': '19',
+    'flow-direction': o.src === eni.ipv4 ? 'egress' : 'ingress',
+    'traffic-path': o.src === eni.ipv4 ? '8' : '-',
+  });
+  // The jump is a database's replication stream to a replica: from its port to the replica's ephemeral ports.
+  const [sender, listener, jumper, database] = [log.interfaces[1], log.interfaces[2], log.interfaces[6], log.interfaces[7]];
+  return [
+    ...[0, 1, 2, 3].map((k) =>
+      flow(sender, { src: sender.ipv4, dst: '203.0.113.23', srcport: 49_152 + k, dstport: 4444, bytes: 10_500_000 + k * 1000, start: at(3, 12 + 9 * k, 7) }),
+    ),
+    ...[0, 1, 2, 3, 4, 5].map((k) =>
+      flow(listener, {
+        src: `203.0.113.${45 + (k % 3)}`,
+        dst: listener.ipv4,
+        srcport: 51_000 + k,
+        dstport: 8443,
+        bytes: 200_000 + k * 500,
+        start: at(5, 10 * k, 30),
+      }),
+    ),
+    ...Array.from({ length: 20 }, (_, k) =>
+      flow(jumper, {
+        src: jumper.ipv4,
+        dst: database.ipv4,
+        srcport: 5432,
+        dstport: 40_000 + k,
+        bytes: 25_000_000 + k * 1000,
+        start: at(10 + (k % 4), 3 * k, 0),
+      }),
+    ),
+  ];
+}
+
+/**
  * Writes a realistic, deterministic flow-log data set in AWS's exact layout and file naming: several
  * accounts, regions and VPCs; a heavy-tailed mix of talkers; scanners hitting closed ports
- * (REJECT); NODATA and SKIPDATA records; IPv6; ICMP and ICMPv6; and flows that start before
- * midnight but end after it, so they are filed in the next day's folder.
+ * (REJECT); NODATA and SKIPDATA records; IPv6; ICMP and ICMPv6; flows that start before
+ * midnight but end after it, so they are filed in the next day's folder; and on the last day a new external
+ * destination, a new listening port and a traffic jump (see plantedChanges).
  */
 export async function writeSample(options: SampleOptions): Promise<SampleSummary> {
   const random = createRandom(options.seed ?? 1);
@@ -151,6 +207,7 @@ export async function writeSample(options: SampleOptions): Promise<SampleSummary
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const zipf = <T>(items: readonly T[]): T => items[Math.floor(items.length * random() ** 3)];
 
+  const planted = plantedChanges(flowLogs[0], until - 86_400);
   let files = 0;
   let records = 0;
   const pending: Promise<unknown>[] = [];
@@ -262,6 +319,22 @@ export async function writeSample(options: SampleOptions): Promise<SampleSummary
           r['pkt-srcaddr'] = r.srcaddr;
           r['pkt-dstaddr'] = r.dstaddr;
           lines.push(format.fields.map((f) => r[f.name] ?? '-'));
+        }
+        if (log === flowLogs[0]) {
+          for (const p of planted.filter((p) => Number(p.end) >= windowStart && Number(p.end) < windowEnd)) {
+            const r: Record<string, string> = {
+              version: String(version),
+              'account-id': log.account,
+              'vpc-id': log.vpc,
+              region: log.region,
+              type: 'IPv4',
+              ...p,
+            };
+            r['pkt-srcaddr'] = r.srcaddr;
+            r['pkt-dstaddr'] = r.dstaddr;
+            r['log-status'] = 'OK';
+            lines.push(format.fields.map((f) => r[f.name] ?? '-'));
+          }
         }
         const file: FlowLogFile = { account: log.account, region: log.region, flowLogId: log.flowLogId, fileTime: windowStart, records: lines };
         records += lines.length;

@@ -149,7 +149,7 @@ describe('flowq run', () => {
     [
       ['run', 'top-nothing-like-it', '--data', 'x'],
       2,
-      /^flowq: unknown query 'top-nothing-like-it'; known queries: accepted-traffic, admin-ports, aws-services, conversations, eni-bytes, eni-direction, ip-versions, port-scanners, rejected-ports, rejected-traffic, ssh-rdp, top-addresses, top-instances, top-subnets, top-talkers, top-talkers-packet, traffic-from, traffic-over-time, traffic-paths, traffic-to\n$/,
+      /^flowq: unknown query 'top-nothing-like-it'; known queries: accepted-traffic, admin-ports, aws-services, conversations, eni-bytes, eni-direction, ip-versions, new-destinations, new-listeners, port-scanners, rejected-ports, rejected-traffic, ssh-rdp, top-addresses, top-instances, top-subnets, top-talkers, top-talkers-packet, traffic-change, traffic-from, traffic-over-time, traffic-paths, traffic-to\n$/,
     ],
     [
       ['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--colour', 'red'],
@@ -465,16 +465,16 @@ describe('flowq help and version', () => {
     expect(bare).toEqual({ ...help, code: 2 });
   });
 
-  it('says what report and demo run: the three headline templates, 25 rows each in a report', async () => {
+  it('says what report and demo run: what changed and the three rankings, 25 rows each in a report', async () => {
     const help = (await cli('help')).out.split('\n');
     const report = await cli('report', '--help');
 
     expect(help.filter((l) => /^ {2}flowq (report|demo) /.test(l)).map((l) => l.replace(/ +/g, ' '))).toEqual([
-      ' flowq report write the daily report (JSON, CSV, HTML) of some days into a folder; runs top-talkers, rejected-ports, eni-bytes by default',
-      ' flowq demo make a sample once (no AWS account), run top-talkers, rejected-ports, eni-bytes on its last full day, write the report',
+      ' flowq report write the daily report (JSON, CSV, HTML) of some days into a folder; runs new-destinations, new-listeners, traffic-change, top-talkers, rejected-ports, eni-bytes by default',
+      ' flowq demo make a sample once (no AWS account), run new-destinations, new-listeners, traffic-change, top-talkers, rejected-ports, eni-bytes on its last full day, write the report',
     ]);
     expect(report.out).toContain(
-      '\n  --templates a,b        the templates to run (default: the three headline templates (top-talkers, rejected-ports, eni-bytes), 25 rows each)\n',
+      '\n  --templates a,b        the templates to run (default: what changed and the three rankings (new-destinations, new-listeners, traffic-change, top-talkers, rejected-ports, eni-bytes), 25 rows each)\n',
     );
   });
 
@@ -581,6 +581,8 @@ describe('flowq queries', () => {
       ['eni-bytes', false, ['interface-id']],
       ['eni-direction', false, ['interface-id', 'flow-direction']],
       ['ip-versions', true, []],
+      ['new-destinations', true, []],
+      ['new-listeners', false, ['srcport']],
       ['port-scanners', true, []],
       ['rejected-ports', true, []],
       ['rejected-traffic', true, []],
@@ -590,6 +592,7 @@ describe('flowq queries', () => {
       ['top-subnets', false, ['subnet-id']],
       ['top-talkers', true, []],
       ['top-talkers-packet', false, ['pkt-srcaddr', 'pkt-dstaddr']],
+      ['traffic-change', false, ['interface-id']],
       ['traffic-from', true, []],
       ['traffic-over-time', true, []],
       ['traffic-paths', false, ['traffic-path']],
@@ -632,22 +635,23 @@ describe('flowq sample and demo', () => {
     for (const f of list(a)) expect(readFileSync(join(a, f))).toEqual(readFileSync(join(b, f)));
   });
 
-  it("prints the three headline templates as tables for the last full day and writes that day's report, making the sample only once", async () => {
+  it("prints the daily report's templates as tables for the last full day and writes that day's report, making the sample only once", async () => {
     const dir = join(tmp(), 'demo');
     const out = join(tmp(), 'demo-report');
     const first = await cli('demo', '--data', dir, '--out', out);
     expect(first.code).toBe(0);
     expect(first.err).toContain(`making a sample data set in ${dir} (once)`);
-    expect(first.out.match(/^== \S+/gm)).toEqual(['top-talkers', 'rejected-ports', 'eni-bytes'].map((n) => `== ${n}`));
+    const names = ['new-destinations', 'new-listeners', 'traffic-change', 'top-talkers', 'rejected-ports', 'eni-bytes'];
+    expect(first.out.match(/^== \S+/gm)).toEqual(names.map((n) => `== ${n}`));
     expect(existsSync(join(dir, 'flowq-sample.json'))).toBe(true);
     const { until } = JSON.parse(readFileSync(join(dir, 'flowq-sample.json'), 'utf8')) as { until: number };
     const day = new Date((until - 86_400) * 1000).toISOString().slice(0, 10);
     const index = join(out, ...day.split('-'), 'index.html');
     const next = new Date(until * 1000).toISOString().slice(0, 10);
-    const from = new Date((until - 3 * 86_400) * 1000).toISOString().slice(0, 10);
+    const from = new Date((until - 8 * 86_400) * 1000).toISOString().slice(0, 10);
     expect(first.out.split('\n').slice(-5)).toEqual([
       `report for ${day}: ${index}`,
-      `the sample holds the UTC days ${from} to ${day}; ${TEMPLATES.size - 3} more templates: npx flowq queries`,
+      `the sample holds the UTC days ${from} to ${day}; ${TEMPLATES.size - names.length} more templates: npx flowq queries`,
       'next, who probed many ports and was rejected on its last day:',
       `  npx flowq run port-scanners --data ${dir} --start ${day} --end ${next}`,
       '',
@@ -657,6 +661,10 @@ describe('flowq sample and demo', () => {
     const nextRun = await cli(...printed);
     expect({ code: nextRun.code, rows: nextRun.out.split('\n').length > 3 }).toEqual({ code: 0, rows: true });
     expect(readFileSync(index, 'utf8')).toContain(`VPC Flow Logs report, ${day}`);
+    // The sample's planted new destination leads the What changed section.
+    expect(readFileSync(index, 'utf8')).toContain(
+      '<h3>New external destinations</h3><ul class="changes"><li><bdi>10.0.0.11 → 203.0.113.23:4444/TCP, first seen 03:12 UTC, 42.0 MB</bdi></li>',
+    );
     const second = await cli('demo', '--data', dir, '--out', out);
     expect(second.err).toBe('');
     expect(second.out.replace(/\d+ ms/g, '')).toBe(first.out.replace(/\d+ ms/g, ''));

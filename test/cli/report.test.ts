@@ -23,7 +23,8 @@ beforeAll(async () => {
   await writeSample({ out: data(), days: 2, records: 4000, seed: 3, until: UNTIL });
 });
 
-const NAMES = ['top-talkers', 'rejected-ports', 'eni-bytes'];
+/** The default report: what changed against the days before, then the three rankings. */
+const NAMES = ['new-destinations', 'new-listeners', 'traffic-change', 'top-talkers', 'rejected-ports', 'eni-bytes'];
 
 describe('flowq report', () => {
   it('writes JSON, CSV, the page, the manifest and latest.json; the JSON is what flowq run --output json prints for the day', async () => {
@@ -32,7 +33,13 @@ describe('flowq report', () => {
     expect(code).toBe(0);
     expect(stdout).toBe(`${join(out, '2026', '10', '31', 'index.html')}\n`);
     const rowCount = (n: string) => (JSON.parse(readFileSync(join(out, '2026', '10', '31', `${n}.json`), 'utf8')) as { rows: unknown[] }).rows.length;
-    expect(err.split('\n').filter(Boolean).sort()).toEqual(NAMES.map((n) => `2026-10-31 ${n}: ${rowCount(n)} rows`).sort());
+    // The sample's two days leave most of the 7-day baseline without files: the change templates say so once.
+    const baselineNote =
+      'flowq: note: the 7-day baseline begins at partition 2026/10/24, before the first partition with flow logs (2026/10/30): ' +
+      'what the range holds is compared only with what there is from 2026/10/30 on, so more of it may be reported as new or changed';
+    expect(err.split('\n').filter(Boolean).sort()).toEqual(
+      [...NAMES.map((n) => `2026-10-31 ${n}: ${rowCount(n)} row${rowCount(n) === 1 ? '' : 's'}`), baselineNote].sort(),
+    );
     expect(files(out)).toEqual(
       [...NAMES.flatMap((n) => [`2026/10/31/${n}.csv`, `2026/10/31/${n}.json`]), '2026/10/31/index.html', '2026/10/31/manifest.json', 'latest.json'].sort(),
     );
@@ -45,6 +52,35 @@ describe('flowq report', () => {
       const csv = await cli('run', name, '--data', data(), '--start', '2026-10-31', '--end', '2026-11-01', '--limit', '25', '--output', 'csv');
       expect(readFileSync(join(out, '2026', '10', '31', `${name}.csv`), 'utf8')).toBe(csv.out);
     }
+  });
+
+  it('with --notify prints what changed after the page, as the report function publishes it', async () => {
+    const out = join(tmp(), 'notify');
+    const { code, out: stdout } = await cli('report', '--data', data(), '--out', out, '--date', '2026-10-31', '--notify');
+    expect(code).toBe(0);
+    const day = join(out, '2026', '10', '31');
+    const rows = (n: string) => (JSON.parse(readFileSync(join(day, `${n}.json`), 'utf8')) as { rows: Record<string, unknown>[] }).rows;
+    const [destinations, listeners, changes] = [rows('new-destinations'), rows('new-listeners'), rows('traffic-change')];
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    const lines = stdout.split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      join(day, 'index.html'),
+      `flowq: what changed on 2026-10-31 against the 7 days before: ${plural(destinations.length, 'new destination')}, ${plural(listeners.length, 'new listener')}, ${plural(changes.length, 'traffic change')}`,
+      '',
+    ]);
+    // The sample's planted new destination (the day's largest) and new listener, one line each.
+    expect(lines).toContain('- 10.0.0.11 → 203.0.113.23:4444/TCP, first seen 03:12 UTC, 42.0 MB');
+    expect(lines).toContain('- 10.0.0.12 accepted 8443/TCP from 3 sources, first seen 05:00 UTC, 1.2 MB');
+    expect(lines.slice(-3)).toEqual([`Report: ${join(day, 'index.html')}`, `Manifest: ${join(day, 'manifest.json')}`, '']);
+  });
+
+  it('refuses a malformed --internal-cidrs list with one line and exit code 2', async () => {
+    const { code, out: stdout, err } = await cli('report', '--data', data(), '--out', join(tmp(), 'bad'), '--internal-cidrs', '10.0.0.0/8,fd00::/129');
+    expect({ code, stdout, err }).toEqual({
+      code: 2,
+      stdout: '',
+      err: "flowq: --internal-cidrs: item 2: '/129' is not a prefix length: an IPv6 network takes /0 to /128\n",
+    });
   });
 
   it('writes the same keys and rows when run again', async () => {
@@ -137,6 +173,12 @@ describe('flowq report', () => {
         `2026-10-31 eni-bytes: failed: ${failure('eni-bytes')}`,
         `flowq: report template failed: 2026-10-31 top-talkers: ${failure('top-talkers')}`,
         `flowq: report template failed: 2026-10-31 eni-bytes: ${failure('eni-bytes')}`,
+        // The change templates: traffic-change sums the interface's bytes too; the others find nothing (internal traffic, no listener).
+        '2026-10-31 new-destinations: 0 rows',
+        '2026-10-31 new-listeners: 0 rows',
+        `2026-10-31 traffic-change: failed: ${failure('traffic-change')}`,
+        `flowq: report template failed: 2026-10-31 traffic-change: ${failure('traffic-change')}`,
+        `flowq: note: the 7-day baseline begins at partition 2026/10/24, before the first partition with flow logs (2026/10/31): what the range holds is compared only with what there is from 2026/10/31 on, so more of it may be reported as new or changed`,
       ].sort(),
     );
     expect(readFileSync(join(out, '2026', '10', '31', 'index.html'), 'utf8')).toContain(failure('top-talkers'));
@@ -150,7 +192,8 @@ describe('flowq report', () => {
     expect({ code, stdout }).toEqual({ code: 0, stdout: `${join(out, '2020', '01', '01', 'index.html')}\n` });
     expect(err.split('\n').sort()).toEqual(['', `flowq: note: ${note}`, ...NAMES.map((n) => `2020-01-01 ${n}: 0 rows`)].sort());
     const page = readFileSync(join(out, '2020', '01', '01', 'index.html'), 'utf8');
-    expect(page.split(`<p class="note">${note}</p>`)).toHaveLength(NAMES.length + 1);
+    // Under each ranking's heading, and once in What changed for the three change templates.
+    expect(page.split(`<p class="note">${note}</p>`)).toHaveLength(NAMES.length - 3 + 1 + 1);
   });
 
   it('refuses a bad date, an unknown template, a template missing a parameter and a missing --out with one line and exit code 2, writing nothing', async () => {

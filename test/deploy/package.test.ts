@@ -40,6 +40,8 @@ const ENV = { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSI
 const DATA_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const ALARM_TOPIC = 'arn:aws:sns:us-east-1:111122223333:flowq-spend';
 const GIB = 1024 ** 3;
+/** The SNS topic of the second package's change summaries. */
+const TOPIC = 'arn:aws:sns:us-east-1:111122223333:flowq-changes';
 
 /** The deploy parameters of the second package: every opt-in, and a prefix without its slash. */
 const OPTIONS = [
@@ -60,6 +62,7 @@ const OPTIONS = [
   `alarmTopicArn=${ALARM_TOPIC}`,
   'queryConcurrency=3',
   'backfillDays=2',
+  `notifyTopicArn=${TOPIC}`,
 ];
 
 let work: string;
@@ -188,6 +191,9 @@ function expectedGrants(fn: string, bucket: string, prefix: string, dataKey?: st
       ...results,
       'Allow s3:ListBucket on ${ReportsBucket.Arn}',
       ...['s3:GetObject', 's3:PutObject', 's3:DeleteObject'].map((a) => `Allow ${a} on \${ReportsBucket.Arn}/reports/*`),
+      // The event of a day that changed, on the default bus; the summary on the topic, when one is set.
+      'Allow events:PutEvents on arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default',
+      ...(bucket === 'corp-flow-logs' ? [`Allow sns:Publish on ${TOPIC}`] : []),
     ],
   };
   if (access[fn] === undefined) throw new Error(`no expected access for function ${fn}: write it down in this test`);

@@ -122,6 +122,8 @@ describe('the deploy parameters', () => {
     [{ dailyScanAlarmGiB: '0' }, "param dailyScanAlarmGiB must be a whole number from 1 to 1000000, not '0'"],
     [{ queryConcurrency: '' }, "param queryConcurrency must be a whole number from 1 to 1000, not ''"],
     [{ backfillDays: '400' }, "param backfillDays must be a whole number from 0 to 366, not '400'"],
+    [{ notifyTopicArn: 'arn:aws:sqs:us-east-1:111122223333:q' }, 'param notifyTopicArn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)'],
+    [{ internalCidrs: '10.0.0.0/8,10.0.0.0/33' }, "param internalCidrs: internal_cidrs: item 2: '/33' is not a prefix length"],
   ])('%j is refused with one line naming what to fix', (params, message) => {
     let error: unknown;
     try {
@@ -155,8 +157,25 @@ describe('the report function', () => {
       FLOWQ_REPORT_KMS_KEY_ID: '1234abcd-12ab-34cd-56ef-1234567890ab',
       FLOWQ_REPORT_TEMPLATES: '[{"name":"top-talkers"}]',
       FLOWQ_REPORT_CONCURRENCY: '3',
+      FLOWQ_NOTIFY_TOPIC_ARN: '',
+      FLOWQ_INTERNAL_CIDRS: '',
     });
     expect(plan.environment.shared).toMatchObject({ FLOWQ_DATABASE: 'flowq', FLOWQ_TABLE: 'flow_logs', FLOWQ_LOCATION: 's3://flowq-flow-logs-example/' });
+  });
+
+  test('may put events on the default bus, and publish to the notification topic only when one is given', () => {
+    const grants = (notifyTopicArn: string) =>
+      reportAccess(settingsWith({ notifyTopicArn })).filter((s) => s.Action.some((a) => a.startsWith('events:') || a.startsWith('sns:')));
+    const bus = {
+      Effect: 'Allow',
+      Action: ['events:PutEvents'],
+      Resource: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default']] },
+      ],
+    };
+    const topic = 'arn:aws:sns:eu-west-1:111122223333:flowq-changes';
+
+    expect([grants(''), grants(topic)]).toEqual([[bus], [bus, { Effect: 'Allow', Action: ['sns:Publish'], Resource: [topic] }]]);
   });
 
   test('may use the KMS key it is given, by id or by ARN, and no other', () => {

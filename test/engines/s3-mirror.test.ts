@@ -161,6 +161,20 @@ describe('flowq run --data s3://...', () => {
     ).toBe(`s3: fetched ${wanted.length}/${wanted.length} objects, ${size}/${size}`);
   });
 
+  it('fetches the baseline days too for a template that compares the range with them, and answers as the local copy', async () => {
+    freshCache();
+    const question = ['new-destinations', ...RANGE, '--baseline-days', '1', '--limit', '1000', '--output', 'json'];
+    const fromS3 = await cli('run', '--data', LOCATION, ...question);
+    const fromLocal = await cli('run', '--data', local(), ...question);
+
+    expect(fromS3.code).toBe(0);
+    expect(rowsOf(fromS3.out)).toEqual(rowsOf(fromLocal.out));
+    expect(rowsOf(fromS3.out).length).toBeGreaterThan(0);
+    // The day before the range (the 1-day baseline), the range's day and the next (the late margin).
+    expect(objectGets()).toEqual(keysOfDays(['2026/10/29', ...RANGE_DAYS]));
+    process.env.FLOWQ_CACHE_DIR = cache;
+  });
+
   it('fetches nothing on the second run over the same days, and answers the same', async () => {
     process.env.FLOWQ_CACHE_DIR = cache;
     const first = await cli('run', 'top-talkers', '--data', local(), ...RANGE, '--output', 'json');

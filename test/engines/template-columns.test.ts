@@ -29,6 +29,8 @@ function givenValue(spec: ParamSpec): unknown {
       return spec.values[0];
     case 'cidr':
       return '0.0.0.0/0';
+    case 'cidr-list':
+      return ['10.0.0.0/8'];
     case 'protocol':
       return 'tcp';
   }

@@ -224,6 +224,12 @@ function requests(template: Template, format: LogFormat, full: boolean, index: n
     else if (spec.kind === 'protocol') values = ['tcp', 17, 'icmpv6'];
     else if (spec.kind === 'integer') values = [spec.min];
     else if (spec.kind === 'integer-list') values = [[22, 443, 3389].filter((p) => p >= spec.min && p <= spec.max)];
+    // Internal networks: one list with the IPv6 network that holds Trino's IPv4-mapped form, one of blocks in the data.
+    else if (spec.kind === 'cidr-list')
+      values = [
+        ['10.0.0.0/8', '::/0'],
+        ['192.168.0.0/16', '2001:db8::/32', 'fe80::/10'],
+      ];
     else if (spec.name === 'interface_id') values = [INTERFACES[index % INTERFACES.length]];
     else if (spec.name === 'vpc_id') values = [VPCS[0]];
     else if (spec.name === 'subnet_id') values = [SUBNETS[index % SUBNETS.length]];

@@ -13,7 +13,9 @@ const FORMAT =
   '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${log-status}';
 const s3 = mockClient(S3Client);
 const tmp = useTempDir('flowq-report-failure-');
-const ENV = { FLOWQ_ENGINE: 'local', FLOWQ_REPORT_BUCKET: 'flowq-reports', FLOWQ_REPORT_PREFIX: 'daily' };
+// The three rankings: this test is about one of them failing among the others.
+const RANKINGS = JSON.stringify(['top-talkers', 'rejected-ports', 'eni-bytes'].map((name) => ({ name, params: { limit: 25 } })));
+const ENV = { FLOWQ_ENGINE: 'local', FLOWQ_REPORT_BUCKET: 'flowq-reports', FLOWQ_REPORT_PREFIX: 'daily', FLOWQ_REPORT_TEMPLATES: RANKINGS };
 let handler: (event: unknown, context: Context) => Promise<unknown>;
 
 beforeAll(async () => {

@@ -1,4 +1,5 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Context } from 'aws-lambda';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import { fakeBucket, SAMPLE_UNTIL } from '../reports/support.js';
 import { useTempDir } from '../support/tmp.js';
 
 const s3 = mockClient(S3Client);
+// Days that changed are announced on EventBridge (test/handlers/report-notify.test.ts checks what).
+const events = mockClient(EventBridgeClient);
 const tmp = useTempDir('flowq-report-handler-');
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const ENV = { FLOWQ_ENGINE: 'local', FLOWQ_REPORT_BUCKET: 'flowq-reports', FLOWQ_REPORT_KMS_KEY_ID: KEY };
@@ -29,11 +32,19 @@ afterAll(() => {
 
 beforeEach(() => {
   s3.reset();
+  events.reset();
+  events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
   bucket = fakeBucket(s3);
 });
 
 const context = lambdaContext('flowq-dev-report');
 const DAY_FILES = [
+  'new-destinations.json',
+  'new-destinations.csv',
+  'new-listeners.json',
+  'new-listeners.csv',
+  'traffic-change.json',
+  'traffic-change.csv',
   'top-talkers.json',
   'top-talkers.csv',
   'rejected-ports.json',
@@ -57,13 +68,14 @@ describe('the report handler', () => {
           date: '2026-10-31',
           index: 's3://flowq-reports/reports/2026/10/31/index.html',
           manifest: 's3://flowq-reports/reports/2026/10/31/manifest.json',
-          templates: ['top-talkers', 'rejected-ports', 'eni-bytes'].map((name) => ({
+          templates: ['new-destinations', 'new-listeners', 'traffic-change', 'top-talkers', 'rejected-ports', 'eni-bytes'].map((name) => ({
             name,
             params: { limit: 25 },
             status: 'ok',
             rows: expect.any(Number) as number,
           })),
           latest: true,
+          changes: expect.objectContaining({ date: '2026-10-31', baselineDays: 7 }) as unknown,
         },
       ],
     });

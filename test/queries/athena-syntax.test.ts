@@ -51,6 +51,8 @@ function givenValue(spec: ParamSpec): unknown {
       return spec.values.at(-1);
     case 'cidr':
       return '2001:db8::/32';
+    case 'cidr-list':
+      return ['10.0.0.0/8', '2001:db8::/32', 'fc00::/7'];
     case 'protocol':
       return 'icmpv6';
   }

@@ -3,7 +3,7 @@
  * style): records exactly at `start`, `end - 1` and `end`, records filed late into the next day's
  * partition, ties in every sort key, NULL keys, NODATA and SKIPDATA records. Each query's rows must
  * equal the pinned rows exactly, in order, on the local engine; the pinned rows are themselves
- * checked against the independent oracles (test/support/oracle.ts, library-oracle.ts), so a case
+ * checked against the independent oracles (test/support/oracle.ts, library-oracle.ts, change-oracle.ts), so a case
  * cannot pin a wrong answer. A second check reads each template's `@order` header against its SQL's
  * ORDER BY, so a dropped tie-breaker fails even where the data happens to hide it. The same cases run
  * on a real Trino in test/engines/trino.test.ts.
@@ -16,6 +16,7 @@ import { parseLogFormat } from '../../src/flowlog/format.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { TEMPLATES } from '../../src/queries/templates.js';
 import { FlowLogWriter } from '../../src/sample/writer.js';
+import { CHANGE_COLUMNS, DEFAULT_INTERNAL, expectedChangeRows, type ChangeQuery } from '../support/change-oracle.js';
 import { expectedLibraryRows, type LibraryQuery } from '../support/library-oracle.js';
 import { expectedRows, RESULT_COLUMNS, type OracleQuery } from '../support/oracle.js';
 import { cellText, readPinnedCase, type PinnedCase, type PinnedQuery } from '../support/pinned.js';
@@ -37,7 +38,20 @@ function oracleRows(c: PinnedCase, q: PinnedQuery): string[][] {
   };
   const format = parseLogFormat(c.format);
   const files = c.files.map((f) => ({ account: f.records[0][1], region: 'us-east-1', fileTime: f.fileTime, records: f.records }));
-  const rows = c.template in RESULT_COLUMNS ? expectedRows(format, files, request as OracleQuery) : expectedLibraryRows(format, files, request as LibraryQuery);
+  const rows =
+    c.template in RESULT_COLUMNS
+      ? expectedRows(format, files, request as OracleQuery)
+      : c.template in CHANGE_COLUMNS
+        ? expectedChangeRows(format, files, {
+            ...(request as Pick<ChangeQuery, 'template' | 'start' | 'end' | 'limit'>),
+            baseline_days: Number(p.baseline_days ?? 7),
+            internal_cidrs: p.internal_cidrs === undefined ? DEFAULT_INTERNAL : p.internal_cidrs.split(','),
+            ...(p.protocol === undefined ? {} : { protocol: Number(p.protocol) }),
+            ...(p.interface_id === undefined ? {} : { interface_id: p.interface_id }),
+            ...(p.by === undefined ? {} : { by: p.by as ChangeQuery['by'] }),
+            ...(p.min_ratio === undefined ? {} : { min_ratio: Number(p.min_ratio) }),
+          })
+        : expectedLibraryRows(format, files, request as LibraryQuery);
   return rows.map((row) => q.columns.map((column) => cellText(row[column])));
 }
 

@@ -192,6 +192,15 @@ function valueFor(spec: ParamSpec): fc.Arbitrary<unknown> {
       return fc.oneof(padded(fc.constantFrom(...spec.values).chain(randomCase)), fc.constantFrom(...spec.values.map((v) => `${v}x`)), oddJson);
     case 'cidr':
       return cidrValue;
+    case 'cidr-list': {
+      const items = fc.array(cidrValue, { minLength: 0, maxLength: spec.maxCount + 2 });
+      return fc.oneof(
+        items,
+        items.map((list) => list.map(String).join(',')),
+        fc.tuple(items, fc.constantFrom(',', ', ', ' , ', ',,', ';')).map(([list, sep]) => list.map(String).join(sep)),
+        oddJson,
+      );
+    }
     case 'protocol':
       return fc.oneof(padded(fc.constantFrom('tcp', 'udp', 'icmp', 'icmpv6', 'icmpv4', 'sctp').chain(randomCase)), integerValue(0, 255));
   }
@@ -225,6 +234,10 @@ function validFor(spec: ParamSpec): fc.Arbitrary<unknown> {
           .map(([g, p]) => g.join(':') + (p === null ? '' : `/${p}`)),
         fc.constantFrom('::/0', '::1', '2001:db8::/32', '::ffff:10.0.0.1/128', 'fe80::1'),
       );
+    case 'cidr-list':
+      return fc
+        .array(validFor({ ...spec, kind: 'cidr' } as ParamSpec), { minLength: spec.minCount, maxLength: spec.maxCount })
+        .chain((list) => fc.constantFrom<unknown>(list, list.join(','), list.join(' , ')));
     case 'protocol':
       return fc.oneof(
         fc.constantFrom('tcp', 'udp', 'icmp', 'icmpv6').chain(randomCase),

@@ -28,10 +28,22 @@ describe('every template file', () => {
   it.each(FILES)('%s declares every placeholder it uses and uses every parameter it declares', (name) => {
     const { header, body } = parseTemplateFile(name, readFileSync(`queries/${name}.sql`, 'utf8'));
     const declared = header.params.map((p) => p.name).filter((n) => n !== 'limit');
-    expect([...placeholdersIn(body)].sort()).toEqual([...declared, 'partition_from', 'partition_to'].sort());
+    const used = placeholdersIn(body);
+    if (declared.includes('baseline_days')) {
+      // A template that compares with a baseline reads the days before start through the values derived from it,
+      // in its own subquery (between its own partition bounds) or in one scan from the baseline's first partition.
+      const derived = ['baseline_start', 'partition_to', ...(used.has('partition_from') ? ['partition_from', 'baseline_partition_to'] : [])];
+      // baseline_days itself is needed only where the SQL turns the baseline's bytes into a daily mean.
+      const own = declared.filter((n) => n !== 'baseline_days' || used.has('baseline_days'));
+      expect([...used].sort()).toEqual([...own, 'baseline_partition_from', ...derived].sort());
+      expect(body).toMatch(/WHERE dt BETWEEN :(baseline_)?partition_from AND :partition_to/);
+      expect(body).toMatch(/start >= :baseline_start AND start < :start/);
+    } else {
+      expect([...used].sort()).toEqual([...declared, 'partition_from', 'partition_to'].sort());
+      expect(body).toMatch(/WHERE dt BETWEEN :partition_from AND :partition_to/);
+    }
     expect(body.includes('{{limit}}')).toBe(header.params.some((p) => p.name === 'limit'));
     expect(body).toContain('FROM {{table}}');
-    expect(body).toMatch(/WHERE dt BETWEEN :partition_from AND :partition_to/);
   });
 
   it.each(FILES)('%s needs only documented fields and publishes typed columns', (name) => {

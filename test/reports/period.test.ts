@@ -51,18 +51,44 @@ describe('report days', () => {
 });
 
 describe('report settings', () => {
-  it('default to reports/, the bucket default encryption and the three templates with limit 25', () => {
+  it('default to reports/, the bucket default encryption, the change templates and the three rankings with limit 25', () => {
     expect(readReportSettings({ FLOWQ_REPORT_BUCKET: 'my-reports' })).toEqual({
       bucket: 'my-reports',
       prefix: 'reports/',
       kmsKeyId: undefined,
       templates: [
+        { name: 'new-destinations', params: { limit: 25 } },
+        { name: 'new-listeners', params: { limit: 25 } },
+        { name: 'traffic-change', params: { limit: 25 } },
         { name: 'top-talkers', params: { limit: 25 } },
         { name: 'rejected-ports', params: { limit: 25 } },
         { name: 'eni-bytes', params: { limit: 25 } },
       ],
       concurrency: 3,
     });
+  });
+
+  it('give the change templates the internal networks of FLOWQ_INTERNAL_CIDRS, and read the notification topic', () => {
+    const settings = readReportSettings({
+      FLOWQ_REPORT_BUCKET: 'b',
+      FLOWQ_INTERNAL_CIDRS: '10.0.0.0/8, fd00::/8',
+      FLOWQ_NOTIFY_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:flowq',
+    });
+    expect(settings.templates.map((t) => [t.name, t.params.internal_cidrs])).toEqual([
+      ['new-destinations', '10.0.0.0/8, fd00::/8'],
+      ['new-listeners', '10.0.0.0/8, fd00::/8'],
+      ['traffic-change', '10.0.0.0/8, fd00::/8'],
+      ['top-talkers', undefined],
+      ['rejected-ports', undefined],
+      ['eni-bytes', undefined],
+    ]);
+    expect(settings.notifyTopicArn).toBe('arn:aws:sns:eu-west-1:111122223333:flowq');
+    expect(() => readReportSettings({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_NOTIFY_TOPIC_ARN: 'arn:aws:sqs:eu-west-1:111122223333:q' })).toThrow(
+      'environment variable FLOWQ_NOTIFY_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)',
+    );
+    expect(() => readReportSettings({ FLOWQ_REPORT_BUCKET: 'b', FLOWQ_INTERNAL_CIDRS: '10.0.0.0/8,nope' })).toThrow(
+      "environment variable FLOWQ_INTERNAL_CIDRS: internal_cidrs: item 2: 'nope' is not an IPv4 or IPv6 address; give a network such as 10.0.0.0/8, 10.1.2.3 or 2001:db8::/32",
+    );
   });
 
   it('read the prefix, the KMS key and a template list', () => {
