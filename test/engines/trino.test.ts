@@ -263,6 +263,8 @@ if (!('url' in trino)) {
 
 suite('Trino, the engine of Athena v3, against the local engine', () => {
   const url = 'url' in trino ? trino.url : '';
+  /** The flags that point the CLI at one of this run's tables. */
+  const onTrino = (table: string) => ['--engine', 'trino', '--server', url, '--catalog', 'hive', '--schema', SCHEMA, '--table', table];
 
   beforeAll(async () => {
     await mkdir(ROOT, { recursive: true });
@@ -394,7 +396,7 @@ suite('Trino, the engine of Athena v3, against the local engine', () => {
       try {
         const sql = 'SELECT srcaddr, version, srcport, dstport, protocol, packets, bytes FROM flow_logs ORDER BY srcaddr';
         const engine = await TrinoEngine.open({ server: url, catalog: 'hive', schema: SCHEMA, table: 'numbers', user: 'flowq-test' });
-        const onTrino = await engine.run(statementQuery(sql.replace('flow_logs', 'numbers'), undefined, engine.target));
+        const fromTrino = await engine.run(statementQuery(sql.replace('flow_logs', 'numbers'), undefined, engine.target));
         const onLocal = await local.run(statementQuery(sql, undefined, local.target));
         const oracle = records
           .map((r) => {
@@ -420,7 +422,7 @@ suite('Trino, the engine of Athena v3, against the local engine', () => {
             };
           })
           .sort((a, b) => (a.srcaddr < b.srcaddr ? -1 : 1));
-        expect(onTrino.rows).toEqual(oracle);
+        expect(fromTrino.rows).toEqual(oracle);
         expect(onLocal.rows).toEqual(oracle);
         comparisons.queries += 1;
         comparisons.rows += oracle.length;
@@ -434,64 +436,23 @@ suite('Trino, the engine of Athena v3, against the local engine', () => {
     const spec = DATASETS[0];
     const location = join(ROOT, 'ds0');
     const question = ['--start', new Date((BASE - DAY) * 1000).toISOString(), '--end', new Date((BASE + DAY) * 1000).toISOString(), '--limit', '15'];
-    const onTrino = await cli(
-      'run',
-      'top-talkers',
-      '--engine',
-      'trino',
-      '--server',
-      url,
-      '--catalog',
-      'hive',
-      '--schema',
-      SCHEMA,
-      '--table',
-      'ds0',
-      ...question,
-    );
+    const answered = await cli('run', 'top-talkers', ...onTrino('ds0'), ...question);
     const onData = await cli('run', 'top-talkers', '--data', location, '--log-format', spec.formatText, ...question);
-    expect(onTrino.code).toBe(0);
-    expect(onTrino.out).toBe(onData.out);
-    expect(onTrino.out.split('\n').length).toBeGreaterThan(5);
-    expect(onTrino.err).toMatch(/^trino: query \S+ started on http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(answered.code).toBe(0);
+    expect(answered.out).toBe(onData.out);
+    expect(answered.out.split('\n').length).toBeGreaterThan(5);
+    expect(answered.err).toMatch(/^trino: query \S+ started on http:\/\/127\.0\.0\.1:\d+$/m);
   });
 
   test('a query Trino refuses is one line with its message, and an unreachable server is named', async () => {
-    const refused = await cli(
-      'sql',
-      'SELECT nosuchcolumn FROM ds0',
-      '--engine',
-      'trino',
-      '--server',
-      url,
-      '--catalog',
-      'hive',
-      '--schema',
-      SCHEMA,
-      '--table',
-      'ds0',
-    );
+    const refused = await cli('sql', 'SELECT nosuchcolumn FROM ds0', ...onTrino('ds0'));
     expect({ code: refused.code, last: refused.err.trim().split('\n').at(-1) }).toEqual({
       code: 1,
       last: expect.stringMatching(/^flowq: Trino query \S+ failed: line 1:8: Column 'nosuchcolumn' cannot be resolved$/),
     });
     const closed = await closedPort();
-    const unreachable = await cli(
-      'run',
-      'top-talkers',
-      '--engine',
-      'trino',
-      '--server',
-      `http://127.0.0.1:${closed}`,
-      '--catalog',
-      'hive',
-      '--schema',
-      SCHEMA,
-      '--table',
-      'ds0',
-      '--since',
-      '1h',
-    );
+    const flags = onTrino('ds0').map((flag) => (flag === url ? `http://127.0.0.1:${closed}` : flag));
+    const unreachable = await cli('run', 'top-talkers', ...flags, '--since', '1h');
     expect({ code: unreachable.code, err: unreachable.err }).toEqual({
       code: 1,
       err: `flowq: cannot reach Trino at http://127.0.0.1:${closed}: ECONNREFUSED\n`,
