@@ -212,7 +212,9 @@ export async function startTrino({ runDir = runHome(), port, log = () => {}, wai
   while (Date.now() < until) {
     if (!alive(child.pid)) throw new TrinoSetupError(`Trino exited while starting: ${lastLogLine(runDir)}`);
     const answer = await info(url);
-    if (answer?.starting === false) return { url, pid: child.pid, version: answer.nodeVersion?.version ?? TRINO_VERSION, jdk, reused: false };
+    // Trino says it has started a moment before its own node is active: wait until a query runs.
+    if (answer?.starting === false && (await answersQueries(url)))
+      return { url, pid: child.pid, version: answer.nodeVersion?.version ?? TRINO_VERSION, jdk, reused: false };
     await new Promise((r) => setTimeout(r, 500));
   }
   await stopTrino(runDir);
@@ -252,6 +254,15 @@ export async function executeStatements(url, statements, user = 'flowq') {
     results.push(rows);
   }
   return results;
+}
+
+async function answersQueries(url) {
+  try {
+    await executeStatements(url, ['SELECT 1']);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** SQL text split into statements at each `;` that ends a line. */
