@@ -1,9 +1,15 @@
 // Assembles src/engines/plain-scan.wat into src/engines/plain-scan-wasm.ts (the module as base64),
-// so that neither the CLI build nor the Lambda bundles need an assembler. A test checks the two agree.
+// so that neither the CLI build nor the Lambda bundles need an assembler. Run through
+// scripts/generate.mjs (npm run generate); a test checks the two agree.
 import { Buffer } from 'node:buffer';
-import { readFile, writeFile } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import wabt from 'wabt';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const WAT = join(ROOT, 'src/engines/plain-scan.wat');
+export const OUT = join(ROOT, 'src/engines/plain-scan-wasm.ts');
 
 export async function assemble(watPath) {
   const module = (await wabt()).parseWat(watPath, await readFile(watPath, 'utf8'));
@@ -16,8 +22,9 @@ export async function assemble(watPath) {
 }
 
 export const generated = (bytes) =>
-  `// Generated from plain-scan.wat by scripts/build-wasm.mjs (npm run build:wasm); do not edit.\nexport const PLAIN_SCAN_WASM = '${bytes.toString('base64')}';\n`;
+  `// Generated from plain-scan.wat by scripts/build-wasm.mjs (npm run generate); do not edit.\nexport const PLAIN_SCAN_WASM = '${bytes.toString('base64')}';\n`;
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await writeFile('src/engines/plain-scan-wasm.ts', generated(await assemble('src/engines/plain-scan.wat')));
+/** The generated module's text, from the current assembly source. */
+export async function generate() {
+  return generated(await assemble(WAT));
 }

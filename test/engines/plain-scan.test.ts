@@ -44,7 +44,7 @@ function scan(text: string, limits: readonly number[], cuts: readonly number[]):
 }
 
 describe('the plain-record scanner', () => {
-  it('runs the module assembled from plain-scan.wat (run npm run build:wasm after editing it)', async () => {
+  it('runs the module assembled from plain-scan.wat (run npm run generate after editing it)', async () => {
     expect(PLAIN_SCAN_WASM).toBe((await assemble('src/engines/plain-scan.wat')).toString('base64'));
   });
 

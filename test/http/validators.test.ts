@@ -55,7 +55,7 @@ const event = fc.oneof(
 
 describe('the compiled event validators', () => {
   test('are those of the current schemas', async () => {
-    await expect(run(process.execPath, [join(ROOT, 'scripts/compile-validators.mjs'), '--check'], { cwd: ROOT })).resolves.toBeDefined();
+    await expect(run(process.execPath, [join(ROOT, 'scripts/generate.mjs'), '--check'], { cwd: ROOT })).resolves.toBeDefined();
   });
 
   test.each(Object.keys(EVENT_SCHEMAS) as (keyof typeof EVENT_SCHEMAS)[])(
