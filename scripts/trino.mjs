@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-/** The newest Trino release whose server and Hive plugin Maven Central serves here (see the README). */
+/** The newest Trino release whose server and Hive plugin Maven Central serves here (see docs/trino.md). */
 export const TRINO_VERSION = '476';
 /** Trino 476's classes are Java 24 class files (major version 68). */
 export const TRINO_JAVA = 24;

@@ -69,7 +69,7 @@ export const DUCKDB_MACROS: readonly string[] = [
   END`,
   // Trino's contains(cidr, TRY_CAST(address AS IPADDRESS)): NULL for a non-address, false across families.
   `CREATE OR REPLACE MACRO ${DUCKDB_CIDR_CONTAINS}(cidr, address) AS starts_with(flowq_address_bits(address, cidr), flowq_cidr_bits(cidr))`,
-  // Trino's time functions the portable subset uses (see README, "The portable subset"). Athena runs in UTC, so a
+  // Trino's time functions the portable subset uses (see docs/local-engine.md, "The portable subset"). Athena runs in UTC, so a
   // timestamp here is a TIMESTAMP holding UTC wall time. from_unixtime keeps milliseconds, rounded, as Trino does.
   `CREATE OR REPLACE MACRO from_unixtime(unixtime) AS make_timestamp(CAST(round(CAST(unixtime AS DOUBLE) * 1000) AS BIGINT) * 1000)`,
   `CREATE OR REPLACE MACRO to_unixtime(ts) AS epoch_ms(CAST(ts AS TIMESTAMP)) / CAST(1000 AS DOUBLE)`,

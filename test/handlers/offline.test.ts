@@ -80,7 +80,7 @@ afterAll(() => {
 
 // Runs before serverless-offline starts: both build into .esbuild/.
 describe('sls invoke local in local mode', () => {
-  test('sls invoke local -f runQuery, with FLOWQ_LOCAL_DATA relative as the README writes it, returns the document `flowq run --output json` prints', async () => {
+  test('sls invoke local -f runQuery, with FLOWQ_LOCAL_DATA relative as docs/http-api.md writes it, returns the document `flowq run --output json` prints', async () => {
     const params = { ...FIRST_DAY, limit: 4 };
     const cli = (await flowqRunJson(['top-talkers', '--data', data, '--start', params.start, '--end', params.end, '--limit', '4'])) as Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 /**
  * An independent oracle for the query templates: the rows each template must return, computed in
- * plain TypeScript from the records as written, following the contract in issue 2 ("Semantics")
- * and the reading rules in DESIGN.md. It deliberately knows nothing of the SQL in `queries/`.
+ * plain TypeScript from the records as written, following the reading and counting rules of
+ * docs/flow-logs.md. It deliberately knows nothing of the SQL in `queries/`.
  *
  * Reading (Athena engine v3's text reader, Trino's `LongEncoding`, as LazySimpleSerDe): fields are
  * separated by single spaces; `\N` is NULL in any column; a numeric field is an optional sign, then
