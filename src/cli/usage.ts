@@ -69,11 +69,16 @@ ${LATE_MARGIN}
 ${TIMEOUT}
 
 local engine (default):
-  --data <dir>           the folder that holds AWSLogs/ (a copy of s3://bucket/prefix/)
+  --data <dir>           the folder that holds AWSLogs/ (a copy of s3://bucket/prefix/), or
+                         s3://bucket/prefix/ itself, fetched into a cache
   --log-format <fmt> --hive --per-hour --file-format plain-text|parquet   when the tree holds several
+  --table <name>         the name of the view the SQL reads (default flow_logs)
   --parquet-cache        keep a Parquet copy of each gzip file read (under FLOWQ_CACHE_DIR, else
                          ~/.cache/flowq), read instead the next time; or FLOWQ_PARQUET_CACHE=true.
                          On by default for s3:// data: --no-parquet-cache keeps gzip only
+  --max-download 5GB     with s3:// data: refuse a range that needs more (default 5GB)
+  --accounts a,b --regions r1,r2   with s3:// data: instead of discovering them
+  --region <r> --profile <p>       with s3:// data: the AWS region and profile, as for --engine athena
 
 --engine athena:
   --database <db> --table <t>   the Glue table (flowq catalog makes it)
@@ -95,7 +100,10 @@ ${AWS_FLAGS}
   --out <dir>            the folder that will hold AWSLogs/
   --until YYYY-MM-DD     the day after the last full day (default: today, UTC)
   --days N               full UTC days of data (default 3)
-  --records N            records in all, roughly (default 60000)`,
+  --records N            records in all, roughly (default 60000)
+  --seed N               the random seed (default 1): the same flags give the same files
+  --log-format <fmt> --hive --per-hour --file-format plain-text|parquet   the format and layout to write
+  --file-minutes N       minutes each file covers (default 60; must divide a partition's minutes)`,
   },
   report: {
     summary: `write the daily report (JSON, CSV, HTML) of some days into a folder; runs ${HEADLINE_NAMES} by default`,
@@ -122,8 +130,10 @@ ${TIMEOUT}
   aws_region and dt, so WHERE dt BETWEEN ... prunes.
   --start, --end, --since  open (or fetch, with s3://) only the partitions of this range
   --output table|json|csv
-  --max-download 5GB     with --data s3://...: refuse a range that needs more
+  --table <name>         the name of the view (default flow_logs)
+  --max-download 5GB     with --data s3://...: refuse a range that needs more (default 5GB)
   --accounts a,b --regions r1,r2   with --data s3://...: instead of discovering them
+  --region <r> --profile <p>       with --data s3://...: the AWS region and profile
 ${LATE_MARGIN}
 ${TIMEOUT}
   --data <dir>, or --engine athena with the flags of flowq run --help`,
