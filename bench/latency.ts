@@ -1,6 +1,6 @@
 /**
- * The latency a user feels: a one-day question (top-talkers) on the sample `npm start` makes (60,000
- * records over 3 days), asked as a user asks it, `node dist/flowq.js run ...` in a new process, next
+ * The latency a user feels: a one-day question (top-talkers) on a sample of its own (`flowq sample`'s
+ * defaults: 60,000 records over 3 days), asked as a user asks it, `node dist/flowq.js run ...` in a new process, next
  * to `node -e 0`. Prints the wall time (target <= 0.5 s) and where it goes, from the marks the CLI
  * prints with FLOWQ_TIMINGS=1: Node's start, imports, finding the files, opening DuckDB, the view,
  * the query, the output. Best and median of BENCH_ROUNDS (default 9) runs, after one that verifies
