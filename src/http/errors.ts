@@ -1,6 +1,7 @@
 import httpErrorHandler from '@middy/http-error-handler';
 import type { MiddlewareObj, Request } from '@middy/core';
-import { ExecutionError, FlowqError, InvalidParameter, type ParameterProblem } from '../errors.js';
+import { asFlowqError } from '../aws-errors.js';
+import { ExecutionError, httpStatusOf, InvalidParameter, type ParameterProblem } from '../errors.js';
 import { logger } from '../logger.js';
 import { shorten } from '../text.js';
 
@@ -23,26 +24,6 @@ export interface ErrorAnswer {
 }
 
 const INTERNAL: ErrorAnswer = { statusCode: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'internal error' } } };
-
-/**
- * The HTTP status of each domain error code a caller may see. A code not listed here (bad
- * configuration, catalog errors) is the operator's problem: a 500 that says nothing of the inside.
- */
-export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
-  INVALID_PARAMETER: 400,
-  INVALID_LOG_FORMAT: 400,
-  UNKNOWN_QUERY: 404,
-  UNKNOWN_EXECUTION: 404,
-  DATA_ERROR: 422,
-  QUERY_FAILED: 502,
-  QUERY_CANCELLED: 502,
-  QUERY_TIMED_OUT: 504,
-};
-
-/** The status a domain error maps to; 500 for codes a caller may not see. */
-export function statusOf(error: FlowqError): number {
-  return STATUS_BY_CODE[error.code] ?? 500;
-}
 
 /** Codes for the HTTP errors middy's own middlewares raise (body parser, validator). */
 const HTTP_CODES: Readonly<Record<number, string>> = {
@@ -105,18 +86,21 @@ function executionIdOf(error: unknown): string | undefined {
 }
 
 /**
- * Maps any error to its answer, once for every handler: flowq's typed errors by their code, middy's HTTP errors (415, 422, the validator's 400) by theirs, and anything else — a bug,
- * or an error not meant for callers — to a 500 that says nothing about the inside.
+ * Maps any error to its answer, once for every handler: flowq's typed errors and AWS services'
+ * errors by their code (ERROR_OUTCOMES), middy's HTTP errors (415, 422, the validator's 400) by
+ * theirs, and anything else — a bug, or an error not meant for callers — to a 500 that says nothing
+ * about the inside.
  */
 export function toErrorAnswer(error: unknown): ErrorAnswer {
-  if (error instanceof FlowqError) {
-    const statusCode = statusOf(error);
+  const known = asFlowqError(error);
+  if (known !== undefined) {
+    const statusCode = httpStatusOf(known);
     if (statusCode === 500) return INTERNAL;
-    const details = error instanceof InvalidParameter ? error.details : undefined;
-    const executionId = executionIdOf(error);
+    const details = known instanceof InvalidParameter ? known.details : undefined;
+    const executionId = executionIdOf(known);
     return {
       statusCode,
-      body: { error: { code: error.code, message: publicMessage(error.message), ...(details && { details }), ...(executionId && { executionId }) } },
+      body: { error: { code: known.code, message: publicMessage(known.message), ...(details && { details }), ...(executionId && { executionId }) } },
     };
   }
   const e = error as { statusCode?: unknown; expose?: unknown; message?: unknown; cause?: { package?: string; data?: unknown } } | null;

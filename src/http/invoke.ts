@@ -1,8 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj, type MiddyfiedHandler, type Request } from '@middy/core';
-import { FlowqError, InvalidParameter } from '../errors.js';
+import { FlowqError, httpStatusOf, InvalidParameter } from '../errors.js';
 import { logger } from '../logger.js';
-import { statusOf, validationProblems } from './errors.js';
+import { validationProblems } from './errors.js';
 import { validateEvent } from './validate.js';
 import type { CompiledValidator } from './validators.generated.js';
 
@@ -19,7 +19,7 @@ function invocationErrors(): MiddlewareObj {
         request.error = new InvalidParameter(validationProblems(error.cause.data));
       }
       // A refusal is the caller's mistake: its code and reason, no stack. Not under `message`, which Powertools reserves.
-      if (request.error instanceof FlowqError && statusOf(request.error) < 500)
+      if (request.error instanceof FlowqError && httpStatusOf(request.error) < 500)
         logger.info('invocation refused', { code: request.error.code, reason: request.error.message });
       else logger.error('invocation failed', { error: request.error as Error });
     },
