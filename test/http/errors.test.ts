@@ -1,5 +1,6 @@
 import { createError } from '@middy/util';
-import { toErrorAnswer, validationProblems, withoutServerPaths } from '../../src/http/errors.js';
+import { toErrorAnswer, withoutServerPaths } from '../../src/http/errors.js';
+import { validationProblems } from '../../src/http/validate.js';
 import {
   DataError,
   InvalidConfiguration,
