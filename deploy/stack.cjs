@@ -12,7 +12,13 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 function loadPlanner() {
   const { outputFiles } = buildSync({
-    entryPoints: [path.join(ROOT, 'src/deploy/stack.ts')],
+    // The planner, and flowq's error table to tell a bad parameter from a bug by.
+    stdin: {
+      contents: "export { planStack } from './src/deploy/stack.ts'; export { FlowqError, exitCodeOf } from './src/errors.ts';",
+      resolveDir: ROOT,
+      sourcefile: 'deploy-plan.ts',
+      loader: 'ts',
+    },
     bundle: true,
     write: false,
     format: 'cjs',
@@ -38,14 +44,16 @@ module.exports = ({ resolveVariable, resolveConfigurationProperty }) => {
     const params = {};
     for (const name of names) params[name] = String((await resolveVariable(`param:${name}`)) ?? '');
     const context = { service: await resolveVariable('self:service'), stage: await resolveVariable('sls:stage') };
+    const planner = loadPlanner();
     try {
-      return loadPlanner().planStack(params, context);
+      return planner.planStack(params, context);
     } catch (error) {
-      if (error.code !== 'INVALID_CONFIGURATION') throw error;
-      // The framework would print a bad param once for every variable that reads the plan, with a
-      // stack; the message alone is the answer, once.
+      // A bad param is a mistake in the command line (exit code 2 in flowq's error table). The
+      // framework would print it once for every variable that reads the plan, with a stack; the
+      // message alone is the answer, once.
+      if (!(error instanceof planner.FlowqError) || planner.exitCodeOf(error) !== 2) throw error;
       process.stderr.write(`Error: ${error.message}\n`);
-      process.exit(1);
+      process.exit(2);
     }
   })();
   // A variable the framework has not resolved yet is asked for again later: forget that attempt.

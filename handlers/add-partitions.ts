@@ -1,9 +1,7 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context } from 'aws-lambda';
 import { onAddPartitionsEvent, type AddPartitionsRun } from '../src/catalog/add-partitions-event.js';
 import { loadCatalogSettings } from '../src/catalog/settings.js';
-import { logger } from '../src/logger.js';
+import { awsEvent } from '../src/lambda/event.js';
+import { lambdaHandler } from '../src/lambda/handler.js';
 
 const settings = loadCatalogSettings(process.env);
 
@@ -12,6 +10,4 @@ const settings = loadCatalogSettings(process.env);
  * invocation with `{"from": ..., "to": ...}` backfills a range, and S3 notifications add the
  * partitions of newly delivered files.
  */
-export const handler = middy<unknown, AddPartitionsRun, Error, Context>()
-  .use(injectLambdaContext(logger))
-  .handler((event) => onAddPartitionsEvent(event, settings));
+export const handler = lambdaHandler(awsEvent<AddPartitionsRun>(), (event) => onAddPartitionsEvent(event, settings));

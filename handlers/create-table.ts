@@ -1,9 +1,7 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context } from 'aws-lambda';
 import { onCreateTableEvent, type CreateTableOutcome } from '../src/catalog/custom-resource.js';
 import { loadCatalogSettings } from '../src/catalog/settings.js';
-import { logger } from '../src/logger.js';
+import { awsEvent } from '../src/lambda/event.js';
+import { lambdaHandler } from '../src/lambda/handler.js';
 
 const settings = loadCatalogSettings(process.env);
 
@@ -11,6 +9,4 @@ const settings = loadCatalogSettings(process.env);
  * Creates or updates the flow-logs table: as the `Custom::FlowLogsTable` resource on deploy
  * (answering CloudFormation at its ResponseURL), or when invoked directly with `{}`.
  */
-export const handler = middy<unknown, CreateTableOutcome, Error, Context>()
-  .use(injectLambdaContext(logger))
-  .handler((event, context) => onCreateTableEvent(event, context, settings));
+export const handler = lambdaHandler(awsEvent<CreateTableOutcome>(), (event, context) => onCreateTableEvent(event, context, settings));

@@ -1,7 +1,8 @@
 import { apiFromEnvironment, type Api } from '../src/api/backend.js';
 import { readExecution } from '../src/api/queries.js';
 import { GET_EXECUTION_EVENT } from '../src/http/validators.generated.js';
-import { httpHandler, jsonAnswer, type ParsedEvent } from '../src/http/stack.js';
+import { httpRequest, jsonAnswer, type ParsedEvent } from '../src/http/stack.js';
+import { lambdaHandler } from '../src/lambda/handler.js';
 
 type GetExecutionEvent = ParsedEvent<unknown, { id: string }, { nextToken?: string; pageSize?: number }>;
 
@@ -10,7 +11,7 @@ type GetExecutionEvent = ParsedEvent<unknown, { id: string }, { nextToken?: stri
  * done, 202 with its state while it is queued or running.
  */
 export function createHandler(api: Api) {
-  return httpHandler<GetExecutionEvent>({ eventSchema: GET_EXECUTION_EVENT, corsOrigins: api.settings.corsOrigins }, async (event) => {
+  return lambdaHandler(httpRequest<GetExecutionEvent>({ eventSchema: GET_EXECUTION_EVENT, corsOrigins: api.settings.corsOrigins }), async (event) => {
     const { nextToken, pageSize } = event.queryStringParameters ?? {};
     const view = await readExecution(api, event.pathParameters.id.toLowerCase(), { nextToken, pageSize });
     if (!view.done) {

@@ -2,7 +2,8 @@ import { apiFromEnvironment, type Api } from '../src/api/backend.js';
 import { answerQuery } from '../src/api/queries.js';
 import { RUN_QUERY_EVENT } from '../src/http/validators.generated.js';
 import { callerOf } from '../src/http/caller.js';
-import { httpHandler, jsonAnswer, type ParsedEvent } from '../src/http/stack.js';
+import { httpRequest, jsonAnswer, type ParsedEvent } from '../src/http/stack.js';
+import { lambdaHandler } from '../src/lambda/handler.js';
 
 type RunQueryEvent = ParsedEvent<{ params: Record<string, unknown> }, { name: string }>;
 
@@ -11,7 +12,7 @@ type RunQueryEvent = ParsedEvent<{ params: Record<string, unknown> }, { name: st
  * within the sync budget, otherwise 202 with the execution to fetch it from.
  */
 export function createHandler(api: Api) {
-  return httpHandler<RunQueryEvent>({ eventSchema: RUN_QUERY_EVENT, jsonBody: true, corsOrigins: api.settings.corsOrigins }, async (event) => {
+  return lambdaHandler(httpRequest<RunQueryEvent>({ eventSchema: RUN_QUERY_EVENT, jsonBody: true, corsOrigins: api.settings.corsOrigins }), async (event) => {
     const answer = await answerQuery(api, {
       query: event.pathParameters.name,
       params: event.body.params,

@@ -1,9 +1,10 @@
-import type { Context } from 'aws-lambda';
 import { apiFromEnvironment, type Api } from '../src/api/backend.js';
 import { runQueryUntil } from '../src/api/queries.js';
 import type { ResultDocument } from '../src/engines/engine.js';
-import { invokeStack } from '../src/http/invoke.js';
 import { INVOKE_EVENT } from '../src/http/validators.generated.js';
+import { deadlineFrom } from '../src/lambda/deadline.js';
+import { lambdaHandler } from '../src/lambda/handler.js';
+import { directInvocation } from '../src/lambda/invocation.js';
 
 interface RunQueryInvocation {
   readonly query: string;
@@ -18,8 +19,8 @@ const DIRECT_INVOCATION = 'direct invocation';
  * document, or — when the function's time runs short — the query stopped and QueryTimedOut raised.
  */
 export function createHandler(api: Api) {
-  return invokeStack<RunQueryInvocation, ResultDocument>(INVOKE_EVENT).handler(async (event, context: Context) => {
-    const deadline = api.clock.now() + context.getRemainingTimeInMillis() - api.settings.invokeMarginMs;
+  return lambdaHandler(directInvocation<RunQueryInvocation, ResultDocument>(INVOKE_EVENT), async (event, context) => {
+    const deadline = deadlineFrom(context, api.settings.invokeMarginMs, api.clock);
     return runQueryUntil(api, { query: event.query, params: event.params ?? {}, requestKey: context.awsRequestId, caller: DIRECT_INVOCATION }, deadline);
   });
 }

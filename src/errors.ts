@@ -1,18 +1,79 @@
 import { shorten } from './text.js';
 
+/** Every error code flowq's errors carry: the JSON error shape and the logs show them. */
+export type ErrorCode =
+  | 'USAGE'
+  | 'INVALID_PARAMETER'
+  | 'INVALID_CONFIGURATION'
+  | 'INVALID_LOG_FORMAT'
+  | 'INVALID_EVENT'
+  | 'UNKNOWN_QUERY'
+  | 'UNKNOWN_EXECUTION'
+  | 'DATA_ERROR'
+  | 'QUERY_FAILED'
+  | 'QUERY_CANCELLED'
+  | 'QUERY_TIMED_OUT'
+  | 'CATALOG_CONFLICT'
+  | 'NOTIFICATION_FAILED'
+  | 'REPORT_INCOMPLETE'
+  | 'AWS_SETUP'
+  | 'AWS_ERROR';
+
+/** How an error ends at each edge: the HTTP status of its answer and the command line's exit code. */
+export interface ErrorOutcome {
+  /** 4xx: the caller's request is at fault; 5xx: the service's side. A 500 tells the caller nothing of the inside. */
+  readonly http: number;
+  /** 2: a mistake in the command line, fixed by changing it; 1: anything else. */
+  readonly exit: 0 | 1 | 2;
+}
+
+/**
+ * The one table of what each error code means to callers. A Record over the union, so a new code
+ * does not compile until it has its row.
+ */
+export const ERROR_OUTCOMES: Readonly<Record<ErrorCode, ErrorOutcome>> = {
+  USAGE: { http: 400, exit: 2 },
+  INVALID_PARAMETER: { http: 400, exit: 2 },
+  INVALID_LOG_FORMAT: { http: 400, exit: 2 },
+  UNKNOWN_QUERY: { http: 404, exit: 2 },
+  UNKNOWN_EXECUTION: { http: 404, exit: 1 },
+  DATA_ERROR: { http: 422, exit: 1 },
+  QUERY_FAILED: { http: 502, exit: 1 },
+  QUERY_CANCELLED: { http: 502, exit: 1 },
+  AWS_ERROR: { http: 502, exit: 1 },
+  QUERY_TIMED_OUT: { http: 504, exit: 1 },
+  // The operator's problems: the command line's user is the operator, an API caller is not.
+  INVALID_CONFIGURATION: { http: 500, exit: 2 },
+  AWS_SETUP: { http: 500, exit: 1 },
+  INVALID_EVENT: { http: 500, exit: 1 },
+  CATALOG_CONFLICT: { http: 500, exit: 1 },
+  NOTIFICATION_FAILED: { http: 500, exit: 1 },
+  REPORT_INCOMPLETE: { http: 500, exit: 1 },
+};
+
 /**
  * Typed domain errors. Each carries a stable machine-readable code and its domain data, nothing
- * about transport: src/http maps codes to HTTP statuses, the CLI to exit codes. Anything that is
- * not a FlowqError is a bug and is answered with a fixed message.
+ * about transport: {@link ERROR_OUTCOMES} says what each code becomes at the edges. Anything that is
+ * not a FlowqError (nor an AWS error, see aws-errors.ts) is a bug and is answered with a fixed message.
  */
-export class FlowqError extends Error {
+export abstract class FlowqError extends Error {
   /** Stable machine-readable code, as the JSON error shape and the logs show it. */
-  readonly code: string = 'FLOWQ_ERROR';
+  abstract readonly code: ErrorCode;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
   }
+}
+
+/** The exit code of a domain error: 2 for a mistake in the command line, 1 for the rest. */
+export function exitCodeOf(error: FlowqError): 0 | 1 | 2 {
+  return ERROR_OUTCOMES[error.code].exit;
+}
+
+/** The HTTP status of a domain error's answer; 500 for those a caller may not see. */
+export function httpStatusOf(error: FlowqError): number {
+  return ERROR_OUTCOMES[error.code].http;
 }
 
 /** One problem with one parameter. */
@@ -63,7 +124,7 @@ export class DataError extends FlowqError {
 }
 
 /** An error about one query execution, carrying its id when the engine gave one. */
-export class ExecutionError extends FlowqError {
+export abstract class ExecutionError extends FlowqError {
   readonly executionId?: string;
 
   constructor(message: string, options?: { executionId?: string; cause?: unknown }) {

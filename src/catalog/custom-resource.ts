@@ -4,6 +4,7 @@ import { addPartitionsForRange } from './add-partitions-event.js';
 import { ensureTable, type EnsureTableResult } from './ensure-table.js';
 import { InvalidEvent } from './errors.js';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
+import { deadlineFrom, type RemainingTime } from '../lambda/deadline.js';
 import { retry } from '../retry.js';
 import type { CatalogSettings } from './settings.js';
 
@@ -29,11 +30,6 @@ export interface CustomResourceResponse {
   readonly RequestId: string;
   readonly LogicalResourceId: string;
   readonly Data?: Readonly<Record<string, string>>;
-}
-
-/** The part of the Lambda context the custom resource reads. */
-export interface RemainingTime {
-  getRemainingTimeInMillis(): number;
 }
 
 /** Collaborators a test replaces: the clock the response PUT's retries wait on. */
@@ -170,9 +166,10 @@ export async function answerCustomResource(
     } else if (event.RequestType === 'Create' || event.RequestType === 'Update') {
       const config = settings();
       const backfillDays = event.RequestType === 'Create' ? backfillDaysOf(event.ResourceProperties) : undefined;
-      const budget = () => Math.max(0, context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MS);
-      const result = await withDeadline(ensureTable(config), budget());
       const clock = options.clock ?? SYSTEM_CLOCK;
+      const deadline = deadlineFrom(context, RESPONSE_MARGIN_MS, clock);
+      const budget = () => Math.max(0, deadline - clock.now());
+      const result = await withDeadline(ensureTable(config), budget());
       const backfill = backfillDays === undefined ? undefined : await backfillOnCreate(config, backfillDays, clock.now(), budget());
       response = { ...base, Status: 'SUCCESS', PhysicalResourceId: physicalId(config), Data: dataOf(config, result, backfill) };
     } else {

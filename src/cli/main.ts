@@ -1,5 +1,5 @@
-import { describeAwsSetupError } from '../aws-setup.js';
-import { FlowqError, InvalidParameter } from '../errors.js';
+import { asFlowqError } from '../aws-errors.js';
+import { exitCodeOf, InvalidParameter } from '../errors.js';
 import { nearest } from '../nearest.js';
 import type { CliIo } from './args.js';
 import { flagLabel, UsageError } from './args.js';
@@ -54,42 +54,23 @@ function unknownCommand(name: string): UsageError {
 }
 
 /**
- * Exit 2: a mistake in the command line or a parameter, fixed by changing the command. Every other
- * domain error (data, AWS, a failed query) exits 1.
+ * Writes one line for an error and returns its exit code (see ERROR_OUTCOMES): 2 for command-line
+ * mistakes, 1 for the rest. The line is made inert (see `inertText`): messages quote data and
+ * arguments, which may hold escapes.
  */
-const COMMAND_LINE_CODES: ReadonlySet<string> = new Set(['USAGE', 'INVALID_PARAMETER', 'UNKNOWN_QUERY', 'INVALID_CONFIGURATION', 'INVALID_LOG_FORMAT']);
-
-/** The exit code of a domain error. */
-export function exitCodeOf(error: FlowqError): 1 | 2 {
-  return COMMAND_LINE_CODES.has(error.code) ? 2 : 1;
-}
-
-/**
- * Writes one line for an error and returns the exit code: 2 for command-line mistakes, 1 for the rest.
- * The line is made inert (see `inertText`): messages quote data and arguments, which may hold escapes.
- */
-function reportError(error: unknown, io: CliIo): number {
-  const code = reportErrorLine(error, { ...io, err: (text) => io.err(`${inertText(text.replace(/\n$/, ''))}\n`) });
-  // Not one of ours: a bug, whose stack is shown when asked for.
-  if (!(error instanceof FlowqError) && describeAwsError(error) === undefined && process.env.FLOWQ_DEBUG) io.err(`${(error as Error).stack}\n`);
-  return code;
-}
-
-function reportErrorLine(error: unknown, io: CliIo): number {
-  if (error instanceof FlowqError) {
-    io.err(`flowq: ${error instanceof InvalidParameter ? inFlagWords(error) : error.message}\n`);
-    // Each hint a line of its own, indented under the message (and each made inert by the caller).
-    if (error instanceof InvalidParameter) for (const hint of error.hints) io.err(`  ${hint}\n`);
-    return exitCodeOf(error);
-  }
-  const aws = describeAwsError(error);
-  if (aws !== undefined) {
-    io.err(`flowq: ${aws}\n`);
+export function reportError(error: unknown, io: CliIo): number {
+  const say = (text: string) => io.err(`${inertText(text)}\n`);
+  const known = asFlowqError(error);
+  if (known === undefined) {
+    // Not one of ours: a bug. One line for the user; the stack only when asked for.
+    say(`flowq: unexpected error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    if (process.env.FLOWQ_DEBUG) io.err(`${(error as Error).stack}\n`);
     return 1;
   }
-  // Not one of ours: a bug. One line for the user; the stack only when asked for (see reportError).
-  io.err(`flowq: unexpected error: ${error instanceof Error ? firstLine(error.message) : String(error)}\n`);
-  return 1;
+  say(`flowq: ${known instanceof InvalidParameter ? inFlagWords(known) : known.message}`);
+  // Each hint a line of its own, indented under the message.
+  if (known instanceof InvalidParameter) for (const hint of known.hints) say(`  ${hint}`);
+  return exitCodeOf(known);
 }
 
 /** Parameters that are not flags of their own: `sql` is the statement, `query` the template. */
@@ -117,19 +98,4 @@ export function inFlagWords(error: InvalidParameter): string {
     parts.push(/^(is|must|needs) /.test(said) ? `${flag} ${said}` : `${flag}: ${said}`);
   }
   return parts.join('; ');
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0];
-}
-
-/**
- * One line for an error the AWS SDK raised, saying how to fix what can be fixed here: a missing
- * region or credentials, an unknown profile; a service's answer with its name.
- */
-export function describeAwsError(error: unknown, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
-  const setup = describeAwsSetupError(error, env);
-  if (setup !== undefined) return setup;
-  if (error instanceof Error && '$metadata' in error) return `AWS: ${error.name}: ${firstLine(error.message)}`;
-  return undefined;
 }

@@ -1,7 +1,8 @@
 import httpErrorHandler from '@middy/http-error-handler';
 import type { MiddlewareObj, Request } from '@middy/core';
-import { ExecutionError, FlowqError, InvalidParameter, type ParameterProblem } from '../errors.js';
-import { logger } from '../logger.js';
+import { asFlowqError } from '../aws-errors.js';
+import { ExecutionError, httpStatusOf, InvalidParameter, type ParameterProblem } from '../errors.js';
+import type { FailureNote } from '../lambda/handler.js';
 import { shorten } from '../text.js';
 
 /** The JSON body of every error answer. */
@@ -24,54 +25,12 @@ export interface ErrorAnswer {
 
 const INTERNAL: ErrorAnswer = { statusCode: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'internal error' } } };
 
-/**
- * The HTTP status of each domain error code a caller may see. A code not listed here (bad
- * configuration, catalog errors) is the operator's problem: a 500 that says nothing of the inside.
- */
-export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
-  INVALID_PARAMETER: 400,
-  INVALID_LOG_FORMAT: 400,
-  UNKNOWN_QUERY: 404,
-  UNKNOWN_EXECUTION: 404,
-  DATA_ERROR: 422,
-  QUERY_FAILED: 502,
-  QUERY_CANCELLED: 502,
-  QUERY_TIMED_OUT: 504,
-};
-
-/** The status a domain error maps to; 500 for codes a caller may not see. */
-export function statusOf(error: FlowqError): number {
-  return STATUS_BY_CODE[error.code] ?? 500;
-}
-
-/** Codes for the HTTP errors middy's own middlewares raise (body parser, validator). */
+/** Codes for the HTTP errors middy's own middlewares raise (the body parser; the validator's are InvalidParameter, see validate.ts). */
 const HTTP_CODES: Readonly<Record<number, string>> = {
-  400: 'INVALID_PARAMETER',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'MALFORMED_JSON',
 };
-
-/** Where the validator found a problem, relative to the request part it lives in. */
-const REQUEST_PARTS = new Set(['body', 'pathParameters', 'queryStringParameters', 'headers']);
-
-interface AjvError {
-  readonly instancePath: string;
-  readonly keyword: string;
-  readonly message?: string;
-  readonly params: Readonly<Record<string, unknown>>;
-}
-
-/** Turns the validator's AJV errors into one problem per parameter, named as the caller wrote it. */
-export function validationProblems(errors: readonly AjvError[]): ParameterProblem[] {
-  return errors.map((e) => {
-    const path = e.instancePath.split('/').filter((s) => s.length > 0);
-    const inPart = path.length > 0 && REQUEST_PARTS.has(path[0]) ? path.slice(1) : path;
-    if (e.keyword === 'required') return { param: shorten([...inPart, String(e.params.missingProperty)].join('.')), message: 'is required' };
-    if (e.keyword === 'additionalProperties') return { param: shorten([...inPart, String(e.params.additionalProperty)].join('.')), message: 'is not allowed' };
-    return { param: shorten(inPart.length > 0 ? inPart.join('.') : (path[0] ?? 'request')), message: e.message ?? 'is invalid' };
-  });
-}
 
 /** The longest message an error answer carries: a guard, since messages cut what they echo already. */
 const MAX_MESSAGE = 1000;
@@ -105,45 +64,45 @@ function executionIdOf(error: unknown): string | undefined {
 }
 
 /**
- * Maps any error to its answer, once for every handler: flowq's typed errors by their code, middy's HTTP errors (415, 422, the validator's 400) by theirs, and anything else — a bug,
- * or an error not meant for callers — to a 500 that says nothing about the inside.
+ * Maps any error to its answer, once for every handler: flowq's typed errors and AWS services'
+ * errors by their code (ERROR_OUTCOMES), middy's HTTP errors (415, 422) by theirs, and anything else — a bug, or an error not meant for callers — to a 500 that says nothing
+ * about the inside.
  */
 export function toErrorAnswer(error: unknown): ErrorAnswer {
-  if (error instanceof FlowqError) {
-    const statusCode = statusOf(error);
+  const known = asFlowqError(error);
+  if (known !== undefined) {
+    const statusCode = httpStatusOf(known);
     if (statusCode === 500) return INTERNAL;
-    const details = error instanceof InvalidParameter ? error.details : undefined;
-    const executionId = executionIdOf(error);
+    const details = known instanceof InvalidParameter ? known.details : undefined;
+    const executionId = executionIdOf(known);
     return {
       statusCode,
-      body: { error: { code: error.code, message: publicMessage(error.message), ...(details && { details }), ...(executionId && { executionId }) } },
+      body: { error: { code: known.code, message: publicMessage(known.message), ...(details && { details }), ...(executionId && { executionId }) } },
     };
   }
-  const e = error as { statusCode?: unknown; expose?: unknown; message?: unknown; cause?: { package?: string; data?: unknown } } | null;
+  const e = error as { statusCode?: unknown; expose?: unknown; message?: unknown } | null;
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 && e.expose !== false) {
     const code = HTTP_CODES[e.statusCode] ?? `HTTP_${e.statusCode}`;
-    if (e.cause?.package === '@middy/validator' && Array.isArray(e.cause.data)) {
-      const details = validationProblems(e.cause.data as AjvError[]);
-      return { statusCode: 400, body: { error: { code, message: publicMessage(details.map((d) => `${d.param}: ${d.message}`).join('; ')), details } } };
-    }
     return { statusCode: e.statusCode, body: { error: { code, message: publicMessage(String(e.message)) } } };
   }
   return INTERNAL;
 }
 
 /**
- * One log line per error answer. The reason goes under `reason`: Powertools reserves `message` (and
- * `level`, `service`, `timestamp`, `sampling_rate`), drops it from extra attributes and logs a WARN.
+ * The log line of an HTTP error: the answer's status always; a refusal (4xx) with the code and
+ * reason the caller was given, a failure (5xx) with the error itself, for the operator and never in
+ * the answer.
  */
-function logError(error: unknown, answer: ErrorAnswer): void {
-  if (answer.statusCode >= 500) logger.error('request failed', { statusCode: answer.statusCode, error: error as Error });
-  else logger.info('request refused', { statusCode: answer.statusCode, code: answer.body.error.code, reason: answer.body.error.message });
+export function httpFailureNote(error: unknown): FailureNote {
+  const answer = toErrorAnswer(error);
+  if (answer.statusCode >= 500) return { outcome: 'failed', fields: { statusCode: answer.statusCode } };
+  return { outcome: 'refused', fields: { statusCode: answer.statusCode, code: answer.body.error.code, reason: answer.body.error.message } };
 }
 
 /**
- * The last middleware of every HTTP handler: maps the error with {@link toErrorAnswer}, logs it
- * (5xx with the cause, for the operator; never in the answer) and lets middy's http-error-handler
- * write the JSON response.
+ * The last middleware of every HTTP handler: maps the error with {@link toErrorAnswer} and lets
+ * middy's http-error-handler write the JSON response (the error's log line is the handler
+ * factory's, see src/lambda/handler.ts).
  */
 export function jsonErrorHandler(): MiddlewareObj {
   const writer = httpErrorHandler({ logger: false });
@@ -151,7 +110,6 @@ export function jsonErrorHandler(): MiddlewareObj {
     onError: (request: Request) => {
       if (request.response !== undefined && request.response !== null) return;
       const answer = toErrorAnswer(request.error);
-      logError(request.error, answer);
       request.error = Object.assign(new Error(JSON.stringify(answer.body)), { statusCode: answer.statusCode, expose: true });
       return writer.onError?.(request) as unknown;
     },

@@ -1,12 +1,11 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
+import type { MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { logger } from '../logger.js';
-import { jsonErrorHandler } from './errors.js';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { HandlerKind } from '../lambda/handler.js';
+import { httpFailureNote, jsonErrorHandler } from './errors.js';
 import { validateEvent } from './validate.js';
 import type { CompiledValidator } from './validators.generated.js';
 
@@ -30,31 +29,23 @@ export type ParsedEvent<TBody = unknown, TPath = Record<string, string>, TQuery 
 > & { body: TBody; pathParameters: TPath; queryStringParameters?: TQuery };
 
 /**
- * The shared middy stack of every HTTP handler, in order: Powertools Logger context, header
- * normalizer, JSON body parser (routes with a body), validation, CORS (only when configured),
- * security headers, and the JSON error handler last.
+ * An HTTP API request (API Gateway, payload 2.0), for `lambdaHandler`. The shared HTTP stack, in
+ * order: header normalizer, JSON body parser (routes with a body), validation, CORS (only when
+ * configured), security headers, and the JSON error handler last. The handler receives the event
+ * as the stack left it (body parsed, parts validated against `eventSchema`, hence typed `TEvent`).
  */
-export function httpStack(options: HttpStackOptions): MiddyfiedHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
+export function httpRequest<TEvent extends Partial<ParsedEvent> = ParsedEvent>(
+  options: HttpStackOptions,
+): HandlerKind<APIGatewayProxyEventV2, APIGatewayProxyResultV2, TEvent> {
   type Middleware = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
-  const middlewares = [injectLambdaContext(logger, { resetKeys: true }) as Middleware, httpHeaderNormalizer() as Middleware];
+  const middlewares = [httpHeaderNormalizer() as Middleware];
   if (options.jsonBody) middlewares.push(httpJsonBodyParser());
   middlewares.push(validateEvent(options.eventSchema));
   if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) {
     middlewares.push(httpCors({ origins: [...options.corsOrigins], headers: 'content-type,authorization,x-amz-date,x-amz-security-token,idempotency-key' }));
   }
   middlewares.push(httpSecurityHeaders(), jsonErrorHandler() as Middleware);
-  return middlewares.reduce((chain, m) => chain.use(m), middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>());
-}
-
-/**
- * An HTTP handler: the shared stack around `handle`, which receives the event as the stack left it
- * (body parsed, parts validated against `eventSchema`, hence typed `TEvent`).
- */
-export function httpHandler<TEvent extends Partial<ParsedEvent>>(
-  options: HttpStackOptions,
-  handle: (event: TEvent, context: Context) => Promise<APIGatewayProxyResultV2>,
-): MiddyfiedHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
-  return httpStack(options).handler((event, context) => handle(event as unknown as TEvent, context));
+  return { noun: 'request', middlewares, noteOf: httpFailureNote, handed: (event) => event as unknown as TEvent };
 }
 
 /** A JSON answer. */

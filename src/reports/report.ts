@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ResultDocument, Row } from '../engines/engine.js';
+import { asFlowqError } from '../aws-errors.js';
 import { FlowqError } from '../errors.js';
 import { mapLimit } from '../pool.js';
 import { formatTime } from '../time.js';
@@ -87,12 +88,11 @@ const CONTENT_TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv;
 const DAY_CACHE = 'private, max-age=300';
 const POINTER_CACHE = 'private, no-cache';
 
-/** One line saying why a template failed: a domain or AWS error's message, never a stack. */
+/** One line saying why a template failed: a domain or AWS error's message (see asFlowqError), never a stack. */
 export function describeFailure(error: unknown): string {
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  if (error instanceof FlowqError) return message;
-  if (error instanceof Error && '$metadata' in error) return `AWS: ${message}`;
-  return `unexpected error: ${message}`;
+  const known = asFlowqError(error);
+  if (known !== undefined) return known.message.split('\n')[0];
+  return `unexpected error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
 }
 
 function object(key: string, text: string, contentType: string, cacheControl = DAY_CACHE): ReportObject {

@@ -1,5 +1,6 @@
 import {
   AthenaClient,
+  AthenaServiceException,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
   InvalidRequestException,
@@ -320,6 +321,24 @@ describe('POST /queries/{name}', () => {
       statusCode: 504,
       headers: expect.objectContaining({ 'Content-Type': 'application/json' }),
       body: { error: { code: 'QUERY_TIMED_OUT', message: 'top-talkers could not start before its deadline: Athena kept throttling' } },
+    });
+  });
+
+  test("answers 502 with an AWS service's refusal in the words the command line uses", async () => {
+    const refusal = new AthenaServiceException({
+      name: 'AccessDeniedException',
+      $fault: 'client',
+      message: 'User: arn:aws:sts::123456789012:assumed-role/flowq-run-query/fn is not authorized to perform: athena:StartQueryExecution\nmore',
+      $metadata: { httpStatusCode: 400 },
+    });
+    athenaMock.on(StartQueryExecutionCommand).rejects(refusal);
+
+    const answer = parsed(await runQueryHttp.createHandler(testApi())(fixture('run-query'), lambdaContext()));
+
+    expect(answer).toEqual({
+      statusCode: 502,
+      headers: expect.objectContaining({ 'Content-Type': 'application/json' }),
+      body: { error: { code: 'AWS_ERROR', message: `AWS: AccessDeniedException: ${refusal.message.split('\n')[0]}` } },
     });
   });
 

@@ -1,5 +1,6 @@
 import { createError } from '@middy/util';
-import { toErrorAnswer, validationProblems, withoutServerPaths } from '../../src/http/errors.js';
+import { toErrorAnswer, withoutServerPaths } from '../../src/http/errors.js';
+import { validationProblems } from '../../src/http/validate.js';
 import {
   DataError,
   InvalidConfiguration,
@@ -9,7 +10,10 @@ import {
   QueryTimedOut,
   UnknownExecution,
   UnknownQuery,
+  ERROR_OUTCOMES,
+  type ErrorCode,
 } from '../../src/errors.js';
+import { ERROR_EXAMPLES } from '../support/error-examples.js';
 
 const ID = '5b1a0c1e-8c1b-4a57-9c2b-2f7c9f0e1d11';
 const INTERNAL = { statusCode: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'internal error' } } };
@@ -58,13 +62,7 @@ describe('toErrorAnswer', () => {
   test.each([
     ['a configuration error', new InvalidConfiguration('environment variable FLOWQ_DATABASE is required')],
     ['a plain Error with a stack', new Error('Cannot read properties of undefined (reading "rows")')],
-    [
-      'an SDK error',
-      Object.assign(new Error('User: arn:aws:sts::123456789012:assumed-role/x is not authorized'), {
-        name: 'AccessDeniedException',
-        $metadata: { httpStatusCode: 400 },
-      }),
-    ],
+    ['an AWS client without a region', new Error('Region is missing')],
     ['an HTTP error not meant for callers', createError(400, 'secret', { expose: false })],
     ['a 5xx HTTP error', createError(503, 'upstream down')],
     ['a thrown string', 'boom'],
@@ -72,6 +70,73 @@ describe('toErrorAnswer', () => {
     ['undefined', undefined],
   ])('%s becomes a 500 that says nothing about the inside', (_, error) => {
     expect(toErrorAnswer(error)).toEqual(INTERNAL);
+  });
+});
+
+describe('what each error code answers', () => {
+  const answerOf = (code: ErrorCode) => {
+    const error = ERROR_EXAMPLES[code]();
+    return { error, answer: toErrorAnswer(error) };
+  };
+  const REQUEST_MISTAKES: ErrorCode[] = ['INVALID_PARAMETER', 'INVALID_LOG_FORMAT', 'USAGE'];
+  const NOT_FOUND: ErrorCode[] = ['UNKNOWN_QUERY', 'UNKNOWN_EXECUTION'];
+  const UNREADABLE_DATA: ErrorCode[] = ['DATA_ERROR'];
+  const ENGINE_FAILURES: ErrorCode[] = ['QUERY_FAILED', 'QUERY_CANCELLED'];
+  const AWS_REFUSALS: ErrorCode[] = ['AWS_ERROR'];
+  const DEADLINES: ErrorCode[] = ['QUERY_TIMED_OUT'];
+  const OPERATOR_PROBLEMS: ErrorCode[] = [
+    'INVALID_CONFIGURATION',
+    'AWS_SETUP',
+    'INVALID_EVENT',
+    'CATALOG_CONFLICT',
+    'NOTIFICATION_FAILED',
+    'REPORT_INCOMPLETE',
+  ];
+
+  test.each(REQUEST_MISTAKES)('%s is a mistake in the request: 400 with its code and message', (code) => {
+    const { error, answer } = answerOf(code);
+
+    expect(answer).toMatchObject({ statusCode: 400, body: { error: { code, message: error.message } } });
+  });
+
+  test.each(NOT_FOUND)('%s names something that does not exist: 404', (code) => {
+    const { error, answer } = answerOf(code);
+
+    expect(answer).toEqual({ statusCode: 404, body: { error: { code, message: error.message } } });
+  });
+
+  test.each(UNREADABLE_DATA)('%s is data the query cannot read: 422', (code) => {
+    const { error, answer } = answerOf(code);
+
+    expect(answer).toEqual({ statusCode: 422, body: { error: { code, message: error.message } } });
+  });
+
+  test.each(ENGINE_FAILURES)('%s is the engine failing the query: 502 with the execution id', (code) => {
+    const { error, answer } = answerOf(code);
+
+    expect(answer).toEqual({ statusCode: 502, body: { error: { code, message: error.message, executionId: ID } } });
+  });
+
+  test.each(AWS_REFUSALS)("%s is an AWS service refusing a call: 502 with the service's error name and first line", (code) => {
+    const { error, answer } = answerOf(code);
+
+    expect(answer).toEqual({ statusCode: 502, body: { error: { code, message: `AWS: ${error.name}: ${error.message.split('\n')[0]}` } } });
+  });
+
+  test.each(DEADLINES)('%s is a query stopped at its deadline: 504 with the execution id', (code) => {
+    const { error, answer } = answerOf(code);
+
+    expect(answer).toEqual({ statusCode: 504, body: { error: { code, message: error.message, executionId: ID } } });
+  });
+
+  test.each(OPERATOR_PROBLEMS)("%s is the operator's problem: a 500 that says nothing about the inside", (code) => {
+    expect(answerOf(code).answer).toEqual(INTERNAL);
+  });
+
+  test('every error code has one of the behaviours above', () => {
+    const covered = [...REQUEST_MISTAKES, ...NOT_FOUND, ...UNREADABLE_DATA, ...ENGINE_FAILURES, ...AWS_REFUSALS, ...DEADLINES, ...OPERATOR_PROBLEMS];
+
+    expect(covered.sort()).toEqual(Object.keys(ERROR_OUTCOMES).sort());
   });
 });
 

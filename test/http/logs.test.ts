@@ -1,7 +1,7 @@
-import { jest } from '@jest/globals';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { logsOf, type LogLine } from '../support/logs.js';
 
 // The logger reads its level when its module loads: INFO here, so the lines under test are written.
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
@@ -9,31 +9,6 @@ const { fixture, lambdaContext, parsed, postEvent, testApi } = await import('../
 const { EXECUTION_ID, executionIn, resultsPage } = await import('../engines/athena-support.js');
 const runQueryHttp = await import('../../handlers/run-query-http.js');
 const runQuery = await import('../../handlers/run-query.js');
-
-interface LogLine {
-  readonly level: string;
-  readonly message: string;
-  readonly [key: string]: unknown;
-}
-
-/** Runs `act` and returns the JSON lines Powertools Logger wrote to stdout meanwhile. */
-async function logsOf(act: () => Promise<unknown>): Promise<LogLine[]> {
-  const written: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
-  try {
-    await act();
-  } finally {
-    spy.mockRestore();
-  }
-  return written
-    .join('')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as LogLine);
-}
 
 const RANGE = { start: '2026-11-26T00:00:00Z', end: '2026-11-27T00:00:00Z' };
 
@@ -72,6 +47,32 @@ describe('the log line of a refused request', () => {
     expect(lines.map(({ level, message, code, reason, error }) => ({ level, message, code, reason, error }))).toEqual([
       { level: 'INFO', message: 'invocation refused', code: 'INVALID_PARAMETER', reason: 'limit: must be a whole number from 1 to 1000', error: undefined },
     ]);
+  });
+});
+
+describe('the log line of a failed request', () => {
+  const athenaMock = mockClient(AthenaClient);
+
+  afterAll(() => athenaMock.restore());
+
+  test.each([
+    ['an AWS service refusing a call (502)', Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: {} }), 502],
+    ['a bug (500)', new TypeError("Cannot read properties of undefined (reading 'QueryExecutionId')"), 500],
+  ])('names %s with the status answered, the error and its stack, at ERROR', async (_what, thrown, statusCode) => {
+    athenaMock.reset();
+    athenaMock.on(StartQueryExecutionCommand).rejects(thrown);
+    let answer: ReturnType<typeof parsed> | undefined;
+
+    const lines = await logsOf(async () => {
+      answer = parsed(await runQueryHttp.createHandler(testApi())(postEvent(JSON.stringify({ params: RANGE })), lambdaContext()));
+    });
+
+    const failures = lines.filter((l) => l.level !== 'INFO');
+    expect(answer?.statusCode).toBe(statusCode);
+    expect(
+      failures.map(({ level, message, statusCode: status, error }) => ({ level, message, statusCode: status, error: (error as { name: string }).name })),
+    ).toEqual([{ level: 'ERROR', message: 'request failed', statusCode, error: thrown.name }]);
+    expect((failures[0].error as { stack: string }).stack).toContain(thrown.message);
   });
 });
 
