@@ -9,6 +9,17 @@ export class AwsSetupError extends FlowqError {
 /** An AWS service refused or failed a call that flowq did not turn into an error of its own: its name and first line say why. */
 export class AwsServiceError extends FlowqError {
   override readonly code = 'AWS_ERROR';
+  /**
+   * What a caller outside may be told: the service's error name only. Its message can name the
+   * account, the function's role and resources (`User: arn:aws:sts::…:assumed-role/… is not
+   * authorized`), which the operator reads in the log and the command line's user in the message.
+   */
+  readonly publicMessage: string;
+
+  constructor(awsName: string, message: string, options?: { cause?: unknown }) {
+    super(`AWS: ${awsName}: ${message}`, options);
+    this.publicMessage = `AWS refused the call: ${awsName}`;
+  }
 }
 
 function firstLine(text: string): string {
@@ -25,6 +36,6 @@ export function asFlowqError(error: unknown, env: Readonly<Record<string, string
   if (error instanceof FlowqError) return error;
   const setup = describeAwsSetupError(error, env);
   if (setup !== undefined) return new AwsSetupError(setup, { cause: error });
-  if (error instanceof Error && '$metadata' in error) return new AwsServiceError(`AWS: ${error.name}: ${firstLine(error.message)}`, { cause: error });
+  if (error instanceof Error && '$metadata' in error) return new AwsServiceError(error.name, firstLine(error.message), { cause: error });
   return undefined;
 }

@@ -1,6 +1,6 @@
 import httpErrorHandler from '@middy/http-error-handler';
 import type { MiddlewareObj, Request } from '@middy/core';
-import { asFlowqError } from '../aws-errors.js';
+import { asFlowqError, AwsServiceError } from '../aws-errors.js';
 import { ExecutionError, httpStatusOf, InvalidParameter, type ParameterProblem } from '../errors.js';
 import type { FailureNote } from '../lambda/handler.js';
 import { shorten } from '../text.js';
@@ -77,7 +77,14 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
     const executionId = executionIdOf(known);
     return {
       statusCode,
-      body: { error: { code: known.code, message: publicMessage(known.message), ...(details && { details }), ...(executionId && { executionId }) } },
+      body: {
+        error: {
+          code: known.code,
+          message: known instanceof AwsServiceError ? known.publicMessage : publicMessage(known.message),
+          ...(details && { details }),
+          ...(executionId && { executionId }),
+        },
+      },
     };
   }
   const e = error as { statusCode?: unknown; expose?: unknown; message?: unknown } | null;

@@ -324,7 +324,7 @@ describe('POST /queries/{name}', () => {
     });
   });
 
-  test("answers 502 with an AWS service's refusal in the words the command line uses", async () => {
+  test("answers 502 naming an AWS service's refusal, without its message, which names the role and account", async () => {
     const refusal = new AthenaServiceException({
       name: 'AccessDeniedException',
       $fault: 'client',
@@ -338,7 +338,7 @@ describe('POST /queries/{name}', () => {
     expect(answer).toEqual({
       statusCode: 502,
       headers: expect.objectContaining({ 'Content-Type': 'application/json' }),
-      body: { error: { code: 'AWS_ERROR', message: `AWS: AccessDeniedException: ${refusal.message.split('\n')[0]}` } },
+      body: { error: { code: 'AWS_ERROR', message: 'AWS refused the call: AccessDeniedException' } },
     });
   });
 
