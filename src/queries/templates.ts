@@ -1,29 +1,8 @@
 import { UnknownQuery } from '../errors.js';
 import { FIELD_BY_COLUMN, FIELD_BY_NAME } from '../flowlog/fields.js';
 import type { LogFormat } from '../flowlog/format.js';
-import acceptedTrafficSql from '../../queries/accepted-traffic.sql';
-import adminPortsSql from '../../queries/admin-ports.sql';
-import awsServicesSql from '../../queries/aws-services.sql';
-import conversationsSql from '../../queries/conversations.sql';
-import eniBytesSql from '../../queries/eni-bytes.sql';
-import eniDirectionSql from '../../queries/eni-direction.sql';
-import ipVersionsSql from '../../queries/ip-versions.sql';
-import newDestinationsSql from '../../queries/new-destinations.sql';
-import newListenersSql from '../../queries/new-listeners.sql';
-import portScannersSql from '../../queries/port-scanners.sql';
-import rejectedPortsSql from '../../queries/rejected-ports.sql';
-import rejectedTrafficSql from '../../queries/rejected-traffic.sql';
-import sshRdpSql from '../../queries/ssh-rdp.sql';
-import topAddressesSql from '../../queries/top-addresses.sql';
-import topInstancesSql from '../../queries/top-instances.sql';
-import topSubnetsSql from '../../queries/top-subnets.sql';
-import topTalkersSql from '../../queries/top-talkers.sql';
-import topTalkersPacketSql from '../../queries/top-talkers-packet.sql';
-import trafficChangeSql from '../../queries/traffic-change.sql';
-import trafficFromSql from '../../queries/traffic-from.sql';
-import trafficOverTimeSql from '../../queries/traffic-over-time.sql';
-import trafficPathsSql from '../../queries/traffic-paths.sql';
-import trafficToSql from '../../queries/traffic-to.sql';
+// Every file under queries/, by name without `.sql`: the bundler reads the folder (deploy/template-files.cjs).
+import FILES from 'virtual:template-files';
 import {
   CIDR_CONTAINS,
   IF_COLUMN,
@@ -40,33 +19,6 @@ import { expandFilters, FILTERS_TOKEN, type BodyLine } from './filters.js';
 import { paramsJsonSchema, type ValidationLimits } from './params.js';
 import { nearest } from '../nearest.js';
 import { shorten } from '../text.js';
-
-/** Every template file under `queries/`, by file name without `.sql`. One line per file. */
-const FILES: Readonly<Record<string, string>> = {
-  'accepted-traffic': acceptedTrafficSql,
-  'admin-ports': adminPortsSql,
-  'aws-services': awsServicesSql,
-  conversations: conversationsSql,
-  'eni-bytes': eniBytesSql,
-  'eni-direction': eniDirectionSql,
-  'ip-versions': ipVersionsSql,
-  'new-destinations': newDestinationsSql,
-  'new-listeners': newListenersSql,
-  'port-scanners': portScannersSql,
-  'rejected-ports': rejectedPortsSql,
-  'rejected-traffic': rejectedTrafficSql,
-  'ssh-rdp': sshRdpSql,
-  'top-addresses': topAddressesSql,
-  'top-instances': topInstancesSql,
-  'top-subnets': topSubnetsSql,
-  'top-talkers': topTalkersSql,
-  'top-talkers-packet': topTalkersPacketSql,
-  'traffic-change': trafficChangeSql,
-  'traffic-from': trafficFromSql,
-  'traffic-over-time': trafficOverTimeSql,
-  'traffic-paths': trafficPathsSql,
-  'traffic-to': trafficToSql,
-};
 
 /** One SQL template: the product's vocabulary, described by its own header. */
 export interface Template extends TemplateHeader {
