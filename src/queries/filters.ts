@@ -21,19 +21,11 @@ export interface BodyLine {
 function filterCondition(spec: ParamSpec & { readonly field: string }): string {
   // The catalogue of shared parameters names flow-log fields only (test/queries/templates.test.ts checks).
   const { column } = FIELD_BY_NAME.get(spec.field) as FlowLogField;
-  switch (spec.kind) {
-    case 'cidr':
-    case 'cidr-list':
-      return `{{cidr_contains(:${spec.name}, ${column})}}`;
-    case 'integer-list':
-      return `${column} IN (:${spec.name})`;
-    default:
-      return `${column} = :${spec.name}`;
-  }
+  return spec.kind === 'cidr' ? `{{cidr_contains(:${spec.name}, ${column})}}` : `${column} = :${spec.name}`;
 }
 
 /** The conditions of the block for these parameters: the record conditions, then each filter's, in header order. */
-export function filterConditions(params: readonly ParamSpec[]): string[] {
+function filterConditions(params: readonly ParamSpec[]): string[] {
   const filters = params.filter((p): p is ParamSpec & { readonly field: string } => p.field !== undefined);
   return [...RECORD_CONDITIONS, ...filters.map(filterCondition)];
 }

@@ -242,9 +242,9 @@ ORDER BY flows`);
     );
   });
 
-  it('reads each filter of the catalogue from a flow-log field', () => {
+  it('reads each filter of the catalogue from a flow-log field, one value each (the block compares with = or a network)', () => {
     const filters = [...SHARED_PARAMS.values()].filter((p) => p.field !== undefined);
-    expect(filters.map((p) => [p.name, FIELD_BY_NAME.has(p.field as string)])).toEqual(filters.map((p) => [p.name, true]));
+    expect(filters.map((p) => [p.name, FIELD_BY_NAME.has(p.field as string), p.kind.endsWith('-list')])).toEqual(filters.map((p) => [p.name, true, false]));
   });
 });
 
