@@ -1,4 +1,5 @@
-// esbuild plugins for serverless-esbuild (custom.esbuild.plugins). serverless-esbuild builds each
+// esbuild plugins for serverless-esbuild (custom.esbuild.plugins): the template files (template-files.cjs), and
+// chunks named per function. serverless-esbuild builds each
 // function into the same folder and leaves out of a function's zip only the files named after the
 // other functions' bundles (`handlers/<name>.*`): naming every chunk after its own bundle keeps one
 // function's chunks out of the others' zips, and removing that bundle's chunks of an earlier build
@@ -6,6 +7,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const { templateFiles } = require('./template-files.cjs');
 
 const chunksPerFunction = {
   name: 'chunks-per-function',
@@ -25,4 +27,4 @@ const chunksPerFunction = {
   },
 };
 
-module.exports = [chunksPerFunction];
+module.exports = [templateFiles, chunksPerFunction];

@@ -2,16 +2,17 @@
 // The plan is src/deploy/stack.ts, bundled here in memory so the deploy settings are checked by the
 // same code the functions run at cold start. A bad parameter fails `sls package` with one line.
 'use strict';
-const { buildSync } = require('esbuild');
+const { build } = require('esbuild');
 const Module = require('node:module');
 const path = require('node:path');
+const { templateFiles } = require('./template-files.cjs');
 
 const ROOT = path.resolve(__dirname, '..');
 // The checks load the Athena engine's module, and with it the AWS SDK, which warns about Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-function loadPlanner() {
-  const { outputFiles } = buildSync({
+async function loadPlanner() {
+  const { outputFiles } = await build({
     // The planner, and flowq's error table to tell a bad parameter from a bug by.
     stdin: {
       contents: "export { planStack } from './src/deploy/stack.ts'; export { FlowqError, exitCodeOf } from './src/errors.ts';",
@@ -25,7 +26,7 @@ function loadPlanner() {
     platform: 'node',
     target: 'node20',
     packages: 'external',
-    loader: { '.sql': 'text' },
+    plugins: [templateFiles],
     logLevel: 'silent',
   });
   const filename = path.join(ROOT, 'src/deploy/stack.bundle.cjs');
@@ -44,7 +45,7 @@ module.exports = ({ resolveVariable, resolveConfigurationProperty }) => {
     const params = {};
     for (const name of names) params[name] = String((await resolveVariable(`param:${name}`)) ?? '');
     const context = { service: await resolveVariable('self:service'), stage: await resolveVariable('sls:stage') };
-    const planner = loadPlanner();
+    const planner = await loadPlanner();
     try {
       return planner.planStack(params, context);
     } catch (error) {

@@ -16,15 +16,7 @@ SELECT
 FROM {{table}}
 WHERE dt BETWEEN :partition_from AND :partition_to
   AND start >= :start AND start < :end
-  AND bytes IS NOT NULL
-  AND log_status = 'OK' -- if-column log_status
-  AND interface_id = :interface_id
-  AND vpc_id = :vpc_id
-  AND subnet_id = :subnet_id
-  AND action = :action
-  AND protocol = :protocol
-  AND {{cidr_contains(:src_cidr, srcaddr)}}
-  AND {{cidr_contains(:dst_cidr, dstaddr)}}
+  AND {{filters}}
 GROUP BY interface_id
 ORDER BY bytes DESC, interface_id ASC
 LIMIT {{limit}}

@@ -28,15 +28,10 @@ FROM (
     FROM {{table}}
     WHERE dt BETWEEN :partition_from AND :partition_to
       AND start >= :start AND start < :end
-      AND bytes IS NOT NULL
-      AND log_status = 'OK' -- if-column log_status
+      AND {{filters}}
       AND action = 'ACCEPT'
       AND dstport < srcport
       AND protocol IS NOT NULL
-      AND interface_id = :interface_id
-      AND vpc_id = :vpc_id
-      AND subnet_id = :subnet_id
-      AND protocol = :protocol
       AND {{cidr_contains(:internal_cidrs, dstaddr)}}
   ) AS listening
   GROUP BY address, port, protocol

@@ -23,15 +23,8 @@ FROM (
   FROM {{table}}
   WHERE dt BETWEEN :partition_from AND :partition_to
     AND start >= :start AND start < :end
-    AND bytes IS NOT NULL
-    AND log_status = 'OK' -- if-column log_status
-    AND interface_id = :interface_id
-    AND vpc_id = :vpc_id
-    AND subnet_id = :subnet_id
+    AND {{filters}}
     AND action = 'REJECT'
-    AND protocol = :protocol
-    AND {{cidr_contains(:src_cidr, srcaddr)}}
-    AND {{cidr_contains(:dst_cidr, dstaddr)}}
   GROUP BY srcaddr
 ) AS per_source
 -- The threshold filters an outer WHERE, since Athena takes parameters only in WHERE (not HAVING).

@@ -20,15 +20,8 @@ SELECT
 FROM {{table}}
 WHERE dt BETWEEN :partition_from AND :partition_to
   AND start >= :start AND start < :end
-  AND bytes IS NOT NULL
-  AND log_status = 'OK' -- if-column log_status
+  AND {{filters}}
   AND action = 'REJECT'
-  AND interface_id = :interface_id
-  AND vpc_id = :vpc_id
-  AND subnet_id = :subnet_id
-  AND protocol = :protocol
-  AND {{cidr_contains(:src_cidr, srcaddr)}}
-  AND {{cidr_contains(:dst_cidr, dstaddr)}}
 GROUP BY dstport, protocol
 ORDER BY flows DESC, dstport ASC NULLS LAST, protocol ASC NULLS LAST
 LIMIT {{limit}}

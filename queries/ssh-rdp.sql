@@ -22,16 +22,8 @@ SELECT
 FROM {{table}}
 WHERE dt BETWEEN :partition_from AND :partition_to
   AND start >= :start AND start < :end
-  AND bytes IS NOT NULL
-  AND log_status = 'OK' -- if-column log_status
-  AND interface_id = :interface_id
-  AND vpc_id = :vpc_id
-  AND subnet_id = :subnet_id
+  AND {{filters}}
   AND dstport IN (22, 3389)
-  AND action = :action
-  AND protocol = :protocol
-  AND {{cidr_contains(:src_cidr, srcaddr)}}
-  AND {{cidr_contains(:dst_cidr, dstaddr)}}
 GROUP BY srcaddr, dstaddr, dstport, action
 ORDER BY flows DESC, srcaddr ASC NULLS LAST, dstaddr ASC NULLS LAST, dstport ASC NULLS LAST, action ASC NULLS LAST
 LIMIT {{limit}}

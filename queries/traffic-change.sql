@@ -35,12 +35,7 @@ FROM (
     CROSS JOIN (VALUES ('interface'), ('source'), ('destination')) AS sides (side)
     WHERE dt BETWEEN :baseline_partition_from AND :partition_to
       AND ((period = 'recent' AND start >= :start AND start < :end) OR (period = 'baseline' AND start >= :baseline_start AND start < :start))
-      AND bytes IS NOT NULL
-      AND log_status = 'OK' -- if-column log_status
-      AND interface_id = :interface_id
-      AND vpc_id = :vpc_id
-      AND subnet_id = :subnet_id
-      AND protocol = :protocol
+      AND {{filters}}
       AND ((side = 'interface' AND :by = 'interface')
         OR (side = 'source' AND :by = 'address' AND {{cidr_contains(:internal_cidrs, srcaddr)}})
         OR (side = 'destination' AND :by = 'address' AND {{cidr_contains(:internal_cidrs, dstaddr)}}))

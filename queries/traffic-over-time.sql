@@ -22,16 +22,8 @@ FROM {{table}}
 CROSS JOIN (VALUES ('5m', 300), ('1h', 3600), ('1d', 86400)) AS sizes (bucket, seconds)
 WHERE dt BETWEEN :partition_from AND :partition_to
   AND start >= :start AND start < :end
-  AND bytes IS NOT NULL
-  AND log_status = 'OK' -- if-column log_status
-  AND interface_id = :interface_id
-  AND vpc_id = :vpc_id
-  AND subnet_id = :subnet_id
+  AND {{filters}}
   AND sizes.bucket = :bucket
-  AND action = :action
-  AND protocol = :protocol
-  AND {{cidr_contains(:src_cidr, srcaddr)}}
-  AND {{cidr_contains(:dst_cidr, dstaddr)}}
 GROUP BY start - start % sizes.seconds
 ORDER BY bucket_start ASC
 LIMIT {{limit}}

@@ -2,6 +2,7 @@
 // the bundled CLI (test/support/cli-process.ts): SQL templates embedded as text, packages external,
 // split into chunks so that what a command loads on demand (the AWS SDK, DuckDB) stays out of the
 // start-up of commands that do not need it.
+import { templateFiles } from '../deploy/template-files.cjs';
 
 /** What every bundle of the project's code shares. */
 export const COMMON = {
@@ -10,7 +11,7 @@ export const COMMON = {
   format: 'esm',
   target: 'node20',
   packages: 'external',
-  loader: { '.sql': 'text' },
+  plugins: [templateFiles],
 };
 
 /**
@@ -32,7 +33,7 @@ const bundleDuckdbApi = {
 export const CLI = {
   ...COMMON,
   packages: undefined,
-  plugins: [bundleDuckdbApi],
+  plugins: [...COMMON.plugins, bundleDuckdbApi],
   // The bundled CommonJS requires its bindings; an ES module has no `require` of its own.
   banner: { js: "import { createRequire as flowqCreateRequire } from 'node:module'; const require = flowqCreateRequire(import.meta.url);" },
   entryPoints: { flowq: 'src/cli/bin.ts' },

@@ -1,6 +1,6 @@
 /**
- * The template file format (see docs in /work/notes/TEMPLATE-HEADER.md and the README): a header of
- * `-- @tag` lines that describes the template, then the SQL body with named placeholders.
+ * The template file format (docs/templates.md): a header of `-- @tag` lines that describes the
+ * template, then the SQL body with named placeholders.
  */
 import { checkDefault, SHARED_PARAMS, type ParamSpec } from './params.js';
 

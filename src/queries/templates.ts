@@ -1,29 +1,8 @@
 import { UnknownQuery } from '../errors.js';
 import { FIELD_BY_COLUMN, FIELD_BY_NAME } from '../flowlog/fields.js';
 import type { LogFormat } from '../flowlog/format.js';
-import acceptedTrafficSql from '../../queries/accepted-traffic.sql';
-import adminPortsSql from '../../queries/admin-ports.sql';
-import awsServicesSql from '../../queries/aws-services.sql';
-import conversationsSql from '../../queries/conversations.sql';
-import eniBytesSql from '../../queries/eni-bytes.sql';
-import eniDirectionSql from '../../queries/eni-direction.sql';
-import ipVersionsSql from '../../queries/ip-versions.sql';
-import newDestinationsSql from '../../queries/new-destinations.sql';
-import newListenersSql from '../../queries/new-listeners.sql';
-import portScannersSql from '../../queries/port-scanners.sql';
-import rejectedPortsSql from '../../queries/rejected-ports.sql';
-import rejectedTrafficSql from '../../queries/rejected-traffic.sql';
-import sshRdpSql from '../../queries/ssh-rdp.sql';
-import topAddressesSql from '../../queries/top-addresses.sql';
-import topInstancesSql from '../../queries/top-instances.sql';
-import topSubnetsSql from '../../queries/top-subnets.sql';
-import topTalkersSql from '../../queries/top-talkers.sql';
-import topTalkersPacketSql from '../../queries/top-talkers-packet.sql';
-import trafficChangeSql from '../../queries/traffic-change.sql';
-import trafficFromSql from '../../queries/traffic-from.sql';
-import trafficOverTimeSql from '../../queries/traffic-over-time.sql';
-import trafficPathsSql from '../../queries/traffic-paths.sql';
-import trafficToSql from '../../queries/traffic-to.sql';
+// Every file under queries/, by name without `.sql`: the bundler reads the folder (deploy/template-files.cjs).
+import FILES from 'virtual:template-files';
 import {
   CIDR_CONTAINS,
   IF_COLUMN,
@@ -36,42 +15,16 @@ import {
   type ColumnSpec,
   type TemplateHeader,
 } from './header.js';
+import { expandFilters, FILTERS_TOKEN, type BodyLine } from './filters.js';
 import { paramsJsonSchema, type ValidationLimits } from './params.js';
 import { nearest } from '../nearest.js';
 import { shorten } from '../text.js';
-
-/** Every template file under `queries/`, by file name without `.sql`. One line per file. */
-const FILES: Readonly<Record<string, string>> = {
-  'accepted-traffic': acceptedTrafficSql,
-  'admin-ports': adminPortsSql,
-  'aws-services': awsServicesSql,
-  conversations: conversationsSql,
-  'eni-bytes': eniBytesSql,
-  'eni-direction': eniDirectionSql,
-  'ip-versions': ipVersionsSql,
-  'new-destinations': newDestinationsSql,
-  'new-listeners': newListenersSql,
-  'port-scanners': portScannersSql,
-  'rejected-ports': rejectedPortsSql,
-  'rejected-traffic': rejectedTrafficSql,
-  'ssh-rdp': sshRdpSql,
-  'top-addresses': topAddressesSql,
-  'top-instances': topInstancesSql,
-  'top-subnets': topSubnetsSql,
-  'top-talkers': topTalkersSql,
-  'top-talkers-packet': topTalkersPacketSql,
-  'traffic-change': trafficChangeSql,
-  'traffic-from': trafficFromSql,
-  'traffic-over-time': trafficOverTimeSql,
-  'traffic-paths': trafficPathsSql,
-  'traffic-to': trafficToSql,
-};
 
 /** One SQL template: the product's vocabulary, described by its own header. */
 export interface Template extends TemplateHeader {
   /** The whole file: header and SQL with named placeholders (`:start`) and `{{table}}`, `{{limit}}`. */
   readonly sql: string;
-  /** The SQL after the header. */
+  /** The SQL after the header, with the shared filter block (`{{filters}}`) written out. */
   readonly body: string;
 }
 
@@ -83,16 +36,20 @@ export const BASELINE_PARAMS = ['baseline_start', 'baseline_partition_from', 'ba
 const TOKEN = /\{\{[^}]*\}\}/g;
 
 /**
- * Builds a template from its file, checking everything the header promises against the body.
+ * Builds a template from its file: expands the shared filter block (`{{filters}}`) from the header's
+ * parameters, then checks everything the header promises against the body.
  * @throws TemplateDefinitionError when the header is malformed, the name differs from the file, a
  * placeholder is undeclared or a declared parameter unused, or a field or column is unknown.
  */
 export function buildTemplate(file: string, text: string): Template {
-  const { header, body } = parseTemplateFile(file, text);
+  const { header, body: written } = parseTemplateFile(file, text);
   const fail = (why: string): never => {
     throw new TemplateDefinitionError(file, why);
   };
   if (header.name !== file) fail(`@name ${header.name} differs from the file name ${file}`);
+  // The checks below read the body as the renderer will: with the shared filter block written out.
+  const lines = expandFilters(written, header.params, text.split('\n').length - written.split('\n').length + 1, fail);
+  const body = lines.map((l) => l.text).join('\n');
 
   const declared = new Set(header.params.map((p) => p.name));
   const used = new Set(placeholderNames(body));
@@ -114,12 +71,13 @@ export function buildTemplate(file: string, text: string): Template {
   if (!declared.has('limit') && body.includes('{{limit}}')) fail('the SQL uses {{limit}}; add limit to @params');
   const sqlText = body.replace(CIDR_CONTAINS, '');
   for (const token of sqlText.match(TOKEN) ?? []) {
-    if (token !== '{{table}}' && token !== '{{limit}}') fail(`unknown ${token}; the body may use {{table}}, {{limit}} and {{cidr_contains(:param, column)}}`);
+    if (token !== '{{table}}' && token !== '{{limit}}')
+      fail(`unknown ${token}; the body may use {{table}}, {{limit}}, ${FILTERS_TOKEN} and {{cidr_contains(:param, column)}}`);
   }
   if (!body.includes('{{table}}')) fail('the SQL must read FROM {{table}}');
 
   for (const field of header.fields) if (!FIELD_BY_NAME.has(field)) fail(`@fields names '${field}', which is not a flow-log field`);
-  checkColumnsDeclared(file, header, body, text.split('\n').length - body.split('\n').length);
+  checkColumnsDeclared(file, header, lines);
   return { ...header, sql: text, body };
 }
 
@@ -129,18 +87,17 @@ export function buildTemplate(file: string, text: string): Template {
  * name the SQL itself defines as an alias (`... AS traffic_path` in a subquery) is not checked, since
  * later reads of it read the alias.
  */
-function checkColumnsDeclared(file: string, header: TemplateHeader, body: string, firstLine: number): void {
+function checkColumnsDeclared(file: string, header: TemplateHeader, lines: readonly BodyLine[]): void {
   const fields = new Set(header.fields);
-  const aliases = new Set([...body.matchAll(/\bAS\s+([a-z_][a-z0-9_]*)\b/gi)].map((m) => m[1]));
+  const aliases = new Set(lines.flatMap(({ text }) => [...text.matchAll(/\bAS\s+([a-z_][a-z0-9_]*)\b/gi)].map((m) => m[1])));
   const filterFields = new Map(header.params.filter((p) => p.field !== undefined).map((p) => [p.name, p.field as string]));
-  body.split('\n').forEach((line, bodyIndex) => {
-    const index = firstLine + bodyIndex;
-    if (line.trimStart().startsWith('--')) return;
+  for (const { text: line, line: number } of lines) {
+    if (line.trimStart().startsWith('--')) continue;
     const allowed = new Set<string>();
     for (const marker of [IF_COLUMN, IF_NO_COLUMN]) {
       const m = marker.exec(line);
       if (m) {
-        const field = FIELD_BY_COLUMN.get(m[1]) ?? fail(`line ${index + 1}: '${m[1]}' in the if-column marker is not a flow-log column`);
+        const field = FIELD_BY_COLUMN.get(m[1]) ?? fail(`line ${number}: '${m[1]}' in the if-column marker is not a flow-log column`);
         allowed.add(field.name);
       }
     }
@@ -158,10 +115,10 @@ function checkColumnsDeclared(file: string, header: TemplateHeader, body: string
     for (const [word] of sql.matchAll(/(?<!\w)[a-z_][a-z0-9_]*\b/g)) {
       const field = FIELD_BY_COLUMN.get(word);
       if (field && !fields.has(field.name) && !allowed.has(field.name) && !aliases.has(word)) {
-        fail(`line ${index + 1} reads ${word}, but @fields does not name ${field.name}`);
+        fail(`line ${number} reads ${word}, but @fields does not name ${field.name}`);
       }
     }
-  });
+  }
 
   function fail(why: string): never {
     throw new TemplateDefinitionError(file, why);

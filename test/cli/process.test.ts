@@ -68,6 +68,17 @@ describe('the flowq command in a process of its own', () => {
     expect(await runCli(['--version'])).toEqual({ code: 0, signal: null, out: `flowq ${pkg.version}\n`, err: '' });
   });
 
+  it('carries in its bundle a template for every file under queries/, named after it', async () => {
+    const files = readdirSync('queries')
+      .filter((f) => f.endsWith('.sql'))
+      .map((f) => f.replace(/\.sql$/, ''))
+      .sort();
+
+    const result = await runCli(['queries', '--output', 'json']);
+
+    expect({ code: result.code, names: (JSON.parse(result.out) as { name: string }[]).map((q) => q.name) }).toEqual({ code: 0, names: files });
+  });
+
   it('ends quietly with exit 0 when its reader closes early, as `| head -c 100` does (EPIPE)', async () => {
     const whole = await runCli(BIG_RUN());
     expect(whole.code).toBe(0);

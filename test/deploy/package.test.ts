@@ -654,14 +654,27 @@ describe('the Lambda zips', () => {
     }
   });
 
-  test('listQueries carries no AWS SDK', () => {
-    const textOf = (zip: string) =>
-      readdirSync(join(unzipped, zip, 'handlers'))
-        .map((f) => readFileSync(join(unzipped, zip, 'handlers', f), 'utf8'))
-        .join('\n');
+  /** Every file of a zip's bundle, as one text. */
+  const textOf = (zip: string) =>
+    readdirSync(join(unzipped, zip, 'handlers'))
+      .map((f) => readFileSync(join(unzipped, zip, 'handlers', f), 'utf8'))
+      .join('\n');
 
+  test('listQueries carries no AWS SDK', () => {
     // The SDK's user agent names it; the query path's zip shows the marker is a real one.
     expect([textOf('runQuery.zip').includes('aws-sdk-js'), textOf('listQueries.zip').includes('aws-sdk-js')]).toEqual([true, false]);
+  });
+
+  test('the functions that list and run queries carry every template file under queries/', () => {
+    // A template's description line is its own, and a bundle holds it as written whatever the string's quotes.
+    const descriptions = readdirSync(join(ROOT, 'queries'))
+      .filter((f) => f.endsWith('.sql'))
+      .map((f) => readFileSync(join(ROOT, 'queries', f), 'utf8').split('\n')[1]);
+
+    expect(descriptions.every((line) => line.startsWith('-- @description '))).toBe(true);
+    for (const zip of ['listQueries.zip', 'runQuery.zip']) {
+      expect([zip, descriptions.filter((line) => !textOf(zip).includes(line))]).toEqual([zip, []]);
+    }
   });
 
   test('each loads and exports its handler in a folder with no node_modules, as in Lambda', async () => {

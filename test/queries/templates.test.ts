@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { FIELD_BY_NAME } from '../../src/flowlog/fields.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
-import { parseTemplateFile, TemplateDefinitionError } from '../../src/queries/header.js';
+import { TemplateDefinitionError } from '../../src/queries/header.js';
 import { SHARED_PARAMS } from '../../src/queries/params.js';
 import { buildTemplate, describeTemplates, getTemplate, TEMPLATES } from '../../src/queries/templates.js';
 
@@ -26,8 +26,8 @@ describe('every template file', () => {
   });
 
   it.each(FILES)('%s declares every placeholder it uses and uses every parameter it declares', (name) => {
-    const { header, body } = parseTemplateFile(name, readFileSync(`queries/${name}.sql`, 'utf8'));
-    const declared = header.params.map((p) => p.name).filter((n) => n !== 'limit');
+    const { params, body } = getTemplate(name);
+    const declared = params.map((p) => p.name).filter((n) => n !== 'limit');
     const used = placeholdersIn(body);
     if (declared.includes('baseline_days')) {
       // A template that compares with a baseline reads the days before start through the values derived from it,
@@ -42,7 +42,7 @@ describe('every template file', () => {
       expect([...used].sort()).toEqual([...declared, 'partition_from', 'partition_to'].sort());
       expect(body).toMatch(/WHERE dt BETWEEN :partition_from AND :partition_to/);
     }
-    expect(body.includes('{{limit}}')).toBe(header.params.some((p) => p.name === 'limit'));
+    expect(body.includes('{{limit}}')).toBe(params.some((p) => p.name === 'limit'));
     expect(body).toContain('FROM {{table}}');
   });
 
@@ -192,6 +192,59 @@ describe('buildTemplate', () => {
       '  AND vpc_id = :vpc_id\n  AND subnet_id IS NOT NULL -- if-column subnet_id\n',
     );
     expect(buildTemplate('demo', withFilter).fields).toEqual(['dstport', 'protocol', 'start']);
+  });
+});
+
+const FILTERED = `-- @name demo
+-- @description A demo
+-- @params start end vpc_id action src_cidr
+-- @fields bytes start
+-- @column flows bigint
+-- @order flows
+SELECT count(*) AS flows
+FROM {{table}}
+WHERE dt BETWEEN :partition_from AND :partition_to
+  AND start >= :start AND start < :end
+  AND {{filters}}
+  AND bytes > 0
+ORDER BY flows`;
+
+describe('the shared filter block', () => {
+  it('writes the record conditions, then one condition per filter of @params in header order, each after the text before {{filters}}', () => {
+    expect(buildTemplate('demo', FILTERED).body).toBe(`SELECT count(*) AS flows
+FROM {{table}}
+WHERE dt BETWEEN :partition_from AND :partition_to
+  AND start >= :start AND start < :end
+  AND bytes IS NOT NULL
+  AND log_status = 'OK' -- if-column log_status
+  AND vpc_id = :vpc_id
+  AND action = :action
+  AND {{cidr_contains(:src_cidr, srcaddr)}}
+  AND bytes > 0
+ORDER BY flows`);
+  });
+
+  it('keeps only the record conditions when @params names no filter', () => {
+    const text = FILTERED.replace('@params start end vpc_id action src_cidr', '@params start end');
+    expect(buildTemplate('demo', text).body.split('\n').slice(4, 7)).toEqual([
+      '  AND bytes IS NOT NULL',
+      "  AND log_status = 'OK' -- if-column log_status",
+      '  AND bytes > 0',
+    ]);
+  });
+
+  it('names the lines of the file, not of the expanded body, in what it refuses', () => {
+    expect(() => buildTemplate('demo', FILTERED.replace('  AND bytes > 0', '  AND dstport > 0'))).toThrow(
+      'queries/demo.sql: line 12 reads dstport, but @fields does not name dstport',
+    );
+    expect(() => buildTemplate('demo', FILTERED.replace('  AND {{filters}}', '  AND {{filters}} AND bytes > 1'))).toThrow(
+      'queries/demo.sql: line 11: {{filters}} ends its line; write other conditions on lines of their own',
+    );
+  });
+
+  it('reads each filter of the catalogue from a flow-log field, one value each (the block compares with = or a network)', () => {
+    const filters = [...SHARED_PARAMS.values()].filter((p) => p.field !== undefined);
+    expect(filters.map((p) => [p.name, FIELD_BY_NAME.has(p.field as string), p.kind.endsWith('-list')])).toEqual(filters.map((p) => [p.name, true, false]));
   });
 });
 

@@ -1,0 +1,2 @@
+// `virtual:template-files` under Jest (moduleNameMapper): what the esbuild plugin gives a bundle.
+module.exports = require('../../deploy/template-files.cjs').readTemplateFiles();
