@@ -1,10 +1,8 @@
-import { intEnv, requireEnv } from '../config.js';
+import { intEnv, optionalEnv, requireEnv, type Env } from '../config.js';
 import { InvalidConfiguration } from '../errors.js';
 import { SHARED_PARAMS, validateParams } from '../queries/params.js';
 import { getTemplate, TEMPLATES } from '../queries/templates.js';
 import { CHANGE_TEMPLATES } from './changes.js';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** One template a report runs, with its parameters (`start` and `end` come from the report's day). */
 export interface ReportTemplate {
@@ -57,11 +55,6 @@ function withInternalCidrs(templates: readonly ReportTemplate[], text: string | 
   );
 }
 
-function optional(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
 /** A key prefix as S3 keys use it: no leading `/`, a trailing `/` unless empty. */
 export function normalisePrefix(prefix: string): string {
   const trimmed = prefix.trim().replace(/^\/+/, '').replace(/\/+$/, '');
@@ -107,7 +100,7 @@ export function checkReportTemplates(value: unknown): ReportTemplate[] {
  * @throws InvalidConfiguration naming the variable that is missing or malformed.
  */
 export function readReportSettings(env: Env = process.env): ReportSettings {
-  const templatesText = optional(env, 'FLOWQ_REPORT_TEMPLATES');
+  const templatesText = optionalEnv(env, 'FLOWQ_REPORT_TEMPLATES');
   let templates = DEFAULT_REPORT_TEMPLATES;
   if (templatesText !== undefined) {
     try {
@@ -117,15 +110,15 @@ export function readReportSettings(env: Env = process.env): ReportSettings {
       throw new InvalidConfiguration(`environment variable FLOWQ_REPORT_TEMPLATES: ${reason}`);
     }
   }
-  const notifyTopicArn = optional(env, 'FLOWQ_NOTIFY_TOPIC_ARN');
+  const notifyTopicArn = optionalEnv(env, 'FLOWQ_NOTIFY_TOPIC_ARN');
   if (notifyTopicArn !== undefined && !TOPIC_ARN.test(notifyTopicArn)) {
     throw new InvalidConfiguration(`environment variable FLOWQ_NOTIFY_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)`);
   }
   return {
     bucket: requireEnv(env, 'FLOWQ_REPORT_BUCKET'),
     prefix: normalisePrefix(env.FLOWQ_REPORT_PREFIX ?? 'reports/'),
-    kmsKeyId: optional(env, 'FLOWQ_REPORT_KMS_KEY_ID'),
-    templates: withInternalCidrs(templates, optional(env, 'FLOWQ_INTERNAL_CIDRS')),
+    kmsKeyId: optionalEnv(env, 'FLOWQ_REPORT_KMS_KEY_ID'),
+    templates: withInternalCidrs(templates, optionalEnv(env, 'FLOWQ_INTERNAL_CIDRS')),
     concurrency: intEnv(env, 'FLOWQ_REPORT_CONCURRENCY', DEFAULT_REPORT_CONCURRENCY, 1),
     ...(notifyTopicArn === undefined ? {} : { notifyTopicArn }),
   };
