@@ -1,6 +1,7 @@
 import type { Layout } from '../flowlog/layout.js';
 import type { Source } from '../flowlog/source.js';
 import { mapLimit } from '../pool.js';
+import { parseS3Location } from '../s3/location.js';
 import type { CatalogSettings } from './settings.js';
 import { lazyClient } from '../lazy-client.js';
 
@@ -10,7 +11,10 @@ export interface AccountRegion {
   readonly region: string;
 }
 
-/** Splits `s3://bucket/prefix/` into the bucket and the key prefix (`prefix/`, or empty). */
+/**
+ * Splits `s3://bucket/prefix/` into the bucket and the key prefix (`prefix/`, or empty), unchecked.
+ * Only the S3 mirror still calls it, until it moves to {@link parseS3Location}: then it goes.
+ */
 export function splitS3Location(location: string): { bucket: string; prefix: string } {
   const rest = location.slice('s3://'.length);
   const slash = rest.indexOf('/');
@@ -68,13 +72,13 @@ export function accountsIn(names: readonly string[], layout: Layout): string[] {
 
 /** Lists the accounts that have folders under `AWSLogs/` in the Source's layout. */
 export async function discoverAccounts(source: Source): Promise<string[]> {
-  const { bucket, prefix } = splitS3Location(source.location);
+  const { bucket, prefix } = parseS3Location(source.location);
   return accountsIn(await listFolders(bucket, `${prefix}AWSLogs/`), source);
 }
 
 /** Lists the regions one account has flow-log folders for. */
 export async function discoverRegions(source: Pick<Source, 'location' | 'hiveCompatiblePartitions' | 'perHourPartition'>, account: string): Promise<string[]> {
-  const { bucket, prefix } = splitS3Location(source.location);
+  const { bucket, prefix } = parseS3Location(source.location);
   const names = folderNames(source);
   return matching(await listFolders(bucket, `${prefix}${names.regionsUnder(account)}`), names.region);
 }

@@ -14,6 +14,7 @@ import { renderTargetFor, type RenderedQuery, type RenderTarget } from '../queri
 import { DEFAULT_QUERY_SETTINGS, type QuerySettings } from '../config.js';
 import type { LogFormat } from '../flowlog/format.js';
 import type { Layout } from '../flowlog/layout.js';
+import { isS3Location } from '../s3/location.js';
 import { checkIdentifier } from '../sql.js';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { DeadlineReached, isRetryableError, retry } from '../retry.js';
@@ -131,7 +132,7 @@ export class AthenaEngine implements Engine {
     }
     const workgroup = settings.workgroup ?? 'primary';
     if (!WORKGROUP.test(workgroup)) throw new InvalidConfiguration(`workgroup name '${workgroup}' must match ${WORKGROUP.source}`);
-    if (settings.outputLocation !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(settings.outputLocation)) {
+    if (settings.outputLocation !== undefined && !isS3Location(settings.outputLocation)) {
       throw new InvalidConfiguration(`output location '${settings.outputLocation}' is not an S3 location (s3://bucket/prefix/)`);
     }
     this.settings = {

@@ -1,6 +1,7 @@
 import { intEnv, optionalEnv, requireEnv, type Env } from '../config.js';
 import { InvalidConfiguration } from '../errors.js';
 import { SHARED_PARAMS, validateParams } from '../queries/params.js';
+import { checkFolderPrefix } from '../s3/location.js';
 import { getTemplate, TEMPLATES } from '../queries/templates.js';
 import { CHANGE_TEMPLATES } from './changes.js';
 
@@ -55,12 +56,6 @@ function withInternalCidrs(templates: readonly ReportTemplate[], text: string | 
   );
 }
 
-/** A key prefix as S3 keys use it: no leading `/`, a trailing `/` unless empty. */
-export function normalisePrefix(prefix: string): string {
-  const trimmed = prefix.trim().replace(/^\/+/, '').replace(/\/+$/, '');
-  return trimmed === '' ? '' : `${trimmed}/`;
-}
-
 /**
  * Checks a list of report templates: known names, each once, parameters the template accepts
  * (without `start` or `end`, which come from the report's day).
@@ -92,7 +87,7 @@ export function checkReportTemplates(value: unknown): ReportTemplate[] {
 
 /**
  * Reads the report handler's settings: `FLOWQ_REPORT_BUCKET` (required), `FLOWQ_REPORT_PREFIX`
- * (default `reports/`), `FLOWQ_REPORT_KMS_KEY_ID` (SSE-KMS with that key; the bucket's default
+ * (default `reports/`; folder names of letters, digits, `.`, `_` and `-`), `FLOWQ_REPORT_KMS_KEY_ID` (SSE-KMS with that key; the bucket's default
  * encryption otherwise), `FLOWQ_REPORT_TEMPLATES` (a JSON list of `{"name", "params"}`; default the
  * change templates and the three rankings with `limit` 25), `FLOWQ_REPORT_CONCURRENCY` (queries in flight, default 3),
  * `FLOWQ_INTERNAL_CIDRS` (the change templates' internal networks, comma-separated) and `FLOWQ_NOTIFY_TOPIC_ARN` (an SNS
@@ -116,7 +111,7 @@ export function readReportSettings(env: Env = process.env): ReportSettings {
   }
   return {
     bucket: requireEnv(env, 'FLOWQ_REPORT_BUCKET'),
-    prefix: normalisePrefix(env.FLOWQ_REPORT_PREFIX ?? 'reports/'),
+    prefix: checkFolderPrefix('environment variable FLOWQ_REPORT_PREFIX', env.FLOWQ_REPORT_PREFIX ?? 'reports/'),
     kmsKeyId: optionalEnv(env, 'FLOWQ_REPORT_KMS_KEY_ID'),
     templates: withInternalCidrs(templates, optionalEnv(env, 'FLOWQ_INTERNAL_CIDRS')),
     concurrency: intEnv(env, 'FLOWQ_REPORT_CONCURRENCY', DEFAULT_REPORT_CONCURRENCY, 1),
