@@ -1,4 +1,5 @@
 import { readApiSettings } from '../api/settings.js';
+import { isSnsTopicArn } from '../arn.js';
 import { makeCatalogSettings, type CatalogSettings, type OptionLabels } from '../catalog/settings.js';
 import { AthenaEngine } from '../engines/athena.js';
 import { InvalidConfiguration } from '../errors.js';
@@ -132,7 +133,6 @@ function checkBucketName(param: string, name: string): string {
 }
 
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[0-9a-zA-Z-]+$/;
-const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const GIB = 1024 ** 3;
 /** The most days one backfill on create adds: a year, well within one run's partitions. */
 const MAX_BACKFILL_DAYS = 366;
@@ -192,7 +192,7 @@ export function readStackSettings(params: StackParams, context: { service: strin
     throw new InvalidConfiguration(`param dataKmsKeyArn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not '${dataKmsKeyArn}'`);
   }
   const alarmTopicArn = text(params, 'alarmTopicArn');
-  if (alarmTopicArn !== '' && !SNS_TOPIC_ARN.test(alarmTopicArn)) {
+  if (alarmTopicArn !== '' && !isSnsTopicArn(alarmTopicArn)) {
     throw new InvalidConfiguration(`param alarmTopicArn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), not '${alarmTopicArn}'`);
   }
   const scanAlarm = { dailyBytes: wholeNumber(params, 'dailyScanAlarmGiB', 1, 1_000_000) * GIB, ...(alarmTopicArn !== '' && { topicArn: alarmTopicArn }) };

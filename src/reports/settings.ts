@@ -1,3 +1,4 @@
+import { isSnsTopicArn } from '../arn.js';
 import { intEnv, optionalEnv, requireEnv, type Env } from '../config.js';
 import { InvalidConfiguration } from '../errors.js';
 import { SHARED_PARAMS, validateParams } from '../queries/params.js';
@@ -36,9 +37,6 @@ export interface ReportSettings {
   /** The SNS topic that gets a summary of each day that changed, besides the EventBridge event. */
   readonly notifyTopicArn?: string;
 }
-
-/** An SNS topic ARN in any partition. */
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /** The internal networks the report's change templates use, from `FLOWQ_INTERNAL_CIDRS`: each template that takes them gets them. */
 function withInternalCidrs(templates: readonly ReportTemplate[], text: string | undefined): readonly ReportTemplate[] {
@@ -106,7 +104,7 @@ export function readReportSettings(env: Env = process.env): ReportSettings {
     }
   }
   const notifyTopicArn = optionalEnv(env, 'FLOWQ_NOTIFY_TOPIC_ARN');
-  if (notifyTopicArn !== undefined && !TOPIC_ARN.test(notifyTopicArn)) {
+  if (notifyTopicArn !== undefined && !isSnsTopicArn(notifyTopicArn)) {
     throw new InvalidConfiguration(`environment variable FLOWQ_NOTIFY_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)`);
   }
   return {
