@@ -3,7 +3,7 @@ import type { Source } from '../flowlog/source.js';
 import { mapLimit } from '../pool.js';
 import { parseS3Location } from '../s3/location.js';
 import type { CatalogSettings } from './settings.js';
-import { lazyClient } from '../lazy-client.js';
+import { s3Client } from '../s3/client.js';
 
 /** One account's logs from one region: the pair the first two partition keys name. */
 export interface AccountRegion {
@@ -21,19 +21,11 @@ export function splitS3Location(location: string): { bucket: string; prefix: str
   return slash === -1 ? { bucket: rest, prefix: '' } : { bucket: rest.slice(0, slash), prefix: rest.slice(slash + 1) };
 }
 
-/** The one S3 client of the catalog, for listing accounts and regions under `AWSLogs/`; made on first use. */
-// flowq does not retry S3 listings itself: the SDK's standard three attempts are the only retries.
-// A bucket in another region than the caller's is followed there rather than refused.
-const s3 = lazyClient(
-  () => import('@aws-sdk/client-s3'),
-  (sdk) => new sdk.S3Client({ maxAttempts: 3, followRegionRedirects: true }),
-);
-
 const LISTING_CONCURRENCY = 4;
 
 /** The names of the "folders" directly under a prefix, read with a delimiter so no object is listed. */
 export async function listFolders(bucket: string, prefix: string): Promise<string[]> {
-  const { sdk, client } = await s3();
+  const { sdk, client } = await s3Client();
   const names: string[] = [];
   let token: string | undefined;
   do {

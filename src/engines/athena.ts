@@ -8,6 +8,7 @@ import {
   type QueryExecution,
   type StartQueryExecutionInput,
 } from '@aws-sdk/client-athena';
+import { CLIENT_CONFIG } from '../aws-clients.js';
 import { InvalidConfiguration, QueryCancelled, QueryFailed, QueryTimedOut, UnknownExecution } from '../errors.js';
 import { logger } from '../logger.js';
 import { renderTargetFor, type RenderedQuery, type RenderTarget } from '../queries/render.js';
@@ -33,8 +34,9 @@ import {
   type Submission,
 } from './engine.js';
 
-// flowq retries Athena calls itself, within the caller's deadline (src/retry.ts): the SDK must not retry too.
-const athena = new AthenaClient({ maxAttempts: 1 });
+// flowq retries Athena calls itself, within the caller's deadline (src/retry.ts): see CLIENT_CONFIG.
+// Made at import, as openEngine loads this module only for questions that go to Athena.
+const athena = new AthenaClient(CLIENT_CONFIG.athena);
 
 /** How the engine polls a running query: starting near 100 ms, growing to about 2 s. */
 export const POLL_BACKOFF = { initialMs: 100, factor: 1.5, maxMs: 2000 } as const;
