@@ -1,9 +1,9 @@
 import type { Layout } from '../flowlog/layout.js';
 import type { Source } from '../flowlog/source.js';
 import { mapLimit } from '../pool.js';
+import { listObjects } from '../s3/list.js';
 import { parseS3Location } from '../s3/location.js';
 import type { CatalogSettings } from './settings.js';
-import { s3Client } from '../s3/client.js';
 
 /** One account's logs from one region: the pair the first two partition keys name. */
 export interface AccountRegion {
@@ -25,17 +25,8 @@ const LISTING_CONCURRENCY = 4;
 
 /** The names of the "folders" directly under a prefix, read with a delimiter so no object is listed. */
 export async function listFolders(bucket: string, prefix: string): Promise<string[]> {
-  const { sdk, client } = await s3Client();
-  const names: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }));
-    for (const p of page.CommonPrefixes ?? []) {
-      if (p.Prefix?.startsWith(prefix)) names.push(p.Prefix.slice(prefix.length).replace(/\/$/, ''));
-    }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
-  return names;
+  const { folders } = await listObjects(bucket, prefix, { oneLevel: true });
+  return folders.filter((folder) => folder.startsWith(prefix)).map((folder) => folder.slice(prefix.length).replace(/\/$/, ''));
 }
 
 /** How the account and region folders are named in a layout. */
