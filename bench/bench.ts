@@ -21,7 +21,7 @@ import { scanLocation } from '../src/engines/local-files.js';
 import { DEFAULT_LOG_FORMAT } from '../src/flowlog/format.js';
 import { sqlStringLiteral } from '../src/sql.js';
 import { formatTime } from '../src/time.js';
-import { humanBytes } from '../src/reports/text.js';
+import { humanBytes } from '../src/format/units.js';
 import { writeSample } from '../src/sample/generate.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

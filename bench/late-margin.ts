@@ -10,7 +10,7 @@ import { DEFAULT_QUERY_SETTINGS } from '../src/config.js';
 import { toResultDocument, type ResultDocument } from '../src/engines/engine.js';
 import { openEngine } from '../src/engines/open.js';
 import { renderQuery } from '../src/queries/render.js';
-import { humanBytes } from '../src/reports/text.js';
+import { humanBytes } from '../src/format/units.js';
 import { writeSample } from '../src/sample/generate.js';
 import { formatDate } from '../src/time.js';
 

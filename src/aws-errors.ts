@@ -1,5 +1,7 @@
 import { describeAwsSetupError } from './aws-setup.js';
+import type { Env } from './config.js';
 import { FlowqError } from './errors.js';
+import { firstLine } from './text.js';
 
 /** An AWS client with no region or no credentials: the message says how to give them, in the command line's words. */
 export class AwsSetupError extends FlowqError {
@@ -22,17 +24,13 @@ export class AwsServiceError extends FlowqError {
   }
 }
 
-function firstLine(text: string): string {
-  return text.split('\n')[0];
-}
-
 /**
  * flowq's error for anything thrown: a FlowqError as it is; an error the AWS SDK raised as one that
  * says what went wrong (a missing region or credentials and how to fix it; a service's answer with
  * its name: `AWS: AccessDeniedException: ...`); undefined for anything else, which is a bug. Every
  * edge (HTTP answers, the command line, report pages) explains errors through this one function.
  */
-export function asFlowqError(error: unknown, env: Readonly<Record<string, string | undefined>> = process.env): FlowqError | undefined {
+export function asFlowqError(error: unknown, env: Env = process.env): FlowqError | undefined {
   if (error instanceof FlowqError) return error;
   const setup = describeAwsSetupError(error, env);
   if (setup !== undefined) return new AwsSetupError(setup, { cause: error });

@@ -1,8 +1,10 @@
+import type { Env } from './config.js';
+
 /**
  * What to do about an AWS client that has no region or no credentials, in the words of the flags and
  * variables flowq reads (`--region`, `AWS_REGION`, `--profile`, ...); undefined for any other error.
  */
-export function describeAwsSetupError(error: unknown, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+export function describeAwsSetupError(error: unknown, env: Env = process.env): string | undefined {
   if (!(error instanceof Error)) return undefined;
   if (/^Region is missing/i.test(error.message)) {
     return 'no AWS region: pass --region, or set AWS_REGION (or a region in your AWS profile)';

@@ -14,7 +14,8 @@ export interface QuerySettings {
 
 export const DEFAULT_QUERY_SETTINGS: QuerySettings = { lateMarginSeconds: 600, maxRangeDays: 31 };
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** The environment as flowq reads it: `process.env`, or a test's own variables. */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads a required variable. @throws InvalidConfiguration naming it. */
 export function requireEnv(env: Env, name: string): string {

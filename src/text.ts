@@ -1,5 +1,10 @@
 /** Text helpers for what flowq shows people: messages, error bodies, logs. */
 
+/** The first line of a text: an error message without the detail that follows it. */
+export function firstLine(text: string): string {
+  return text.split('\n')[0];
+}
+
 /** A value cut to a short prefix, so an error message never echoes a megabyte back. */
 export function shorten(value: string, max = 64): string {
   return value.length <= max ? value : `${value.slice(0, max)}… (${value.length} characters)`;

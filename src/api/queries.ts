@@ -1,4 +1,4 @@
-import { optionalEnv, readQuerySettings, type QuerySettings } from '../config.js';
+import { optionalEnv, readQuerySettings, type Env, type QuerySettings } from '../config.js';
 import { toResultDocument, type Engine, type ExecutionView, type ResultDocument } from '../engines/engine.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat, type LogFormat } from '../flowlog/format.js';
 import { logger } from '../logger.js';
@@ -31,7 +31,7 @@ export interface ListingSettings {
  * without `FLOWQ_LOG_FORMAT` the files' own format decides what runs; the listing then assumes the default.
  * @throws InvalidConfiguration naming the variable that is malformed.
  */
-export function readListingSettings(env: Readonly<Record<string, string | undefined>>): ListingSettings {
+export function readListingSettings(env: Env): ListingSettings {
   const text = optionalEnv(env, 'FLOWQ_LOG_FORMAT');
   return { logFormat: text === undefined ? DEFAULT_LOG_FORMAT : parseLogFormat(text), query: readQuerySettings(env) };
 }

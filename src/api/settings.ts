@@ -1,8 +1,6 @@
-import { intEnv, readCorsOrigins } from '../config.js';
+import { intEnv, readCorsOrigins, type Env } from '../config.js';
 import { InvalidConfiguration } from '../errors.js';
 import { readEngineSettings, type EngineSettings } from '../engines/open.js';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Everything the query handlers read from the environment, once. */
 export interface ApiSettings {

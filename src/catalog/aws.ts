@@ -1,13 +1,13 @@
+import { CLIENT_CONFIG } from '../aws-clients.js';
 import { lazyClient } from '../lazy-client.js';
 
 /**
- * The one Glue client of the catalog, made on first use: region and credentials from the environment
- * (Lambda's role, or the user's profile). flowq retries Glue calls itself (src/retry.ts, and per
- * entry in addPartitions), so the SDK makes one attempt: retries never multiply.
+ * The one Glue client of the catalog, made on first use with {@link CLIENT_CONFIG}'s settings: region
+ * and credentials from the environment (Lambda's role, or the user's profile).
  */
 export const glue = lazyClient(
   () => import('@aws-sdk/client-glue'),
-  (sdk) => new sdk.GlueClient({ maxAttempts: 1 }),
+  (sdk) => new sdk.GlueClient(CLIENT_CONFIG.glue),
 );
 
 /** True when an SDK error is the named exception. */

@@ -1,8 +1,9 @@
 import type { Layout } from '../flowlog/layout.js';
 import type { Source } from '../flowlog/source.js';
 import { mapLimit } from '../pool.js';
+import { listObjects } from '../s3/list.js';
+import { parseS3Location } from '../s3/location.js';
 import type { CatalogSettings } from './settings.js';
-import { lazyClient } from '../lazy-client.js';
 
 /** One account's logs from one region: the pair the first two partition keys name. */
 export interface AccountRegion {
@@ -10,36 +11,22 @@ export interface AccountRegion {
   readonly region: string;
 }
 
-/** Splits `s3://bucket/prefix/` into the bucket and the key prefix (`prefix/`, or empty). */
+/**
+ * Splits `s3://bucket/prefix/` into the bucket and the key prefix (`prefix/`, or empty), unchecked.
+ * Only the S3 mirror still calls it, until it moves to {@link parseS3Location}: then it goes.
+ */
 export function splitS3Location(location: string): { bucket: string; prefix: string } {
   const rest = location.slice('s3://'.length);
   const slash = rest.indexOf('/');
   return slash === -1 ? { bucket: rest, prefix: '' } : { bucket: rest.slice(0, slash), prefix: rest.slice(slash + 1) };
 }
 
-/** The one S3 client of the catalog, for listing accounts and regions under `AWSLogs/`; made on first use. */
-// flowq does not retry S3 listings itself: the SDK's standard three attempts are the only retries.
-// A bucket in another region than the caller's is followed there rather than refused.
-const s3 = lazyClient(
-  () => import('@aws-sdk/client-s3'),
-  (sdk) => new sdk.S3Client({ maxAttempts: 3, followRegionRedirects: true }),
-);
-
 const LISTING_CONCURRENCY = 4;
 
 /** The names of the "folders" directly under a prefix, read with a delimiter so no object is listed. */
 export async function listFolders(bucket: string, prefix: string): Promise<string[]> {
-  const { sdk, client } = await s3();
-  const names: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }));
-    for (const p of page.CommonPrefixes ?? []) {
-      if (p.Prefix?.startsWith(prefix)) names.push(p.Prefix.slice(prefix.length).replace(/\/$/, ''));
-    }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
-  return names;
+  const { folders } = await listObjects(bucket, prefix, { oneLevel: true });
+  return folders.filter((folder) => folder.startsWith(prefix)).map((folder) => folder.slice(prefix.length).replace(/\/$/, ''));
 }
 
 /** How the account and region folders are named in a layout. */
@@ -68,13 +55,13 @@ export function accountsIn(names: readonly string[], layout: Layout): string[] {
 
 /** Lists the accounts that have folders under `AWSLogs/` in the Source's layout. */
 export async function discoverAccounts(source: Source): Promise<string[]> {
-  const { bucket, prefix } = splitS3Location(source.location);
+  const { bucket, prefix } = parseS3Location(source.location);
   return accountsIn(await listFolders(bucket, `${prefix}AWSLogs/`), source);
 }
 
 /** Lists the regions one account has flow-log folders for. */
 export async function discoverRegions(source: Pick<Source, 'location' | 'hiveCompatiblePartitions' | 'perHourPartition'>, account: string): Promise<string[]> {
-  const { bucket, prefix } = splitS3Location(source.location);
+  const { bucket, prefix } = parseS3Location(source.location);
   const names = folderNames(source);
   return matching(await listFolders(bucket, `${prefix}${names.regionsUnder(account)}`), names.region);
 }

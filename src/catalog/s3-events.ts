@@ -1,5 +1,5 @@
 import { parseObjectKey, type Layout, type PartitionValues } from '../flowlog/layout.js';
-import { splitS3Location } from './discover.js';
+import { parseS3Location } from '../s3/location.js';
 import { InvalidEvent } from './errors.js';
 import type { CatalogSettings } from './settings.js';
 
@@ -43,7 +43,7 @@ function decodeKey(raw: string): string | undefined {
  */
 export function partitionsFromS3Event(settings: CatalogSettings, records: readonly S3NotificationRecord[]): S3EventPartitions {
   const { source } = settings;
-  const { bucket, prefix } = splitS3Location(source.location);
+  const { bucket, prefix } = parseS3Location(source.location);
   const partitions = new Map<string, PartitionValues>();
   const skipped: SkippedKey[] = [];
   records.forEach((record, i) => {

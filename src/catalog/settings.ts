@@ -1,4 +1,4 @@
-import { boolEnv, requireEnv } from '../config.js';
+import { boolEnv, requireEnv, type Env } from '../config.js';
 import { InvalidConfiguration } from '../errors.js';
 import { makeSource, type Source } from '../flowlog/source.js';
 import { checkIdentifier } from '../sql.js';
@@ -126,7 +126,7 @@ export function makeCatalogSettings(options: CatalogOptions, labels: OptionLabel
  * `FLOWQ_PARTITION_MODE`, `FLOWQ_ACCOUNTS`, `FLOWQ_REGIONS`, `FLOWQ_PROJECTION_START`).
  * @throws InvalidConfiguration naming the variable that is missing or malformed.
  */
-export function readCatalogSettings(env: Readonly<Record<string, string | undefined>> = process.env): CatalogSettings {
+export function readCatalogSettings(env: Env = process.env): CatalogSettings {
   return makeCatalogSettings({
     database: requireEnv(env, ENV_LABELS.database),
     table: requireEnv(env, ENV_LABELS.table),
@@ -147,7 +147,7 @@ export function readCatalogSettings(env: Readonly<Record<string, string | undefi
  * configuration error is kept and thrown at the call instead, so that a custom-resource request
  * can still be answered FAILED with the variable's name rather than leaving the stack waiting.
  */
-export function loadCatalogSettings(env: Readonly<Record<string, string | undefined>> = process.env): () => CatalogSettings {
+export function loadCatalogSettings(env: Env = process.env): () => CatalogSettings {
   let settings: CatalogSettings | undefined;
   let error: unknown;
   try {

@@ -1,7 +1,7 @@
 import type { AthenaTable } from '../engines/athena.js';
 import type { QueryProgress } from '../engines/engine.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../flowlog/format.js';
-import { humanBytes } from '../reports/text.js';
+import { humanBytes } from '../format/units.js';
 import { parseDuration } from '../time.js';
 import { shorten } from '../text.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';

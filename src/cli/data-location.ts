@@ -2,7 +2,7 @@ import { DEFAULT_QUERY_SETTINGS } from '../config.js';
 import type { MirrorOptions, MirrorProgress } from '../engines/s3-mirror.js';
 import { skippedFoldersNote, type FileFormat } from '../flowlog/layout.js';
 import { inertText } from '../text.js';
-import { humanBytes } from '../reports/text.js';
+import { humanBytes } from '../format/units.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { applyAwsFlags } from './athena.js';
 import { progressLine } from './progress.js';

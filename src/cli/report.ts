@@ -11,7 +11,7 @@ import { writeReports, type ReportSummary } from '../reports/report.js';
 import { DEFAULT_REPORT_CONCURRENCY, DEFAULT_REPORT_TEMPLATES, reportTemplate, type ReportTemplate } from '../reports/settings.js';
 import { FolderSink } from '../reports/sink.js';
 import { inertText } from '../text.js';
-import { counted } from '../reports/text.js';
+import { counted } from '../format/units.js';
 import { booleanFlag, checkFlags, parseArgs, UsageError, type CliIo } from './args.js';
 import { BOOLEAN_FLAGS, engineFlags, openCliEngine, type CliContext } from './engine.js';
 

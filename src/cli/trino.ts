@@ -1,12 +1,11 @@
 import { userInfo } from 'node:os';
+import type { Env } from '../config.js';
 import type { TrinoSettings } from '../engines/trino.js';
 import { parseLogFormat } from '../flowlog/format.js';
 import { booleanFlag, UsageError, type ParsedArgs } from './args.js';
 
 /** The flags `--engine trino` reads besides the template's parameters (`_` for `-`). */
 export const TRINO_FLAGS = ['server', 'catalog', 'schema', 'table', 'user', 'log_format', 'hive', 'per_hour'] as const;
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 function required(args: ParsedArgs, name: string, hint: string): string {
   const value = args.flags.get(name);

@@ -1,8 +1,10 @@
 import { readApiSettings } from '../api/settings.js';
+import { isSnsTopicArn } from '../arn.js';
 import { makeCatalogSettings, type CatalogSettings, type OptionLabels } from '../catalog/settings.js';
 import { AthenaEngine } from '../engines/athena.js';
 import { InvalidConfiguration } from '../errors.js';
 import { readReportSettings } from '../reports/settings.js';
+import { checkFolderPrefix, isBucketName } from '../s3/location.js';
 
 /** Deploy parameters as serverless.yml hands them over (`params.default`, `--param=name=value`): text. */
 export type StackParams = Readonly<Record<string, string | undefined>>;
@@ -91,9 +93,6 @@ const CATALOG_LABELS: OptionLabels = {
   projectionStart: 'param projectionStart',
 };
 
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-// Characters safe in a key prefix, an IAM resource pattern and an EventBridge wildcard alike.
-const PREFIX = /^([A-Za-z0-9._-]+\/)*$/;
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/;
 /** Athena keeps results for reuse 7 days at most. */
 const MAX_RESULT_REUSE_MINUTES = 7 * 24 * 60;
@@ -126,28 +125,14 @@ function list(params: StackParams, name: string): string[] {
 }
 
 /** A bucket name as S3 allows it (general purpose buckets). */
-export function checkBucketName(param: string, name: string): string {
-  if (!BUCKET.test(name) || name.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(name)) {
+function checkBucketName(param: string, name: string): string {
+  if (!isBucketName(name)) {
     throw new InvalidConfiguration(`param ${param} must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), not '${name}'`);
   }
   return name;
 }
 
-/**
- * A key prefix as the code and the IAM policies both read it: no leading `/`, and a trailing `/`
- * added when missing (`vpc` and `vpc/` both mean the folder `vpc/`); empty stays empty.
- */
-export function normalisePrefix(param: string, prefix: string): string {
-  const trimmed = prefix.trim().replace(/^\/+/, '');
-  const normalised = trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
-  if (!PREFIX.test(normalised)) {
-    throw new InvalidConfiguration(`param ${param} must be folder names of letters, digits, '.', '_' and '-' separated by '/', not '${prefix}'`);
-  }
-  return normalised;
-}
-
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[0-9a-zA-Z-]+$/;
-const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const GIB = 1024 ** 3;
 /** The most days one backfill on create adds: a year, well within one run's partitions. */
 const MAX_BACKFILL_DAYS = 366;
@@ -170,8 +155,8 @@ function inParamTerms(message: string): string {
 export function readStackSettings(params: StackParams, context: { service: string; stage: string }): StackSettings {
   const workgroup = `${context.service}-${context.stage}`;
   const dataBucket = checkBucketName('dataBucket', text(params, 'dataBucket'));
-  const dataPrefix = normalisePrefix('dataPrefix', params.dataPrefix ?? '');
-  const reportsPrefix = normalisePrefix('reportsPrefix', text(params, 'reportsPrefix') || 'reports/');
+  const dataPrefix = checkFolderPrefix('param dataPrefix', params.dataPrefix ?? '');
+  const reportsPrefix = checkFolderPrefix('param reportsPrefix', text(params, 'reportsPrefix') || 'reports/');
   if (reportsPrefix === '') throw new InvalidConfiguration('param reportsPrefix must name a folder, such as reports/');
   const kmsKeyId = text(params, 'reportKmsKeyId');
   // The role names the key: an alias cannot stand in an IAM policy for the key's use.
@@ -207,7 +192,7 @@ export function readStackSettings(params: StackParams, context: { service: strin
     throw new InvalidConfiguration(`param dataKmsKeyArn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not '${dataKmsKeyArn}'`);
   }
   const alarmTopicArn = text(params, 'alarmTopicArn');
-  if (alarmTopicArn !== '' && !SNS_TOPIC_ARN.test(alarmTopicArn)) {
+  if (alarmTopicArn !== '' && !isSnsTopicArn(alarmTopicArn)) {
     throw new InvalidConfiguration(`param alarmTopicArn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), not '${alarmTopicArn}'`);
   }
   const scanAlarm = { dailyBytes: wholeNumber(params, 'dailyScanAlarmGiB', 1, 1_000_000) * GIB, ...(alarmTopicArn !== '' && { topicArn: alarmTopicArn }) };

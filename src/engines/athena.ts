@@ -8,12 +8,14 @@ import {
   type QueryExecution,
   type StartQueryExecutionInput,
 } from '@aws-sdk/client-athena';
+import { CLIENT_CONFIG } from '../aws-clients.js';
 import { InvalidConfiguration, QueryCancelled, QueryFailed, QueryTimedOut, UnknownExecution } from '../errors.js';
 import { logger } from '../logger.js';
 import { renderTargetFor, type RenderedQuery, type RenderTarget } from '../queries/render.js';
 import { DEFAULT_QUERY_SETTINGS, type QuerySettings } from '../config.js';
 import type { LogFormat } from '../flowlog/format.js';
 import type { Layout } from '../flowlog/layout.js';
+import { isS3Location } from '../s3/location.js';
 import { checkIdentifier } from '../sql.js';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { DeadlineReached, isRetryableError, retry } from '../retry.js';
@@ -32,8 +34,9 @@ import {
   type Submission,
 } from './engine.js';
 
-// flowq retries Athena calls itself, within the caller's deadline (src/retry.ts): the SDK must not retry too.
-const athena = new AthenaClient({ maxAttempts: 1 });
+// flowq retries Athena calls itself, within the caller's deadline (src/retry.ts): see CLIENT_CONFIG.
+// Made at import, as openEngine loads this module only for questions that go to Athena.
+const athena = new AthenaClient(CLIENT_CONFIG.athena);
 
 /** How the engine polls a running query: starting near 100 ms, growing to about 2 s. */
 export const POLL_BACKOFF = { initialMs: 100, factor: 1.5, maxMs: 2000 } as const;
@@ -131,7 +134,7 @@ export class AthenaEngine implements Engine {
     }
     const workgroup = settings.workgroup ?? 'primary';
     if (!WORKGROUP.test(workgroup)) throw new InvalidConfiguration(`workgroup name '${workgroup}' must match ${WORKGROUP.source}`);
-    if (settings.outputLocation !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(settings.outputLocation)) {
+    if (settings.outputLocation !== undefined && !isS3Location(settings.outputLocation)) {
       throw new InvalidConfiguration(`output location '${settings.outputLocation}' is not an S3 location (s3://bucket/prefix/)`);
     }
     this.settings = {

@@ -1,8 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { boolEnv } from '../config.js';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import { boolEnv, type Env } from '../config.js';
 
 /** The folder of flowq's local caches: `FLOWQ_CACHE_DIR`, else `$XDG_CACHE_HOME/flowq`, else ~/.cache/flowq. */
 export function cacheRoot(env: Env = process.env): string {

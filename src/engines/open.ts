@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { readQuerySettings, boolEnv, intEnv, requireEnv, optionalEnv, type QuerySettings } from '../config.js';
+import { readQuerySettings, boolEnv, intEnv, requireEnv, optionalEnv, type Env, type QuerySettings } from '../config.js';
 import { InvalidConfiguration } from '../errors.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../flowlog/format.js';
 import { checkIdentifier } from '../sql.js';
@@ -10,8 +10,6 @@ import type { LocalEngineOptions } from './local.js';
 import type { TrinoSettings } from './trino.js';
 import { parquetCacheFor } from './cache-paths.js';
 import { shorten } from '../text.js';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Which engine to open, and everything it needs: the one description handlers, CLI, reports and tests share. */
 export type EngineSettings =

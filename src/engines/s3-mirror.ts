@@ -19,7 +19,7 @@ import {
   type Layout,
   type ParsedKey,
 } from '../flowlog/layout.js';
-import { humanBytes } from '../reports/text.js';
+import { humanBytes } from '../format/units.js';
 import { formatTime } from '../time.js';
 import { cacheRoot } from './cache-paths.js';
 import { lazyClient } from '../lazy-client.js';

@@ -1,6 +1,7 @@
 import { InvalidConfiguration } from '../errors.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat, type LogFormat } from './format.js';
 import type { FileFormat, Layout } from './layout.js';
+import { parseS3Location } from '../s3/location.js';
 import { shorten } from '../text.js';
 
 /**
@@ -33,9 +34,8 @@ export function parseFileFormat(value: string): FileFormat {
 export function makeSource(options: SourceOptions): Source {
   const location = options.location.trim();
   if (location.length === 0) throw new InvalidConfiguration('the data location is empty');
-  if (location.startsWith('s3://') && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(location)) {
-    throw new InvalidConfiguration(`'${shorten(location)}' is not an S3 location (s3://bucket/prefix/)`);
-  }
+  // Throws, naming the location, when an S3 location's form or bucket name is wrong.
+  if (location.startsWith('s3://')) parseS3Location(location);
   return {
     location: location.endsWith('/') ? location : `${location}/`,
     logFormat: options.logFormat === undefined ? DEFAULT_LOG_FORMAT : parseLogFormat(options.logFormat),

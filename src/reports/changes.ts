@@ -8,7 +8,7 @@ import { protocolName } from '../flowlog/protocols.js';
 import { inertText } from '../text.js';
 import { escapeHtml } from './escape.js';
 import type { ReportSection } from './html.js';
-import { humanBytes } from './text.js';
+import { humanBytes } from '../format/units.js';
 
 /** The templates of the section, in the order it lists them. */
 export const CHANGE_TEMPLATES = ['new-destinations', 'new-listeners', 'traffic-change'] as const;

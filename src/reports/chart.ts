@@ -1,7 +1,7 @@
 import type { Column, Row } from '../engines/engine.js';
 import type { ChartSpec } from '../queries/header.js';
 import { TEMPLATES } from '../queries/templates.js';
-import { displayValue } from './text.js';
+import { displayValue } from '../format/values.js';
 import { escapeHtml, revealControls } from './escape.js';
 
 export type { ChartSpec };

@@ -6,7 +6,9 @@ import { chartFor, renderChart } from './chart.js';
 import { escapeHtml, revealControls } from './escape.js';
 import type { ReportDay } from './period.js';
 import type { TemplateStatus } from './report.js';
-import { counted, displayValue, humanBytes, isTimeColumn, renderStats } from './text.js';
+import { renderStats } from '../format/stats.js';
+import { counted, humanBytes } from '../format/units.js';
+import { displayValue, isTimeColumn } from '../format/values.js';
 
 /** One template's part of the page. */
 export interface ReportSection {

@@ -4,16 +4,17 @@
  * import, so a cold start that announces nothing loads neither.
  */
 import { FlowqError } from '../errors.js';
+import { CLIENT_CONFIG } from '../aws-clients.js';
 import { lazyClient } from '../lazy-client.js';
 import { renderChangesText, type DayChanges } from './changes.js';
 
 const events = lazyClient(
   () => import('@aws-sdk/client-eventbridge'),
-  (sdk) => new sdk.EventBridgeClient({}),
+  (sdk) => new sdk.EventBridgeClient(CLIENT_CONFIG.eventBridge),
 );
 const topics = lazyClient(
   () => import('@aws-sdk/client-sns'),
-  (sdk) => new sdk.SNSClient({}),
+  (sdk) => new sdk.SNSClient(CLIENT_CONFIG.sns),
 );
 
 /** The event's `source` and `detail-type`, what a rule matches. */

@@ -10,7 +10,8 @@ import { renderReportHtml, type ReportSection } from './html.js';
 import { dayBefore, dayFolder, type ReportDay } from './period.js';
 import type { ReportTemplate } from './settings.js';
 import type { ReportObject, ReportSink } from './sink.js';
-import { renderCsv, renderJson } from './text.js';
+import { renderCsv } from '../format/csv.js';
+import { renderJson } from '../format/json.js';
 
 /** Runs one template with its parameters and answers with its result document. */
 export type RunTemplate = (name: string, params: Readonly<Record<string, unknown>>) => Promise<ResultDocument>;

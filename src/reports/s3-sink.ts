@@ -1,13 +1,6 @@
 import type { PutObjectCommandInput } from '@aws-sdk/client-s3';
-import { lazyClient } from '../lazy-client.js';
+import { s3Client } from '../s3/client.js';
 import type { ReportObject, ReportSink } from './sink.js';
-
-// One client per module, made on first use; its endpoint follows the SDK's own AWS_ENDPOINT_URL_S3
-// when that is set. flowq does not retry report writes itself: the SDK's three attempts are the only retries.
-const s3 = lazyClient(
-  () => import('@aws-sdk/client-s3'),
-  (sdk) => new sdk.S3Client({ maxAttempts: 3 }),
-);
 
 /** Where and how a report is stored in S3. */
 export interface S3SinkOptions {
@@ -33,12 +26,12 @@ export class S3Sink implements ReportSink {
       CacheControl: object.cacheControl,
     };
     const { kmsKeyId } = this.options;
-    const { sdk, client } = await s3();
+    const { sdk, client } = await s3Client();
     await client.send(new sdk.PutObjectCommand(kmsKeyId === undefined ? input : { ...input, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKeyId }));
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
-    const { sdk, client } = await s3();
+    const { sdk, client } = await s3Client();
     try {
       const answer = await client.send(new sdk.GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
       return answer.Body === undefined ? new Uint8Array() : await answer.Body.transformToByteArray();
@@ -49,7 +42,7 @@ export class S3Sink implements ReportSink {
   }
 
   async delete(key: string): Promise<void> {
-    const { sdk, client } = await s3();
+    const { sdk, client } = await s3Client();
     await client.send(new sdk.DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
   }
 

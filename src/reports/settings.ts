@@ -1,10 +1,10 @@
-import { intEnv, requireEnv } from '../config.js';
+import { isSnsTopicArn } from '../arn.js';
+import { intEnv, optionalEnv, requireEnv, type Env } from '../config.js';
 import { InvalidConfiguration } from '../errors.js';
 import { SHARED_PARAMS, validateParams } from '../queries/params.js';
+import { checkFolderPrefix } from '../s3/location.js';
 import { getTemplate, TEMPLATES } from '../queries/templates.js';
 import { CHANGE_TEMPLATES } from './changes.js';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** One template a report runs, with its parameters (`start` and `end` come from the report's day). */
 export interface ReportTemplate {
@@ -38,9 +38,6 @@ export interface ReportSettings {
   readonly notifyTopicArn?: string;
 }
 
-/** An SNS topic ARN in any partition. */
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-
 /** The internal networks the report's change templates use, from `FLOWQ_INTERNAL_CIDRS`: each template that takes them gets them. */
 function withInternalCidrs(templates: readonly ReportTemplate[], text: string | undefined): readonly ReportTemplate[] {
   if (text === undefined) return templates;
@@ -55,17 +52,6 @@ function withInternalCidrs(templates: readonly ReportTemplate[], text: string | 
       ? { ...t, params: { ...t.params, internal_cidrs: text } }
       : t,
   );
-}
-
-function optional(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
-/** A key prefix as S3 keys use it: no leading `/`, a trailing `/` unless empty. */
-export function normalisePrefix(prefix: string): string {
-  const trimmed = prefix.trim().replace(/^\/+/, '').replace(/\/+$/, '');
-  return trimmed === '' ? '' : `${trimmed}/`;
 }
 
 /**
@@ -99,7 +85,7 @@ export function checkReportTemplates(value: unknown): ReportTemplate[] {
 
 /**
  * Reads the report handler's settings: `FLOWQ_REPORT_BUCKET` (required), `FLOWQ_REPORT_PREFIX`
- * (default `reports/`), `FLOWQ_REPORT_KMS_KEY_ID` (SSE-KMS with that key; the bucket's default
+ * (default `reports/`; folder names of letters, digits, `.`, `_` and `-`), `FLOWQ_REPORT_KMS_KEY_ID` (SSE-KMS with that key; the bucket's default
  * encryption otherwise), `FLOWQ_REPORT_TEMPLATES` (a JSON list of `{"name", "params"}`; default the
  * change templates and the three rankings with `limit` 25), `FLOWQ_REPORT_CONCURRENCY` (queries in flight, default 3),
  * `FLOWQ_INTERNAL_CIDRS` (the change templates' internal networks, comma-separated) and `FLOWQ_NOTIFY_TOPIC_ARN` (an SNS
@@ -107,7 +93,7 @@ export function checkReportTemplates(value: unknown): ReportTemplate[] {
  * @throws InvalidConfiguration naming the variable that is missing or malformed.
  */
 export function readReportSettings(env: Env = process.env): ReportSettings {
-  const templatesText = optional(env, 'FLOWQ_REPORT_TEMPLATES');
+  const templatesText = optionalEnv(env, 'FLOWQ_REPORT_TEMPLATES');
   let templates = DEFAULT_REPORT_TEMPLATES;
   if (templatesText !== undefined) {
     try {
@@ -117,15 +103,15 @@ export function readReportSettings(env: Env = process.env): ReportSettings {
       throw new InvalidConfiguration(`environment variable FLOWQ_REPORT_TEMPLATES: ${reason}`);
     }
   }
-  const notifyTopicArn = optional(env, 'FLOWQ_NOTIFY_TOPIC_ARN');
-  if (notifyTopicArn !== undefined && !TOPIC_ARN.test(notifyTopicArn)) {
+  const notifyTopicArn = optionalEnv(env, 'FLOWQ_NOTIFY_TOPIC_ARN');
+  if (notifyTopicArn !== undefined && !isSnsTopicArn(notifyTopicArn)) {
     throw new InvalidConfiguration(`environment variable FLOWQ_NOTIFY_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)`);
   }
   return {
     bucket: requireEnv(env, 'FLOWQ_REPORT_BUCKET'),
-    prefix: normalisePrefix(env.FLOWQ_REPORT_PREFIX ?? 'reports/'),
-    kmsKeyId: optional(env, 'FLOWQ_REPORT_KMS_KEY_ID'),
-    templates: withInternalCidrs(templates, optional(env, 'FLOWQ_INTERNAL_CIDRS')),
+    prefix: checkFolderPrefix('environment variable FLOWQ_REPORT_PREFIX', env.FLOWQ_REPORT_PREFIX ?? 'reports/'),
+    kmsKeyId: optionalEnv(env, 'FLOWQ_REPORT_KMS_KEY_ID'),
+    templates: withInternalCidrs(templates, optionalEnv(env, 'FLOWQ_INTERNAL_CIDRS')),
     concurrency: intEnv(env, 'FLOWQ_REPORT_CONCURRENCY', DEFAULT_REPORT_CONCURRENCY, 1),
     ...(notifyTopicArn === undefined ? {} : { notifyTopicArn }),
   };

@@ -56,6 +56,7 @@ describe('readCatalogSettings', () => {
   test.each([
     [{ FLOWQ_TABLE: 'flow_logs', FLOWQ_LOCATION: 's3://b/' }, 'environment variable FLOWQ_DATABASE is required'],
     [{ ...ENV, FLOWQ_LOCATION: '/data/flows' }, "FLOWQ_LOCATION: '/data/flows' is not an S3 location (s3://bucket/prefix/); a Glue table can only point at S3"],
+    [{ ...ENV, FLOWQ_LOCATION: 's3://flow..logs/vpc/' }, "'s3://flow..logs/vpc/' is not an S3 location (s3://bucket/prefix/)"],
     [{ ...ENV, FLOWQ_PARTITION_MODE: 'msck' }, "FLOWQ_PARTITION_MODE: 'msck' is not one of managed, projection"],
     [
       { ...ENV, FLOWQ_PARTITION_MODE: 'projection', FLOWQ_ACCOUNTS: '111122223333' },

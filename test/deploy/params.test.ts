@@ -1,5 +1,5 @@
 import { reportAccess } from '../../src/deploy/access.js';
-import { normalisePrefix, readStackSettings, type StackParams } from '../../src/deploy/params.js';
+import { readStackSettings, type StackParams } from '../../src/deploy/params.js';
 import { createHash } from 'node:crypto';
 import { tableInput } from '../../src/catalog/model.js';
 import { makeCatalogSettings } from '../../src/catalog/settings.js';
@@ -56,11 +56,11 @@ describe('the data prefix', () => {
     ['/vpc/logs', 'vpc/logs/'],
     ['  org-1/vpc_2.x  ', 'org-1/vpc_2.x/'],
   ])('%j is read as the folder %j', (given, folder) => {
-    expect(normalisePrefix('dataPrefix', given)).toBe(folder);
+    expect(settingsWith({ dataPrefix: given }).queryEnvironment.FLOWQ_LOCATION).toBe(`s3://flowq-flow-logs-example/${folder}`);
   });
 
   test.each(['vpc//logs', 'a b', 'logs/*', 'x=1/'])('%j is refused, naming the param', (given) => {
-    expect(() => normalisePrefix('dataPrefix', given)).toThrow(
+    expect(() => settingsWith({ dataPrefix: given })).toThrow(
       new InvalidConfiguration(`param dataPrefix must be folder names of letters, digits, '.', '_' and '-' separated by '/', not '${given}'`),
     );
   });

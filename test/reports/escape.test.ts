@@ -1,6 +1,6 @@
 import { renderReportHtml } from '../../src/reports/html.js';
 import { reportDay } from '../../src/reports/period.js';
-import { renderCsv } from '../../src/reports/text.js';
+import { renderCsv } from '../../src/format/csv.js';
 import { HOSTILE, hostileDocument } from './hostile.js';
 
 /** An RFC 4180 reader, written apart from the renderer: quoted fields, doubled quotes, CRLF records. */

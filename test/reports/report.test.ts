@@ -7,7 +7,7 @@ import { QueryFailed } from '../../src/errors.js';
 import { reportDay } from '../../src/reports/period.js';
 import { writeDayReport, type Manifest, type ReportOptions, type RunTemplate } from '../../src/reports/report.js';
 import { reportTemplate } from '../../src/reports/settings.js';
-import { renderCsv } from '../../src/reports/text.js';
+import { renderCsv } from '../../src/format/csv.js';
 import { useTempDir } from '../support/tmp.js';
 import { FIXED_CLOCK, FIXED_NOW, openSample, RecordingSink, replaying } from './support.js';
 
