@@ -22,6 +22,7 @@ import {
 import { humanBytes } from '../format/units.js';
 import { formatTime } from '../time.js';
 import { cacheRoot } from './cache-paths.js';
+import { readStandIn, STAND_IN } from './local-files.js';
 import { lazyClient } from '../lazy-client.js';
 
 /** The S3 client of the mirror: region, credentials and endpoint from the environment, as the other AWS commands. */
@@ -59,6 +60,11 @@ export interface MirrorOptions {
   /** The most bytes this question may fetch; nothing is fetched when the range needs more. */
   readonly maxDownloadBytes?: number;
   readonly concurrency?: number;
+  /**
+   * The local engine keeps only the Parquet copies of the objects (see `LocalEngineOptions.onlyCopies`):
+   * an object whose copy stands in for it is cached. Otherwise only the object itself counts.
+   */
+  readonly onlyCopies?: boolean;
   readonly onProgress?: (progress: MirrorProgress) => void;
 }
 
@@ -263,10 +269,22 @@ async function readSidecar(path: string): Promise<Sidecar | undefined> {
   }
 }
 
-/** True when the object is in the cache as listed: same ETag and size, and the file has that size. */
-async function isCached(bucket: string, object: ListedObject): Promise<boolean> {
+/**
+ * True when the object is in the cache as listed: same ETag and size, and the file has that size, or
+ * (with `onlyCopies`) a stand-in for a file of that size names a Parquet copy that is there.
+ */
+async function isCached(bucket: string, object: ListedObject, onlyCopies: boolean): Promise<boolean> {
   const [sidecar, info] = await Promise.all([readSidecar(object.path), stat(object.path).catch(() => undefined)]);
-  return sidecar?.bucket === bucket && sidecar.key === object.key && sidecar.etag === object.etag && sidecar.size === object.size && info?.size === object.size;
+  if (sidecar?.bucket !== bucket || sidecar.key !== object.key || sidecar.etag !== object.etag || sidecar.size !== object.size) return false;
+  if (info?.size === object.size) return true;
+  const standIn = onlyCopies ? readStandIn(object.path) : undefined;
+  return (
+    standIn?.stamp.size === object.size &&
+    (await stat(standIn.copy).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  );
 }
 
 /** Writes a file whole or not at all: to a temporary name in the same folder, then renamed. */
@@ -304,6 +322,8 @@ async function fetchObject(bucket: string, object: ListedObject, signal: AbortSi
     await pipeline(response.Body as Readable, counter, createWriteStream(temp), { signal });
     if (received !== object.size) throw new Error(`received ${received} bytes, the listing says ${object.size}`);
     await rename(temp, object.path);
+    // The stand-in of an earlier version of the object, if any, is stale.
+    await rm(`${object.path}${STAND_IN}`, { force: true });
     await writeWhole(`${object.path}${SIDECAR}`, JSON.stringify({ bucket, key: object.key, etag: object.etag, size: object.size } satisfies Sidecar));
   } catch (error) {
     await rm(temp, { force: true });
@@ -319,7 +339,8 @@ async function filesUnder(dir: string, recursive: boolean): Promise<string[]> {
 /** Removes cached objects of a listed prefix that the bucket no longer holds, so the mirror answers as the bucket does. */
 async function pruneDeleted(folder: string, listing: Listing, present: ReadonlySet<string>): Promise<void> {
   for (const path of await filesUnder(join(folder, listing.prefix), listing.recursive)) {
-    const data = path.endsWith(SIDECAR) ? path.slice(0, -SIDECAR.length) : path;
+    const suffix = [SIDECAR, STAND_IN].find((end) => path.endsWith(end));
+    const data = suffix === undefined ? path : path.slice(0, -suffix.length);
     if (path.endsWith(PARTIAL) || parseObjectKey(data) === undefined || present.has(data)) continue;
     await rm(path, { force: true });
   }
@@ -383,7 +404,7 @@ export async function mirrorS3(options: MirrorOptions): Promise<MirrorSummary> {
     const where = options.range === undefined ? '' : ` for ${formatTime(options.range.start)} to ${formatTime(options.range.end)}`;
     throw new DataError(`no flow-log objects under s3://${bucket}/${prefix}AWSLogs/${where} (${listings.length} partition prefixes listed)`);
   }
-  const cached = await mapLimit(objects, 32, (o) => isCached(bucket, o));
+  const cached = await mapLimit(objects, 32, (o) => isCached(bucket, o, options.onlyCopies === true));
   const todo = objects.filter((_, i) => !cached[i]);
   const bytes = objects.reduce((sum, o) => sum + o.size, 0);
   const fetchBytes = todo.reduce((sum, o) => sum + o.size, 0);
