@@ -32,6 +32,7 @@ import {
   verifyGzipFiles,
   type KnownFiles,
   type LocalFile,
+  type StandIn,
   type Stamp,
   type VerifiedCache,
 } from './local-files.js';
@@ -374,6 +375,11 @@ export class LocalEngine implements Engine {
   private cached = new Map<string, string>();
   /** A hash of how copies are made for this format, in each copy's name: a change to the reads makes new copies. */
   private readonly copyRecipe: string;
+  /**
+   * The gzip files with a copy, to replace by their stand-ins (see `LocalEngineOptions.onlyCopies`) when
+   * the engine closes: until then the view, and the runs in flight, may still read them.
+   */
+  private readonly replaceAtClose = new Map<string, StandIn>();
   /** The last run's turn at making and reading copies (see `readFromCopies`). */
   private copiesInTurn: Promise<unknown> = Promise.resolve();
   /** Folders of the Parquet cache this engine has swept of superseded copies. */
@@ -558,8 +564,6 @@ export class LocalEngine implements Engine {
       if (stampVersion(fileStamp(file)) !== stampVersion(stamp)) throw new DataError(`${file.path} changed while it was copied`);
       await rename(temp, target);
       await removeStaleCopies(dirname(target), Date.now(), basename(file.path));
-      // Should the stand-in fail, the gzip file stays: one form more than needed, nothing lost.
-      if (this.parquetCache!.onlyCopies) await replaceByStandIn(file.path, { stamp, copy: target }).catch(() => undefined);
       return true;
     } catch {
       await unlink(temp).catch(() => undefined);
@@ -576,14 +580,14 @@ export class LocalEngine implements Engine {
    */
   private readFromCopies(files: readonly LocalFile[], signal: AbortSignal, onProgress?: RunOptions['onProgress']): Promise<Set<string>> {
     // One run at a time (a report runs several at once): a run that waits finds the copies made before
-    // it, and never reads a gzip file that another run is replacing by its copy.
+    // it instead of making them again.
     const turn = this.copiesInTurn.then(() => this.makeAndReadCopies(files, signal, onProgress));
     this.copiesInTurn = turn.catch(() => undefined);
     return turn;
   }
 
   private async makeAndReadCopies(listed: readonly LocalFile[], signal: AbortSignal, onProgress?: RunOptions['onProgress']): Promise<Set<string>> {
-    // Files this engine (or another run of it, in flight) replaced by their copies since it found them.
+    // Files replaced by their copies since the engine found them (by another flowq, closing).
     const files = this.parquetCache!.onlyCopies ? listed.map(withStandIn) : listed;
     const known = knownFiles(files, this.verifiedCache, this.source.logFormat);
     const stamp = (f: LocalFile) => known.stamps.get(f.path)!;
@@ -642,6 +646,10 @@ export class LocalEngine implements Engine {
     if (copied.status === 'rejected') throw copied.reason;
     const plain = verified.value.plain;
     const copies = new Map(files.filter((f) => made.has(f.path)).map((f) => [f.path, join(this.parquetCache!.from, this.copyName(f, stamp(f)))]));
+    if (this.parquetCache!.onlyCopies) {
+      for (const file of files)
+        if (made.has(file.path) && file.standIn === undefined) this.replaceAtClose.set(file.path, { stamp: stamp(file), copy: target(file) });
+    }
     try {
       await this.readAs(files, plain, copies);
     } catch (error) {
@@ -907,6 +915,8 @@ export class LocalEngine implements Engine {
   async close(): Promise<void> {
     this.connection.closeSync();
     this.instance.closeSync();
+    // Should a stand-in fail, its gzip file stays: one form more than needed, nothing lost.
+    for (const [path, standIn] of this.replaceAtClose) await replaceByStandIn(path, standIn).catch(() => undefined);
     await removeWorkDir(this.workDir);
   }
 }
