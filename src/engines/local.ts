@@ -40,6 +40,7 @@ import { DUCKDB_TYPE } from './duckdb-types.js';
 import { DUCKDB_MACROS } from './duckdb-macros.js';
 import { stopOnExit } from './stop.js';
 import { mark } from '../timings.js';
+import { firstLine } from '../text.js';
 import { checkReadOnly, isStatementMistake, lockDown, statementMistake, treeInRange, type PartitionRange } from './local-sql.js';
 
 /** Where the local engine finds its data, and what it may assume about it. */
@@ -226,9 +227,8 @@ function toJsValue(value: unknown): string | number | boolean | null {
   return value instanceof Date ? value.toISOString() : JSON.stringify(value);
 }
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
-}
+/** The first line of an error's message. */
+const messageLine = (error: unknown): string => firstLine(error instanceof Error ? error.message : String(error));
 
 /** The number of files the query's scans read, from DuckDB's JSON profile (`Total Files Read`). */
 function filesReadIn(node: unknown): number | undefined {
@@ -797,8 +797,10 @@ export class LocalEngine implements Engine {
       reader = await this.connection.runAndReadAll(query.sql, values, types);
     } catch (error) {
       if (error instanceof FlowqError) throw error;
-      if (BIGINT_OVERFLOW.test(firstLine(error))) throw new DataError(await this.overflowMessage(query), { cause: error });
-      throw new DataError(`the local engine could not run ${query.template}: ${firstLine(error).replaceAll(this.alias.from, this.alias.to)}`, { cause: error });
+      if (BIGINT_OVERFLOW.test(messageLine(error))) throw new DataError(await this.overflowMessage(query), { cause: error });
+      throw new DataError(`the local engine could not run ${query.template}: ${messageLine(error).replaceAll(this.alias.from, this.alias.to)}`, {
+        cause: error,
+      });
     }
     const names = reader.columnNames();
     const columns = names.map((name, i) => ({ name, type: athenaTypeName(String(reader.columnTypes()[i])) }));
@@ -934,7 +936,7 @@ async function parquetFormat(connection: DuckDBConnection, paths: readonly strin
     );
     names = reader.getRowsJS().map((r) => `${r[0] as string}`);
   } catch (error) {
-    throw new DataError(`cannot read the Parquet files: ${firstLine(error)}`, { cause: error });
+    throw new DataError(`cannot read the Parquet files: ${messageLine(error)}`, { cause: error });
   }
   const fromFiles = parseLogFormat(
     names

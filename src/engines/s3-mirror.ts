@@ -23,14 +23,9 @@ import { humanBytes } from '../format/units.js';
 import { formatTime } from '../time.js';
 import { cacheRoot } from './cache-paths.js';
 import { readStandIn, STAND_IN } from './local-files.js';
-import { lazyClient } from '../lazy-client.js';
-
-/** The S3 client of the mirror: region, credentials and endpoint from the environment, as the other AWS commands. */
-// flowq does not retry downloads itself (a failed run resumes where it stopped): the SDK's three attempts are the only retries.
-const s3 = lazyClient(
-  () => import('@aws-sdk/client-s3'),
-  (sdk) => new sdk.S3Client({ maxAttempts: 3, followRegionRedirects: true }),
-);
+import { s3Client } from '../s3/client.js';
+import { listObjects, type S3Listing, type S3Object } from '../s3/list.js';
+import { firstLine } from '../text.js';
 
 /** The most bytes a question may fetch unless told otherwise: 5 GB. */
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 5e9;
@@ -107,16 +102,17 @@ interface Sidecar {
   readonly size: number;
 }
 
-function firstLine(error: unknown): string {
+/** An SDK error's name and the first line of its message. */
+function describeError(error: unknown): string {
   const e = error as { name?: string; message?: string };
-  const message = (e?.message ?? String(error)).split('\n')[0].replace(/^AWS SDK error wrapper for /, '');
+  const message = firstLine(e?.message ?? String(error)).replace(/^AWS SDK error wrapper for /, '');
   return e?.name && e.name !== 'Error' && !message.includes(e.name) ? `${e.name}: ${message}` : message;
 }
 
 /** An S3 failure as one line that names the bucket and key. */
 function s3Failure(bucket: string, key: string, error: unknown): DataError {
   if (error instanceof DataError) return error;
-  return new DataError(`S3: s3://${bucket}/${key}: ${describeAwsSetupError(error) ?? firstLine(error)}`, { cause: error });
+  return new DataError(`S3: s3://${bucket}/${key}: ${describeAwsSetupError(error) ?? describeError(error)}`, { cause: error });
 }
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -158,33 +154,13 @@ function normalPrefix(prefix: string): string {
   return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
 }
 
-interface S3Object {
-  readonly key: string;
-  readonly etag: string;
-  readonly size: number;
-}
-
 /** The objects under a prefix; with `oneLevel`, only those directly in it, and the folders below it. */
-async function listPrefix(bucket: string, prefix: string, oneLevel: boolean): Promise<{ objects: S3Object[]; folders: string[] }> {
-  const objects: S3Object[] = [];
-  const folders: string[] = [];
-  let token: string | undefined;
+async function listPrefix(bucket: string, prefix: string, oneLevel: boolean): Promise<S3Listing> {
   try {
-    const { sdk, client } = await s3();
-    do {
-      const page = await client.send(
-        new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: oneLevel ? '/' : undefined, ContinuationToken: token }),
-      );
-      for (const o of page.Contents ?? []) {
-        if (o.Key !== undefined && o.ETag !== undefined && o.Size !== undefined) objects.push({ key: o.Key, etag: o.ETag, size: o.Size });
-      }
-      for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) folders.push(p.Prefix);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
+    return await listObjects(bucket, prefix, { oneLevel });
   } catch (error) {
     throw s3Failure(bucket, prefix, error);
   }
-  return { objects, folders };
 }
 
 /** Whether the bucket's accounts are in the Hive-compatible layout, and which accounts to read. */
@@ -306,7 +282,7 @@ async function fetchObject(bucket: string, object: ListedObject, signal: AbortSi
   });
   const temp = `${object.path}.${randomBytes(6).toString('hex')}${PARTIAL}`;
   try {
-    const { sdk, client } = await s3();
+    const { sdk, client } = await s3Client();
     const response = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: object.key, IfMatch: object.etag }), { abortSignal: signal });
     if (response.Body === undefined) throw new Error('the response has no body');
     let received = 0;
