@@ -309,6 +309,26 @@ describe('the Parquet cache of S3 data (on by default)', () => {
     expect(objectGets()).toEqual([]);
   });
 
+  it('fetches an object again when its Parquet copy is gone, and answers as the local copy', async () => {
+    // Arrange: a first question keeps only the copies; one copy is then deleted by hand.
+    const cache = freshCache();
+    await cli('run', 'top-talkers', '--data', LOCATION, ...RANGE, '--output', 'json');
+    const [gone] = copiesIn(cache);
+    rmSync(gone);
+    const key = /\/(AWSLogs\/.+\.log\.gz)\.[0-9a-f]{16}-[0-9a-f]{8}\.parquet$/.exec(gone)![1];
+    requests.length = 0;
+
+    // Act
+    const again = await cli('run', 'top-talkers', '--data', LOCATION, ...RANGE, '--output', 'json');
+
+    // Assert
+    const fromLocal = await cli('run', 'top-talkers', '--data', local(), ...RANGE, '--output', 'json');
+    expect(again.code).toBe(0);
+    expect(rowsOf(again.out)).toEqual(rowsOf(fromLocal.out));
+    expect(objectGets()).toEqual([key]);
+    expect(copiesIn(cache)).toHaveLength(keysOfDays(RANGE_DAYS).length);
+  });
+
   it('fetches the gzip objects again for --no-parquet-cache once only their copies are kept, and answers as the local copy', async () => {
     // Arrange: a first question keeps only the copies.
     const cache = freshCache();
