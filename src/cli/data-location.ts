@@ -11,7 +11,10 @@ import { progressLine } from './progress.js';
 export const S3_DATA_FLAGS = ['max_download', 'accounts', 'regions', 'region', 'profile'] as const;
 
 /** How to fetch `--data s3://...`: all optional, with the defaults of {@link mirrorS3}. */
-export type DataOptions = Pick<MirrorOptions, 'maxDownloadBytes' | 'accounts' | 'regions' | 'hiveCompatiblePartitions' | 'perHourPartition' | 'fileFormat'>;
+export type DataOptions = Pick<
+  MirrorOptions,
+  'maxDownloadBytes' | 'accounts' | 'regions' | 'hiveCompatiblePartitions' | 'perHourPartition' | 'fileFormat' | 'onlyCopies'
+>;
 
 const UNIT: Readonly<Record<string, number>> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 };
 

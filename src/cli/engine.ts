@@ -132,12 +132,15 @@ async function localSettingsFor(
   question: Question,
   interactive: boolean,
 ): Promise<EngineSettings> {
-  const location = await resolveDataLocation(settings.local.location, question.range, io, dataOptionsFromFlags(args, settings.local.fileFormat), interactive);
+  // The mirror of S3 data keeps each object in one form: its Parquet copy when the cache is on.
+  const onlyCopies = settings.local.location.startsWith('s3://') && settings.local.parquetCache !== undefined;
+  const data = { ...dataOptionsFromFlags(args, settings.local.fileFormat), onlyCopies };
+  const location = await resolveDataLocation(settings.local.location, question.range, io, data, interactive);
   const range =
     question.onlyRange !== undefined && question.onlyRange !== false && question.range !== undefined
       ? { ...question.range, lateMarginSeconds: settings.query.lateMarginSeconds, everyFileWhenNone: question.onlyRange === 'templates' }
       : undefined;
-  return { ...settings, local: { ...settings.local, location, range } };
+  return { ...settings, local: { ...settings.local, location, range, onlyCopies } };
 }
 
 /**

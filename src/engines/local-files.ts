@@ -1,12 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
-import { verifiedCachePath } from './cache-paths.js';
 import { PLAIN_SCAN_WASM } from './plain-scan-wasm.js';
 import { mapLimit } from '../pool.js';
 import { DataError } from '../errors.js';
@@ -20,6 +19,8 @@ export interface LocalFile {
   readonly size: number;
   readonly mtimeMs: number;
   readonly key: ParsedKey;
+  /** Set when the gzip file is gone and its Parquet copy stands in for it (see {@link StandIn}); size and time are then the gzip file's. */
+  readonly standIn?: StandIn;
 }
 
 /** The flow-log files under a location, and the layout and file format they share. */
@@ -111,7 +112,10 @@ export async function scanLocation(location: string, wanted: { layout?: Partial<
   await walk(root, listed, new Set([identity(await stat(root))]));
   const found: LocalFile[] = [];
   const skipped = new Set<string>();
-  for (const file of listed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+  const paths = new Set(listed.map((f) => f.path));
+  for (const entry of listed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    const file = entry.path.endsWith(STAND_IN) ? standInFile(entry.path, paths) : entry;
+    if (file === undefined) continue;
     const relativeKey = relative(base, file.path).split(sep).join('/');
     const key = parseObjectKey(relativeKey);
     if (!key) {
@@ -212,6 +216,16 @@ export interface Stamp {
   readonly mtimeMs: number;
   /** SHA-256 of the first and last {@link EDGE} bytes: the last ones hold the gzip CRC and length. */
   readonly fingerprint: string;
+  /**
+   * The file's inode and status-change time when it was stamped. The kernel moves the status-change
+   * time on every write, rename into place or `touch`, and no user can set it back, so a file whose
+   * inode, size and both times are those remembered is the file whose ends were read: its stamp is
+   * taken from the cache without reading it again (a busy day is thousands of files).
+   */
+  readonly ino?: number;
+  readonly ctimeMs?: number;
+  /** The file's first line, as it was when verified: the engine reads the format from it without opening the file. */
+  readonly header?: string;
   /** The header of the log format for which every record was found plain (see {@link PlainRecordScanner}). */
   readonly plainFor?: string;
 }
@@ -219,6 +233,9 @@ export interface Stamp {
 const EDGE = 4096;
 /** The buffer `fileStamp` reads both edges into: its reads are synchronous, so one serves every call. */
 const EDGES = Buffer.alloc(2 * EDGE);
+
+const optional = (value: unknown, type: 'number' | 'string'): boolean =>
+  value === undefined || (type === 'number' ? Number.isFinite(value) : typeof value === type);
 
 function isStamp(value: unknown): value is Stamp {
   if (typeof value !== 'object' || value === null) return false;
@@ -228,22 +245,78 @@ function isStamp(value: unknown): value is Stamp {
     Number.isFinite(v.mtimeMs) &&
     typeof v.fingerprint === 'string' &&
     /^[0-9a-f]{64}$/.test(v.fingerprint) &&
-    (v.plainFor === undefined || typeof v.plainFor === 'string')
+    optional(v.ino, 'number') &&
+    optional(v.ctimeMs, 'number') &&
+    optional(v.header, 'string') &&
+    optional(v.plainFor, 'string')
   );
 }
 
-/** The cache file's entries; a file that is missing, unreadable, not a JSON object, or holds bad entries yields only the good ones. */
-export async function readVerifiedCache(cachePath: string): Promise<Map<string, Stamp>> {
+/** The verified cache: its file's entries, read once (see {@link openVerifiedCache}), and the file they are written back to. */
+export interface VerifiedCache {
+  readonly path: string;
+  readonly entries: Map<string, Stamp>;
+}
+
+/**
+ * Reads the cache file once, for an engine's runs to share: an entry read before still proves a file
+ * verified only if the file's stamp now matches it. A file that is missing, unreadable, not a JSON
+ * object, or holds bad entries yields only the good ones.
+ */
+export async function openVerifiedCache(path: string): Promise<VerifiedCache> {
   const entries = new Map<string, Stamp>();
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(cachePath, 'utf8'));
+    parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch {
-    return entries;
+    return { path, entries };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return entries;
-  for (const [path, value] of Object.entries(parsed as Record<string, unknown>)) if (isStamp(value)) entries.set(path, value);
-  return entries;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { path, entries };
+  for (const [file, value] of Object.entries(parsed as Record<string, unknown>)) if (isStamp(value)) entries.set(file, value);
+  return { path, entries };
+}
+
+/**
+ * What is left of a gzip file once its Parquet copy is the only form a cache keeps (the S3 mirror, see
+ * `LocalEngineOptions.onlyCopies`): written beside where the file was, as `<file>` + {@link STAND_IN}.
+ */
+export interface StandIn {
+  /** The gzip file's stamp when it was verified and copied: its size, times, fingerprint, header and `plainFor`. */
+  readonly stamp: Stamp;
+  /** The absolute path of the Parquet copy. */
+  readonly copy: string;
+}
+
+export const STAND_IN = '.copied.json';
+
+/** The stand-in of the gzip file at `path`, or undefined when there is none (or it is damaged: then the file is fetched again). */
+export function readStandIn(path: string): StandIn | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(`${path}${STAND_IN}`, 'utf8')) as Partial<StandIn> | null;
+    return parsed !== null && typeof parsed === 'object' && isStamp(parsed.stamp) && typeof parsed.copy === 'string' ? (parsed as StandIn) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Puts a stand-in in place whole (a temporary file renamed), then removes the gzip file it stands in for. */
+export async function replaceByStandIn(path: string, standIn: StandIn): Promise<void> {
+  const temp = `${path}${STAND_IN}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, JSON.stringify(standIn));
+    await rename(temp, `${path}${STAND_IN}`);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await unlink(path);
+}
+
+/** The gzip file a stand-in found by the scan stands for, unless that file is still there (the scan lists it) or the stand-in is damaged. */
+function standInFile(standInPath: string, listed: ReadonlySet<string>): { path: string; size: number; mtimeMs: number; standIn: StandIn } | undefined {
+  const path = standInPath.slice(0, -STAND_IN.length);
+  const standIn = listed.has(path) ? undefined : readStandIn(path);
+  return standIn && { path, size: standIn.stamp.size, mtimeMs: standIn.stamp.mtimeMs, standIn };
 }
 
 /** A short hash of a stamp: it changes when the file does. */
@@ -251,10 +324,26 @@ export function stampVersion(stamp: Stamp): string {
   return createHash('sha256').update(`${stamp.size} ${stamp.mtimeMs} ${stamp.fingerprint}`).digest('hex').slice(0, 16);
 }
 
-/** The file's stamp as it is now (its size, modification time and fingerprint; no `plainFor`). */
-export function fileStamp(file: LocalFile): Stamp {
-  // Synchronous reads: a stamp is two small reads, and a day of AWS's files is thousands of them, for
-  // which the thread pool's round trips would cost more than the reads.
+/** Whether the file's inode, size and times are still those `remembered` records (see {@link Stamp.ino}): then it is the file stamped. */
+function unchangedSince(file: LocalFile, remembered: Stamp | undefined): remembered is Stamp {
+  if (remembered?.ino === undefined) return false;
+  let info;
+  try {
+    info = statSync(file.path);
+  } catch (error) {
+    throw fileSystemError(file.path, error);
+  }
+  return info.ino === remembered.ino && info.ctimeMs === remembered.ctimeMs && info.size === remembered.size && info.mtimeMs === remembered.mtimeMs;
+}
+
+/**
+ * The file's stamp as it is now: `remembered` (the cache's entry) when the file is unchanged since
+ * (see {@link unchangedSince}), else its size, times and fingerprint read now (no `plainFor`).
+ */
+export function fileStamp(file: LocalFile, remembered?: Stamp): Stamp {
+  // Synchronous calls: a stamp is a stat and at most two small reads, and a day of AWS's files is
+  // thousands of them, for which the thread pool's round trips would cost more than the calls.
+  if (unchangedSince(file, remembered)) return remembered;
   let fd: number;
   try {
     fd = openSync(file.path, 'r');
@@ -268,7 +357,7 @@ export function fileStamp(file: LocalFile): Stamp {
     readSync(fd, head, 0, length, 0);
     readSync(fd, tail, 0, length, info.size - length);
     const fingerprint = createHash('sha256').update(head).update(tail).digest('hex');
-    return { size: info.size, mtimeMs: info.mtimeMs, fingerprint };
+    return { size: info.size, mtimeMs: info.mtimeMs, fingerprint, ino: info.ino, ctimeMs: info.ctimeMs };
   } catch (error) {
     throw fileSystemError(file.path, error);
   } finally {
@@ -276,8 +365,9 @@ export function fileStamp(file: LocalFile): Stamp {
   }
 }
 
-const sameStamp = (a: Stamp | undefined, b: Stamp): boolean =>
-  a !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs && a.fingerprint === b.fingerprint;
+/** Whether a cache entry is of the file stamped `b`. An entry without the file's first line was written by an earlier flowq: the file is checked once more. */
+const sameStamp = (a: Stamp | undefined, b: Stamp): a is Stamp =>
+  a?.header !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs && a.fingerprint === b.fingerprint;
 
 /**
  * Writes the cache without the files that no longer exist, through a temporary file and a rename so
@@ -396,9 +486,35 @@ export class PlainRecordScanner {
   }
 }
 
-/** A sink for inflated text that shows each chunk to the scanner, then drops it or writes it to `textTo`. */
-function textSink(scanner: PlainRecordScanner | undefined, textTo: string | undefined): Writable[] {
+/** The longest first line kept from a file's text: a header naming every flow-log field is far shorter. */
+const MAX_HEADER_BYTES = 65_536;
+
+/** Collects a text's first line as its chunks stream past. */
+class FirstLine {
+  private readonly parts: Buffer[] = [];
+  private length = 0;
+  private done = false;
+
+  push(chunk: Buffer): void {
+    if (this.done) return;
+    const nl = chunk.indexOf(10);
+    const part = nl === -1 ? chunk.subarray(0, MAX_HEADER_BYTES - this.length) : chunk.subarray(0, nl);
+    this.parts.push(Buffer.from(part));
+    this.length += part.length;
+    this.done = nl !== -1 || this.length >= MAX_HEADER_BYTES;
+  }
+
+  /** The line without its line break, once the text has ended (as `readHeaderLine` reads it); undefined for an empty text or a line too long to keep. */
+  text(): string | undefined {
+    if (this.length === 0 || this.length >= MAX_HEADER_BYTES) return undefined;
+    return Buffer.concat(this.parts).toString('utf8').replace(/\r$/, '');
+  }
+}
+
+/** A sink for inflated text that shows each chunk to the first-line catcher and the scanner, then drops it or writes it to `textTo`. */
+function textSink(firstLine: FirstLine, scanner: PlainRecordScanner | undefined, textTo: string | undefined): Writable[] {
   const scan = (chunk: Buffer, next: (error?: Error | null, chunk?: Buffer) => void): void => {
+    firstLine.push(chunk);
     scanner?.push(chunk);
     next(null, chunk);
   };
@@ -410,11 +526,13 @@ function textSink(scanner: PlainRecordScanner | undefined, textTo: string | unde
  * Inflates a whole gzip file of `size` bytes, writing its text to `textTo` if given. zlib stops
  * quietly at zero bytes after the last gzip member, which DuckDB then fails on without naming the
  * file: every byte must belong to a member.
+ * @returns the text's first line (see {@link FirstLine}).
  */
-async function inflateFully(path: string, size: number, signal?: AbortSignal, scanner?: PlainRecordScanner, textTo?: string): Promise<void> {
+async function inflateFully(path: string, size: number, signal?: AbortSignal, scanner?: PlainRecordScanner, textTo?: string): Promise<string | undefined> {
   // Large chunks: with zlib's 16 kB default the round trips to the thread pool cost more than inflating.
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
-  await pipeline([createReadStream(path, { highWaterMark: 1 << 20 }), gunzip, ...textSink(scanner, textTo)], { signal }).catch((error: Error) => {
+  const firstLine = new FirstLine();
+  await pipeline([createReadStream(path, { highWaterMark: 1 << 20 }), gunzip, ...textSink(firstLine, scanner, textTo)], { signal }).catch((error: Error) => {
     if (signal?.aborted) throw error;
     if ((error as NodeJS.ErrnoException).code?.startsWith('Z_') || error.message.includes('unexpected end')) {
       throw new DataError(`${path} is a corrupt gzip file (${error.message})`);
@@ -424,17 +542,7 @@ async function inflateFully(path: string, size: number, signal?: AbortSignal, sc
   if (gunzip.bytesWritten < size) {
     throw new DataError(`${path} is a corrupt gzip file (${size - gunzip.bytesWritten} bytes of trailing garbage after its gzip data)`);
   }
-}
-
-/**
- * What the cache knows of some files: their stamps now (taken here unless given), and which of them
- * are verified.
- */
-async function lookUp(files: readonly LocalFile[], cachePath: string, taken?: ReadonlyMap<string, Stamp>) {
-  const cache = await readVerifiedCache(cachePath);
-  const stamps = files.map((f) => taken?.get(f.path) ?? fileStamp(f));
-  const verified = files.map((file, i) => sameStamp(cache.get(file.path), stamps[i]));
-  return { cache, stamps, verified };
+  return firstLine.text();
 }
 
 /** What the cache knows of some files, for a log format. */
@@ -443,23 +551,50 @@ export interface KnownFiles {
   readonly plain: Set<string>;
   /** The paths of the files verified, plain or not. */
   readonly verified: Set<string>;
-  /** Per path, the file's stamp when it was looked up (see {@link stampVersion}). */
+  /** Per path, the file's stamp when it was looked up (see {@link stampVersion}): a verified file's is its cache entry. */
   readonly stamps: Map<string, Stamp>;
+  /** Whether the cache's entries changed: stamps refreshed (the same file, moved or touched) or files verified since the cache file was written. */
+  changed: boolean;
 }
 
-function knownOf(files: readonly LocalFile[], found: Awaited<ReturnType<typeof lookUp>>, header: string | undefined): KnownFiles {
-  const { cache, stamps, verified } = found;
-  const paths = (keep: (f: LocalFile, i: number) => boolean) => new Set(files.filter(keep).map((f) => f.path));
-  return {
-    plain: paths((f, i) => verified[i] && header !== undefined && cache.get(f.path)?.plainFor === header),
-    verified: paths((_, i) => verified[i]),
-    stamps: new Map(files.map((f, i) => [f.path, stamps[i]])),
-  };
+/**
+ * What the cache knows of some files: their stamps now, and which are verified, and which of those
+ * are plain for the log format whose header is `header`; nothing is inflated.
+ */
+function lookUp(files: readonly LocalFile[], { entries }: VerifiedCache, header: string | undefined): KnownFiles {
+  const known: KnownFiles = { plain: new Set(), verified: new Set(), stamps: new Map(), changed: false };
+  for (const file of files) {
+    const entry = file.standIn?.stamp ?? entries.get(file.path);
+    // A stand-in's file was verified before it was copied, and is gone.
+    const stamp = file.standIn?.stamp ?? fileStamp(file, entry);
+    known.stamps.set(file.path, stamp);
+    if (!sameStamp(entry, stamp)) continue;
+    if (stamp !== entry) {
+      // The same file, moved or touched: remembered by its inode and status-change time from now on.
+      const refreshed = { ...entry, ino: stamp.ino, ctimeMs: stamp.ctimeMs };
+      entries.set(file.path, refreshed);
+      known.stamps.set(file.path, refreshed);
+      known.changed = true;
+    }
+    known.verified.add(file.path);
+    if (header !== undefined && entry.plainFor === header) known.plain.add(file.path);
+  }
+  return known;
+}
+
+/** The first lines the cache remembers of those files it verified that are unchanged since, and those of files a stand-in stands for: no file is opened. */
+export function rememberedHeaders(files: readonly LocalFile[], { entries }: VerifiedCache): Map<string, string> {
+  const headers = new Map<string, string>();
+  for (const file of files) {
+    const entry = file.standIn?.stamp ?? entries.get(file.path);
+    if (entry?.header !== undefined && (file.standIn !== undefined || unchangedSince(file, entry))) headers.set(file.path, entry.header);
+  }
+  return headers;
 }
 
 /** What the cache knows of these files now: which are verified, and which of those are plain for this log format; nothing is inflated. */
-export async function knownFiles(files: readonly LocalFile[], cachePath: string, logFormat: LogFormat): Promise<KnownFiles> {
-  return knownOf(files, await lookUp(files, cachePath), headerLine(logFormat));
+export function knownFiles(files: readonly LocalFile[], cache: VerifiedCache, logFormat: LogFormat): KnownFiles {
+  return lookUp(files, cache, headerLine(logFormat));
 }
 
 /** Options of {@link verifyGzipFiles}. */
@@ -467,8 +602,8 @@ export interface VerifyOptions {
   readonly signal?: AbortSignal;
   /** The files' log format: when given, each file read is also scanned for plain records. */
   readonly logFormat?: LogFormat;
-  /** The files' stamps, taken just before (see {@link knownFiles}), so they are not taken again. */
-  readonly stamps?: ReadonlyMap<string, Stamp>;
+  /** What the cache knew of the files just before, for the same log format (see {@link knownFiles}): their stamps are not taken again, and this is updated. */
+  readonly known?: KnownFiles;
   /** Where to write a file's inflated text while it is checked (undefined: nowhere); removed after `onVerified`. */
   readonly textTo?: (file: LocalFile) => string | undefined;
   /**
@@ -482,42 +617,47 @@ export interface VerifyOptions {
  * Checks that each gzip file inflates completely with a matching CRC and length. DuckDB does not:
  * it reads a truncated or damaged file up to where it breaks and returns partial answers without a
  * word. A file is checked once per size, modification time and fingerprint of its ends; the result
- * is kept in a cache file, which is validated when read and pruned of missing files when written.
+ * (with the file's first line) is kept in the verified cache, whose file is validated when read and
+ * pruned of missing files when written.
  * @returns what the cache now knows of the files: all verified, and which are plain for `options.logFormat`.
  * @throws DataError naming the first corrupt or unreadable file.
  */
-export async function verifyGzipFiles(files: readonly LocalFile[], cachePath: string = verifiedCachePath(), options: VerifyOptions = {}): Promise<KnownFiles> {
-  const found = await lookUp(files, cachePath, options.stamps);
-  const { cache, stamps, verified } = found;
+export async function verifyGzipFiles(files: readonly LocalFile[], cache: VerifiedCache, options: VerifyOptions = {}): Promise<KnownFiles> {
   const header = options.logFormat && headerLine(options.logFormat);
-  const todo = files.flatMap((file, i) => (verified[i] ? [] : [{ file, index: i, stamp: stamps[i] }]));
-  if (todo.length > 0) {
-    // The first corrupt file stops the checks in flight too, so that it is reported at once.
-    const stop = new AbortController();
-    const abort = () => stop.abort();
-    options.signal?.addEventListener('abort', abort);
-    try {
-      await mapLimit(todo, availableParallelism(), async (item) => {
-        const scanner = options.logFormat && PlainRecordScanner.forFormat(options.logFormat);
-        const text = options.textTo?.(item.file);
-        try {
-          await inflateFully(item.file.path, item.stamp.size, stop.signal, scanner, text).catch((error: unknown) => {
-            stop.abort();
-            throw error;
-          });
-          const plain = scanner?.end() === true;
-          cache.set(item.file.path, { ...item.stamp, ...(plain ? { plainFor: header } : {}) });
-          verified[item.index] = true;
-          await options.onVerified?.(item.file, plain, text);
-        } finally {
-          if (text !== undefined) await rm(text, { force: true });
-        }
-      });
-    } finally {
-      options.signal?.removeEventListener('abort', abort);
-      // Keep what was verified even when a file failed.
-      await writeVerifiedCache(cachePath, cache);
-    }
+  const known = options.known ?? lookUp(files, cache, header);
+  const todo = files.filter((file) => !known.verified.has(file.path));
+  if (todo.length === 0 && !known.changed) return known;
+  // The first corrupt file stops the checks in flight too, so that it is reported at once.
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  options.signal?.addEventListener('abort', abort);
+  try {
+    await mapLimit(todo, availableParallelism(), async (file) => {
+      const stamp = known.stamps.get(file.path)!;
+      const scanner = options.logFormat && PlainRecordScanner.forFormat(options.logFormat);
+      const text = options.textTo?.(file);
+      try {
+        const firstLine = await inflateFully(file.path, stamp.size, stop.signal, scanner, text).catch((error: unknown) => {
+          stop.abort();
+          throw error;
+        });
+        const plain = scanner?.end() === true;
+        const entry = { ...stamp, ...(firstLine === undefined ? {} : { header: firstLine }), ...(plain ? { plainFor: header } : {}) };
+        cache.entries.set(file.path, entry);
+        known.stamps.set(file.path, entry);
+        known.verified.add(file.path);
+        if (plain) known.plain.add(file.path);
+        known.changed = true;
+        await options.onVerified?.(file, plain, text);
+      } finally {
+        if (text !== undefined) await rm(text, { force: true });
+      }
+    });
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
+    // Keep what was verified even when a file failed.
+    await writeVerifiedCache(cache.path, cache.entries);
+    known.changed = false;
   }
-  return knownOf(files, found, header);
+  return known;
 }

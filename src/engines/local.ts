@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -21,18 +21,26 @@ import {
   fileStamp,
   fileSystemError,
   knownFiles,
+  openVerifiedCache,
   readHeaderLine,
+  readStandIn,
+  rememberedHeaders,
+  replaceByStandIn,
   scanLocation,
   stampVersion,
+  STAND_IN,
   verifyGzipFiles,
   type KnownFiles,
   type LocalFile,
+  type StandIn,
   type Stamp,
+  type VerifiedCache,
 } from './local-files.js';
 import { DUCKDB_TYPE } from './duckdb-types.js';
 import { DUCKDB_MACROS } from './duckdb-macros.js';
 import { stopOnExit } from './stop.js';
 import { mark } from '../timings.js';
+import { firstLine } from '../text.js';
 import { checkReadOnly, isStatementMistake, lockDown, statementMistake, treeInRange, type PartitionRange } from './local-sql.js';
 
 /** Where the local engine finds its data, and what it may assume about it. */
@@ -55,6 +63,12 @@ export interface LocalEngineOptions {
    * converted once, after they are verified, and read from there afterwards. Off when left out.
    */
   readonly parquetCache?: string;
+  /**
+   * The location is a cache of data kept elsewhere (the S3 mirror): once a gzip file's Parquet copy is
+   * made, the file is replaced by a stand-in that names the copy (see `StandIn`), so the cache holds
+   * one form. Only with `parquetCache`.
+   */
+  readonly onlyCopies?: boolean;
 }
 
 const { BIGINT, VARCHAR } = duckdb;
@@ -89,10 +103,11 @@ function tryParseHeader(line: string): LogFormat | undefined {
 /**
  * The log format of text files: every header must name flow-log fields and agree with the configured
  * format, or (when none is configured) with the header most files carry, so that the file blamed is
- * the odd one out and never a good one.
+ * the odd one out and never a good one. The header of a file verified before is the one the verified
+ * cache remembers (see `rememberedHeaders`): the file is not opened.
  */
-async function textFormat(files: readonly LocalFile[], configured: LogFormat | undefined): Promise<LogFormat> {
-  const headers = await mapLimit(files, 16, async (f) => ({ file: f, text: normalizeHeader(await readHeaderLine(f.path)) }));
+async function textFormat(files: readonly LocalFile[], configured: LogFormat | undefined, remembered: ReadonlyMap<string, string>): Promise<LogFormat> {
+  const headers = await mapLimit(files, 16, async (f) => ({ file: f, text: normalizeHeader(remembered.get(f.path) ?? (await readHeaderLine(f.path))) }));
   for (const { file, text } of headers) {
     if (!tryParseHeader(text)) throw new DataError(`${file.path} has no header line naming flow-log fields: its first line is '${excerpt(text)}'`);
   }
@@ -212,9 +227,8 @@ function toJsValue(value: unknown): string | number | boolean | null {
   return value instanceof Date ? value.toISOString() : JSON.stringify(value);
 }
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
-}
+/** The first line of an error's message. */
+const messageLine = (error: unknown): string => firstLine(error instanceof Error ? error.message : String(error));
 
 /** The number of files the query's scans read, from DuckDB's JSON profile (`Total Files Read`). */
 function filesReadIn(node: unknown): number | undefined {
@@ -281,6 +295,15 @@ function processExists(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** The file, with its stand-in if it has one now: the stand-in is put in place before the gzip file is removed. */
+function withStandIn(file: LocalFile): LocalFile {
+  const standIn = file.standIn ?? readStandIn(file.path);
+  return standIn === undefined ? file : { ...file, standIn };
+}
+
+/** Whether some of the files are kept only as their Parquet copies, so have no gzip text to fall back on. */
+const hasStandIn = (files: readonly LocalFile[]): boolean => files.some((f) => f.standIn !== undefined);
 
 /** A few DuckDB connections, each lent to one task at a time. */
 async function connectionPool(instance: DuckDBInstance, size: number) {
@@ -352,6 +375,13 @@ export class LocalEngine implements Engine {
   private cached = new Map<string, string>();
   /** A hash of how copies are made for this format, in each copy's name: a change to the reads makes new copies. */
   private readonly copyRecipe: string;
+  /**
+   * The gzip files with a copy, to replace by their stand-ins (see `LocalEngineOptions.onlyCopies`) when
+   * the engine closes: until then the view, and the runs in flight, may still read them.
+   */
+  private readonly replaceAtClose = new Map<string, StandIn>();
+  /** The last run's turn at making and reading copies (see `readFromCopies`). */
+  private copiesInTurn: Promise<unknown> = Promise.resolve();
   /** Folders of the Parquet cache this engine has swept of superseded copies. */
   private readonly sweptFolders = new Set<string>();
   /** Folders under the location whose date or hour is impossible: no partitions, skipped, and said so in each answer. */
@@ -365,9 +395,9 @@ export class LocalEngine implements Engine {
     private readonly connection: DuckDBConnection,
     private readonly workDir: string,
     private readonly alias: { readonly from: string; readonly to: string },
-    private readonly verifiedCache: string,
+    private readonly verifiedCache: VerifiedCache,
     /** The Parquet cache's folder for this data, and the link DuckDB reads it through; none when the cache is off. */
-    private readonly parquetCache: { readonly from: string; readonly to: string } | undefined,
+    private readonly parquetCache: { readonly from: string; readonly to: string; readonly onlyCopies: boolean } | undefined,
     query: QuerySettings,
     private readonly clock: Clock,
   ) {
@@ -388,6 +418,9 @@ export class LocalEngine implements Engine {
     });
     const tree = options.range === undefined ? scanned : treeInRange(scanned, options.range, options.location);
     const configured = options.logFormat === undefined ? undefined : parseLogFormat(options.logFormat);
+    // Read once, for every run of this engine; only gzip text is verified.
+    const cachePath = options.verifiedCache ?? verifiedCachePath();
+    const verifiedCache: VerifiedCache = tree.fileFormat === 'plain-text' ? await openVerifiedCache(cachePath) : { path: cachePath, entries: new Map() };
     mark('files found');
     const instance = await duckdb.DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
@@ -408,7 +441,7 @@ export class LocalEngine implements Engine {
               tree.files.map((f) => join(alias.from, relative(alias.to, f.path))),
               configured,
             )
-          : await textFormat(tree.files, configured);
+          : await textFormat(tree.files, configured, rememberedHeaders(tree.files, verifiedCache));
       const source: Source = {
         location: tree.location.endsWith('/') ? tree.location : `${tree.location}/`,
         logFormat,
@@ -422,12 +455,13 @@ export class LocalEngine implements Engine {
       // The JSON profile of each query tells which files its scan read (`Total Files Read`).
       await connection.run(`SET enable_profiling = 'json'`);
       await connection.run(`SET profiling_output = ${sqlStringLiteral(join(workDir, 'profile.json'))}`);
-      let parquetCache: { from: string; to: string } | undefined;
+      let parquetCache: { from: string; to: string; onlyCopies: boolean } | undefined;
       if (options.parquetCache !== undefined && tree.fileFormat === 'plain-text') {
         // One folder per data location, so that two copies of a bucket never share a name.
         parquetCache = {
           from: join(workDir, 'cache'),
           to: join(resolve(options.parquetCache), createHash('sha256').update(alias.to).digest('hex').slice(0, 16)),
+          onlyCopies: options.onlyCopies === true,
         };
         const folder = parquetCache.to;
         await mkdir(folder, { recursive: true }).catch((error: unknown) => {
@@ -435,22 +469,11 @@ export class LocalEngine implements Engine {
         });
         await symlink(parquetCache.to, parquetCache.from, 'dir');
       }
-      const engine = new LocalEngine(
-        source,
-        table,
-        tree.files,
-        instance,
-        connection,
-        workDir,
-        alias,
-        options.verifiedCache ?? verifiedCachePath(),
-        parquetCache,
-        query,
-        clock,
-      );
+      const engine = new LocalEngine(source, table, tree.files, instance, connection, workDir, alias, verifiedCache, parquetCache, query, clock);
       engine.skippedFolders = scanned.skipped ?? [];
-      // Every text file is read typed until a run learns otherwise of the files it reads (see `run`).
-      await engine.createView(new Set(tree.fileFormat === 'plain-text' ? tree.files.map((f) => f.path) : []));
+      // Every text file is read typed until a run learns otherwise of the files it reads (see `run`),
+      // and a file kept only as its copy from that copy (a run fails naming it if the copy is gone).
+      await engine.createView(new Set(tree.fileFormat === 'plain-text' ? tree.files.map((f) => f.path) : []), engine.standInCopies());
       mark('view');
       return engine;
     } catch (error) {
@@ -469,7 +492,8 @@ export class LocalEngine implements Engine {
   private async createView(plain: ReadonlySet<string>, cached: ReadonlyMap<string, string> = new Map()): Promise<void> {
     this.plain = new Set(plain);
     this.cached = new Map(cached);
-    const paths = (keep: (f: LocalFile) => boolean) => this.files.filter(keep).map((f) => this.duckdbPath(f));
+    // A file kept only as its copy has no text to read: without its copy it is left out (see `readFromCopies`).
+    const paths = (keep: (f: LocalFile) => boolean) => this.files.filter((f) => f.standIn === undefined && keep(f)).map((f) => this.duckdbPath(f));
     await this.connection.run(
       this.source.fileFormat === 'parquet'
         ? parquetViewSql(
@@ -504,6 +528,17 @@ export class LocalEngine implements Engine {
     const samePlain = plain.size === this.plain.size && [...plain].every((p) => this.plain.has(p));
     const sameCopies = copies.size === this.cached.size && [...copies].every(([p, copy]) => this.cached.get(p) === copy);
     if (!samePlain || !sameCopies) await this.createView(plain, copies);
+  }
+
+  /** The files kept only as their Parquet copies (see `StandIn`) whose copies are there: the path DuckDB reads each copy by. */
+  private standInCopies(): Map<string, string> {
+    const copies = new Map<string, string>();
+    for (const file of this.files) {
+      if (file.standIn === undefined || this.parquetCache === undefined) continue;
+      const name = this.copyName(file, file.standIn.stamp);
+      if (existsSync(join(this.parquetCache.to, name))) copies.set(file.path, join(this.parquetCache.from, name));
+    }
+    return copies;
   }
 
   /** A copy's name in the Parquet cache: the file's key path, the version of it that was verified, and the recipe. */
@@ -543,8 +578,18 @@ export class LocalEngine implements Engine {
    * its gzip file. A file that fails the check gets no copy, and the run fails naming it.
    * @returns the files found plain, as they are read from their gzip text when a copy goes missing.
    */
-  private async readFromCopies(files: readonly LocalFile[], signal: AbortSignal, onProgress?: RunOptions['onProgress']): Promise<Set<string>> {
-    const known = await knownFiles(files, this.verifiedCache, this.source.logFormat);
+  private readFromCopies(files: readonly LocalFile[], signal: AbortSignal, onProgress?: RunOptions['onProgress']): Promise<Set<string>> {
+    // One run at a time (a report runs several at once): a run that waits finds the copies made before
+    // it instead of making them again.
+    const turn = this.copiesInTurn.then(() => this.makeAndReadCopies(files, signal, onProgress));
+    this.copiesInTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async makeAndReadCopies(listed: readonly LocalFile[], signal: AbortSignal, onProgress?: RunOptions['onProgress']): Promise<Set<string>> {
+    // Files replaced by their copies since the engine found them (by another flowq, closing).
+    const files = this.parquetCache!.onlyCopies ? listed.map(withStandIn) : listed;
+    const known = knownFiles(files, this.verifiedCache, this.source.logFormat);
     const stamp = (f: LocalFile) => known.stamps.get(f.path)!;
     const target = (f: LocalFile) => join(this.parquetCache!.to, this.copyName(f, stamp(f)));
     const exists = await mapLimit(files, 16, (f) =>
@@ -553,6 +598,12 @@ export class LocalEngine implements Engine {
         () => false,
       ),
     );
+    const lost = files.find((f, i) => f.standIn !== undefined && !exists[i]);
+    if (lost !== undefined) {
+      // Nothing left to copy from: without its stand-in, the next question fetches the file again.
+      await unlink(`${lost.path}${STAND_IN}`).catch(() => undefined);
+      throw new DataError(`${lost.path} was kept only as its Parquet copy, which is gone or was made by another version of flowq: ask again to fetch it again`);
+    }
     const made = new Set(files.filter((_, i) => exists[i]).map((f) => f.path));
     // Folders of copies found are swept once per engine; those of copies made, as they are made.
     const folders = [...new Set(files.filter((_, i) => exists[i]).map((f) => dirname(target(f))))].filter((d) => !this.sweptFolders.has(d));
@@ -574,7 +625,7 @@ export class LocalEngine implements Engine {
       verifyGzipFiles(files, this.verifiedCache, {
         signal,
         logFormat: this.source.logFormat,
-        stamps: known.stamps,
+        known,
         // Named apart from those of other runs in flight on this engine (a report runs several at once).
         textTo: (f) => (toCopy.has(f.path) ? join(this.workDir, `text-${randomBytes(8).toString('hex')}`) : undefined),
         onVerified: async (f, plain, text) => (text === undefined ? undefined : copy(f, plain, text)),
@@ -595,11 +646,15 @@ export class LocalEngine implements Engine {
     if (copied.status === 'rejected') throw copied.reason;
     const plain = verified.value.plain;
     const copies = new Map(files.filter((f) => made.has(f.path)).map((f) => [f.path, join(this.parquetCache!.from, this.copyName(f, stamp(f)))]));
+    if (this.parquetCache!.onlyCopies) {
+      for (const file of files)
+        if (made.has(file.path) && file.standIn === undefined) this.replaceAtClose.set(file.path, { stamp: stamp(file), copy: target(file) });
+    }
     try {
       await this.readAs(files, plain, copies);
     } catch (error) {
       // A copy removed since it was found (see `namesCopy`): the files are read from their gzip text.
-      if (!this.namesCopy(error)) throw error;
+      if (!this.namesCopy(error) || hasStandIn(files)) throw error;
       await this.readAs(files, plain);
     }
     return plain;
@@ -681,19 +736,21 @@ export class LocalEngine implements Engine {
           answered = await execute();
         } catch (error) {
           // A copy removed under this run (by a hand, or a sweep past its grace): its gzip file is read instead.
-          if (!fromCache || timedOut || !this.namesCopy(error)) throw error;
+          if (!fromCache || timedOut || !this.namesCopy(error) || hasStandIn(selected)) throw error;
           await this.readAs(selected, plain);
           fromCache = false;
           answered = await execute();
         }
+      } else if (hasStandIn(selected)) {
+        throw new DataError(`${selected.find((f) => f.standIn !== undefined)!.path} is kept only as its Parquet copy: read it with the Parquet cache on`);
       } else {
         // Files not verified yet are read typed while they are verified: both inflate every file, so
         // they share the cores. The answer stands only if every file proves whole and plain; a file
         // that is not plain is read again the exact way, and a corrupt one stops the query.
-        const known = await knownFiles(selected, this.verifiedCache, this.source.logFormat);
+        const known = knownFiles(selected, this.verifiedCache, this.source.logFormat);
         const hoped = LocalEngine.typedFiles(selected, known);
         await this.readAs(selected, hoped);
-        const verifying = verifyGzipFiles(selected, this.verifiedCache, { signal: abort.signal, logFormat: this.source.logFormat, stamps: known.stamps }).catch(
+        const verifying = verifyGzipFiles(selected, this.verifiedCache, { signal: abort.signal, logFormat: this.source.logFormat, known }).catch(
           (error: unknown) => {
             if (executing) this.connection.interrupt();
             throw timedOut ? timeout() : error;
@@ -740,8 +797,10 @@ export class LocalEngine implements Engine {
       reader = await this.connection.runAndReadAll(query.sql, values, types);
     } catch (error) {
       if (error instanceof FlowqError) throw error;
-      if (BIGINT_OVERFLOW.test(firstLine(error))) throw new DataError(await this.overflowMessage(query), { cause: error });
-      throw new DataError(`the local engine could not run ${query.template}: ${firstLine(error).replaceAll(this.alias.from, this.alias.to)}`, { cause: error });
+      if (BIGINT_OVERFLOW.test(messageLine(error))) throw new DataError(await this.overflowMessage(query), { cause: error });
+      throw new DataError(`the local engine could not run ${query.template}: ${messageLine(error).replaceAll(this.alias.from, this.alias.to)}`, {
+        cause: error,
+      });
     }
     const names = reader.columnNames();
     const columns = names.map((name, i) => ({ name, type: athenaTypeName(String(reader.columnTypes()[i])) }));
@@ -858,6 +917,8 @@ export class LocalEngine implements Engine {
   async close(): Promise<void> {
     this.connection.closeSync();
     this.instance.closeSync();
+    // Should a stand-in fail, its gzip file stays: one form more than needed, nothing lost.
+    for (const [path, standIn] of this.replaceAtClose) await replaceByStandIn(path, standIn).catch(() => undefined);
     await removeWorkDir(this.workDir);
   }
 }
@@ -875,7 +936,7 @@ async function parquetFormat(connection: DuckDBConnection, paths: readonly strin
     );
     names = reader.getRowsJS().map((r) => `${r[0] as string}`);
   } catch (error) {
-    throw new DataError(`cannot read the Parquet files: ${firstLine(error)}`, { cause: error });
+    throw new DataError(`cannot read the Parquet files: ${messageLine(error)}`, { cause: error });
   }
   const fromFiles = parseLogFormat(
     names

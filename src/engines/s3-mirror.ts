@@ -22,14 +22,10 @@ import {
 import { humanBytes } from '../format/units.js';
 import { formatTime } from '../time.js';
 import { cacheRoot } from './cache-paths.js';
-import { lazyClient } from '../lazy-client.js';
-
-/** The S3 client of the mirror: region, credentials and endpoint from the environment, as the other AWS commands. */
-// flowq does not retry downloads itself (a failed run resumes where it stopped): the SDK's three attempts are the only retries.
-const s3 = lazyClient(
-  () => import('@aws-sdk/client-s3'),
-  (sdk) => new sdk.S3Client({ maxAttempts: 3, followRegionRedirects: true }),
-);
+import { readStandIn, STAND_IN } from './local-files.js';
+import { s3Client } from '../s3/client.js';
+import { listObjects, type S3Listing, type S3Object } from '../s3/list.js';
+import { firstLine } from '../text.js';
 
 /** The most bytes a question may fetch unless told otherwise: 5 GB. */
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 5e9;
@@ -59,6 +55,11 @@ export interface MirrorOptions {
   /** The most bytes this question may fetch; nothing is fetched when the range needs more. */
   readonly maxDownloadBytes?: number;
   readonly concurrency?: number;
+  /**
+   * The local engine keeps only the Parquet copies of the objects (see `LocalEngineOptions.onlyCopies`):
+   * an object whose copy stands in for it is cached. Otherwise only the object itself counts.
+   */
+  readonly onlyCopies?: boolean;
   readonly onProgress?: (progress: MirrorProgress) => void;
 }
 
@@ -101,16 +102,17 @@ interface Sidecar {
   readonly size: number;
 }
 
-function firstLine(error: unknown): string {
+/** An SDK error's name and the first line of its message. */
+function describeError(error: unknown): string {
   const e = error as { name?: string; message?: string };
-  const message = (e?.message ?? String(error)).split('\n')[0].replace(/^AWS SDK error wrapper for /, '');
+  const message = firstLine(e?.message ?? String(error)).replace(/^AWS SDK error wrapper for /, '');
   return e?.name && e.name !== 'Error' && !message.includes(e.name) ? `${e.name}: ${message}` : message;
 }
 
 /** An S3 failure as one line that names the bucket and key. */
 function s3Failure(bucket: string, key: string, error: unknown): DataError {
   if (error instanceof DataError) return error;
-  return new DataError(`S3: s3://${bucket}/${key}: ${describeAwsSetupError(error) ?? firstLine(error)}`, { cause: error });
+  return new DataError(`S3: s3://${bucket}/${key}: ${describeAwsSetupError(error) ?? describeError(error)}`, { cause: error });
 }
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -152,33 +154,13 @@ function normalPrefix(prefix: string): string {
   return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
 }
 
-interface S3Object {
-  readonly key: string;
-  readonly etag: string;
-  readonly size: number;
-}
-
 /** The objects under a prefix; with `oneLevel`, only those directly in it, and the folders below it. */
-async function listPrefix(bucket: string, prefix: string, oneLevel: boolean): Promise<{ objects: S3Object[]; folders: string[] }> {
-  const objects: S3Object[] = [];
-  const folders: string[] = [];
-  let token: string | undefined;
+async function listPrefix(bucket: string, prefix: string, oneLevel: boolean): Promise<S3Listing> {
   try {
-    const { sdk, client } = await s3();
-    do {
-      const page = await client.send(
-        new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: oneLevel ? '/' : undefined, ContinuationToken: token }),
-      );
-      for (const o of page.Contents ?? []) {
-        if (o.Key !== undefined && o.ETag !== undefined && o.Size !== undefined) objects.push({ key: o.Key, etag: o.ETag, size: o.Size });
-      }
-      for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) folders.push(p.Prefix);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
+    return await listObjects(bucket, prefix, { oneLevel });
   } catch (error) {
     throw s3Failure(bucket, prefix, error);
   }
-  return { objects, folders };
 }
 
 /** Whether the bucket's accounts are in the Hive-compatible layout, and which accounts to read. */
@@ -263,10 +245,22 @@ async function readSidecar(path: string): Promise<Sidecar | undefined> {
   }
 }
 
-/** True when the object is in the cache as listed: same ETag and size, and the file has that size. */
-async function isCached(bucket: string, object: ListedObject): Promise<boolean> {
+/**
+ * True when the object is in the cache as listed: same ETag and size, and the file has that size, or
+ * (with `onlyCopies`) a stand-in for a file of that size names a Parquet copy that is there.
+ */
+async function isCached(bucket: string, object: ListedObject, onlyCopies: boolean): Promise<boolean> {
   const [sidecar, info] = await Promise.all([readSidecar(object.path), stat(object.path).catch(() => undefined)]);
-  return sidecar?.bucket === bucket && sidecar.key === object.key && sidecar.etag === object.etag && sidecar.size === object.size && info?.size === object.size;
+  if (sidecar?.bucket !== bucket || sidecar.key !== object.key || sidecar.etag !== object.etag || sidecar.size !== object.size) return false;
+  if (info?.size === object.size) return true;
+  const standIn = onlyCopies ? readStandIn(object.path) : undefined;
+  return (
+    standIn?.stamp.size === object.size &&
+    (await stat(standIn.copy).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  );
 }
 
 /** Writes a file whole or not at all: to a temporary name in the same folder, then renamed. */
@@ -288,7 +282,7 @@ async function fetchObject(bucket: string, object: ListedObject, signal: AbortSi
   });
   const temp = `${object.path}.${randomBytes(6).toString('hex')}${PARTIAL}`;
   try {
-    const { sdk, client } = await s3();
+    const { sdk, client } = await s3Client();
     const response = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: object.key, IfMatch: object.etag }), { abortSignal: signal });
     if (response.Body === undefined) throw new Error('the response has no body');
     let received = 0;
@@ -304,6 +298,8 @@ async function fetchObject(bucket: string, object: ListedObject, signal: AbortSi
     await pipeline(response.Body as Readable, counter, createWriteStream(temp), { signal });
     if (received !== object.size) throw new Error(`received ${received} bytes, the listing says ${object.size}`);
     await rename(temp, object.path);
+    // The stand-in of an earlier version of the object, if any, is stale.
+    await rm(`${object.path}${STAND_IN}`, { force: true });
     await writeWhole(`${object.path}${SIDECAR}`, JSON.stringify({ bucket, key: object.key, etag: object.etag, size: object.size } satisfies Sidecar));
   } catch (error) {
     await rm(temp, { force: true });
@@ -319,7 +315,8 @@ async function filesUnder(dir: string, recursive: boolean): Promise<string[]> {
 /** Removes cached objects of a listed prefix that the bucket no longer holds, so the mirror answers as the bucket does. */
 async function pruneDeleted(folder: string, listing: Listing, present: ReadonlySet<string>): Promise<void> {
   for (const path of await filesUnder(join(folder, listing.prefix), listing.recursive)) {
-    const data = path.endsWith(SIDECAR) ? path.slice(0, -SIDECAR.length) : path;
+    const suffix = [SIDECAR, STAND_IN].find((end) => path.endsWith(end));
+    const data = suffix === undefined ? path : path.slice(0, -suffix.length);
     if (path.endsWith(PARTIAL) || parseObjectKey(data) === undefined || present.has(data)) continue;
     await rm(path, { force: true });
   }
@@ -383,7 +380,7 @@ export async function mirrorS3(options: MirrorOptions): Promise<MirrorSummary> {
     const where = options.range === undefined ? '' : ` for ${formatTime(options.range.start)} to ${formatTime(options.range.end)}`;
     throw new DataError(`no flow-log objects under s3://${bucket}/${prefix}AWSLogs/${where} (${listings.length} partition prefixes listed)`);
   }
-  const cached = await mapLimit(objects, 32, (o) => isCached(bucket, o));
+  const cached = await mapLimit(objects, 32, (o) => isCached(bucket, o, options.onlyCopies === true));
   const todo = objects.filter((_, i) => !cached[i]);
   const bytes = objects.reduce((sum, o) => sum + o.size, 0);
   const fetchBytes = todo.reduce((sum, o) => sum + o.size, 0);

@@ -79,6 +79,11 @@ function mirrorOf(cache: string): string {
   return join(cache, 's3', BUCKET, 'vpc');
 }
 
+/** What the mirror keeps of an object held only as its Parquet copy: the verified file's size, and the copy's path. */
+function standInOf(cache: string, key: string): { stamp: { size: number }; copy: string } {
+  return JSON.parse(readFileSync(join(mirrorOf(cache), `${key}.copied.json`), 'utf8')) as { stamp: { size: number }; copy: string };
+}
+
 beforeAll(async () => {
   await writeSample({ out: local(), days: 3, records: 6000, seed: 5, until: UNTIL });
   server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(tmp(), 's3rver'), configureBuckets: [{ name: BUCKET }] });
@@ -144,12 +149,15 @@ describe('flowq run --data s3://...', () => {
     const { accounts, pairs: accountRegions } = pairs();
     expect(listings()).toHaveLength(1 + accounts.length + accountRegions.length * RANGE_DAYS.length);
     expect(requests.filter((r) => !r.startsWith('GET '))).toEqual([]);
-    // The mirror holds exactly the fetched objects, each beside its ETag sidecar, and nothing partial.
+    // The mirror holds the fetched objects in one form, their Parquet copies: each one's stand-in beside its ETag sidecar, and nothing partial.
     const mirrored = filesUnder(mirrorOf(cache))
       .map((p) => relative(mirrorOf(cache), p).split(sep).join('/'))
       .sort();
-    expect(mirrored).toEqual(wanted.flatMap((k) => [k, `${k}.s3.json`]).sort());
-    for (const key of wanted) expect(readFileSync(join(mirrorOf(cache), key))).toEqual(readFileSync(join(local(), key)));
+    expect(mirrored).toEqual(wanted.flatMap((k) => [`${k}.copied.json`, `${k}.s3.json`]).sort());
+    for (const key of wanted) {
+      const { stamp, copy } = standInOf(cache, key);
+      expect({ size: stamp.size, copied: existsSync(copy) }).toEqual({ size: statSync(join(local(), key)).size, copied: true });
+    }
     const bytes = wanted.reduce((sum, k) => sum + statSync(join(local(), k)).size, 0);
     const size = `${(bytes / 1000).toFixed(1)} kB`;
     expect(fromS3.err.split('\n')[0]).toBe(`s3: ${LOCATION}: ${wanted.length} objects (${size}) in the range, 0 cached, fetching ${wanted.length} (${size})`);
@@ -209,7 +217,7 @@ describe('flowq run --data s3://...', () => {
     // Assert
     expect(objectGets()).toEqual([changed]);
     expect(rowsOf(fromS3.out)).toEqual(rowsOf(fromCopy.out));
-    expect(readFileSync(join(mirrorOf(cache), changed))).toEqual(body);
+    expect(standInOf(cache, changed).stamp.size).toBe(body.length);
     // Put the original back for the tests that follow.
     await put(changed, readFileSync(join(local(), changed)));
   });
@@ -219,7 +227,7 @@ describe('flowq run --data s3://...', () => {
     // Arrange: one file of the range deleted from the bucket and from a copy of the local data.
     const deleted = keysOfDays(['2026/10/30'])[9];
     expect((await cli('run', 'top-talkers', '--data', LOCATION, ...RANGE)).code).toBe(0);
-    expect(existsSync(join(mirrorOf(cache), deleted))).toBe(true);
+    expect(existsSync(join(mirrorOf(cache), `${deleted}.copied.json`))).toBe(true);
     const copy = join(tmp(), 'local-deleted');
     cpSync(local(), copy, { recursive: true });
     rmSync(join(copy, deleted));
@@ -233,8 +241,7 @@ describe('flowq run --data s3://...', () => {
     // Assert
     expect(fromS3.code).toBe(0);
     expect(objectGets()).toEqual([]);
-    expect(existsSync(join(mirrorOf(cache), deleted))).toBe(false);
-    expect(existsSync(join(mirrorOf(cache), `${deleted}.s3.json`))).toBe(false);
+    expect(filesUnder(mirrorOf(cache)).filter((p) => p.includes(deleted))).toEqual([]);
     expect(rowsOf(fromS3.out)).toEqual(rowsOf(fromCopy.out));
     await put(deleted, readFileSync(join(local(), deleted)));
   });
@@ -296,8 +303,51 @@ describe('the Parquet cache of S3 data (on by default)', () => {
     expect(rowsOf(first.out)).toEqual(rowsOf(fromLocal.out));
     expect(fetched).toEqual(keysOfDays(RANGE_DAYS));
     expect(copies).toHaveLength(fetched.length);
+    // One form: no gzip object is kept beside its copy.
+    expect(filesUnder(mirrorOf(cache)).filter((p) => p.endsWith('.log.gz'))).toEqual([]);
     expect(bytesOf(second.out)).toEqual(bytesOf(first.out).map((b) => b * 1000));
     expect(objectGets()).toEqual([]);
+  });
+
+  it('fetches an object again when its Parquet copy is gone, and answers as the local copy', async () => {
+    // Arrange: a first question keeps only the copies; one copy is then deleted by hand.
+    const cache = freshCache();
+    await cli('run', 'top-talkers', '--data', LOCATION, ...RANGE, '--output', 'json');
+    const [gone] = copiesIn(cache);
+    rmSync(gone);
+    const key = /\/(AWSLogs\/.+\.log\.gz)\.[0-9a-f]{16}-[0-9a-f]{8}\.parquet$/.exec(gone)![1];
+    requests.length = 0;
+
+    // Act
+    const again = await cli('run', 'top-talkers', '--data', LOCATION, ...RANGE, '--output', 'json');
+
+    // Assert
+    const fromLocal = await cli('run', 'top-talkers', '--data', local(), ...RANGE, '--output', 'json');
+    expect(again.code).toBe(0);
+    expect(rowsOf(again.out)).toEqual(rowsOf(fromLocal.out));
+    expect(objectGets()).toEqual([key]);
+    expect(copiesIn(cache)).toHaveLength(keysOfDays(RANGE_DAYS).length);
+  });
+
+  it('fetches the gzip objects again for --no-parquet-cache once only their copies are kept, and answers as the local copy', async () => {
+    // Arrange: a first question keeps only the copies.
+    const cache = freshCache();
+    await cli('run', 'top-talkers', '--data', LOCATION, ...RANGE, '--output', 'json');
+    requests.length = 0;
+
+    // Act
+    const gzipOnly = await cli('run', 'top-talkers', '--data', LOCATION, ...RANGE, '--output', 'json', '--no-parquet-cache');
+
+    // Assert
+    const fromLocal = await cli('run', 'top-talkers', '--data', local(), ...RANGE, '--output', 'json');
+    expect(gzipOnly.code).toBe(0);
+    expect(rowsOf(gzipOnly.out)).toEqual(rowsOf(fromLocal.out));
+    expect(objectGets()).toEqual(keysOfDays(RANGE_DAYS));
+    const gzipKept = filesUnder(mirrorOf(cache))
+      .filter((p) => p.endsWith('.log.gz'))
+      .map((p) => relative(mirrorOf(cache), p).split(sep).join('/'))
+      .sort();
+    expect(gzipKept).toEqual(keysOfDays(RANGE_DAYS));
   });
 
   it('is off with --no-parquet-cache (or FLOWQ_PARQUET_CACHE=false), and the answer is the same', async () => {
