@@ -54,7 +54,7 @@ export const ERROR_OUTCOMES: Readonly<Record<ErrorCode, ErrorOutcome>> = {
 /**
  * Typed domain errors. Each carries a stable machine-readable code and its domain data, nothing
  * about transport: {@link ERROR_OUTCOMES} says what each code becomes at the edges. Anything that is
- * not a FlowqError (nor an AWS error, see aws-errors.ts) is a bug and is answered with a fixed message.
+ * not a FlowqError (nor an AWS error, see aws/errors.ts) is a bug and is answered with a fixed message.
  */
 export abstract class FlowqError extends Error {
   /** Stable machine-readable code, as the JSON error shape and the logs show it. */

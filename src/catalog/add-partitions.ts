@@ -7,7 +7,7 @@ import type { AccountRegion } from './discover.js';
 import { partitionInput } from './model.js';
 import { mapLimit } from '../pool.js';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
-import { backoffDelay, isRetryableCode, isRetryableError, retry, RETRY_POLICY } from '../retry.js';
+import { backoffDelay, isRetryableCode, isRetryableError, retry, RETRY_POLICY } from '../aws/retry.js';
 import type { CatalogSettings } from './settings.js';
 
 /** A partition Glue would not create, with the last error it gave. */

@@ -1,5 +1,4 @@
-import { CLIENT_CONFIG } from '../aws-clients.js';
-import { lazyClient } from '../lazy-client.js';
+import { CLIENT_CONFIG, lazyClient } from '../aws/clients.js';
 
 /**
  * The one Glue client of the catalog, made on first use with {@link CLIENT_CONFIG}'s settings: region

@@ -5,7 +5,7 @@ import { ensureTable, type EnsureTableResult } from './ensure-table.js';
 import { InvalidEvent } from './errors.js';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { deadlineFrom, type RemainingTime } from '../lambda/deadline.js';
-import { retry } from '../retry.js';
+import { retry } from '../aws/retry.js';
 import type { CatalogSettings } from './settings.js';
 
 /** A CloudFormation custom-resource request, as Lambda receives it. */

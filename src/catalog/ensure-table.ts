@@ -1,6 +1,6 @@
 import type { Column, Table, TableInput } from '@aws-sdk/client-glue';
 import { logger } from '../logger.js';
-import { retry } from '../retry.js';
+import { retry } from '../aws/retry.js';
 import { glue, isAwsError } from './aws.js';
 import { CatalogConflict } from './errors.js';
 import { databaseInput, isOwnedParameter, tableInput } from './model.js';

@@ -1,4 +1,4 @@
-import { asFlowqError } from '../aws-errors.js';
+import { asFlowqError } from '../aws/errors.js';
 import { exitCodeOf, InvalidParameter } from '../errors.js';
 import { nearest } from '../nearest.js';
 import type { CliIo } from './args.js';

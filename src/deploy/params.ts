@@ -1,5 +1,5 @@
 import { readApiSettings } from '../api/settings.js';
-import { isSnsTopicArn } from '../arn.js';
+import { isSnsTopicArn } from '../aws/arn.js';
 import { makeCatalogSettings, type CatalogSettings, type OptionLabels } from '../catalog/settings.js';
 import { AthenaEngine } from '../engines/athena.js';
 import { InvalidConfiguration } from '../errors.js';

@@ -8,7 +8,7 @@ import {
   type QueryExecution,
   type StartQueryExecutionInput,
 } from '@aws-sdk/client-athena';
-import { CLIENT_CONFIG } from '../aws-clients.js';
+import { CLIENT_CONFIG } from '../aws/clients.js';
 import { InvalidConfiguration, QueryCancelled, QueryFailed, QueryTimedOut, UnknownExecution } from '../errors.js';
 import { logger } from '../logger.js';
 import { renderTargetFor, type RenderedQuery, type RenderTarget } from '../queries/render.js';
@@ -18,7 +18,7 @@ import type { Layout } from '../flowlog/layout.js';
 import { isS3Location } from '../s3/location.js';
 import { checkIdentifier } from '../sql.js';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
-import { DeadlineReached, isRetryableError, retry } from '../retry.js';
+import { DeadlineReached, isRetryableError, retry } from '../aws/retry.js';
 import { stopOnExit } from './stop.js';
 import { executionStats, toColumns, toRows } from './athena-results.js';
 import {
@@ -34,7 +34,7 @@ import {
   type Submission,
 } from './engine.js';
 
-// flowq retries Athena calls itself, within the caller's deadline (src/retry.ts): see CLIENT_CONFIG.
+// flowq retries Athena calls itself, within the caller's deadline (src/aws/retry.ts): see CLIENT_CONFIG.
 // Made at import, as openEngine loads this module only for questions that go to Athena.
 const athena = new AthenaClient(CLIENT_CONFIG.athena);
 

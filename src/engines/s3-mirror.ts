@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { accountsIn, discoverRegions, listFolders, splitS3Location } from '../catalog/discover.js';
 import { mapLimit } from '../pool.js';
-import { describeAwsSetupError } from '../aws-setup.js';
+import { describeAwsSetupError } from '../aws/errors.js';
 import { DataError, InvalidParameter } from '../errors.js';
 import {
   impossiblePartitionOf,

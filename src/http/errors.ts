@@ -1,6 +1,6 @@
 import httpErrorHandler from '@middy/http-error-handler';
 import type { MiddlewareObj, Request } from '@middy/core';
-import { asFlowqError, AwsServiceError } from '../aws-errors.js';
+import { asFlowqError, AwsServiceError } from '../aws/errors.js';
 import { ExecutionError, httpStatusOf, InvalidParameter, type ParameterProblem } from '../errors.js';
 import type { FailureNote } from '../lambda/handler.js';
 import { shorten } from '../text.js';

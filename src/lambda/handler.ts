@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj, type MiddyfiedHandler, type Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { asFlowqError } from '../aws-errors.js';
+import { asFlowqError } from '../aws/errors.js';
 import { httpStatusOf } from '../errors.js';
 import { logger } from '../logger.js';
 

@@ -4,8 +4,7 @@
  * import, so a cold start that announces nothing loads neither.
  */
 import { FlowqError } from '../errors.js';
-import { CLIENT_CONFIG } from '../aws-clients.js';
-import { lazyClient } from '../lazy-client.js';
+import { CLIENT_CONFIG, lazyClient } from '../aws/clients.js';
 import { renderChangesText, type DayChanges } from './changes.js';
 
 const events = lazyClient(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ResultDocument, Row } from '../engines/engine.js';
-import { asFlowqError } from '../aws-errors.js';
+import { asFlowqError } from '../aws/errors.js';
 import { FlowqError } from '../errors.js';
 import { mapLimit } from '../pool.js';
 import { formatTime } from '../time.js';

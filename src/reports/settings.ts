@@ -1,4 +1,4 @@
-import { isSnsTopicArn } from '../arn.js';
+import { isSnsTopicArn } from '../aws/arn.js';
 import { intEnv, optionalEnv, requireEnv, type Env } from '../config.js';
 import { InvalidConfiguration } from '../errors.js';
 import { SHARED_PARAMS, validateParams } from '../queries/params.js';

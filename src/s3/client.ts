@@ -1,5 +1,4 @@
-import { CLIENT_CONFIG } from '../aws-clients.js';
-import { lazyClient } from '../lazy-client.js';
+import { CLIENT_CONFIG, lazyClient } from '../aws/clients.js';
 
 /** flowq's one S3 client (listings, report objects), made on first use with {@link CLIENT_CONFIG}'s settings. */
 export const s3Client = lazyClient(

@@ -1,5 +1,5 @@
-import { glue } from '../src/catalog/aws.js';
-import { s3Client } from '../src/s3/client.js';
+import { glue } from '../../src/catalog/aws.js';
+import { s3Client } from '../../src/s3/client.js';
 
 describe('the AWS clients', () => {
   test("make one attempt where flowq retries (Glue) and the SDK's three where it does not (S3)", async () => {

@@ -1,4 +1,4 @@
-import { isSnsTopicArn } from '../src/arn.js';
+import { isSnsTopicArn } from '../../src/aws/arn.js';
 
 describe('isSnsTopicArn', () => {
   test.each([

@@ -1,9 +1,9 @@
-import { SYSTEM_CLOCK, type Clock } from './clock.js';
+import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 
 /**
  * flowq's one retry policy for AWS calls: 6 attempts in all, full-jitter exponential backoff under
  * 100 ms × 2^n, no wait above 5 s (at most about 12 s of waiting). The SDK clients flowq retries
- * through this are created with `maxAttempts: 1` (`CLIENT_CONFIG` in src/aws-clients.ts), so the two
+ * through this are created with `maxAttempts: 1` (`CLIENT_CONFIG` in src/aws/clients.ts), so the two
  * never multiply.
  */
 export const RETRY_POLICY = { maxAttempts: 6, baseMs: 100, capMs: 5000 } as const;
