@@ -6,7 +6,7 @@ import { SYSTEM_CLOCK } from '../clock.js';
 import { runTemplate, type ResultDocument } from '../engines/engine.js';
 import { openEngine } from '../engines/open.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat, type LogFormat } from '../flowlog/format.js';
-import type { LocalEngine } from '../engines/local.js';
+import type { LocalEngine } from '../engines/local/engine.js';
 import { formatTime, parseDate, parseDuration } from '../time.js';
 import { inertText, shorten } from '../text.js';
 import { mark } from '../timings.js';

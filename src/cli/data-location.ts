@@ -1,5 +1,5 @@
 import { DEFAULT_QUERY_SETTINGS } from '../config.js';
-import type { MirrorOptions, MirrorProgress } from '../engines/s3-mirror.js';
+import type { MirrorOptions, MirrorProgress } from '../engines/local/s3-mirror.js';
 import { skippedFoldersNote, type FileFormat } from '../flowlog/layout.js';
 import { inertText } from '../text.js';
 import { humanBytes } from '../format/units.js';
@@ -90,7 +90,7 @@ export async function resolveDataLocation(
 ): Promise<string> {
   if (!data.startsWith('s3://')) return data;
   // Loaded only for S3, so local questions never load the AWS SDK.
-  const { mirrorS3 } = await import('../engines/s3-mirror.js');
+  const { mirrorS3 } = await import('../engines/local/s3-mirror.js');
   const summary = await mirrorS3({
     location: data,
     range,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { DEFAULT_QUERY_SETTINGS, MAX_LATE_MARGIN_SECONDS, type QuerySettings } from '../config.js';
 import type { Engine, QueryProgress, RunOptions } from '../engines/engine.js';
-import { parquetCacheFor } from '../engines/cache-paths.js';
+import { parquetCacheFor } from '../engines/local/cache-paths.js';
 import { openEngine, type EngineSettings } from '../engines/open.js';
 import { parseFileFormat } from '../flowlog/source.js';
 import type { FileFormat } from '../flowlog/layout.js';

@@ -1,7 +1,7 @@
 import { SYSTEM_CLOCK } from '../clock.js';
 import { DEFAULT_QUERY_SETTINGS } from '../config.js';
 import { toResultDocument } from '../engines/engine.js';
-import type { LocalEngine } from '../engines/local.js';
+import type { LocalEngine } from '../engines/local/engine.js';
 import { partitionBounds, partitionDt } from '../flowlog/layout.js';
 import { SHARED_PARAMS, validateParams } from '../queries/params.js';
 import { partitionsRead, type RenderedQuery, type RenderTarget } from '../queries/render.js';
@@ -98,7 +98,7 @@ export async function sqlCommand(argv: string[], io: CliIo, context: CliContext 
   const clock = context.clock ?? SYSTEM_CLOCK;
   const range = optionalRange(args, () => clock.now());
   // Parsed before anything is fetched or sent; the local engine then binds it in its sandbox.
-  const { checkSelectSyntax } = await import('../engines/local-sql.js');
+  const { checkSelectSyntax } = await import('../engines/local/sandbox.js');
   await checkSelectSyntax(statement);
   const local = engineName(args) === 'local';
   const opened = await openCliEngine(args, io, context, { range, onlyRange: true });

@@ -9,8 +9,8 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { DataError } from '../../src/errors.js';
-import { openLocalEngine, type LocalEngine, type LocalEngineOptions } from '../../src/engines/local.js';
-import { PlainRecordScanner } from '../../src/engines/local-files.js';
+import { openLocalEngine, type LocalEngine, type LocalEngineOptions } from '../../src/engines/local/engine.js';
+import { PlainRecordScanner } from '../../src/engines/local/plain-scan.js';
 import { DEFAULT_LOG_FORMAT_TEXT, parseLogFormat } from '../../src/flowlog/format.js';
 import { objectKey } from '../../src/flowlog/layout.js';
 import { renderQuery } from '../../src/queries/render.js';
@@ -215,7 +215,7 @@ describe('the local engine reading files', () => {
       const entry = join(tmp(), 'probe.mjs');
       await build({
         stdin: {
-          contents: `import { scanLocation, readHeaderLine } from './src/engines/local-files.ts';
+          contents: `import { scanLocation } from './src/engines/local/scan.ts'; import { readHeaderLine } from './src/engines/local/detect.ts';
             try { const t = await scanLocation(process.argv[2]); for (const f of t.files) await readHeaderLine(f.path); console.log('read'); }
             catch (e) { console.log(e.constructor.name + ': ' + e.message); }`,
           resolveDir: process.cwd(),

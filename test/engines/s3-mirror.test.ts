@@ -5,7 +5,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { cli } from '../support/cli-in-process.js';
-import { cachePathOf } from '../../src/engines/s3-mirror.js';
+import { cachePathOf } from '../../src/engines/local/s3-mirror.js';
 import { parseObjectKey } from '../../src/flowlog/layout.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { runCli } from '../support/cli-process.js';

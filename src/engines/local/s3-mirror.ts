@@ -5,10 +5,10 @@ import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { accountsIn, discoverRegions, listFolders, splitS3Location } from '../catalog/discover.js';
-import { mapLimit } from '../pool.js';
-import { describeAwsSetupError } from '../aws/errors.js';
-import { DataError, InvalidParameter } from '../errors.js';
+import { accountsIn, discoverRegions, listFolders, splitS3Location } from '../../catalog/discover.js';
+import { mapLimit } from '../../pool.js';
+import { describeAwsSetupError } from '../../aws/errors.js';
+import { DataError, InvalidParameter } from '../../errors.js';
 import {
   impossiblePartitionOf,
   partitionBounds,
@@ -18,14 +18,14 @@ import {
   type FileFormat,
   type Layout,
   type ParsedKey,
-} from '../flowlog/layout.js';
-import { humanBytes } from '../format/units.js';
-import { formatTime } from '../time.js';
+} from '../../flowlog/layout.js';
+import { humanBytes } from '../../format/units.js';
+import { formatTime } from '../../time.js';
 import { cacheRoot } from './cache-paths.js';
-import { readStandIn, STAND_IN } from './local-files.js';
-import { s3Client } from '../s3/client.js';
-import { listObjects, type S3Listing, type S3Object } from '../s3/list.js';
-import { firstLine } from '../text.js';
+import { readStandIn, STAND_IN } from './stand-in.js';
+import { s3Client } from '../../s3/client.js';
+import { listObjects, type S3Listing, type S3Object } from '../../s3/list.js';
+import { firstLine } from '../../text.js';
 
 /** The most bytes a question may fetch unless told otherwise: 5 GB. */
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 5e9;
