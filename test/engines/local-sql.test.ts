@@ -38,6 +38,13 @@ describe('LocalEngine.runStatement', () => {
     expect(after.rows.length).toBeGreaterThan(0);
   });
 
+  it('names a partition the data holds, written as the view writes dt', async () => {
+    const result = await engine.runStatement(statement('SELECT DISTINCT dt FROM flow_logs ORDER BY dt'));
+
+    expect(result.rows.length).toBeGreaterThan(0);
+    expect(result.rows.map((r) => r.dt)).toContain(result.partitionHeld);
+  });
+
   // These never reach the engine from `flowq sql` (the parser refuses them first); here the sandbox alone must hold.
   it.each([
     ['a copy to a file', () => `COPY (SELECT * FROM flow_logs) TO '${join(tmp(), 'copy.csv')}'`, () => join(tmp(), 'copy.csv')],

@@ -13,6 +13,7 @@ import { mark } from '../../timings.js';
 import { duckdb } from '../duckdb.js';
 import { DUCKDB_MACROS } from '../duckdb-macros.js';
 import { overflowFailure, type Column, type Engine, type ExecutionView, type QueryResult, type Row, type RunOptions, type Submission } from '../engine.js';
+import type { StatementResult } from '../engine.js';
 import { stopOnExit } from '../stop.js';
 import { verifiedCachePath } from './cache-paths.js';
 import { parquetFormat, textFormat } from './detect.js';
@@ -385,9 +386,10 @@ export class LocalEngine implements Engine {
   /**
    * Runs one statement a user wrote (`flowq sql`, a query with no values) over the view. The
    * connection is first locked to the view's files, then the statement must be a single SELECT.
+   * The answer names the partition of the last file found, to show how `dt` values are written.
    * @throws InvalidParameter when the statement is refused.
    */
-  async runStatement(query: RenderedQuery, options: RunOptions = {}): Promise<QueryResult> {
+  async runStatement(query: RenderedQuery, options: RunOptions = {}): Promise<StatementResult> {
     // Parquet copies are made before the lock, which stops every write but the profile's.
     if (this.parquetCache !== undefined && this.files.length > 0) {
       const abort = new AbortController();
@@ -402,7 +404,9 @@ export class LocalEngine implements Engine {
     await lockDown(this.connection, [...this.files.map((f) => linkedPath(this.link, f.path)), ...this.cached.values()], [this.workDir]);
     await checkReadOnly(this.connection, query.sql);
     try {
-      return await this.run(query, options);
+      const result = await this.run(query, options);
+      const held = this.files.at(-1)?.key.dt;
+      return held === undefined ? result : { ...result, partitionHeld: held };
     } catch (error) {
       // A value the statement cannot convert (`dstport = '22x'`) shows only when it runs: still the statement's mistake.
       if (error instanceof DataError && isStatementMistake(error.cause)) throw statementMistake(error.cause);
