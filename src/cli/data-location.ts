@@ -1,4 +1,5 @@
 import { DEFAULT_QUERY_SETTINGS } from '../config.js';
+import { InvalidParameter } from '../errors.js';
 import type { MirrorOptions, MirrorProgress } from '../engines/local/s3-mirror.js';
 import { skippedFoldersNote, type FileFormat } from '../flowlog/layout.js';
 import { inertText } from '../text.js';
@@ -90,13 +91,19 @@ export async function resolveDataLocation(
 ): Promise<string> {
   if (!data.startsWith('s3://')) return data;
   // Loaded only for S3, so local questions never load the AWS SDK.
-  const { mirrorS3 } = await import('../engines/local/s3-mirror.js');
+  const { mirrorS3, DownloadLimitExceeded } = await import('../engines/local/s3-mirror.js');
   const summary = await mirrorS3({
     location: data,
     range,
     lateMarginSeconds: DEFAULT_QUERY_SETTINGS.lateMarginSeconds,
     ...options,
     onProgress: mirrorProgressPrinter(io, data, interactive),
+  }).catch((error: unknown) => {
+    // The mirror knows its limit; the flag that set it is the command line's to name.
+    if (error instanceof DownloadLimitExceeded) {
+      throw new InvalidParameter([{ param: 'max-download', message: `${error.details[0].message}: narrow the range or raise --max-download` }]);
+    }
+    throw error;
   });
   if (summary.skipped.length > 0) io.err(`flowq: note: ${inertText(skippedFoldersNote(summary.skipped))}\n`);
   return summary.folder;

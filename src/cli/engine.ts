@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { DEFAULT_QUERY_SETTINGS, MAX_LATE_MARGIN_SECONDS, type QuerySettings } from '../config.js';
 import type { Engine, QueryProgress, RunOptions } from '../engines/engine.js';
+import { DataError } from '../errors.js';
 import { parquetCacheFor } from '../engines/local/cache-paths.js';
+import { NotAFlowLogFolder } from '../engines/local/scan.js';
 import { openEngine, type EngineSettings } from '../engines/open.js';
 import { parseFileFormat } from '../flowlog/source.js';
 import type { FileFormat } from '../flowlog/layout.js';
@@ -144,6 +146,20 @@ async function localSettingsFor(
 }
 
 /**
+ * Opens an engine from settings the flags gave: a `--data` that is not the folder of flow logs is
+ * said with the flag to fix, which the engine does not know.
+ * @throws DataError, AWS errors as opening raises them.
+ */
+export async function openFlaggedEngine(settings: EngineSettings, clock: Clock = SYSTEM_CLOCK): Promise<Engine> {
+  try {
+    return await openEngine(settings, clock);
+  } catch (error) {
+    if (error instanceof NotAFlowLogFolder) throw new DataError(`${error.message}: point --data at the folder that holds AWSLogs/`, { cause: error });
+    throw error;
+  }
+}
+
+/**
  * Opens the engine the flags choose, through the one factory every entry point uses, for a
  * question over `question.range` (which decides what `--data s3://...` fetches).
  * @throws UsageError for a bad flag; DataError, AWS errors as opening raises them.
@@ -155,7 +171,7 @@ export async function openCliEngine(args: ParsedArgs, io: CliIo, context: CliCon
   const timeout = args.flags.get('timeout');
   const timeoutSeconds = timeout === undefined ? DEFAULT_CLI_TIMEOUT_SECONDS : parseTimeout(timeout);
   if (settings.kind === 'athena') applyAwsFlags(args);
-  const engine = await openEngine(settings, clock);
+  const engine = await openFlaggedEngine(settings, clock);
   const interactive = context.interactive ?? io.interactive === true;
   const athenaProgress = progressPrinter(io, interactive, settings.kind);
   const copyProgress = countPrinter(io, 'copying files to the Parquet cache', interactive);

@@ -11,6 +11,7 @@ import { build } from 'esbuild';
 import { DataError } from '../../src/errors.js';
 import { openLocalEngine, type LocalEngine, type LocalEngineOptions } from '../../src/engines/local/engine.js';
 import { PlainRecordScanner } from '../../src/engines/local/plain-scan.js';
+import { NotAFlowLogFolder } from '../../src/engines/local/scan.js';
 import { DEFAULT_LOG_FORMAT_TEXT, parseLogFormat } from '../../src/flowlog/format.js';
 import { objectKey } from '../../src/flowlog/layout.js';
 import { renderQuery } from '../../src/queries/render.js';
@@ -172,9 +173,10 @@ describe('the local engine reading files', () => {
     it('says a file given as the data folder is a file, in one line', async () => {
       const dir = join(tmp(), 'a-file');
       const path = writeFlowFile(dir, gzipSync(HEADER + BODY));
-      await expect(openLocalEngine({ location: path })).rejects.toThrow(
-        new DataError(`data folder ${path} is a file, not a folder: point --data at the folder that holds AWSLogs/`),
-      );
+      const opening = openLocalEngine({ location: path });
+
+      await expect(opening).rejects.toThrow(NotAFlowLogFolder);
+      await expect(opening).rejects.toThrow(new DataError(`data folder ${path} is a file, not a folder`));
     });
 
     it('names a dangling link inside AWSLogs/ in one line', async () => {

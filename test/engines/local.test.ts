@@ -6,6 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { DataError, QueryTimedOut } from '../../src/errors.js';
 import { openLocalEngine, type LocalEngine } from '../../src/engines/local/engine.js';
 import { SUPERSEDED_COPY_GRACE_MS } from '../../src/engines/local/parquet-cache.js';
+import { NotAFlowLogFolder } from '../../src/engines/local/scan.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
 import { objectKey, partitionsForRange } from '../../src/flowlog/layout.js';
 import { renderQuery } from '../../src/queries/render.js';
@@ -196,7 +197,9 @@ describe('the local engine', () => {
   it('says clearly when the folder, its AWSLogs/ or any flow-log file is missing', async () => {
     await expect(openLocalEngine({ location: join(tmp(), 'nowhere') })).rejects.toThrow(`data folder ${join(tmp(), 'nowhere')} does not exist`);
     mkdirSync(join(tmp(), 'empty', 'AWSLogs', 'x'), { recursive: true });
-    await expect(openLocalEngine({ location: tmp() })).rejects.toThrow(/no AWSLogs\/ folder in .*: point --data at the folder that holds AWSLogs\//);
+    const noAwsLogs = openLocalEngine({ location: tmp() });
+    await expect(noAwsLogs).rejects.toThrow(NotAFlowLogFolder);
+    await expect(noAwsLogs).rejects.toThrow(new Error(`no AWSLogs/ folder in ${tmp()}`));
     await expect(openLocalEngine({ location: join(tmp(), 'empty') })).rejects.toThrow(/no flow-log files in AWS's layout under/);
   });
 

@@ -27,6 +27,18 @@ import { s3Client } from '../../s3/client.js';
 import { listObjects, type S3Listing, type S3Object } from '../../s3/list.js';
 import { firstLine } from '../../text.js';
 
+/** A range that needs more bytes than the mirror may fetch (`maxDownloadBytes`): nothing was fetched. */
+export class DownloadLimitExceeded extends InvalidParameter {
+  constructor(
+    /** The bytes the range needs that are not cached yet. */
+    readonly neededBytes: number,
+    readonly limitBytes: number,
+    message: string,
+  ) {
+    super([{ param: 'maxDownloadBytes', message }]);
+  }
+}
+
 /** The most bytes a question may fetch unless told otherwise: 5 GB. */
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 5e9;
 const DEFAULT_CONCURRENCY = 8;
@@ -330,7 +342,7 @@ async function pruneDeleted(folder: string, listing: Listing, present: ReadonlyS
  * concurrency, each to a temporary name renamed into place once whole, so an interrupted run leaves
  * no partial file and the next run resumes. Cached objects of the listed prefixes that the bucket no
  * longer holds are removed.
- * @throws InvalidParameter when the range needs more than `maxDownloadBytes` (nothing is fetched then).
+ * @throws DownloadLimitExceeded when the range needs more than `maxDownloadBytes` (nothing is fetched then).
  * @throws DataError on any S3 failure, as one line naming the bucket and key.
  */
 export async function mirrorS3(options: MirrorOptions): Promise<MirrorSummary> {
@@ -386,12 +398,11 @@ export async function mirrorS3(options: MirrorOptions): Promise<MirrorSummary> {
   const fetchBytes = todo.reduce((sum, o) => sum + o.size, 0);
   const max = options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
   if (fetchBytes > max) {
-    throw new InvalidParameter([
-      {
-        param: 'max-download',
-        message: `the range needs ${humanBytes(fetchBytes)} in ${todo.length} objects from ${options.location} (${humanBytes(bytes - fetchBytes)} already cached), more than the ${humanBytes(max)} allowed: narrow the range or raise --max-download`,
-      },
-    ]);
+    throw new DownloadLimitExceeded(
+      fetchBytes,
+      max,
+      `the range needs ${humanBytes(fetchBytes)} in ${todo.length} objects from ${options.location} (${humanBytes(bytes - fetchBytes)} already cached), more than the ${humanBytes(max)} allowed`,
+    );
   }
   let fetchedObjects = 0;
   let fetchedBytes = 0;

@@ -61,17 +61,30 @@ async function walk(dir: string, out: Array<{ path: string; size: number; mtimeM
   }
 }
 
+/**
+ * The data's location is neither the folder that holds `AWSLogs/` nor `AWSLogs/` itself. Said in the
+ * data's words: the caller that knows where the location came from (a flag, a setting) adds how to fix it.
+ */
+export class NotAFlowLogFolder extends DataError {
+  constructor(
+    readonly location: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The folder that holds `AWSLogs/`: the location itself, or its parent when the location is `AWSLogs/`. */
 async function dataRoot(location: string): Promise<string> {
   const info = await stat(location).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DataError(`data folder ${location} does not exist`);
     throw fileSystemError(location, error);
   });
-  if (!info.isDirectory()) throw new DataError(`data folder ${location} is a file, not a folder: point --data at the folder that holds AWSLogs/`);
+  if (!info.isDirectory()) throw new NotAFlowLogFolder(location, `data folder ${location} is a file, not a folder`);
   const inside = await stat(join(location, 'AWSLogs')).catch(() => undefined);
   if (inside?.isDirectory()) return location;
   if (basename(resolve(location)) === 'AWSLogs') return dirname(resolve(location));
-  throw new DataError(`no AWSLogs/ folder in ${location}: point --data at the folder that holds AWSLogs/`);
+  throw new NotAFlowLogFolder(location, `no AWSLogs/ folder in ${location}`);
 }
 
 /**
