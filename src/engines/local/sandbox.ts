@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { duckdb } from '../duckdb.js';
 import { InvalidParameter } from '../../errors.js';
 import { sqlStringLiteral } from '../../sql.js';
-import { shorten } from '../../text.js';
+import { firstLine, shorten } from '../../text.js';
 
 const { DuckDBInstance, StatementType } = duckdb;
 
@@ -42,10 +42,6 @@ function hostFunctionIn(node: unknown): string | undefined {
 function refuseHostFunctions(parsed: unknown): void {
   const name = hostFunctionIn(parsed);
   if (name !== undefined) throw refused(`${name} is not available: it shows the host, not the flow logs`);
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0].replace(/^Error: /, '');
 }
 
 /** DuckDB's error classes that say the statement itself is wrong, not the data or the machine. */
@@ -141,7 +137,7 @@ export async function checkReadOnly(connection: DuckDBConnection, sql: string): 
   try {
     prepared = await extracted.prepare(0);
   } catch (error) {
-    const message = firstLine(error);
+    const message = firstLine(messageOf(error)).replace(/^Error: /, '');
     // DuckDB's message names the host path it refused: it is left out.
     if (message.startsWith('Permission Error')) throw refused('the statement reaches a file outside the flow logs');
     throw statementMistake(error);
