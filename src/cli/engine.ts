@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { DEFAULT_QUERY_SETTINGS, MAX_LATE_MARGIN_SECONDS, type QuerySettings } from '../config.js';
 import type { Engine, QueryProgress, RunOptions } from '../engines/engine.js';
-import { DataError } from '../errors.js';
 import { parquetCacheFor } from '../engines/local/cache-paths.js';
-import { NotAFlowLogFolder } from '../engines/local/scan.js';
 import { openEngine, type EngineSettings } from '../engines/open.js';
 import { parseFileFormat } from '../flowlog/source.js';
 import type { FileFormat } from '../flowlog/layout.js';
@@ -12,7 +10,7 @@ import { shorten } from '../text.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { applyAwsFlags, athenaTableFromFlags, ATHENA_FLAGS, DEFAULT_CLI_TIMEOUT_SECONDS, parseTimeout, progressPrinter } from './athena.js';
 import { countPrinter } from './progress.js';
-import { dataOptionsFromFlags, resolveDataLocation, S3_DATA_FLAGS } from './data-location.js';
+import { dataOptionsFromFlags, inFlagTerms, resolveDataLocation, S3_DATA_FLAGS } from './data-location.js';
 import { TRINO_FLAGS, trinoSettingsFromFlags } from './trino.js';
 
 /** The flags the local engine reads: where the data is (a folder or `s3://...`) and how it is laid out. */
@@ -146,16 +144,15 @@ async function localSettingsFor(
 }
 
 /**
- * Opens an engine from settings the flags gave: a `--data` that is not the folder of flow logs is
- * said with the flag to fix, which the engine does not know.
+ * Opens an engine from settings the flags gave, its complaints about the data said with the flags
+ * to fix them (see `inFlagTerms`).
  * @throws DataError, AWS errors as opening raises them.
  */
 export async function openFlaggedEngine(settings: EngineSettings, clock: Clock = SYSTEM_CLOCK): Promise<Engine> {
   try {
     return await openEngine(settings, clock);
   } catch (error) {
-    if (error instanceof NotAFlowLogFolder) throw new DataError(`${error.message}: point --data at the folder that holds AWSLogs/`, { cause: error });
-    throw error;
+    throw inFlagTerms(error);
   }
 }
 

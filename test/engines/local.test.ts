@@ -289,7 +289,9 @@ describe('the local engine', () => {
     const hive = join(tmp(), 'mixed-hive');
     await writeSample({ out: hive, days: 1, records: 100, until: UNTIL, flowLogs: 1, hive: true });
     cpSync(join(hive, 'AWSLogs'), join(dir, 'AWSLogs'), { recursive: true });
-    await expect(openLocalEngine({ location: dir })).rejects.toThrow(/mixes plain daily and Hive-compatible daily layouts/);
+    const mixed = openLocalEngine({ location: dir });
+    await expect(mixed).rejects.toThrow(new Error(`${join(dir, 'AWSLogs')} mixes plain daily and Hive-compatible daily layouts`));
+    await expect(mixed).rejects.toMatchObject({ choices: ['hiveCompatiblePartitions', 'perHourPartition'] });
     await withEngine(dir, (engine) => Promise.resolve(expect(engine.source.hiveCompatiblePartitions).toBe(true)), { hiveCompatiblePartitions: true });
     rmSync(hive, { recursive: true });
     expect(readdirSync(join(dir, 'AWSLogs')).sort()).toEqual(['111122223333', 'aws-account-id=111122223333']);

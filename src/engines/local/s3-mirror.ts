@@ -22,6 +22,7 @@ import {
 import { humanBytes } from '../../format/units.js';
 import { formatTime } from '../../time.js';
 import { cacheRoot } from './cache-paths.js';
+import { MixedFlowLogs } from './scan.js';
 import { readStandIn, STAND_IN } from './stand-in.js';
 import { s3Client } from '../../s3/client.js';
 import { listObjects, type S3Listing, type S3Object } from '../../s3/list.js';
@@ -190,7 +191,7 @@ async function resolveAccounts(bucket: string, prefix: string, options: MirrorOp
   let hive = options.hiveCompatiblePartitions;
   if (hive === undefined) {
     if (hiveAccounts.length > 0 && plainAccounts.length > 0) {
-      throw new DataError(`s3://${bucket}/${prefix}AWSLogs/ mixes plain and Hive-compatible layouts; choose one with --hive or --hive=false`);
+      throw new MixedFlowLogs(['hiveCompatiblePartitions'], `s3://${bucket}/${prefix}AWSLogs/ mixes plain and Hive-compatible layouts`);
     }
     hive = hiveAccounts.length > 0;
   }

@@ -74,6 +74,19 @@ export class NotAFlowLogFolder extends DataError {
   }
 }
 
+/**
+ * The data mixes layouts or file formats, and nothing chose one: `choices` names the options
+ * (of `LocalEngineOptions`, `MirrorOptions`) that would.
+ */
+export class MixedFlowLogs extends DataError {
+  constructor(
+    readonly choices: readonly ('hiveCompatiblePartitions' | 'perHourPartition' | 'fileFormat')[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The folder that holds `AWSLogs/`: the location itself, or its parent when the location is `AWSLogs/`. */
 async function dataRoot(location: string): Promise<string> {
   const info = await stat(location).catch((error: unknown) => {
@@ -91,7 +104,8 @@ async function dataRoot(location: string): Promise<string> {
  * Finds the flow-log files under `location` (the folder that holds `AWSLogs/`, or `AWSLogs/` itself),
  * in AWS's key layouts, and detects their layout and file format unless given. Files of another
  * layout or format than the one asked for are left out.
- * @throws DataError when the folder is missing or unreadable, holds no flow-log files, or mixes layouts.
+ * @throws NotAFlowLogFolder when the location holds no `AWSLogs/`; MixedFlowLogs when it mixes layouts or file formats;
+ *   DataError when it is missing or unreadable or holds no flow-log files.
  */
 export async function scanLocation(location: string, wanted: { layout?: Partial<Layout>; fileFormat?: FileFormat } = {}): Promise<LocalTree> {
   const base = await dataRoot(location);
@@ -122,10 +136,13 @@ export async function scanLocation(location: string, wanted: { layout?: Partial<
   for (const file of found) {
     const { layout } = file.key;
     if (layout.hiveCompatiblePartitions !== first.layout.hiveCompatiblePartitions || layout.perHourPartition !== first.layout.perHourPartition) {
-      throw new DataError(`${root} mixes ${describeLayout(first.layout)} and ${describeLayout(layout)} layouts; choose one with --hive/--per-hour`);
+      throw new MixedFlowLogs(
+        ['hiveCompatiblePartitions', 'perHourPartition'],
+        `${root} mixes ${describeLayout(first.layout)} and ${describeLayout(layout)} layouts`,
+      );
     }
     if (file.key.fileFormat !== first.fileFormat) {
-      throw new DataError(`${root} mixes plain-text and parquet files; choose one with --file-format`);
+      throw new MixedFlowLogs(['fileFormat'], `${root} mixes plain-text and parquet files`);
     }
   }
   return { location: base, files: found, layout: first.layout, fileFormat: first.fileFormat, ...(skipped.size > 0 ? { skipped: [...skipped] } : {}) };
