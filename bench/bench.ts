@@ -17,7 +17,7 @@ import { createGunzip } from 'node:zlib';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import S3rver from 's3rver';
-import { scanLocation } from '../src/engines/local-files.js';
+import { scanLocation } from '../src/engines/local/scan.js';
 import { DEFAULT_LOG_FORMAT } from '../src/flowlog/format.js';
 import { sqlStringLiteral } from '../src/sql.js';
 import { formatTime } from '../src/time.js';

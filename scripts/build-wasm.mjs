@@ -1,4 +1,4 @@
-// Assembles src/engines/plain-scan.wat into src/engines/plain-scan-wasm.ts (the module as base64),
+// Assembles src/engines/local/plain-scan.wat into src/engines/local/plain-scan-wasm.ts (the module as base64),
 // so that neither the CLI build nor the Lambda bundles need an assembler. Run through
 // scripts/generate.mjs (npm run generate); a test checks the two agree.
 import { Buffer } from 'node:buffer';
@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import wabt from 'wabt';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const WAT = join(ROOT, 'src/engines/plain-scan.wat');
-export const OUT = join(ROOT, 'src/engines/plain-scan-wasm.ts');
+export const WAT = join(ROOT, 'src/engines/local/plain-scan.wat');
+export const OUT = join(ROOT, 'src/engines/local/plain-scan-wasm.ts');
 
 export async function assemble(watPath) {
   const module = (await wabt()).parseWat(watPath, await readFile(watPath, 'utf8'));

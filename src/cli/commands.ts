@@ -6,7 +6,7 @@ import { SYSTEM_CLOCK } from '../clock.js';
 import { runTemplate, type ResultDocument } from '../engines/engine.js';
 import { openEngine } from '../engines/open.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat, type LogFormat } from '../flowlog/format.js';
-import type { LocalEngine } from '../engines/local.js';
+import type { LocalEngine } from '../engines/local/engine.js';
 import { formatTime, parseDate, parseDuration } from '../time.js';
 import { inertText, shorten } from '../text.js';
 import { mark } from '../timings.js';
@@ -21,7 +21,7 @@ import { reportDay } from '../reports/period.js';
 import { DEFAULT_REPORT_TEMPLATES } from '../reports/settings.js';
 import { writeSample, type SampleOptions } from '../sample/generate.js';
 import { booleanFlag, checkFlags, parseArgs, UsageError, type CliIo, type ParsedArgs } from './args.js';
-import { BOOLEAN_FLAGS, engineFlags, engineSettingsFromFlags, fileFormatFlag, openCliEngine, type CliContext } from './engine.js';
+import { BOOLEAN_FLAGS, engineFlags, engineSettingsFromFlags, fileFormatFlag, openCliEngine, openFlaggedEngine, type CliContext } from './engine.js';
 import { templateHelp, templateList } from './template-help.js';
 import { countPrinter } from './progress.js';
 
@@ -82,7 +82,7 @@ async function formatOf(args: ParsedArgs): Promise<LogFormat | undefined> {
   const stated = args.flags.get('log_format');
   if (data === undefined) return stated === undefined ? undefined : parseLogFormat(stated);
   if (data.startsWith('s3://')) throw new UsageError("queries --data reads a local folder; for S3 give the flow log's --log-format");
-  const engine = await openEngine(engineSettingsFromFlags(args));
+  const engine = await openFlaggedEngine(engineSettingsFromFlags(args));
   try {
     return (engine as LocalEngine).source.logFormat;
   } finally {

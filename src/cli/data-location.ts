@@ -1,5 +1,7 @@
 import { DEFAULT_QUERY_SETTINGS } from '../config.js';
-import type { MirrorOptions, MirrorProgress } from '../engines/s3-mirror.js';
+import { DataError, InvalidParameter } from '../errors.js';
+import { MixedFlowLogs, NotAFlowLogFolder } from '../engines/local/scan.js';
+import type { MirrorOptions, MirrorProgress } from '../engines/local/s3-mirror.js';
 import { skippedFoldersNote, type FileFormat } from '../flowlog/layout.js';
 import { inertText } from '../text.js';
 import { humanBytes } from '../format/units.js';
@@ -17,6 +19,24 @@ export type DataOptions = Pick<
 >;
 
 const UNIT: Readonly<Record<string, number>> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 };
+
+/** The flag that sets each option a {@link MixedFlowLogs} names. */
+const FLAG_OF: Readonly<Record<MixedFlowLogs['choices'][number], string>> = {
+  hiveCompatiblePartitions: '--hive',
+  perHourPartition: '--per-hour',
+  fileFormat: '--file-format',
+};
+
+/**
+ * A complaint about the data in the command line's words: the local engine and the S3 mirror say
+ * what is wrong with the location or its files; the command line knows the flags that chose them.
+ */
+export function inFlagTerms(error: unknown): unknown {
+  if (error instanceof NotAFlowLogFolder) return new DataError(`${error.message}: point --data at the folder that holds AWSLogs/`, { cause: error });
+  if (error instanceof MixedFlowLogs)
+    return new DataError(`${error.message}; choose one with ${error.choices.map((c) => FLAG_OF[c]).join('/')}`, { cause: error });
+  return error;
+}
 
 /** Parses a byte size such as `5GB`, `500 MB` or `1000000` (decimal units, as the progress shows them). */
 export function parseByteSize(value: string, flag = 'max-download'): number {
@@ -90,13 +110,19 @@ export async function resolveDataLocation(
 ): Promise<string> {
   if (!data.startsWith('s3://')) return data;
   // Loaded only for S3, so local questions never load the AWS SDK.
-  const { mirrorS3 } = await import('../engines/s3-mirror.js');
+  const { mirrorS3, DownloadLimitExceeded } = await import('../engines/local/s3-mirror.js');
   const summary = await mirrorS3({
     location: data,
     range,
     lateMarginSeconds: DEFAULT_QUERY_SETTINGS.lateMarginSeconds,
     ...options,
     onProgress: mirrorProgressPrinter(io, data, interactive),
+  }).catch((error: unknown) => {
+    // The mirror knows its limit; the flag that set it is the command line's to name.
+    if (error instanceof DownloadLimitExceeded) {
+      throw new InvalidParameter([{ param: 'max-download', message: `${error.details[0].message}: narrow the range or raise --max-download` }]);
+    }
+    throw inFlagTerms(error);
   });
   if (summary.skipped.length > 0) io.err(`flowq: note: ${inertText(skippedFoldersNote(summary.skipped))}\n`);
   return summary.folder;

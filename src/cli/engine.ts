@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import { DEFAULT_QUERY_SETTINGS, MAX_LATE_MARGIN_SECONDS, type QuerySettings } from '../config.js';
 import type { Engine, QueryProgress, RunOptions } from '../engines/engine.js';
-import { parquetCacheFor } from '../engines/cache-paths.js';
+import { parquetCacheFor } from '../engines/local/cache-paths.js';
 import { openEngine, type EngineSettings } from '../engines/open.js';
 import { parseFileFormat } from '../flowlog/source.js';
 import type { FileFormat } from '../flowlog/layout.js';
@@ -10,7 +10,7 @@ import { shorten } from '../text.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { applyAwsFlags, athenaTableFromFlags, ATHENA_FLAGS, DEFAULT_CLI_TIMEOUT_SECONDS, parseTimeout, progressPrinter } from './athena.js';
 import { countPrinter } from './progress.js';
-import { dataOptionsFromFlags, resolveDataLocation, S3_DATA_FLAGS } from './data-location.js';
+import { dataOptionsFromFlags, inFlagTerms, resolveDataLocation, S3_DATA_FLAGS } from './data-location.js';
 import { TRINO_FLAGS, trinoSettingsFromFlags } from './trino.js';
 
 /** The flags the local engine reads: where the data is (a folder or `s3://...`) and how it is laid out. */
@@ -144,6 +144,19 @@ async function localSettingsFor(
 }
 
 /**
+ * Opens an engine from settings the flags gave, its complaints about the data said with the flags
+ * to fix them (see `inFlagTerms`).
+ * @throws DataError, AWS errors as opening raises them.
+ */
+export async function openFlaggedEngine(settings: EngineSettings, clock: Clock = SYSTEM_CLOCK): Promise<Engine> {
+  try {
+    return await openEngine(settings, clock);
+  } catch (error) {
+    throw inFlagTerms(error);
+  }
+}
+
+/**
  * Opens the engine the flags choose, through the one factory every entry point uses, for a
  * question over `question.range` (which decides what `--data s3://...` fetches).
  * @throws UsageError for a bad flag; DataError, AWS errors as opening raises them.
@@ -155,7 +168,7 @@ export async function openCliEngine(args: ParsedArgs, io: CliIo, context: CliCon
   const timeout = args.flags.get('timeout');
   const timeoutSeconds = timeout === undefined ? DEFAULT_CLI_TIMEOUT_SECONDS : parseTimeout(timeout);
   if (settings.kind === 'athena') applyAwsFlags(args);
-  const engine = await openEngine(settings, clock);
+  const engine = await openFlaggedEngine(settings, clock);
   const interactive = context.interactive ?? io.interactive === true;
   const athenaProgress = progressPrinter(io, interactive, settings.kind);
   const copyProgress = countPrinter(io, 'copying files to the Parquet cache', interactive);

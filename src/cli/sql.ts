@@ -1,7 +1,6 @@
 import { SYSTEM_CLOCK } from '../clock.js';
 import { DEFAULT_QUERY_SETTINGS } from '../config.js';
-import { toResultDocument } from '../engines/engine.js';
-import type { LocalEngine } from '../engines/local.js';
+import { toResultDocument, type StatementResult } from '../engines/engine.js';
 import { partitionBounds, partitionDt } from '../flowlog/layout.js';
 import { SHARED_PARAMS, validateParams } from '../queries/params.js';
 import { partitionsRead, type RenderedQuery, type RenderTarget } from '../queries/render.js';
@@ -9,7 +8,7 @@ import { formatTime } from '../time.js';
 import { shorten } from '../text.js';
 import { checkFlags, parseArgs, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { outputFlag, printResult, templateParams } from './commands.js';
-import { BOOLEAN_FLAGS, engineFlags, engineName, openCliEngine, type CliContext } from './engine.js';
+import { BOOLEAN_FLAGS, engineFlags, openCliEngine, type CliContext } from './engine.js';
 
 /** A question's time range, [start, end) in Unix seconds. */
 interface TimeRange {
@@ -98,18 +97,16 @@ export async function sqlCommand(argv: string[], io: CliIo, context: CliContext 
   const clock = context.clock ?? SYSTEM_CLOCK;
   const range = optionalRange(args, () => clock.now());
   // Parsed before anything is fetched or sent; the local engine then binds it in its sandbox.
-  const { checkSelectSyntax } = await import('../engines/local-sql.js');
+  const { checkSelectSyntax } = await import('../engines/local/sandbox.js');
   await checkSelectSyntax(statement);
-  const local = engineName(args) === 'local';
   const opened = await openCliEngine(args, io, context, { range, onlyRange: true });
   const { engine } = opened;
   try {
     const query = statementQuery(statement, range, engine.target);
     const options = opened.runOptions();
-    const result = local ? await (engine as LocalEngine).runStatement(query, options) : await engine.run(query, options);
+    const result: StatementResult = engine.runStatement === undefined ? await engine.run(query, options) : await engine.runStatement(query, options);
     // A partition the data holds, or else the one of the range's start (or of now).
-    const held = local ? (engine as LocalEngine).files.at(-1)?.key.dt : undefined;
-    const note = dtLiteralNote(statement, held ?? partitionDt(engine.target.layout, range?.start ?? Math.floor(clock.now() / 1000)));
+    const note = dtLiteralNote(statement, result.partitionHeld ?? partitionDt(engine.target.layout, range?.start ?? Math.floor(clock.now() / 1000)));
     const doc = toResultDocument(query, result);
     printResult(note === undefined ? doc : { ...doc, notes: [...(doc.notes ?? []), note] }, output, io);
   } finally {

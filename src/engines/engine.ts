@@ -48,6 +48,12 @@ export interface QueryResult {
   readonly notes?: readonly string[];
 }
 
+/** The answer to a statement a user wrote (see {@link Engine.runStatement}). */
+export interface StatementResult extends QueryResult {
+  /** A partition the data holds, when the engine knows its files: how the data's `dt` values are written. */
+  readonly partitionHeld?: string;
+}
+
 /** Progress of a running query, for a terminal or a log. */
 export interface QueryProgress {
   readonly state: string;
@@ -101,6 +107,12 @@ export interface Engine {
    * @throws QueryTimedOut when it is still running at the deadline (it is stopped first).
    */
   run(query: RenderedQuery, options?: RunOptions): Promise<QueryResult>;
+  /**
+   * Runs one statement a user wrote (`flowq sql`), shut in so that it reads only the flow logs: the
+   * engines that can sandbox a statement offer it (the local engine); on the others `run` runs it.
+   * @throws InvalidParameter when the statement is refused.
+   */
+  runStatement?(query: RenderedQuery, options?: RunOptions): Promise<StatementResult>;
   /** Starts a query and waits until the deadline at most; a query still running then keeps running. */
   submit(query: RenderedQuery, options?: RunOptions): Promise<Submission>;
   /**

@@ -6,9 +6,9 @@ import { checkIdentifier } from '../sql.js';
 import { SYSTEM_CLOCK, type Clock } from '../clock.js';
 import type { AthenaTable } from './athena.js';
 import type { Engine } from './engine.js';
-import type { LocalEngineOptions } from './local.js';
+import type { LocalEngineOptions } from './local/engine.js';
 import type { TrinoSettings } from './trino.js';
-import { parquetCacheFor } from './cache-paths.js';
+import { parquetCacheFor } from './local/cache-paths.js';
 import { shorten } from '../text.js';
 
 /** Which engine to open, and everything it needs: the one description handlers, CLI, reports and tests share. */
@@ -31,7 +31,7 @@ export async function openEngine(settings: EngineSettings, clock: Clock = SYSTEM
     const { TrinoEngine } = await import('./trino.js');
     return TrinoEngine.open(settings.trino, settings.query, clock);
   }
-  const { openLocalEngine } = await import('./local.js');
+  const { openLocalEngine } = await import('./local/engine.js');
   return openLocalEngine(settings.local, settings.query, clock);
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { partitionsForPairs } from '../../src/catalog/add-partitions.js';
 import { partitionLocation, tableInput } from '../../src/catalog/model.js';
-import { openLocalEngine } from '../../src/engines/local.js';
+import { openLocalEngine } from '../../src/engines/local/engine.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { LAYOUTS, settingsFor } from './support.js';
 

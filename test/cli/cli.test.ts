@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { COMMANDS } from '../../src/cli/main.js';
 import { COMMAND_HELP } from '../../src/cli/usage.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { openLocalEngine } from '../../src/engines/local.js';
+import { openLocalEngine } from '../../src/engines/local/engine.js';
 import { DEFAULT_QUERY_SETTINGS } from '../../src/config.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
 import { FlowLogWriter } from '../../src/sample/writer.js';
@@ -186,6 +186,13 @@ describe('flowq run', () => {
     [['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--output', 'xml'], 2, /^flowq: --output must be table, json or csv, not 'xml'\n$/],
     [['run', 'top-talkers', ...RANGE], 2, /^flowq: --data <dir\|s3:\/\/\.\.\.> is required/],
     [['run', 'top-talkers', '--data', '/no/such/folder', ...RANGE], 1, /^flowq: data folder \/no\/such\/folder does not exist\n$/],
+    [['run', 'top-talkers', '--data', '/', ...RANGE], 1, /^flowq: no AWSLogs\/ folder in \/: point --data at the folder that holds AWSLogs\/\n$/],
+    [['queries', '--data', '/'], 1, /^flowq: no AWSLogs\/ folder in \/: point --data at the folder that holds AWSLogs\/\n$/],
+    [
+      ['run', 'top-talkers', '--data', 'package.json', ...RANGE],
+      1,
+      /^flowq: data folder package\.json is a file, not a folder: point --data at the folder that holds AWSLogs\/\n$/,
+    ],
     [
       ['run', 'top-talkers', '--data', 'DATA', ...RANGE, '--log-format', '${version} ${nope}'],
       2,

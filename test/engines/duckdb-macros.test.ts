@@ -1,7 +1,7 @@
 import { DuckDBInstance, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { DUCKDB_MACROS } from '../../src/engines/duckdb-macros.js';
-import { openLocalEngine } from '../../src/engines/local.js';
+import { openLocalEngine } from '../../src/engines/local/engine.js';
 import { parseCidr, type Cidr } from '../../src/flowlog/cidr.js';
 import { cidrContainsSql } from '../../src/queries/dialect.js';
 import { writeSample } from '../../src/sample/generate.js';

@@ -1,7 +1,7 @@
 import { cpSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTemplate } from '../../src/engines/engine.js';
-import { openLocalEngine, type LocalEngineOptions } from '../../src/engines/local.js';
+import { openLocalEngine, type LocalEngineOptions } from '../../src/engines/local/engine.js';
 import { getTemplate } from '../../src/queries/templates.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { formatTime } from '../../src/time.js';

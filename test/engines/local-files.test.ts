@@ -9,8 +9,9 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { DataError } from '../../src/errors.js';
-import { openLocalEngine, type LocalEngine, type LocalEngineOptions } from '../../src/engines/local.js';
-import { PlainRecordScanner } from '../../src/engines/local-files.js';
+import { openLocalEngine, type LocalEngine, type LocalEngineOptions } from '../../src/engines/local/engine.js';
+import { PlainRecordScanner } from '../../src/engines/local/plain-scan.js';
+import { NotAFlowLogFolder } from '../../src/engines/local/scan.js';
 import { DEFAULT_LOG_FORMAT_TEXT, parseLogFormat } from '../../src/flowlog/format.js';
 import { objectKey } from '../../src/flowlog/layout.js';
 import { renderQuery } from '../../src/queries/render.js';
@@ -172,9 +173,10 @@ describe('the local engine reading files', () => {
     it('says a file given as the data folder is a file, in one line', async () => {
       const dir = join(tmp(), 'a-file');
       const path = writeFlowFile(dir, gzipSync(HEADER + BODY));
-      await expect(openLocalEngine({ location: path })).rejects.toThrow(
-        new DataError(`data folder ${path} is a file, not a folder: point --data at the folder that holds AWSLogs/`),
-      );
+      const opening = openLocalEngine({ location: path });
+
+      await expect(opening).rejects.toThrow(NotAFlowLogFolder);
+      await expect(opening).rejects.toThrow(new DataError(`data folder ${path} is a file, not a folder`));
     });
 
     it('names a dangling link inside AWSLogs/ in one line', async () => {
@@ -215,7 +217,7 @@ describe('the local engine reading files', () => {
       const entry = join(tmp(), 'probe.mjs');
       await build({
         stdin: {
-          contents: `import { scanLocation, readHeaderLine } from './src/engines/local-files.ts';
+          contents: `import { scanLocation } from './src/engines/local/scan.ts'; import { readHeaderLine } from './src/engines/local/detect.ts';
             try { const t = await scanLocation(process.argv[2]); for (const f of t.files) await readHeaderLine(f.path); console.log('read'); }
             catch (e) { console.log(e.constructor.name + ': ' + e.message); }`,
           resolveDir: process.cwd(),

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { statementQuery } from '../../src/cli/sql.js';
 import { InvalidParameter } from '../../src/errors.js';
-import { openLocalEngine, type LocalEngine } from '../../src/engines/local.js';
-import { checkSelectSyntax } from '../../src/engines/local-sql.js';
+import { openLocalEngine, type LocalEngine } from '../../src/engines/local/engine.js';
+import { checkSelectSyntax } from '../../src/engines/local/sandbox.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { useTempDir } from '../support/tmp.js';
@@ -36,6 +36,13 @@ describe('LocalEngine.runStatement', () => {
 
     expect(after.rows).toEqual(before.rows);
     expect(after.rows.length).toBeGreaterThan(0);
+  });
+
+  it('names a partition the data holds, written as the view writes dt', async () => {
+    const result = await engine.runStatement(statement('SELECT DISTINCT dt FROM flow_logs ORDER BY dt'));
+
+    expect(result.rows.length).toBeGreaterThan(0);
+    expect(result.rows.map((r) => r.dt)).toContain(result.partitionHeld);
   });
 
   // These never reach the engine from `flowq sql` (the parser refuses them first); here the sandbox alone must hold.

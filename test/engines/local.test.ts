@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DataError, QueryTimedOut } from '../../src/errors.js';
-import { openLocalEngine, SUPERSEDED_COPY_GRACE_MS, type LocalEngine } from '../../src/engines/local.js';
+import { openLocalEngine, type LocalEngine } from '../../src/engines/local/engine.js';
+import { SUPERSEDED_COPY_GRACE_MS } from '../../src/engines/local/parquet-cache.js';
+import { NotAFlowLogFolder } from '../../src/engines/local/scan.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
 import { objectKey, partitionsForRange } from '../../src/flowlog/layout.js';
 import { renderQuery } from '../../src/queries/render.js';
@@ -195,7 +197,9 @@ describe('the local engine', () => {
   it('says clearly when the folder, its AWSLogs/ or any flow-log file is missing', async () => {
     await expect(openLocalEngine({ location: join(tmp(), 'nowhere') })).rejects.toThrow(`data folder ${join(tmp(), 'nowhere')} does not exist`);
     mkdirSync(join(tmp(), 'empty', 'AWSLogs', 'x'), { recursive: true });
-    await expect(openLocalEngine({ location: tmp() })).rejects.toThrow(/no AWSLogs\/ folder in .*: point --data at the folder that holds AWSLogs\//);
+    const noAwsLogs = openLocalEngine({ location: tmp() });
+    await expect(noAwsLogs).rejects.toThrow(NotAFlowLogFolder);
+    await expect(noAwsLogs).rejects.toThrow(new Error(`no AWSLogs/ folder in ${tmp()}`));
     await expect(openLocalEngine({ location: join(tmp(), 'empty') })).rejects.toThrow(/no flow-log files in AWS's layout under/);
   });
 
@@ -285,7 +289,9 @@ describe('the local engine', () => {
     const hive = join(tmp(), 'mixed-hive');
     await writeSample({ out: hive, days: 1, records: 100, until: UNTIL, flowLogs: 1, hive: true });
     cpSync(join(hive, 'AWSLogs'), join(dir, 'AWSLogs'), { recursive: true });
-    await expect(openLocalEngine({ location: dir })).rejects.toThrow(/mixes plain daily and Hive-compatible daily layouts/);
+    const mixed = openLocalEngine({ location: dir });
+    await expect(mixed).rejects.toThrow(new Error(`${join(dir, 'AWSLogs')} mixes plain daily and Hive-compatible daily layouts`));
+    await expect(mixed).rejects.toMatchObject({ choices: ['hiveCompatiblePartitions', 'perHourPartition'] });
     await withEngine(dir, (engine) => Promise.resolve(expect(engine.source.hiveCompatiblePartitions).toBe(true)), { hiveCompatiblePartitions: true });
     rmSync(hive, { recursive: true });
     expect(readdirSync(join(dir, 'AWSLogs')).sort()).toEqual(['111122223333', 'aws-account-id=111122223333']);

@@ -1,11 +1,11 @@
 /**
- * The plain-record scanner's loop runs in WebAssembly (`src/engines/plain-scan.wat`). These tests
+ * The plain-record scanner's loop runs in WebAssembly (`src/engines/local/plain-scan.wat`). These tests
  * check the committed module is the assembled text, and compare the scanner over random texts, cut
  * into random chunks, with an oracle written from the rules alone, on strings rather than bytes.
  */
 import fc from 'fast-check';
-import { PlainRecordScanner } from '../../src/engines/local-files.js';
-import { PLAIN_SCAN_WASM } from '../../src/engines/plain-scan-wasm.js';
+import { PlainRecordScanner } from '../../src/engines/local/plain-scan.js';
+import { PLAIN_SCAN_WASM } from '../../src/engines/local/plain-scan-wasm.js';
 
 // The generator is plain JavaScript; jest loads it as an ES module.
 const { assemble } = await import('../../scripts/build-wasm.mjs');
@@ -45,7 +45,7 @@ function scan(text: string, limits: readonly number[], cuts: readonly number[]):
 
 describe('the plain-record scanner', () => {
   it('runs the module assembled from plain-scan.wat (run npm run generate after editing it)', async () => {
-    expect(PLAIN_SCAN_WASM).toBe((await assemble('src/engines/plain-scan.wat')).toString('base64'));
+    expect(PLAIN_SCAN_WASM).toBe((await assemble('src/engines/local/plain-scan.wat')).toString('base64'));
   });
 
   it('decides as the rules do, however the text is cut into chunks', () => {

@@ -5,7 +5,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { cli } from '../support/cli-in-process.js';
-import { cachePathOf } from '../../src/engines/s3-mirror.js';
+import { DEFAULT_QUERY_SETTINGS } from '../../src/config.js';
+import { cachePathOf, DownloadLimitExceeded, mirrorS3 } from '../../src/engines/local/s3-mirror.js';
 import { parseObjectKey } from '../../src/flowlog/layout.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { runCli } from '../support/cli-process.js';
@@ -464,6 +465,28 @@ describe('--max-download', () => {
       `flowq: --max-download: the range needs ${(bytes / 1000).toFixed(1)} kB in ${wanted.length} objects from ${LOCATION} (0 B already cached), more than the 10.0 kB allowed: narrow the range or raise --max-download\n`,
     );
     expect(objectGets()).toEqual([]);
+    expect(filesUnder(mirrorOf(cache))).toEqual([]);
+  });
+
+  it('is the limit of the mirror, which says what the range needs without naming a flag', async () => {
+    const cache = freshCache();
+    const wanted = keysOfDays(RANGE_DAYS);
+    const bytes = wanted.reduce((sum, k) => sum + statSync(join(local(), k)).size, 0);
+    const range = { start: Date.UTC(2026, 9, 30) / 1000, end: Date.UTC(2026, 9, 31) / 1000 };
+
+    const mirroring = mirrorS3({ location: LOCATION, range, lateMarginSeconds: DEFAULT_QUERY_SETTINGS.lateMarginSeconds, maxDownloadBytes: 10_000 });
+
+    await expect(mirroring).rejects.toThrow(DownloadLimitExceeded);
+    await expect(mirroring).rejects.toMatchObject({
+      neededBytes: bytes,
+      limitBytes: 10_000,
+      details: [
+        {
+          param: 'maxDownloadBytes',
+          message: `the range needs ${(bytes / 1000).toFixed(1)} kB in ${wanted.length} objects from ${LOCATION} (0 B already cached), more than the 10.0 kB allowed`,
+        },
+      ],
+    });
     expect(filesUnder(mirrorOf(cache))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // What a template publishes about its result is what a run returns: the columns, in order, with
 // their types, for every template, on the local engine, in both file formats.
 import { join } from 'node:path';
-import { openLocalEngine } from '../../src/engines/local.js';
+import { openLocalEngine } from '../../src/engines/local/engine.js';
 import { FIELDS } from '../../src/flowlog/fields.js';
 import type { ParamSpec } from '../../src/queries/params.js';
 import { renderQuery } from '../../src/queries/render.js';

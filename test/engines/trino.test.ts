@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { startTrino, stopTrino, executeStatements, splitStatements, TrinoSetupError } from '../../scripts/trino.mjs';
 import type { Row } from '../../src/engines/engine.js';
-import { openLocalEngine, type LocalEngine } from '../../src/engines/local.js';
+import { openLocalEngine, type LocalEngine } from '../../src/engines/local/engine.js';
 import { TrinoEngine } from '../../src/engines/trino.js';
 import { statementQuery } from '../../src/cli/sql.js';
 import { DEFAULT_LOG_FORMAT_TEXT, parseLogFormat, type LogFormat } from '../../src/flowlog/format.js';

@@ -172,7 +172,7 @@ describe('withoutServerPaths', () => {
       '/srv/flows/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/27/a.log.gz is a corrupt gzip file (unexpected end of file)',
       'AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/27/a.log.gz is a corrupt gzip file (unexpected end of file)',
     ],
-    ["no AWSLogs/ folder in '/home/ana/data': point --data at the folder", "no AWSLogs/ folder in 'data': point --data at the folder"],
+    ["no AWSLogs/ folder in '/home/ana/data'", "no AWSLogs/ folder in 'data'"],
     ['no flow-log files under /d/AWSLogs (partitions 2026/11/27 to 2026/11/28)', 'no flow-log files under AWSLogs (partitions 2026/11/27 to 2026/11/28)'],
     ['cannot read s3://bucket/vpc/AWSLogs/x.log.gz', 'cannot read s3://bucket/vpc/AWSLogs/x.log.gz'],
     ['action must be ACCEPT/REJECT; 10/3 of ~/x or ./y', 'action must be ACCEPT/REJECT; 10/3 of ~/x or ./y'],

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { openLocalEngine, type LocalEngine } from '../../src/engines/local.js';
+import { openLocalEngine, type LocalEngine } from '../../src/engines/local/engine.js';
 import { InvalidParameter } from '../../src/errors.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { getTemplate } from '../../src/queries/templates.js';

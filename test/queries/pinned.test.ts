@@ -11,7 +11,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openLocalEngine } from '../../src/engines/local.js';
+import { openLocalEngine } from '../../src/engines/local/engine.js';
 import { parseLogFormat } from '../../src/flowlog/format.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { TEMPLATES } from '../../src/queries/templates.js';

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_LOG_FORMAT, DEFAULT_LOG_FORMAT_TEXT } from '../../src/flowlog/format.js';
-import { openLocalEngine, type LocalEngine } from '../../src/engines/local.js';
+import { openLocalEngine, type LocalEngine } from '../../src/engines/local/engine.js';
 import { toResultDocument } from '../../src/engines/engine.js';
 import { InvalidParameter } from '../../src/errors.js';
 import { renderQuery } from '../../src/queries/render.js';

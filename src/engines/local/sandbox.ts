@@ -1,36 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { duckdb } from './duckdb.js';
-import { DataError, InvalidParameter } from '../errors.js';
-import { partitionBounds } from '../flowlog/layout.js';
-import { sqlStringLiteral } from '../sql.js';
-import { shorten } from '../text.js';
-import type { LocalTree } from './local-files.js';
+import { duckdb } from '../duckdb.js';
+import { InvalidParameter } from '../../errors.js';
+import { sqlStringLiteral } from '../../sql.js';
+import { firstLine, shorten } from '../../text.js';
 
 const { DuckDBInstance, StatementType } = duckdb;
-
-/** A question's time range, [start, end) in Unix seconds, and the late-filed margin its partitions include. */
-export interface PartitionRange {
-  readonly start: number;
-  readonly end: number;
-  readonly lateMarginSeconds: number;
-  /**
-   * When no file lies in the range, keep every file rather than refuse: for questions with a
-   * partition predicate of their own (a template), which then read nothing and say so.
-   */
-  readonly everyFileWhenNone?: boolean;
-}
-
-/**
- * The files of a tree that lie in the partitions of a range (the same bounds as the templates' predicate).
- * @throws DataError when no file does (unless `range.everyFileWhenNone`: then the whole tree).
- */
-export function treeInRange(tree: LocalTree, range: PartitionRange, location: string): LocalTree {
-  const [from, to] = partitionBounds(tree.layout, range.start, range.end, range.lateMarginSeconds);
-  const files = tree.files.filter((f) => f.key.dt >= from && f.key.dt <= to);
-  if (files.length === 0 && range.everyFileWhenNone) return tree;
-  if (files.length === 0) throw new DataError(`no flow-log files under ${location} in partitions ${from} to ${to}`);
-  return { ...tree, files };
-}
 
 // Absolute paths, quoted or not (`/home/me/...`, `C:\\...`): a refusal names what was refused, never where the host keeps things.
 const HOST_PATH = /(["'])(?:\/|[A-Za-z]:\\)[^"']*\1|(?<![\w.:/-])\/(?:[^\s/"'()]+\/)*[^\s/"'()]+/g;
@@ -68,10 +42,6 @@ function hostFunctionIn(node: unknown): string | undefined {
 function refuseHostFunctions(parsed: unknown): void {
   const name = hostFunctionIn(parsed);
   if (name !== undefined) throw refused(`${name} is not available: it shows the host, not the flow logs`);
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0].replace(/^Error: /, '');
 }
 
 /** DuckDB's error classes that say the statement itself is wrong, not the data or the machine. */
@@ -167,7 +137,7 @@ export async function checkReadOnly(connection: DuckDBConnection, sql: string): 
   try {
     prepared = await extracted.prepare(0);
   } catch (error) {
-    const message = firstLine(error);
+    const message = firstLine(messageOf(error)).replace(/^Error: /, '');
     // DuckDB's message names the host path it refused: it is left out.
     if (message.startsWith('Permission Error')) throw refused('the statement reaches a file outside the flow logs');
     throw statementMistake(error);

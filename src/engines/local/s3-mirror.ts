@@ -5,10 +5,10 @@ import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { accountsIn, discoverRegions, listFolders, splitS3Location } from '../catalog/discover.js';
-import { mapLimit } from '../pool.js';
-import { describeAwsSetupError } from '../aws/errors.js';
-import { DataError, InvalidParameter } from '../errors.js';
+import { accountsIn, discoverRegions, listFolders, splitS3Location } from '../../catalog/discover.js';
+import { mapLimit } from '../../pool.js';
+import { describeAwsSetupError } from '../../aws/errors.js';
+import { DataError, InvalidParameter } from '../../errors.js';
 import {
   impossiblePartitionOf,
   partitionBounds,
@@ -18,14 +18,27 @@ import {
   type FileFormat,
   type Layout,
   type ParsedKey,
-} from '../flowlog/layout.js';
-import { humanBytes } from '../format/units.js';
-import { formatTime } from '../time.js';
+} from '../../flowlog/layout.js';
+import { humanBytes } from '../../format/units.js';
+import { formatTime } from '../../time.js';
 import { cacheRoot } from './cache-paths.js';
-import { readStandIn, STAND_IN } from './local-files.js';
-import { s3Client } from '../s3/client.js';
-import { listObjects, type S3Listing, type S3Object } from '../s3/list.js';
-import { firstLine } from '../text.js';
+import { MixedFlowLogs } from './scan.js';
+import { readStandIn, STAND_IN } from './stand-in.js';
+import { s3Client } from '../../s3/client.js';
+import { listObjects, type S3Listing, type S3Object } from '../../s3/list.js';
+import { firstLine } from '../../text.js';
+
+/** A range that needs more bytes than the mirror may fetch (`maxDownloadBytes`): nothing was fetched. */
+export class DownloadLimitExceeded extends InvalidParameter {
+  constructor(
+    /** The bytes the range needs that are not cached yet. */
+    readonly neededBytes: number,
+    readonly limitBytes: number,
+    message: string,
+  ) {
+    super([{ param: 'maxDownloadBytes', message }]);
+  }
+}
 
 /** The most bytes a question may fetch unless told otherwise: 5 GB. */
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 5e9;
@@ -178,7 +191,7 @@ async function resolveAccounts(bucket: string, prefix: string, options: MirrorOp
   let hive = options.hiveCompatiblePartitions;
   if (hive === undefined) {
     if (hiveAccounts.length > 0 && plainAccounts.length > 0) {
-      throw new DataError(`s3://${bucket}/${prefix}AWSLogs/ mixes plain and Hive-compatible layouts; choose one with --hive or --hive=false`);
+      throw new MixedFlowLogs(['hiveCompatiblePartitions'], `s3://${bucket}/${prefix}AWSLogs/ mixes plain and Hive-compatible layouts`);
     }
     hive = hiveAccounts.length > 0;
   }
@@ -330,7 +343,7 @@ async function pruneDeleted(folder: string, listing: Listing, present: ReadonlyS
  * concurrency, each to a temporary name renamed into place once whole, so an interrupted run leaves
  * no partial file and the next run resumes. Cached objects of the listed prefixes that the bucket no
  * longer holds are removed.
- * @throws InvalidParameter when the range needs more than `maxDownloadBytes` (nothing is fetched then).
+ * @throws DownloadLimitExceeded when the range needs more than `maxDownloadBytes` (nothing is fetched then).
  * @throws DataError on any S3 failure, as one line naming the bucket and key.
  */
 export async function mirrorS3(options: MirrorOptions): Promise<MirrorSummary> {
@@ -386,12 +399,11 @@ export async function mirrorS3(options: MirrorOptions): Promise<MirrorSummary> {
   const fetchBytes = todo.reduce((sum, o) => sum + o.size, 0);
   const max = options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
   if (fetchBytes > max) {
-    throw new InvalidParameter([
-      {
-        param: 'max-download',
-        message: `the range needs ${humanBytes(fetchBytes)} in ${todo.length} objects from ${options.location} (${humanBytes(bytes - fetchBytes)} already cached), more than the ${humanBytes(max)} allowed: narrow the range or raise --max-download`,
-      },
-    ]);
+    throw new DownloadLimitExceeded(
+      fetchBytes,
+      max,
+      `the range needs ${humanBytes(fetchBytes)} in ${todo.length} objects from ${options.location} (${humanBytes(bytes - fetchBytes)} already cached), more than the ${humanBytes(max)} allowed`,
+    );
   }
   let fetchedObjects = 0;
   let fetchedBytes = 0;

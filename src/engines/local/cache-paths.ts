@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { boolEnv, type Env } from '../config.js';
+import { boolEnv, type Env } from '../../config.js';
 
 /** The folder of flowq's local caches: `FLOWQ_CACHE_DIR`, else `$XDG_CACHE_HOME/flowq`, else ~/.cache/flowq. */
 export function cacheRoot(env: Env = process.env): string {
