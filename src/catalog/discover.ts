@@ -11,16 +11,6 @@ export interface AccountRegion {
   readonly region: string;
 }
 
-/**
- * Splits `s3://bucket/prefix/` into the bucket and the key prefix (`prefix/`, or empty), unchecked.
- * Only the S3 mirror still calls it, until it moves to {@link parseS3Location}: then it goes.
- */
-export function splitS3Location(location: string): { bucket: string; prefix: string } {
-  const rest = location.slice('s3://'.length);
-  const slash = rest.indexOf('/');
-  return slash === -1 ? { bucket: rest, prefix: '' } : { bucket: rest.slice(0, slash), prefix: rest.slice(slash + 1) };
-}
-
 const LISTING_CONCURRENCY = 4;
 
 /** The names of the "folders" directly under a prefix, read with a delimiter so no object is listed. */

@@ -1,6 +1,6 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { resolveAccountRegions, splitS3Location } from '../../src/catalog/discover.js';
+import { resolveAccountRegions } from '../../src/catalog/discover.js';
 import { ACCOUNT_A, ACCOUNT_B, settingsFor } from './support.js';
 
 const s3 = mockClient(S3Client);
@@ -12,16 +12,6 @@ beforeEach(() => {
 function folders(...prefixes: string[]) {
   return { CommonPrefixes: prefixes.map((Prefix) => ({ Prefix })), IsTruncated: false };
 }
-
-describe('splitS3Location', () => {
-  test.each([
-    ['s3://flow-logs-bucket/org/', { bucket: 'flow-logs-bucket', prefix: 'org/' }],
-    ['s3://flow-logs-bucket/', { bucket: 'flow-logs-bucket', prefix: '' }],
-    ['s3://flow-logs-bucket/a/b/', { bucket: 'flow-logs-bucket', prefix: 'a/b/' }],
-  ])('splits %s into bucket and prefix', (location, expected) => {
-    expect(splitS3Location(location)).toEqual(expected);
-  });
-});
 
 describe('resolveAccountRegions', () => {
   test('discovers accounts and their regions in the plain layout by listing folders with a delimiter, page by page', async () => {

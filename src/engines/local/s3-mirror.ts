@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { accountsIn, discoverRegions, listFolders, splitS3Location } from '../../catalog/discover.js';
+import { accountsIn, discoverRegions, listFolders } from '../../catalog/discover.js';
 import { mapLimit } from '../../pool.js';
 import { describeAwsSetupError } from '../../aws/errors.js';
 import { DataError, InvalidParameter } from '../../errors.js';
@@ -26,6 +26,7 @@ import { MixedFlowLogs } from './scan.js';
 import { readStandIn, STAND_IN } from './stand-in.js';
 import { s3Client } from '../../s3/client.js';
 import { listObjects, type S3Listing, type S3Object } from '../../s3/list.js';
+import { isS3Location, parseS3Location } from '../../s3/location.js';
 import { firstLine } from '../../text.js';
 
 /** A range that needs more bytes than the mirror may fetch (`maxDownloadBytes`): nothing was fetched. */
@@ -128,8 +129,6 @@ function s3Failure(bucket: string, key: string, error: unknown): DataError {
   return new DataError(`S3: s3://${bucket}/${key}: ${describeAwsSetupError(error) ?? describeError(error)}`, { cause: error });
 }
 
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
 /**
  * The longest file name the cache keeps as the key has it. File systems take 255 bytes, and the
  * cache adds suffixes (`.part`, `.s3.json`, the Parquet copy's version): a longer name (a long
@@ -155,16 +154,12 @@ export function cachePathOf(relativeKey: string): string {
  * @throws InvalidParameter when the location is not `s3://bucket/prefix/` or its prefix climbs out (`..`).
  */
 export function mirrorFolder(location: string, cacheDir: string): string {
-  const { bucket, prefix } = splitS3Location(location);
-  const segments = prefix.split('/').filter((s) => s !== '');
-  if (!location.startsWith('s3://') || !BUCKET.test(bucket) || bucket.includes('..') || segments.some((s) => s === '.' || s === '..')) {
+  const parsed = isS3Location(location) ? parseS3Location(location) : undefined;
+  const segments = parsed?.prefix.split('/').filter((s) => s !== '') ?? [];
+  if (parsed === undefined || segments.some((s) => s === '.' || s === '..')) {
     throw new InvalidParameter([{ param: 'data', message: `'${location}' is not an S3 location (s3://bucket/prefix/)` }]);
   }
-  return join(cacheDir, 's3', bucket, ...segments);
-}
-
-function normalPrefix(prefix: string): string {
-  return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+  return join(cacheDir, 's3', parsed.bucket, ...segments);
 }
 
 /** The objects under a prefix; with `oneLevel`, only those directly in it, and the folders below it. */
@@ -349,8 +344,7 @@ async function pruneDeleted(folder: string, listing: Listing, present: ReadonlyS
 export async function mirrorS3(options: MirrorOptions): Promise<MirrorSummary> {
   const cacheDir = options.cacheDir ?? cacheRoot();
   const folder = mirrorFolder(options.location, cacheDir);
-  const { bucket } = splitS3Location(options.location);
-  const prefix = normalPrefix(splitS3Location(options.location).prefix);
+  const { bucket, prefix } = parseS3Location(options.location);
   const { hive, accounts } = await resolveAccounts(bucket, prefix, options);
   const givenRegions = options.regions ?? [];
   const pairs = (
