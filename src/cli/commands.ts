@@ -6,7 +6,6 @@ import { SYSTEM_CLOCK } from '../clock.js';
 import { runTemplate, type ResultDocument } from '../engines/engine.js';
 import { openEngine } from '../engines/open.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat, type LogFormat } from '../flowlog/format.js';
-import type { LocalEngine } from '../engines/local/engine.js';
 import { formatTime, parseDate, parseDuration } from '../time.js';
 import { inertText, shorten } from '../text.js';
 import { mark } from '../timings.js';
@@ -21,7 +20,8 @@ import { reportDay } from '../reports/period.js';
 import { DEFAULT_REPORT_TEMPLATES } from '../reports/settings.js';
 import { writeSample, type SampleOptions } from '../sample/generate.js';
 import { booleanFlag, checkFlags, parseArgs, UsageError, type CliIo, type ParsedArgs } from './args.js';
-import { BOOLEAN_FLAGS, engineFlags, engineSettingsFromFlags, fileFormatFlag, openCliEngine, openFlaggedEngine, type CliContext } from './engine.js';
+import { BOOLEAN_FLAGS, engineFlags, engineSettingsFromFlags, fileFormatFlag, openCliEngine, type CliContext } from './engine.js';
+import { inFlagTerms } from './data-location.js';
 import { templateHelp, templateList } from './template-help.js';
 import { countPrinter } from './progress.js';
 
@@ -82,9 +82,17 @@ async function formatOf(args: ParsedArgs): Promise<LogFormat | undefined> {
   const stated = args.flags.get('log_format');
   if (data === undefined) return stated === undefined ? undefined : parseLogFormat(stated);
   if (data.startsWith('s3://')) throw new UsageError("queries --data reads a local folder; for S3 give the flow log's --log-format");
-  const engine = await openFlaggedEngine(engineSettingsFromFlags(args));
+  const settings = engineSettingsFromFlags(args);
+  if (settings.kind !== 'local') throw new UsageError(`queries --data reads a local folder, not --engine ${settings.kind}`);
+  const { LocalEngine } = await import('../engines/local/engine.js');
+  let engine;
   try {
-    return (engine as LocalEngine).source.logFormat;
+    engine = await LocalEngine.open(settings.local, settings.query);
+  } catch (error) {
+    throw inFlagTerms(error);
+  }
+  try {
+    return engine.source.logFormat;
   } finally {
     await engine.close();
   }

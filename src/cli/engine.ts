@@ -148,7 +148,7 @@ async function localSettingsFor(
  * to fix them (see `inFlagTerms`).
  * @throws DataError, AWS errors as opening raises them.
  */
-export async function openFlaggedEngine(settings: EngineSettings, clock: Clock = SYSTEM_CLOCK): Promise<Engine> {
+async function openFlaggedEngine(settings: EngineSettings, clock: Clock = SYSTEM_CLOCK): Promise<Engine> {
   try {
     return await openEngine(settings, clock);
   } catch (error) {
