@@ -1,8 +1,9 @@
 /**
  * How every AWS client flowq makes is configured, in one place. Each service's client is made once,
- * on first use (`lazyClient`), by the one module that owns it — `athena.ts` (Athena),
- * `catalog/aws.ts` (Glue), `s3/client.ts` (S3), `reports/notify.ts` (SNS, EventBridge) — so a Lambda
- * bundle holds only the SDK packages its function calls. Region, credentials and endpoint come from
+ * by the one module that owns it: `engines/athena.ts` (Athena, at import: the query functions call
+ * it on every request), and on first use (`lazyClient`) `catalog/aws.ts` (Glue), `s3/client.ts`
+ * (S3) and `reports/notify.ts` (SNS, EventBridge), so a Lambda bundle loads only the SDK packages
+ * its function calls. Region, credentials and endpoint come from
  * the environment (Lambda's role or the user's profile; `AWS_ENDPOINT_URL_S3` for a local S3).
  *
  * The retry policy: Athena and Glue calls are retried by flowq itself (src/aws/retry.ts, within the

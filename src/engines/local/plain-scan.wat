@@ -1,6 +1,6 @@
 (module
   ;; The hot loop of PlainRecordScanner (src/engines/local/plain-scan.ts), which owns the rules; about
-  ;; 2.4 times faster than the same loop in JavaScript. Rebuild with `npm run build:wasm`.
+  ;; 2.4 times faster than the same loop in JavaScript. Rebuild with `npm run generate`.
   ;; Memory bytes 0-255: per field, the most digits a numeric field may have (0 for a string field).
   ;; Memory bytes from 65536: the chunk to scan, at most 1 MiB.
   ;; The globals carry the scan's state from one chunk to the next: the field being read, where it
