@@ -16,7 +16,8 @@ export const S3_DATA_FLAGS = ['max_download', 'accounts', 'regions', 'region', '
 export type DataOptions = Pick<
   MirrorOptions,
   'maxDownloadBytes' | 'accounts' | 'regions' | 'hiveCompatiblePartitions' | 'perHourPartition' | 'fileFormat' | 'onlyCopies'
->;
+> &
+  Partial<Pick<MirrorOptions, 'lateMarginSeconds'>>;
 
 const UNIT: Readonly<Record<string, number>> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 };
 
@@ -114,8 +115,8 @@ export async function resolveDataLocation(
   const summary = await mirrorS3({
     location: data,
     range,
-    lateMarginSeconds: DEFAULT_QUERY_SETTINGS.lateMarginSeconds,
     ...options,
+    lateMarginSeconds: options.lateMarginSeconds ?? DEFAULT_QUERY_SETTINGS.lateMarginSeconds,
     onProgress: mirrorProgressPrinter(io, data, interactive),
   }).catch((error: unknown) => {
     // The mirror knows its limit; the flag that set it is the command line's to name.

@@ -134,7 +134,8 @@ async function localSettingsFor(
 ): Promise<EngineSettings> {
   // The mirror of S3 data keeps each object in one form: its Parquet copy when the cache is on.
   const onlyCopies = settings.local.location.startsWith('s3://') && settings.local.parquetCache !== undefined;
-  const data = { ...dataOptionsFromFlags(args, settings.local.fileFormat), onlyCopies };
+  // The mirror fetches the partitions the engine will read: the range's, with --late-margin's.
+  const data = { ...dataOptionsFromFlags(args, settings.local.fileFormat), onlyCopies, lateMarginSeconds: settings.query.lateMarginSeconds };
   const location = await resolveDataLocation(settings.local.location, question.range, io, data, interactive);
   const range =
     question.onlyRange !== undefined && question.onlyRange !== false && question.range !== undefined

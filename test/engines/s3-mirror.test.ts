@@ -364,8 +364,8 @@ describe('the Parquet cache of S3 data (on by default)', () => {
 });
 
 describe('the Hive-compatible hourly layout', () => {
-  it('is detected from the folder names, and only the hours of the range are fetched', async () => {
-    // Arrange: the same kind of data in the other layout, under another prefix.
+  /** The same kind of data in the other layout, under another prefix of the bucket. */
+  async function putHiveHourly(): Promise<{ hive: string; keys: string[]; folders: Set<string> }> {
     const hive = join(tmp(), 'hive');
     await writeSample({ out: hive, days: 2, records: 3000, seed: 7, until: UNTIL, hive: true, perHour: true });
     const keys = filesUnder(join(hive, 'AWSLogs')).map((p) => relative(hive, p).split(sep).join('/'));
@@ -380,6 +380,20 @@ describe('the Hive-compatible hourly layout', () => {
     }
     freshCache();
     requests.length = 0;
+    return { hive, keys, folders };
+  }
+
+  /** The keys fetched from the hive prefix, sorted. */
+  function hiveGets(): string[] {
+    return requests
+      .filter((r) => r.startsWith('GET ') && !r.includes('list-type=2'))
+      .map((r) => decodeURIComponent(r.slice(`GET /${BUCKET}/hive/`.length).split('?')[0]))
+      .sort();
+  }
+
+  it('is detected from the folder names, and only the hours of the range are fetched', async () => {
+    // Arrange
+    const { hive, keys, folders } = await putHiveHourly();
     const range = ['--start', '2026-10-31T06:00:00Z', '--end', '2026-10-31T09:00:00Z'];
 
     // Act
@@ -392,17 +406,29 @@ describe('the Hive-compatible hourly layout', () => {
     const hours = ['06', '07', '08', '09'].map((h) => `/year=2026/month=10/day=31/hour=${h}/`);
     const wanted = keys.filter((k) => hours.some((h) => k.includes(h))).sort();
     expect(wanted.length).toBeGreaterThan(0);
-    const gets = requests
-      .filter((r) => r.startsWith('GET ') && !r.includes('list-type=2'))
-      .map((r) => decodeURIComponent(r.slice(`GET /${BUCKET}/hive/`.length).split('?')[0]))
-      .sort();
-    expect(gets).toEqual(wanted);
+    expect(hiveGets()).toEqual(wanted);
     // AWSLogs/, each account's regions, and per flow log the day's hour folders (one level) and the 4 hours.
     expect(listings()).toHaveLength(1 + new Set([...folders].map((f) => f.split('/')[1])).size + folders.size * (1 + hours.length));
     const listedHours = listings()
       .filter((r) => r.includes('hour%3D'))
       .map((r) => /hour%3D(\d{2})/.exec(r)![1]);
     expect(new Set(listedHours)).toEqual(new Set(['06', '07', '08', '09']));
+  });
+
+  it("fetches the hours --late-margin reads, not the default margin's", async () => {
+    // Arrange
+    const { hive, keys } = await putHiveHourly();
+    const range = ['--start', '2026-10-31T06:00:00Z', '--end', '2026-10-31T09:00:00Z', '--late-margin', '0'];
+
+    // Act
+    const fromS3 = await cli('run', 'top-talkers', '--data', `s3://${BUCKET}/hive/`, ...range, '--output', 'json');
+    const fromLocal = await cli('run', 'top-talkers', '--data', hive, ...range, '--output', 'json');
+
+    // Assert: no margin, so hour 09 (which the default 10 minutes would read) is neither read nor fetched.
+    expect(fromS3.code).toBe(0);
+    expect(rowsOf(fromS3.out)).toEqual(rowsOf(fromLocal.out));
+    const hours = ['06', '07', '08'].map((h) => `/year=2026/month=10/day=31/hour=${h}/`);
+    expect(hiveGets()).toEqual(keys.filter((k) => hours.some((h) => k.includes(h))).sort());
   });
 });
 
