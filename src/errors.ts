@@ -24,7 +24,7 @@ export interface ErrorOutcome {
   /** 4xx: the caller's request is at fault; 5xx: the service's side. A 500 tells the caller nothing of the inside. */
   readonly http: number;
   /** 2: a mistake in the command line, fixed by changing it; 1: anything else. */
-  readonly exit: 0 | 1 | 2;
+  readonly exit: 1 | 2;
 }
 
 /**
@@ -67,7 +67,7 @@ export abstract class FlowqError extends Error {
 }
 
 /** The exit code of a domain error: 2 for a mistake in the command line, 1 for the rest. */
-export function exitCodeOf(error: FlowqError): 0 | 1 | 2 {
+export function exitCodeOf(error: FlowqError): 1 | 2 {
   return ERROR_OUTCOMES[error.code].exit;
 }
 

@@ -30,7 +30,7 @@ export interface CliContext {
 }
 
 /** The engine `--engine` names (`local` unless given). @throws UsageError for another name. */
-export function engineName(args: ParsedArgs): EngineName {
+function engineName(args: ParsedArgs): EngineName {
   const name = (args.flags.get('engine') ?? 'local').toLowerCase();
   if (!Object.hasOwn(ENGINE_FLAGS, name)) throw new UsageError(`--engine must be local, athena or trino, not '${shorten(name)}'`);
   return name as EngineName;

@@ -31,8 +31,8 @@ export async function openEngine(settings: EngineSettings, clock: Clock = SYSTEM
     const { TrinoEngine } = await import('./trino.js');
     return TrinoEngine.open(settings.trino, settings.query, clock);
   }
-  const { openLocalEngine } = await import('./local/engine.js');
-  return openLocalEngine(settings.local, settings.query, clock);
+  const { LocalEngine } = await import('./local/engine.js');
+  return LocalEngine.open(settings.local, settings.query, clock);
 }
 
 function readAthenaTable(env: Env): AthenaTable {

@@ -14,7 +14,7 @@ const NUMBER = /^-?\d+(\.\d+)?$/;
  * Numbers (and numeric text in a numeric column, such as a bigint beyond 2^53) are left alone, so
  * negative numbers stay numbers.
  */
-export function neutraliseFormula(text: string, column?: Column): string {
+function neutraliseFormula(text: string, column?: Column): string {
   if (isNumericColumn(column) && NUMBER.test(text)) return text;
   if (FORMULA_START.test(text) || FORMULA_START.test(text.replace(SKIPPED_LEAD, ''))) return `'${text}`;
   return text;

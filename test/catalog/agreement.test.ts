@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { partitionsForPairs } from '../../src/catalog/add-partitions.js';
 import { partitionLocation, tableInput } from '../../src/catalog/model.js';
-import { openLocalEngine } from '../../src/engines/local/engine.js';
+import { LocalEngine } from '../../src/engines/local/engine.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { LAYOUTS, settingsFor } from './support.js';
 
@@ -47,7 +47,7 @@ describe('the Glue table and the local engine', () => {
         logFormat,
         until,
       });
-      const engine = await openLocalEngine({ location: dir, table: 'flow_logs' });
+      const engine = await LocalEngine.open({ location: dir, table: 'flow_logs' });
       try {
         const settings = settingsFor({ ...layout, fileFormat, logFormat });
 

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { COMMANDS } from '../../src/cli/main.js';
 import { COMMAND_HELP } from '../../src/cli/usage.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { openLocalEngine } from '../../src/engines/local/engine.js';
+import { LocalEngine } from '../../src/engines/local/engine.js';
 import { DEFAULT_QUERY_SETTINGS } from '../../src/config.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
 import { FlowLogWriter } from '../../src/sample/writer.js';
@@ -40,7 +40,7 @@ describe('flowq run', () => {
       { name: 'first_seen', type: 'bigint' },
       { name: 'last_seen', type: 'bigint' },
     ]);
-    const engine = await openLocalEngine({ location: data() });
+    const engine = await LocalEngine.open({ location: data() });
     const direct = await engine.run(renderQuery('top-talkers', { start: '2026-10-31', end: '2026-11-01', limit: 3, action: 'ACCEPT' }, engine.target));
     await engine.close();
     expect(doc.rows).toEqual(direct.rows);

@@ -1,7 +1,7 @@
 import { DuckDBInstance, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { DUCKDB_MACROS } from '../../src/engines/duckdb-macros.js';
-import { openLocalEngine } from '../../src/engines/local/engine.js';
+import { LocalEngine } from '../../src/engines/local/engine.js';
 import { parseCidr, type Cidr } from '../../src/flowlog/cidr.js';
 import { cidrContainsSql } from '../../src/queries/dialect.js';
 import { writeSample } from '../../src/sample/generate.js';
@@ -149,7 +149,7 @@ describe('the local engine', () => {
 
   it('filters flow-log records by the network of their source address as the oracle does', async () => {
     await writeSample({ out: tmp(), days: 1, records: 3000, seed: 7, until: Date.UTC(2026, 5, 16) / 1000 });
-    const engine = await openLocalEngine({ location: tmp() });
+    const engine = await LocalEngine.open({ location: tmp() });
     try {
       const everything = { template: 'cidr', params: {}, executionParameters: [], partitions: { from: '0', to: '9' } };
       const all = await engine.run({ ...everything, sql: 'SELECT srcaddr, count(*) AS n FROM flow_logs GROUP BY srcaddr', values: [] });

@@ -1,7 +1,7 @@
 import { cpSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTemplate } from '../../src/engines/engine.js';
-import { openLocalEngine, type LocalEngineOptions } from '../../src/engines/local/engine.js';
+import { LocalEngine, type LocalEngineOptions } from '../../src/engines/local/engine.js';
 import { getTemplate } from '../../src/queries/templates.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { formatTime } from '../../src/time.js';
@@ -36,7 +36,7 @@ function freshCopy(name: string): LocalEngineOptions {
 async function eachAlone(): Promise<unknown[]> {
   const answers = [];
   for (const name of TEMPLATES) {
-    const engine = await openLocalEngine(freshCopy(`alone-${name}`));
+    const engine = await LocalEngine.open(freshCopy(`alone-${name}`));
     try {
       answers.push((await runTemplate(engine, name, paramsOf(name))).rows);
     } finally {
@@ -48,7 +48,7 @@ async function eachAlone(): Promise<unknown[]> {
 
 /** Every template's rows, all started at once on one engine, as a report runs them. */
 async function allAtOnce(options: LocalEngineOptions): Promise<unknown[]> {
-  const engine = await openLocalEngine(options);
+  const engine = await LocalEngine.open(options);
   try {
     const documents = await Promise.all(TEMPLATES.map((name) => runTemplate(engine, name, paramsOf(name))));
     return documents.map((d) => d.rows);

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { DataError } from '../../src/errors.js';
-import { openLocalEngine, type LocalEngine, type LocalEngineOptions } from '../../src/engines/local/engine.js';
+import { LocalEngine, type LocalEngineOptions } from '../../src/engines/local/engine.js';
 import { PlainRecordScanner } from '../../src/engines/local/plain-scan.js';
 import { NotAFlowLogFolder } from '../../src/engines/local/scan.js';
 import { DEFAULT_LOG_FORMAT_TEXT, parseLogFormat } from '../../src/flowlog/format.js';
@@ -23,7 +23,7 @@ const LAST_DAY = { start: UNTIL - 86_400, end: UNTIL };
 const tmp = useTempDir();
 
 async function answer(options: LocalEngineOptions, fn?: (engine: LocalEngine) => void): Promise<{ files: number; rows: unknown }> {
-  const engine = await openLocalEngine(options);
+  const engine = await LocalEngine.open(options);
   try {
     fn?.(engine);
     const query = renderQuery('top-talkers', { ...LAST_DAY, limit: 1000 }, engine.target);
@@ -173,7 +173,7 @@ describe('the local engine reading files', () => {
     it('says a file given as the data folder is a file, in one line', async () => {
       const dir = join(tmp(), 'a-file');
       const path = writeFlowFile(dir, gzipSync(HEADER + BODY));
-      const opening = openLocalEngine({ location: path });
+      const opening = LocalEngine.open({ location: path });
 
       await expect(opening).rejects.toThrow(NotAFlowLogFolder);
       await expect(opening).rejects.toThrow(new DataError(`data folder ${path} is a file, not a folder`));
@@ -183,7 +183,7 @@ describe('the local engine reading files', () => {
       const dir = join(tmp(), 'dangling');
       const path = writeFlowFile(dir, gzipSync(HEADER + BODY));
       symlinkSync(join(dir, 'nowhere.log.gz'), `${path}.link`);
-      await expect(openLocalEngine({ location: dir })).rejects.toMatchObject({
+      await expect(LocalEngine.open({ location: dir })).rejects.toMatchObject({
         name: 'DataError',
         message: `cannot read ${path}.link: no such file or folder`,
       });
@@ -194,7 +194,7 @@ describe('the local engine reading files', () => {
       const wrong = writeFlowFile(dir, gzipSync(`version srcaddr bytes\n2 10.0.0.1 5\n`), 90);
       writeFlowFile(dir, gzipSync(HEADER + BODY), 60);
       writeFlowFile(dir, gzipSync(HEADER + BODY), 30);
-      const error = await openLocalEngine({ location: dir }).catch((e: unknown) => e);
+      const error = await LocalEngine.open({ location: dir }).catch((e: unknown) => e);
       expect(error).toEqual(new DataError(`${wrong} has header 'version srcaddr bytes' but 2 other files have '${HEADER.trim()}'`));
       expect(error).toBeInstanceOf(DataError);
     });
@@ -203,7 +203,7 @@ describe('the local engine reading files', () => {
       const dir = join(tmp(), 'no-header');
       writeFlowFile(dir, gzipSync(HEADER + BODY), 60);
       const bare = writeFlowFile(dir, gzipSync(BODY), 30);
-      const error = await openLocalEngine({ location: dir }).catch((e: unknown) => e);
+      const error = await LocalEngine.open({ location: dir }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DataError);
       expect(error).toEqual(new DataError(`${bare} has no header line naming flow-log fields: its first line is '${BODY.split('\n')[0].slice(0, 80)}…'`));
     });

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { openLocalEngine } from '../../src/engines/local/engine.js';
+import { LocalEngine } from '../../src/engines/local/engine.js';
 import { parseLogFormat } from '../../src/flowlog/format.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { FlowLogWriter } from '../../src/sample/writer.js';
@@ -39,7 +39,7 @@ async function check(ds: Dataset, queries: readonly OracleQuery[], { parquetCach
     } finally {
       await writer.close();
     }
-    const engine = await openLocalEngine({
+    const engine = await LocalEngine.open({
       location,
       ...(ds.passFormat ? { logFormat: ds.formatText } : {}),
       ...(parquetCache ? { parquetCache: join(location, '.parquet-cache') } : {}),
@@ -286,7 +286,7 @@ describe('local engine against the oracle', () => {
         ['copying', join(location, '.cache')],
         ['copies', join(location, '.cache')],
       ] as const) {
-        const engine = await openLocalEngine({ location, ...(parquetCache ? { parquetCache } : {}) });
+        const engine = await LocalEngine.open({ location, ...(parquetCache ? { parquetCache } : {}) });
         try {
           const sql = `SELECT bytes, dstport FROM ${engine.table} ORDER BY srcaddr`;
           const result = await engine.run({

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { statementQuery } from '../../src/cli/sql.js';
 import { InvalidParameter } from '../../src/errors.js';
-import { openLocalEngine, type LocalEngine } from '../../src/engines/local/engine.js';
+import { LocalEngine } from '../../src/engines/local/engine.js';
 import { checkSelectSyntax } from '../../src/engines/local/sandbox.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { writeSample } from '../../src/sample/generate.js';
@@ -14,7 +14,7 @@ let engine: LocalEngine;
 
 beforeAll(async () => {
   await writeSample({ out: join(tmp(), 'data'), days: 1, records: 2000, seed: 9, until: UNTIL });
-  engine = await openLocalEngine({ location: join(tmp(), 'data') });
+  engine = await LocalEngine.open({ location: join(tmp(), 'data') });
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DataError, QueryTimedOut } from '../../src/errors.js';
-import { openLocalEngine, type LocalEngine } from '../../src/engines/local/engine.js';
+import { LocalEngine } from '../../src/engines/local/engine.js';
 import { SUPERSEDED_COPY_GRACE_MS } from '../../src/engines/local/parquet-cache.js';
 import { NotAFlowLogFolder } from '../../src/engines/local/scan.js';
 import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
@@ -22,7 +22,7 @@ const LAST_DAY = { start: UNTIL - 86_400, end: UNTIL };
 const tmp = useTempDir();
 
 async function withEngine<T>(location: string, fn: (engine: LocalEngine) => Promise<T>, options = {}): Promise<T> {
-  const engine = await openLocalEngine({ location, ...options });
+  const engine = await LocalEngine.open({ location, ...options });
   try {
     return await fn(engine);
   } finally {
@@ -133,7 +133,7 @@ describe('the local engine', () => {
   it('refuses a file whose header disagrees with the configured format', async () => {
     const dir = join(tmp(), 'header');
     await writeSample({ out: dir, days: 1, records: 100, until: UNTIL, flowLogs: 1 });
-    await expect(openLocalEngine({ location: dir, logFormat: '${version} ${srcaddr}' })).rejects.toThrow(
+    await expect(LocalEngine.open({ location: dir, logFormat: '${version} ${srcaddr}' })).rejects.toThrow(
       /has header 'version account-id .* but the log format says 'version srcaddr'/,
     );
   });
@@ -151,12 +151,12 @@ describe('the local engine', () => {
     await writer.write(file);
     const other = new FlowLogWriter({ ...writer.target, logFormat: parseLogFormat('${version} ${srcaddr} ${bytes}') });
     await other.write({ ...file, fileTime: UNTIL - 1800 });
-    await expect(openLocalEngine({ location: dir })).rejects.toThrow(/has header 'version srcaddr bytes' but another file has 'version account-id/);
+    await expect(LocalEngine.open({ location: dir })).rejects.toThrow(/has header 'version srcaddr bytes' but another file has 'version account-id/);
   });
 
   it('refuses a corrupt gzip file: a broken start at open; a truncated or damaged body, a wrong CRC or length at query time', async () => {
     const { dir, path } = oneFlowFile('corrupt', 'this is not gzip');
-    await expect(openLocalEngine({ location: dir })).rejects.toThrow(new DataError(`${path} is not a gzip file`));
+    await expect(LocalEngine.open({ location: dir })).rejects.toThrow(new DataError(`${path} is not a gzip file`));
 
     const header = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n';
     const body = Array.from(
@@ -195,12 +195,12 @@ describe('the local engine', () => {
   });
 
   it('says clearly when the folder, its AWSLogs/ or any flow-log file is missing', async () => {
-    await expect(openLocalEngine({ location: join(tmp(), 'nowhere') })).rejects.toThrow(`data folder ${join(tmp(), 'nowhere')} does not exist`);
+    await expect(LocalEngine.open({ location: join(tmp(), 'nowhere') })).rejects.toThrow(`data folder ${join(tmp(), 'nowhere')} does not exist`);
     mkdirSync(join(tmp(), 'empty', 'AWSLogs', 'x'), { recursive: true });
-    const noAwsLogs = openLocalEngine({ location: tmp() });
+    const noAwsLogs = LocalEngine.open({ location: tmp() });
     await expect(noAwsLogs).rejects.toThrow(NotAFlowLogFolder);
     await expect(noAwsLogs).rejects.toThrow(new Error(`no AWSLogs/ folder in ${tmp()}`));
-    await expect(openLocalEngine({ location: join(tmp(), 'empty') })).rejects.toThrow(/no flow-log files in AWS's layout under/);
+    await expect(LocalEngine.open({ location: join(tmp(), 'empty') })).rejects.toThrow(/no flow-log files in AWS's layout under/);
   });
 
   it('answers a range with no files as Athena does: no rows, and a note naming the partitions', async () => {
@@ -289,7 +289,7 @@ describe('the local engine', () => {
     const hive = join(tmp(), 'mixed-hive');
     await writeSample({ out: hive, days: 1, records: 100, until: UNTIL, flowLogs: 1, hive: true });
     cpSync(join(hive, 'AWSLogs'), join(dir, 'AWSLogs'), { recursive: true });
-    const mixed = openLocalEngine({ location: dir });
+    const mixed = LocalEngine.open({ location: dir });
     await expect(mixed).rejects.toThrow(new Error(`${join(dir, 'AWSLogs')} mixes plain daily and Hive-compatible daily layouts`));
     await expect(mixed).rejects.toMatchObject({ choices: ['hiveCompatiblePartitions', 'perHourPartition'] });
     await withEngine(dir, (engine) => Promise.resolve(expect(engine.source.hiveCompatiblePartitions).toBe(true)), { hiveCompatiblePartitions: true });
@@ -308,7 +308,7 @@ describe('the local engine', () => {
       fileFormat: 'parquet',
       logFormat: '${version} ${srcaddr} ${dstaddr} ${bytes} ${packets} ${start} ${end}',
     });
-    await expect(openLocalEngine({ location: dir, logFormat: '${version} ${srcaddr} ${vpc-id}' })).rejects.toThrow(
+    await expect(LocalEngine.open({ location: dir, logFormat: '${version} ${srcaddr} ${vpc-id}' })).rejects.toThrow(
       'the Parquet files have no column for vpc-id of the log format',
     );
   });

@@ -1,7 +1,7 @@
 // What a template publishes about its result is what a run returns: the columns, in order, with
 // their types, for every template, on the local engine, in both file formats.
 import { join } from 'node:path';
-import { openLocalEngine } from '../../src/engines/local/engine.js';
+import { LocalEngine } from '../../src/engines/local/engine.js';
 import { FIELDS } from '../../src/flowlog/fields.js';
 import type { ParamSpec } from '../../src/queries/params.js';
 import { renderQuery } from '../../src/queries/render.js';
@@ -40,7 +40,7 @@ describe.each(['plain-text', 'parquet'] as const)('on %s files with every field'
   test('every template returns exactly the columns it publishes, with and without its optional filters', async () => {
     const dir = join(tmp(), fileFormat);
     await writeSample({ out: dir, days: 1, records: 2000, seed: 9, until: UNTIL, logFormat: ALL_FIELDS, fileFormat });
-    const engine = await openLocalEngine({ location: dir });
+    const engine = await LocalEngine.open({ location: dir });
     const target = engine.target;
     try {
       const published = new Map(describeTemplates(engine.source.logFormat).map((d) => [d.name, d]));

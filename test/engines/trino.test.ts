@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { startTrino, stopTrino, executeStatements, splitStatements, TrinoSetupError } from '../../scripts/trino.mjs';
 import type { Row } from '../../src/engines/engine.js';
-import { openLocalEngine, type LocalEngine } from '../../src/engines/local/engine.js';
+import { LocalEngine } from '../../src/engines/local/engine.js';
 import { TrinoEngine } from '../../src/engines/trino.js';
 import { statementQuery } from '../../src/cli/sql.js';
 import { DEFAULT_LOG_FORMAT_TEXT, parseLogFormat, type LogFormat } from '../../src/flowlog/format.js';
@@ -288,7 +288,7 @@ suite('Trino, the engine of Athena v3, against the local engine', () => {
       const files = generateFiles(spec);
       await writeFiles(location, spec, files);
       await createTable(url, location, spec.table, spec, files);
-      local = await openLocalEngine({ location, logFormat: spec.formatText });
+      local = await LocalEngine.open({ location, logFormat: spec.formatText });
       remote = await TrinoEngine.open({ server: url, catalog: 'hive', schema: SCHEMA, table: spec.table, user: 'flowq-test' });
     }, 120_000);
 
@@ -392,7 +392,7 @@ suite('Trino, the engine of Athena v3, against the local engine', () => {
       const files: FlowLogFile[] = [{ account: ACCOUNTS[0], region: REGIONS[0], flowLogId: 'fl-0numbers', fileTime, records }];
       await writeFiles(location, spec, files);
       await createTable(url, location, 'numbers', spec, files);
-      const local = await openLocalEngine({ location });
+      const local = await LocalEngine.open({ location });
       try {
         const sql = 'SELECT srcaddr, version, srcport, dstport, protocol, packets, bytes FROM flow_logs ORDER BY srcaddr';
         const engine = await TrinoEngine.open({ server: url, catalog: 'hive', schema: SCHEMA, table: 'numbers', user: 'flowq-test' });

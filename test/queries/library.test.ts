@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { openLocalEngine, type LocalEngine } from '../../src/engines/local/engine.js';
+import { LocalEngine } from '../../src/engines/local/engine.js';
 import { InvalidParameter } from '../../src/errors.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { getTemplate } from '../../src/queries/templates.js';
@@ -42,7 +42,7 @@ async function withEngine(ds: Dataset, use: (engine: LocalEngine) => Promise<voi
     } finally {
       await writer.close();
     }
-    const engine = await openLocalEngine({ location, ...(ds.passFormat ? { logFormat: ds.formatText } : {}) });
+    const engine = await LocalEngine.open({ location, ...(ds.passFormat ? { logFormat: ds.formatText } : {}) });
     try {
       await use(engine);
     } finally {

@@ -11,7 +11,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openLocalEngine } from '../../src/engines/local/engine.js';
+import { LocalEngine } from '../../src/engines/local/engine.js';
 import { parseLogFormat } from '../../src/flowlog/format.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { TEMPLATES } from '../../src/queries/templates.js';
@@ -82,7 +82,7 @@ describe('the pinned boundary cases of every template', () => {
     const starts = pinned.files.flatMap((f) => f.records.map((r) => Number(r[10])));
     expect([starts.includes(seconds(first.start)), starts.includes(seconds(first.end) - 1), starts.includes(seconds(first.end))]).toEqual([true, true, true]);
     await withCaseData(pinned, async (location) => {
-      const engine = await openLocalEngine({ location, verifiedCache: join(location, 'verified.json') });
+      const engine = await LocalEngine.open({ location, verifiedCache: join(location, 'verified.json') });
       try {
         for (const q of pinned.queries) {
           const where = `${name} ${JSON.stringify(q.params)}`;

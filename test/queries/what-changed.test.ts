@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_LOG_FORMAT, DEFAULT_LOG_FORMAT_TEXT } from '../../src/flowlog/format.js';
-import { openLocalEngine, type LocalEngine } from '../../src/engines/local/engine.js';
+import { LocalEngine } from '../../src/engines/local/engine.js';
 import { toResultDocument } from '../../src/engines/engine.js';
 import { InvalidParameter } from '../../src/errors.js';
 import { renderQuery } from '../../src/queries/render.js';
@@ -195,7 +195,7 @@ async function withEngine(layout: { hive: boolean; perHour: boolean; fileFormat:
     } finally {
       await writer.close();
     }
-    const engine = await openLocalEngine({ location, logFormat: DEFAULT_LOG_FORMAT_TEXT });
+    const engine = await LocalEngine.open({ location, logFormat: DEFAULT_LOG_FORMAT_TEXT });
     try {
       await use(engine);
     } finally {

@@ -439,8 +439,3 @@ export class LocalEngine implements Engine {
     await removeWorkDir(this.workDir);
   }
 }
-
-/** Opens the local engine over a folder. See {@link LocalEngine.open}. */
-export function openLocalEngine(options: LocalEngineOptions, query: QuerySettings = DEFAULT_QUERY_SETTINGS, clock: Clock = SYSTEM_CLOCK): Promise<LocalEngine> {
-  return LocalEngine.open(options, query, clock);
-}

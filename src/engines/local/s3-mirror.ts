@@ -68,7 +68,6 @@ export interface MirrorOptions {
   readonly cacheDir?: string;
   /** The most bytes this question may fetch; nothing is fetched when the range needs more. */
   readonly maxDownloadBytes?: number;
-  readonly concurrency?: number;
   /**
    * The local engine keeps only the Parquet copies of the objects (see `LocalEngineOptions.onlyCopies`):
    * an object whose copy stands in for it is cached. Otherwise only the object itself counts.
@@ -153,7 +152,7 @@ export function cachePathOf(relativeKey: string): string {
  * its `AWSLogs/` is laid out as in the bucket and the local engine opens it unchanged.
  * @throws InvalidParameter when the location is not `s3://bucket/prefix/` or its prefix climbs out (`..`).
  */
-export function mirrorFolder(location: string, cacheDir: string): string {
+function mirrorFolder(location: string, cacheDir: string): string {
   const parsed = isS3Location(location) ? parseS3Location(location) : undefined;
   const segments = parsed?.prefix.split('/').filter((s) => s !== '') ?? [];
   if (parsed === undefined || segments.some((s) => s === '.' || s === '..')) {
@@ -406,7 +405,7 @@ export async function mirrorS3(options: MirrorOptions): Promise<MirrorSummary> {
   report('listed');
   // The first failure aborts the downloads in flight, which remove their temporary files.
   const abort = new AbortController();
-  await mapLimit(todo, options.concurrency ?? DEFAULT_CONCURRENCY, async (object) => {
+  await mapLimit(todo, DEFAULT_CONCURRENCY, async (object) => {
     try {
       await fetchObject(bucket, object, abort.signal, (n) => {
         fetchedBytes += n;
