@@ -5,6 +5,11 @@ export function firstLine(text: string): string {
   return text.split('\n')[0];
 }
 
+/** The first line of an error's message (of what was thrown, when not an Error). */
+export function errorLine(error: unknown): string {
+  return firstLine(error instanceof Error ? error.message : String(error));
+}
+
 /** A value cut to a short prefix, so an error message never echoes a megabyte back. */
 export function shorten(value: string, max = 64): string {
   return value.length <= max ? value : `${value.slice(0, max)}… (${value.length} characters)`;

@@ -5,7 +5,7 @@ import type { CliIo } from './args.js';
 import { flagLabel, UsageError } from './args.js';
 import { demoCommand, queriesCommand, runCommand, sampleCommand } from './commands.js';
 import { flowqVersion, overview, usageOf, wantsHelp } from './usage.js';
-import { inertText, shorten } from '../text.js';
+import { errorLine, inertText, shorten } from '../text.js';
 
 type Command = (argv: string[], io: CliIo) => number | Promise<number>;
 
@@ -63,7 +63,7 @@ export function reportError(error: unknown, io: CliIo): number {
   const known = asFlowqError(error);
   if (known === undefined) {
     // Not one of ours: a bug. One line for the user; the stack only when asked for.
-    say(`flowq: unexpected error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    say(`flowq: unexpected error: ${errorLine(error)}`);
     if (process.env.FLOWQ_DEBUG) io.err(`${(error as Error).stack}\n`);
     return 1;
   }

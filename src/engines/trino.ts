@@ -6,7 +6,7 @@ import { parseLogFormat, type LogFormat } from '../flowlog/format.js';
 import { PARTITION_KEYS, type Layout } from '../flowlog/layout.js';
 import { renderTargetFor, type RenderedQuery, type RenderTarget } from '../queries/render.js';
 import { checkIdentifier, sqlStringLiteral } from '../sql.js';
-import { shorten } from '../text.js';
+import { firstLine, shorten } from '../text.js';
 import {
   isTrinoBigintOverflow,
   overflowFailure,
@@ -232,7 +232,7 @@ export class TrinoConnection {
       if (method === 'DELETE') return undefined;
       if (!response.ok) {
         const what = response.status === 401 ? 'refused the credentials (set FLOWQ_TRINO_PASSWORD or FLOWQ_TRINO_TOKEN)' : `answered HTTP ${response.status}`;
-        throw new QueryFailed(`Trino at ${this.settings.server} ${what}: ${shorten(text.split('\n')[0] ?? '')}`);
+        throw new QueryFailed(`Trino at ${this.settings.server} ${what}: ${shorten(firstLine(text))}`);
       }
       return parseTrinoJson(text) as QueryResults;
     }

@@ -12,6 +12,7 @@ import type { ReportTemplate } from './settings.js';
 import type { ReportObject, ReportSink } from './sink.js';
 import { renderCsv } from '../format/csv.js';
 import { renderJson } from '../format/json.js';
+import { errorLine, firstLine } from '../text.js';
 
 /** Runs one template with its parameters and answers with its result document. */
 export type RunTemplate = (name: string, params: Readonly<Record<string, unknown>>) => Promise<ResultDocument>;
@@ -92,8 +93,8 @@ const POINTER_CACHE = 'private, no-cache';
 /** One line saying why a template failed: a domain or AWS error's message (see asFlowqError), never a stack. */
 export function describeFailure(error: unknown): string {
   const known = asFlowqError(error);
-  if (known !== undefined) return known.message.split('\n')[0];
-  return `unexpected error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+  if (known !== undefined) return firstLine(known.message);
+  return `unexpected error: ${errorLine(error)}`;
 }
 
 function object(key: string, text: string, contentType: string, cacheControl = DAY_CACHE): ReportObject {

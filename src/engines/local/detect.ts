@@ -6,7 +6,7 @@ import { FIELD_BY_COLUMN } from '../../flowlog/fields.js';
 import { headerLine, parseHeaderLine, parseLogFormat, type LogFormat } from '../../flowlog/format.js';
 import { mapLimit } from '../../pool.js';
 import { fileSystemError } from './file-system-error.js';
-import { errorLine } from './results.js';
+import { errorLine } from '../../text.js';
 import type { LocalFile } from './scan.js';
 import { listLiteral } from './view.js';
 

@@ -1,4 +1,5 @@
 import { DataError } from '../../errors.js';
+import { errorLine } from '../../text.js';
 
 const REASONS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
@@ -15,6 +16,6 @@ const REASONS: Readonly<Record<string, string>> = {
 export function fileSystemError(path: string, error: unknown, verb = 'read'): DataError {
   if (error instanceof DataError) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const reason = (code && REASONS[code]) ?? (error instanceof Error ? error.message.split('\n')[0] : String(error));
+  const reason = (code && REASONS[code]) ?? errorLine(error);
   return new DataError(`cannot ${verb} ${path}: ${reason}`, { cause: error });
 }

@@ -1,5 +1,3 @@
-import { firstLine } from '../../text.js';
-
 const ATHENA_NAME: Readonly<Record<string, string>> = {
   INTEGER: 'integer',
   BIGINT: 'bigint',
@@ -25,9 +23,6 @@ export function toJsValue(value: unknown): string | number | boolean | null {
   if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
   return value instanceof Date ? value.toISOString() : JSON.stringify(value);
 }
-
-/** The first line of an error's message. */
-export const errorLine = (error: unknown): string => firstLine(error instanceof Error ? error.message : String(error));
 
 /** The number of files the query's scans read, from DuckDB's JSON profile (`Total Files Read`). */
 export function filesReadIn(node: unknown): number | undefined {

@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { duckdb } from '../duckdb.js';
 import { InvalidParameter } from '../../errors.js';
-import { sqlStringLiteral } from '../../sql.js';
 import { firstLine, shorten } from '../../text.js';
+import { listLiteral } from './view.js';
 
 const { DuckDBInstance, StatementType } = duckdb;
 
@@ -107,9 +107,8 @@ export function statementMistake(error: unknown): InvalidParameter {
 export async function lockDown(connection: DuckDBConnection, readable: readonly string[], writable: readonly string[]): Promise<void> {
   const locked = await connection.runAndReadAll(`SELECT current_setting('lock_configuration')`);
   if (locked.getRowsJS()[0][0] === true) return;
-  const list = (items: readonly string[]): string => `[${items.map(sqlStringLiteral).join(', ')}]`;
-  await connection.run(`SET allowed_paths = ${list(readable)}`);
-  await connection.run(`SET allowed_directories = ${list(writable)}`);
+  await connection.run(`SET allowed_paths = ${listLiteral(readable)}`);
+  await connection.run(`SET allowed_directories = ${listLiteral(writable)}`);
   await connection.run('SET autoinstall_known_extensions = false');
   await connection.run('SET autoload_known_extensions = false');
   await connection.run('SET allow_community_extensions = false');
