@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { statementQuery } from '../../src/cli/sql.js';
-import { InvalidParameter } from '../../src/errors.js';
-import { LocalEngine } from '../../src/engines/local/engine.js';
-import { checkSelectSyntax } from '../../src/engines/local/sandbox.js';
-import { renderQuery } from '../../src/queries/render.js';
-import { writeSample } from '../../src/sample/generate.js';
-import { useTempDir } from '../support/tmp.js';
+import { statementQuery } from '../../../src/cli/sql.js';
+import { InvalidParameter } from '../../../src/errors.js';
+import { LocalEngine } from '../../../src/engines/local/engine.js';
+import { checkSelectSyntax } from '../../../src/engines/local/sandbox.js';
+import { renderQuery } from '../../../src/queries/render.js';
+import { writeSample } from '../../../src/sample/generate.js';
+import { useTempDir } from '../../support/tmp.js';
 
 const UNTIL = Date.UTC(2026, 10, 1) / 1000;
 const tmp = useTempDir('flowq-local-sql-');

@@ -3,19 +3,19 @@ import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, utimesS
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DataError, QueryTimedOut } from '../../src/errors.js';
-import { LocalEngine } from '../../src/engines/local/engine.js';
-import { SUPERSEDED_COPY_GRACE_MS } from '../../src/engines/local/parquet-cache.js';
-import { NotAFlowLogFolder } from '../../src/engines/local/scan.js';
-import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
-import { objectKey, partitionsForRange } from '../../src/flowlog/layout.js';
-import { renderQuery } from '../../src/queries/render.js';
-import { missingFields, TEMPLATES } from '../../src/queries/templates.js';
-import { writeSample } from '../../src/sample/generate.js';
-import { FlowLogWriter } from '../../src/sample/writer.js';
-import { runCommand } from '../../src/cli/commands.js';
-import { sqlStringLiteral } from '../../src/sql.js';
-import { useTempDir } from '../support/tmp.js';
+import { DataError, QueryTimedOut } from '../../../src/errors.js';
+import { LocalEngine } from '../../../src/engines/local/engine.js';
+import { SUPERSEDED_COPY_GRACE_MS } from '../../../src/engines/local/parquet-cache.js';
+import { NotAFlowLogFolder } from '../../../src/engines/local/scan.js';
+import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../../src/flowlog/format.js';
+import { objectKey, partitionsForRange } from '../../../src/flowlog/layout.js';
+import { renderQuery } from '../../../src/queries/render.js';
+import { missingFields, TEMPLATES } from '../../../src/queries/templates.js';
+import { writeSample } from '../../../src/sample/generate.js';
+import { FlowLogWriter } from '../../../src/sample/writer.js';
+import { runCommand } from '../../../src/cli/commands.js';
+import { sqlStringLiteral } from '../../../src/sql.js';
+import { useTempDir } from '../../support/tmp.js';
 
 const UNTIL = Date.UTC(2026, 0, 1) / 1000; // the sample crosses a year boundary at its end
 const LAST_DAY = { start: UNTIL - 86_400, end: UNTIL };

@@ -8,15 +8,15 @@ import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, renameSync, st
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { DataError } from '../../src/errors.js';
-import { LocalEngine, type LocalEngineOptions } from '../../src/engines/local/engine.js';
-import { PlainRecordScanner } from '../../src/engines/local/plain-scan.js';
-import { NotAFlowLogFolder } from '../../src/engines/local/scan.js';
-import { DEFAULT_LOG_FORMAT_TEXT, parseLogFormat } from '../../src/flowlog/format.js';
-import { objectKey } from '../../src/flowlog/layout.js';
-import { renderQuery } from '../../src/queries/render.js';
-import { writeSample } from '../../src/sample/generate.js';
-import { useTempDir } from '../support/tmp.js';
+import { DataError } from '../../../src/errors.js';
+import { LocalEngine, type LocalEngineOptions } from '../../../src/engines/local/engine.js';
+import { PlainRecordScanner } from '../../../src/engines/local/plain-scan.js';
+import { NotAFlowLogFolder } from '../../../src/engines/local/scan.js';
+import { DEFAULT_LOG_FORMAT_TEXT, parseLogFormat } from '../../../src/flowlog/format.js';
+import { objectKey } from '../../../src/flowlog/layout.js';
+import { renderQuery } from '../../../src/queries/render.js';
+import { writeSample } from '../../../src/sample/generate.js';
+import { useTempDir } from '../../support/tmp.js';
 
 const UNTIL = Date.UTC(2026, 0, 1) / 1000;
 const LAST_DAY = { start: UNTIL - 86_400, end: UNTIL };

@@ -4,11 +4,11 @@
  * into random chunks, with an oracle written from the rules alone, on strings rather than bytes.
  */
 import fc from 'fast-check';
-import { PlainRecordScanner } from '../../src/engines/local/plain-scan.js';
-import { PLAIN_SCAN_WASM } from '../../src/engines/local/plain-scan-wasm.js';
+import { PlainRecordScanner } from '../../../src/engines/local/plain-scan.js';
+import { PLAIN_SCAN_WASM } from '../../../src/engines/local/plain-scan-wasm.js';
 
 // The generator is plain JavaScript; jest loads it as an ES module.
-const { assemble } = await import('../../scripts/build-wasm.mjs');
+const { assemble } = await import('../../../scripts/build-wasm.mjs');
 
 /** Whether a text is plain for fields with these digit limits (0 for a string field), by the rules. */
 function plainByRules(text: string, limits: readonly number[]): boolean {

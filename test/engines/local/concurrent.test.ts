@@ -1,11 +1,11 @@
 import { cpSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runTemplate } from '../../src/engines/engine.js';
-import { LocalEngine, type LocalEngineOptions } from '../../src/engines/local/engine.js';
-import { getTemplate } from '../../src/queries/templates.js';
-import { writeSample } from '../../src/sample/generate.js';
-import { formatTime } from '../../src/time.js';
-import { useTempDir } from '../support/tmp.js';
+import { runTemplate } from '../../../src/engines/engine.js';
+import { LocalEngine, type LocalEngineOptions } from '../../../src/engines/local/engine.js';
+import { getTemplate } from '../../../src/queries/templates.js';
+import { writeSample } from '../../../src/sample/generate.js';
+import { formatTime } from '../../../src/time.js';
+import { useTempDir } from '../../support/tmp.js';
 
 const UNTIL = Date.UTC(2026, 10, 1) / 1000;
 /** Templates of the default format that need nothing but a range, one of them with a baseline before it. */
