@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { writeWhole } from '../files.js';
 
 /** One object a report writes. */
 export interface ReportObject {
@@ -47,14 +47,7 @@ export class FolderSink implements ReportSink {
   async put(object: ReportObject): Promise<void> {
     const path = this.path(object.key);
     await mkdir(dirname(path), { recursive: true });
-    const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await writeFile(temporary, object.body);
-      await rename(temporary, path);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+    await writeWhole(path, object.body);
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {

@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -28,6 +28,7 @@ import { s3Client } from '../../s3/client.js';
 import { listObjects, type S3Listing, type S3Object } from '../../s3/list.js';
 import { isS3Location, parseS3Location } from '../../s3/location.js';
 import { firstLine } from '../../text.js';
+import { partialPathOf, PARTIAL_SUFFIX, writeWhole } from '../../files.js';
 
 /** A range that needs more bytes than the mirror may fetch (`maxDownloadBytes`): nothing was fetched. */
 export class DownloadLimitExceeded extends InvalidParameter {
@@ -47,7 +48,6 @@ const DEFAULT_CONCURRENCY = 8;
 const LISTING_CONCURRENCY = 4;
 /** Beside each fetched object: the bucket, key, ETag and size it was fetched as. */
 const SIDECAR = '.s3.json';
-const PARTIAL = '.part';
 
 /** What to mirror: an S3 location, and the time range and partitions a question needs. */
 export interface MirrorOptions {
@@ -271,23 +271,12 @@ async function isCached(bucket: string, object: ListedObject, onlyCopies: boolea
 }
 
 /** Writes a file whole or not at all: to a temporary name in the same folder, then renamed. */
-async function writeWhole(path: string, text: string): Promise<void> {
-  const temp = `${path}.${randomBytes(6).toString('hex')}${PARTIAL}`;
-  try {
-    await writeFile(temp, text);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
 /** Fetches one object as listed (`If-Match` its ETag) to a temporary file, checks its size, then renames it into place. */
 async function fetchObject(bucket: string, object: ListedObject, signal: AbortSignal, onBytes: (n: number) => void): Promise<void> {
   await mkdir(dirname(object.path), { recursive: true }).catch((error: Error) => {
     throw new DataError(`cannot write the cache folder ${dirname(object.path)}: ${error.message}`, { cause: error });
   });
-  const temp = `${object.path}.${randomBytes(6).toString('hex')}${PARTIAL}`;
+  const temp = partialPathOf(object.path);
   try {
     const { sdk, client } = await s3Client();
     const response = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: object.key, IfMatch: object.etag }), { abortSignal: signal });
@@ -324,7 +313,7 @@ async function pruneDeleted(folder: string, listing: Listing, present: ReadonlyS
   for (const path of await filesUnder(join(folder, listing.prefix), listing.recursive)) {
     const suffix = [SIDECAR, STAND_IN].find((end) => path.endsWith(end));
     const data = suffix === undefined ? path : path.slice(0, -suffix.length);
-    if (path.endsWith(PARTIAL) || parseObjectKey(data) === undefined || present.has(data)) continue;
+    if (path.endsWith(PARTIAL_SUFFIX) || parseObjectKey(data) === undefined || present.has(data)) continue;
     await rm(path, { force: true });
   }
 }

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { isStamp, type Stamp } from './verified-cache.js';
+import { writeWhole } from '../../files.js';
 
 /**
  * What is left of a gzip file once its Parquet copy is the only form a cache keeps (the S3 mirror, see
@@ -28,14 +28,7 @@ export function readStandIn(path: string): StandIn | undefined {
 
 /** Puts a stand-in in place whole (a temporary file renamed), then removes the gzip file it stands in for. */
 export async function replaceByStandIn(path: string, standIn: StandIn): Promise<void> {
-  const temp = `${path}${STAND_IN}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, JSON.stringify(standIn));
-    await rename(temp, `${path}${STAND_IN}`);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  await writeWhole(`${path}${STAND_IN}`, JSON.stringify(standIn));
   await unlink(path);
 }
 

@@ -1,11 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { mapLimit } from '../../pool.js';
 import { headerLine, type LogFormat } from '../../flowlog/format.js';
 import { fileSystemError } from './file-system-error.js';
 import type { LocalFile } from './scan.js';
+import { writeWhole } from '../../files.js';
 
 /** What the cache remembers of a verified file; a file that differs in any of these is checked again. */
 export interface Stamp {
@@ -140,13 +141,11 @@ export async function writeVerifiedCache(cachePath: string, entries: ReadonlyMap
   paths.forEach((p, i) => {
     if (exists[i]) kept[p] = entries.get(p)!;
   });
-  const temp = `${cachePath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await mkdir(dirname(cachePath), { recursive: true });
-    await writeFile(temp, JSON.stringify(kept));
-    await rename(temp, cachePath);
+    await writeWhole(cachePath, JSON.stringify(kept));
   } catch {
-    await unlink(temp).catch(() => undefined);
+    // The cache only saves work: a run that cannot keep it still answers.
   }
 }
 
