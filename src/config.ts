@@ -1,5 +1,5 @@
 import { InvalidConfiguration } from './errors.js';
-import { shorten } from './text.js';
+import { shorten, splitList } from './text.js';
 
 /**
  * Settings shared by every entry point, with their defaults. Lambda handlers read them from the
@@ -70,8 +70,5 @@ export function readQuerySettings(env: Env = process.env): QuerySettings {
 
 /** Origins allowed by CORS, from `FLOWQ_CORS_ORIGINS` (comma-separated); empty means none. */
 export function readCorsOrigins(env: Env = process.env): string[] {
-  return (env.FLOWQ_CORS_ORIGINS ?? '')
-    .split(',')
-    .map((o) => o.trim())
-    .filter((o) => o.length > 0);
+  return splitList(env.FLOWQ_CORS_ORIGINS ?? '');
 }

@@ -10,6 +10,14 @@ export function errorLine(error: unknown): string {
   return firstLine(error instanceof Error ? error.message : String(error));
 }
 
+/** The items of a comma-separated list, each trimmed, empty ones dropped: `a, b,` is `['a', 'b']`. */
+export function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
 /** A value cut to a short prefix, so an error message never echoes a megabyte back. */
 export function shorten(value: string, max = 64): string {
   return value.length <= max ? value : `${value.slice(0, max)}… (${value.length} characters)`;

@@ -4,6 +4,7 @@ import { mapLimit } from '../pool.js';
 import { listObjects } from '../s3/list.js';
 import { parseS3Location } from '../s3/location.js';
 import type { CatalogSettings } from './settings.js';
+import { ACCOUNT_ID, REGION } from '../aws/ids.js';
 
 /** One account's logs from one region: the pair the first two partition keys name. */
 export interface AccountRegion {
@@ -23,14 +24,14 @@ export async function listFolders(bucket: string, prefix: string): Promise<strin
 function folderNames(layout: Layout) {
   return layout.hiveCompatiblePartitions
     ? {
-        account: /^aws-account-id=(\d{12})$/,
+        account: new RegExp(`^aws-account-id=(${ACCOUNT_ID})$`),
         regionsUnder: (account: string) => `AWSLogs/aws-account-id=${account}/aws-service=vpcflowlogs/`,
-        region: /^aws-region=([a-z0-9-]+)$/,
+        region: new RegExp(`^aws-region=(${REGION})$`),
       }
     : {
-        account: /^(\d{12})$/,
+        account: new RegExp(`^(${ACCOUNT_ID})$`),
         regionsUnder: (account: string) => `AWSLogs/${account}/vpcflowlogs/`,
-        region: /^([a-z]{2}(?:-[a-z]+)+-\d{1,2})$/,
+        region: new RegExp(`^(${REGION})$`),
       };
 }
 

@@ -3,7 +3,8 @@ import { InvalidConfiguration } from '../errors.js';
 import { makeSource, type Source } from '../flowlog/source.js';
 import { checkIdentifier } from '../sql.js';
 import { parseTime } from '../time.js';
-import { shorten } from '../text.js';
+import { shorten, splitList } from '../text.js';
+import { isAccountId, isRegion } from '../aws/ids.js';
 
 /** How the table's partitions are known to Athena: Glue partitions flowq adds, or partition projection. */
 export type PartitionMode = 'managed' | 'projection';
@@ -59,15 +60,9 @@ export const ENV_LABELS: OptionLabels = {
 /** The day partition projection starts at unless told otherwise. */
 export const DEFAULT_PROJECTION_START = '2020-01-01';
 
-const ACCOUNT = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
-function parseList(label: string, text: string | undefined, pattern: RegExp, what: string): string[] {
-  const items = (text ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-  const bad = items.find((item) => !pattern.test(item));
+function parseList(label: string, text: string | undefined, isItem: (item: string) => boolean, what: string): string[] {
+  const items = splitList(text ?? '');
+  const bad = items.find((item) => !isItem(item));
   if (bad !== undefined) throw new InvalidConfiguration(`${label}: '${shorten(bad)}' is not ${what}`);
   return [...new Set(items)].sort();
 }
@@ -111,8 +106,8 @@ export function makeCatalogSettings(options: CatalogOptions, labels: OptionLabel
     perHourPartition: options.perHourPartition,
   });
   const partitionMode = parsePartitionMode(labels.partitionMode, options.partitionMode);
-  const accounts = parseList(labels.accounts, options.accounts, ACCOUNT, 'a 12-digit account id');
-  const regions = parseList(labels.regions, options.regions, REGION, 'a region name such as us-east-1');
+  const accounts = parseList(labels.accounts, options.accounts, isAccountId, 'a 12-digit account id');
+  const regions = parseList(labels.regions, options.regions, isRegion, 'a region name such as us-east-1');
   if (partitionMode === 'projection' && (accounts.length === 0 || regions.length === 0)) {
     throw new InvalidConfiguration(`partition projection enumerates accounts and regions: set ${labels.accounts} and ${labels.regions} (comma-separated)`);
   }

@@ -3,11 +3,12 @@ import { DataError, InvalidParameter } from '../errors.js';
 import { MixedFlowLogs, NotAFlowLogFolder } from '../engines/local/scan.js';
 import type { MirrorOptions, MirrorProgress } from '../engines/local/s3-mirror.js';
 import { skippedFoldersNote, type FileFormat } from '../flowlog/layout.js';
-import { inertText } from '../text.js';
+import { inertText, splitList } from '../text.js';
 import { humanBytes } from '../format/units.js';
 import { booleanFlag, UsageError, type CliIo, type ParsedArgs } from './args.js';
 import { applyAwsFlags } from './athena.js';
 import { progressLine } from './progress.js';
+import { isAccountId, isRegion } from '../aws/ids.js';
 
 /** The flags `--data s3://...` reads besides the source flags (`_` for `-`). */
 export const S3_DATA_FLAGS = ['max_download', 'accounts', 'regions', 'region', 'profile'] as const;
@@ -46,14 +47,11 @@ export function parseByteSize(value: string, flag = 'max-download'): number {
   return Math.floor(Number(m[1]) * UNIT[(m[2] ?? '').toLowerCase()]);
 }
 
-function list(args: ParsedArgs, name: string, pattern: RegExp, what: string): string[] | undefined {
+function list(args: ParsedArgs, name: string, isItem: (item: string) => boolean, what: string): string[] | undefined {
   const value = args.flags.get(name);
   if (value === undefined) return undefined;
-  const items = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  const bad = items.find((s) => !pattern.test(s));
+  const items = splitList(value);
+  const bad = items.find((s) => !isItem(s));
   if (bad !== undefined || items.length === 0) throw new UsageError(`--${name} must be a comma-separated list of ${what}, not '${bad ?? value}'`);
   return items;
 }
@@ -67,8 +65,8 @@ export function dataOptionsFromFlags(args: ParsedArgs, fileFormat?: FileFormat):
   const max = args.flags.get('max_download');
   return {
     maxDownloadBytes: max === undefined ? undefined : parseByteSize(max),
-    accounts: list(args, 'accounts', /^\d{12}$/, '12-digit account ids'),
-    regions: list(args, 'regions', /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/, 'region names (us-east-1)'),
+    accounts: list(args, 'accounts', isAccountId, '12-digit account ids'),
+    regions: list(args, 'regions', isRegion, 'region names (us-east-1)'),
     hiveCompatiblePartitions: booleanFlag(args, 'hive'),
     perHourPartition: booleanFlag(args, 'per_hour'),
     fileFormat,

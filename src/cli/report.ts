@@ -10,7 +10,7 @@ import { reportDays, type ReportDay } from '../reports/period.js';
 import { writeReports, type ReportSummary } from '../reports/report.js';
 import { DEFAULT_REPORT_CONCURRENCY, DEFAULT_REPORT_TEMPLATES, reportTemplate, type ReportTemplate } from '../reports/settings.js';
 import { FolderSink } from '../reports/sink.js';
-import { inertText } from '../text.js';
+import { inertText, splitList } from '../text.js';
 import { counted } from '../format/units.js';
 import { booleanFlag, checkFlags, parseArgs, UsageError, type CliIo } from './args.js';
 import { BOOLEAN_FLAGS, engineFlags, openCliEngine, type CliContext } from './engine.js';
@@ -59,10 +59,7 @@ function withInternalCidrs(templates: ReportTemplate[], value: string | undefine
 
 function templatesFlag(value: string | undefined): ReportTemplate[] {
   if (value === undefined) return [...DEFAULT_REPORT_TEMPLATES];
-  const names = value
-    .split(',')
-    .map((n) => n.trim())
-    .filter((n) => n !== '');
+  const names = splitList(value);
   if (names.length === 0) throw new UsageError('--templates needs at least one template name');
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice !== undefined) throw new UsageError(`--templates names '${twice}' twice`);

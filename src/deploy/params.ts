@@ -5,6 +5,7 @@ import { AthenaEngine } from '../engines/athena.js';
 import { InvalidConfiguration } from '../errors.js';
 import { readReportSettings } from '../reports/settings.js';
 import { checkFolderPrefix, isBucketName } from '../s3/location.js';
+import { splitList } from '../text.js';
 
 /** Deploy parameters as serverless.yml hands them over (`params.default`, `--param=name=value`): text. */
 export type StackParams = Readonly<Record<string, string | undefined>>;
@@ -118,10 +119,7 @@ function oneOf<T extends string>(params: StackParams, name: string, values: read
 }
 
 function list(params: StackParams, name: string): string[] {
-  return text(params, name)
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+  return splitList(text(params, name));
 }
 
 /** A bucket name as S3 allows it (general purpose buckets). */
