@@ -2,28 +2,47 @@ import type { Env } from '../config.js';
 import { FlowqError } from '../errors.js';
 import { firstLine } from '../text.js';
 
-/**
- * What to do about an AWS client that has no region or no credentials, in the words of the flags and
- * variables flowq reads (`--region`, `AWS_REGION`, `--profile`, ...); undefined for any other error.
- */
-export function describeAwsSetupError(error: unknown, env: Env = process.env): string | undefined {
+/** What an AWS client lacked: a region, the named profile, or any credentials. */
+export type AwsSetupProblem = { readonly missing: 'region' } | { readonly missing: 'profile'; readonly profile: string } | { readonly missing: 'credentials' };
+
+/** What an AWS client lacked, from the SDK's error; undefined for any other error. */
+export function awsSetupProblemOf(error: unknown, env: Env = process.env): AwsSetupProblem | undefined {
   if (!(error instanceof Error)) return undefined;
-  if (/^Region is missing/i.test(error.message)) {
-    return 'no AWS region: pass --region, or set AWS_REGION (or a region in your AWS profile)';
-  }
+  if (/^Region is missing/i.test(error.message)) return { missing: 'region' };
   if (error.name === 'CredentialsProviderError' || error.name === 'ProviderError') {
     const profile = env.AWS_PROFILE;
-    if (profile !== undefined && profile !== '') {
-      return `AWS profile '${profile}' was not found or holds no credentials: check --profile / AWS_PROFILE and ~/.aws/config`;
-    }
-    return 'no AWS credentials: pass --profile or set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+    return profile !== undefined && profile !== '' ? { missing: 'profile', profile } : { missing: 'credentials' };
   }
   return undefined;
 }
 
-/** An AWS client with no region or no credentials: the message says how to give them, in the command line's words. */
+/** How to give what was missing, in the environment's words (a function's settings, a user's shell): no command-line flag. */
+function setupAdvice(problem: AwsSetupProblem): string {
+  switch (problem.missing) {
+    case 'region':
+      return 'no AWS region: set AWS_REGION (or a region in your AWS profile)';
+    case 'profile':
+      return `AWS profile '${problem.profile}' was not found or holds no credentials: check AWS_PROFILE and ~/.aws/config`;
+    case 'credentials':
+      return 'no AWS credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+  }
+}
+
+/**
+ * An AWS client with no region or no credentials. The message says how to give them in the
+ * environment's words, after `where` (what was being reached, e.g. `S3: s3://bucket/key: `); the
+ * command line rewords it with its flags from `problem`.
+ */
 export class AwsSetupError extends FlowqError {
   override readonly code = 'AWS_SETUP';
+
+  constructor(
+    readonly problem: AwsSetupProblem,
+    readonly where = '',
+    options?: { cause?: unknown },
+  ) {
+    super(`${where}${setupAdvice(problem)}`, options);
+  }
 }
 
 /** An AWS service refused or failed a call that flowq did not turn into an error of its own: its name and first line say why. */
@@ -50,8 +69,8 @@ export class AwsServiceError extends FlowqError {
  */
 export function asFlowqError(error: unknown, env: Env = process.env): FlowqError | undefined {
   if (error instanceof FlowqError) return error;
-  const setup = describeAwsSetupError(error, env);
-  if (setup !== undefined) return new AwsSetupError(setup, { cause: error });
+  const problem = awsSetupProblemOf(error, env);
+  if (problem !== undefined) return new AwsSetupError(problem, '', { cause: error });
   if (error instanceof Error && '$metadata' in error) return new AwsServiceError(error.name, firstLine(error.message), { cause: error });
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { asFlowqError } from '../aws/errors.js';
+import { asFlowqError, AwsSetupError } from '../aws/errors.js';
 import { exitCodeOf, InvalidParameter } from '../errors.js';
 import { nearest } from '../nearest.js';
 import type { CliIo } from './args.js';
@@ -67,7 +67,8 @@ export function reportError(error: unknown, io: CliIo): number {
     if (process.env.FLOWQ_DEBUG) io.err(`${(error as Error).stack}\n`);
     return 1;
   }
-  say(`flowq: ${known instanceof InvalidParameter ? inFlagWords(known) : known.message}`);
+  const message = known instanceof InvalidParameter ? inFlagWords(known) : known instanceof AwsSetupError ? setupInFlagWords(known) : known.message;
+  say(`flowq: ${message}`);
   // Each hint a line of its own, indented under the message.
   if (known instanceof InvalidParameter) for (const hint of known.hints) say(`  ${hint}`);
   return exitCodeOf(known);
@@ -75,6 +76,19 @@ export function reportError(error: unknown, io: CliIo): number {
 
 /** Parameters that are not flags of their own: `sql` is the statement, `query` the template. */
 const NOT_FLAGS: ReadonlySet<string> = new Set(['sql', 'query']);
+
+/** A missing region or credentials as the command line says it: its --region and --profile first. */
+export function setupInFlagWords(error: AwsSetupError): string {
+  const { problem, where } = error;
+  switch (problem.missing) {
+    case 'region':
+      return `${where}no AWS region: pass --region, or set AWS_REGION (or a region in your AWS profile)`;
+    case 'profile':
+      return `${where}AWS profile '${problem.profile}' was not found or holds no credentials: check --profile / AWS_PROFILE and ~/.aws/config`;
+    case 'credentials':
+      return `${where}no AWS credentials: pass --profile or set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
+  }
+}
 
 /**
  * A parameter problem as the command line says it: `--start is required (or --since 24h)`,

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { accountsIn, discoverRegions, listFolders } from '../../catalog/discover.js';
 import { mapLimit } from '../../pool.js';
-import { describeAwsSetupError } from '../../aws/errors.js';
+import { awsSetupProblemOf, AwsSetupError } from '../../aws/errors.js';
 import { DataError, InvalidParameter } from '../../errors.js';
 import {
   impossiblePartitionOf,
@@ -122,10 +122,13 @@ function describeError(error: unknown): string {
   return e?.name && e.name !== 'Error' && !message.includes(e.name) ? `${e.name}: ${message}` : message;
 }
 
-/** An S3 failure as one line that names the bucket and key. */
-function s3Failure(bucket: string, key: string, error: unknown): DataError {
-  if (error instanceof DataError) return error;
-  return new DataError(`S3: s3://${bucket}/${key}: ${describeAwsSetupError(error) ?? describeError(error)}`, { cause: error });
+/** An S3 failure as one line that names the bucket and key: a client without region or credentials, or a DataError. */
+function s3Failure(bucket: string, key: string, error: unknown): DataError | AwsSetupError {
+  if (error instanceof DataError || error instanceof AwsSetupError) return error;
+  const where = `S3: s3://${bucket}/${key}: `;
+  const problem = awsSetupProblemOf(error);
+  if (problem !== undefined) return new AwsSetupError(problem, where, { cause: error });
+  return new DataError(`${where}${describeError(error)}`, { cause: error });
 }
 
 /**
