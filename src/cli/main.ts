@@ -26,8 +26,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-      const usage = command === 'help' && rest.length > 0 ? usageOf(rest[0], rest.slice(1)) : undefined;
-      if (command === 'help' && rest.length > 0 && usage === undefined) throw unknownCommand(rest[0]);
+      // `flowq help <command>` is that command's help; `flowq help --help` the overview.
+      const topic = command === 'help' && rest.length > 0 && rest[0] !== '--help' && rest[0] !== '-h' ? rest[0] : undefined;
+      const usage = topic === undefined ? undefined : usageOf(topic, rest.slice(1));
+      if (topic !== undefined && usage === undefined) throw unknownCommand(topic);
       io.out(usage === undefined ? overview() : `${usage}\n`);
       return command === undefined ? 2 : 0;
     }

@@ -470,6 +470,8 @@ describe('flowq help and version', () => {
     expect(help.code).toBe(0);
     for (const name of commands) expect(help.out).toContain(`\n  flowq ${name}`);
     expect(bare).toEqual({ ...help, code: 2 });
+    expect(await cli('help', '--help')).toEqual(help);
+    expect(await cli('help', '-h')).toEqual(help);
   });
 
   it('says what report and demo run: what changed and the three rankings, 25 rows each in a report', async () => {
