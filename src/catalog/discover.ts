@@ -12,7 +12,8 @@ export interface AccountRegion {
   readonly region: string;
 }
 
-const LISTING_CONCURRENCY = 4;
+/** How many S3 listings run at once, here and in the S3 mirror. */
+export const LISTING_CONCURRENCY = 4;
 
 /** The names of the "folders" directly under a prefix, read with a delimiter so no object is listed. */
 export async function listFolders(bucket: string, prefix: string): Promise<string[]> {
@@ -51,9 +52,8 @@ export async function discoverAccounts(source: Source): Promise<string[]> {
 }
 
 /** Lists the regions one account has flow-log folders for. */
-export async function discoverRegions(source: Pick<Source, 'location' | 'hiveCompatiblePartitions' | 'perHourPartition'>, account: string): Promise<string[]> {
-  const { bucket, prefix } = parseS3Location(source.location);
-  const names = folderNames(source);
+export async function discoverRegions(bucket: string, prefix: string, layout: Layout, account: string): Promise<string[]> {
+  const names = folderNames(layout);
   return matching(await listFolders(bucket, `${prefix}${names.regionsUnder(account)}`), names.region);
 }
 
@@ -63,9 +63,10 @@ export async function discoverRegions(source: Pick<Source, 'location' | 'hiveCom
  */
 export async function resolveAccountRegions(settings: CatalogSettings): Promise<AccountRegion[]> {
   const { source } = settings;
+  const { bucket, prefix } = parseS3Location(source.location);
   const accounts = settings.accounts.length > 0 ? settings.accounts : await discoverAccounts(source);
   const perAccount = await mapLimit(accounts, LISTING_CONCURRENCY, async (account) => {
-    const regions = settings.regions.length > 0 ? settings.regions : await discoverRegions(source, account);
+    const regions = settings.regions.length > 0 ? settings.regions : await discoverRegions(bucket, prefix, source, account);
     return regions.map((region) => ({ account, region }));
   });
   return perAccount.flat();

@@ -6,6 +6,7 @@ import { FIELD_BY_COLUMN } from '../../flowlog/fields.js';
 import { headerLine, parseHeaderLine, parseLogFormat, type LogFormat } from '../../flowlog/format.js';
 import { mapLimit } from '../../pool.js';
 import { fileSystemError } from './file-system-error.js';
+import { MAX_HEADER_BYTES } from './gzip-check.js';
 import { errorLine } from '../../text.js';
 import type { LocalFile } from './scan.js';
 import { listLiteral } from './view.js';
@@ -131,7 +132,7 @@ function readHeaderStreaming(path: string): Promise<string> {
       text += chunk.toString('utf8');
       const nl = text.indexOf('\n');
       if (nl !== -1) done(undefined, text.slice(0, nl).replace(/\r$/, ''));
-      else if (text.length > 65_536) done(new DataError(`${path} has no header line`));
+      else if (text.length > MAX_HEADER_BYTES) done(new DataError(`${path} has no header line`));
     });
     gunzip.on('end', () => (text.length > 0 ? done(undefined, text.replace(/\r?\n?$/, '')) : done(new DataError(`${path} is empty`))));
     gunzip.on('error', () => done(new DataError(`${path} is not a valid gzip file`)));

@@ -13,7 +13,7 @@ import type { LocalFile } from './scan.js';
 import { lookUp, writeVerifiedCache, type KnownFiles, type VerifiedCache } from './verified-cache.js';
 
 /** The longest first line kept from a file's text: a header naming every flow-log field is far shorter. */
-const MAX_HEADER_BYTES = 65_536;
+export const MAX_HEADER_BYTES = 65_536;
 
 /** Collects a text's first line as its chunks stream past. */
 class FirstLine {

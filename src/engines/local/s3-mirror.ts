@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { accountsIn, discoverRegions, listFolders } from '../../catalog/discover.js';
+import { accountsIn, discoverRegions, listFolders, LISTING_CONCURRENCY } from '../../catalog/discover.js';
 import { mapLimit } from '../../pool.js';
 import { awsSetupProblemOf, AwsSetupError } from '../../aws/errors.js';
 import { DataError, InvalidParameter } from '../../errors.js';
@@ -45,7 +45,6 @@ export class DownloadLimitExceeded extends InvalidParameter {
 /** The most bytes a question may fetch unless told otherwise: 5 GB. */
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 5e9;
 const DEFAULT_CONCURRENCY = 8;
-const LISTING_CONCURRENCY = 4;
 /** Beside each fetched object: the bucket, key, ETag and size it was fetched as. */
 const SIDECAR = '.s3.json';
 
@@ -343,7 +342,7 @@ export async function mirrorS3(options: MirrorOptions): Promise<MirrorSummary> {
       let regions = [...givenRegions];
       if (regions.length === 0) {
         try {
-          regions = await discoverRegions({ location: `s3://${bucket}/${prefix}`, hiveCompatiblePartitions: hive, perHourPartition: false }, account);
+          regions = await discoverRegions(bucket, prefix, { hiveCompatiblePartitions: hive, perHourPartition: false }, account);
         } catch (error) {
           throw s3Failure(bucket, `${prefix}AWSLogs/`, error);
         }
