@@ -139,7 +139,7 @@ export class LocalEngine implements Engine {
       await connection.run(`SET profiling_output = ${sqlStringLiteral(join(workDir, 'profile.json'))}`);
       const parquetCache =
         options.parquetCache !== undefined && tree.fileFormat === 'plain-text'
-          ? await ParquetCache.open(options.parquetCache, options.onlyCopies === true, { source, instance, verifiedCache, workDir, link })
+          ? await ParquetCache.open(options.parquetCache, options.onlyCopies === true, { source, verifiedCache, workDir, link })
           : undefined;
       const engine = new LocalEngine(source, table, tree.files, instance, connection, workDir, link, verifiedCache, parquetCache, query, clock);
       engine.skippedFolders = scanned.skipped ?? [];

@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DataError } from '../../errors.js';
+import { duckdb } from '../duckdb.js';
 import type { Source } from '../../flowlog/source.js';
 import { mapLimit } from '../../pool.js';
 import { sqlStringLiteral } from '../../sql.js';
@@ -19,6 +20,15 @@ import { linkedPath, processExists, type DataLink } from './work-folder.js';
 
 /** How the Parquet cache's copies are written: zstd's fastest level, as small as its default here and cheaper to write. */
 const PARQUET_COPY = 'COMPRESSION zstd, COMPRESSION_LEVEL 1';
+
+/**
+ * The DuckDB that makes the copies: one thread each, several copies at once. A copy is one small
+ * file's read and write, which DuckDB's threads share poorly: with two of them per copy, two copies
+ * at once took about 40% more CPU than with one.
+ */
+async function copyInstance(workDir: string): Promise<DuckDBInstance> {
+  return duckdb.DuckDBInstance.create(':memory:', { threads: '1', temp_directory: join(workDir, 'tmp') });
+}
 
 /**
  * How long a superseded copy in the Parquet cache is kept: a run that chose it before the newer copy
@@ -86,7 +96,6 @@ async function connectionPool(instance: DuckDBInstance, size: number) {
 /** What a Parquet cache makes its copies of: the data an engine opened, and where that engine works. */
 export interface CopiedData {
   readonly source: Source;
-  readonly instance: DuckDBInstance;
   readonly verifiedCache: VerifiedCache;
   /** The engine's work folder: a file's text inflated while it is checked is written there. */
   readonly workDir: string;
@@ -211,7 +220,8 @@ export class ParquetCache {
     for (const folder of folders) this.sweptFolders.add(folder);
     await mapLimit(folders, 8, (folder) => removeStaleCopies(folder, Date.now()));
     const missing = files.filter((_, i) => !exists[i]);
-    const pool = await connectionPool(this.data.instance, Math.min(availableParallelism(), missing.length));
+    const copier = await copyInstance(this.data.workDir);
+    const pool = await connectionPool(copier, Math.min(availableParallelism(), missing.length));
     const stop = () => pool.interrupt();
     signal.addEventListener('abort', stop);
     const started = performance.now();
@@ -243,6 +253,7 @@ export class ParquetCache {
     ]);
     signal.removeEventListener('abort', stop);
     pool.close();
+    copier.closeSync();
     if (verified.status === 'rejected') throw verified.reason;
     if (copied.status === 'rejected') throw copied.reason;
     const plain = verified.value.plain;

@@ -59,18 +59,37 @@ describe('the plain-record scanner', () => {
     const text = limits.chain((lims) =>
       fc.tuple(
         fc.constant(lims),
-        fc.array(fc.array(value, { minLength: lims.length - 1, maxLength: lims.length + 1 }), { maxLength: 6 }),
+        // Up to 24 records, so that texts span several of the module's 64-byte blocks.
+        fc.array(fc.array(value, { minLength: lims.length - 1, maxLength: lims.length + 1 }), { maxLength: 24 }),
         fc.constantFrom('\n', '', ' \n', '\n\n'),
       ),
     );
     fc.assert(
-      fc.property(text, fc.array(fc.nat(400), { maxLength: 8 }), ([lims, records, ending], cuts) => {
+      fc.property(text, fc.array(fc.nat(2000), { maxLength: 8 }), ([lims, records, ending], cuts) => {
         const body = records.map((r) => r.join(' ')).join('\n');
         const input = `version bytes\n${body}${records.length > 0 ? ending : ''}`;
         expect(scan(input, lims, cuts)).toBe(plainByRules(input, lims));
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('decides as the rules do wherever a chunk ends and wherever the 64-byte blocks of the module fall', () => {
+    // Values that are plain only in some columns, or never, each inside a record; the header's length
+    // moves them across every block boundary, and the text is cut at every byte.
+    const limits = [9, 0, 18];
+    const good = '2 eni-0a1b 123456789012345678\n';
+    const wrong: Array<[string, number, number]> = [];
+    for (const value of ['-', '1.5', '0x10', '--', '-1', '1234567890123456789', '123456789012345678', '\u00e9', '', 'a\tb']) {
+      for (const record of [`${value} eni-0a1b 7\n`, `2 ${value} 7\n`, `2 eni-0a1b ${value}\n`]) {
+        for (let pad = 0; pad < 64; pad++) {
+          const text = `h${'x'.repeat(pad)}\n${good}${record}${good}`;
+          const expected = plainByRules(text, limits);
+          for (let cut = 0; cut <= text.length; cut++) if (scan(text, limits, [cut]) !== expected) wrong.push([record, pad, cut]);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('scans a chunk larger than the module takes at once, and still finds a bad field past its first MiB', () => {
