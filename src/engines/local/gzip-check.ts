@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -37,28 +39,30 @@ class FirstLine {
   }
 }
 
-/** A sink for inflated text that shows each chunk to the first-line catcher and the scanner, then drops it or writes it to `textTo`. */
-function textSink(firstLine: FirstLine, scanner: PlainRecordScanner | undefined, textTo: string | undefined): Writable[] {
+/** A sink for inflated text that shows each chunk to the first-line catcher and the scanner, then drops it or passes it on to `text`. */
+function textSink(firstLine: FirstLine, scanner: PlainRecordScanner | undefined, text: Writable | undefined): Writable[] {
   const scan = (chunk: Buffer, next: (error?: Error | null, chunk?: Buffer) => void): void => {
     firstLine.push(chunk);
     scanner?.push(chunk);
     next(null, chunk);
   };
-  if (textTo === undefined) return [new Writable({ write: (chunk: Buffer, _encoding, next) => scan(chunk, () => next()) })];
-  return [new Transform({ transform: (chunk: Buffer, _encoding, next) => scan(chunk, next) }), createWriteStream(textTo)];
+  if (text === undefined) return [new Writable({ write: (chunk: Buffer, _encoding, next) => scan(chunk, () => next()) })];
+  return [new Transform({ transform: (chunk: Buffer, _encoding, next) => scan(chunk, next) }), text];
 }
 
 /**
- * Inflates a whole gzip file of `size` bytes, writing its text to `textTo` if given. zlib stops
- * quietly at zero bytes after the last gzip member, which DuckDB then fails on without naming the
- * file: every byte must belong to a member.
+ * Inflates a whole gzip file of `size` bytes, writing its text over the start of the file `textTo` if
+ * given (a file rewritten in place costs the system far less than a new one, whose pages must be
+ * found first, so one is reused from file to file). zlib stops quietly at zero bytes after the last
+ * gzip member, which DuckDB then fails on without naming the file: every byte must belong to a member.
  * @returns the text's first line (see {@link FirstLine}).
  */
 async function inflateFully(path: string, size: number, signal?: AbortSignal, scanner?: PlainRecordScanner, textTo?: string): Promise<string | undefined> {
   // Large chunks: with zlib's 16 kB default the round trips to the thread pool cost more than inflating.
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
   const firstLine = new FirstLine();
-  await pipeline([createReadStream(path, { highWaterMark: 1 << 20 }), gunzip, ...textSink(firstLine, scanner, textTo)], { signal }).catch((error: Error) => {
+  const text = textTo === undefined ? undefined : createWriteStream(textTo, { flags: 'r+', start: 0 });
+  await pipeline([createReadStream(path, { highWaterMark: 1 << 20 }), gunzip, ...textSink(firstLine, scanner, text)], { signal }).catch((error: Error) => {
     if (signal?.aborted) throw error;
     if ((error as NodeJS.ErrnoException).code?.startsWith('Z_') || error.message.includes('unexpected end')) {
       throw new DataError(`${path} is a corrupt gzip file (${error.message})`);
@@ -68,6 +72,8 @@ async function inflateFully(path: string, size: number, signal?: AbortSignal, sc
   if (gunzip.bytesWritten < size) {
     throw new DataError(`${path} is a corrupt gzip file (${size - gunzip.bytesWritten} bytes of trailing garbage after its gzip data)`);
   }
+  // The text that was there before may have been longer.
+  if (text !== undefined) await truncate(textTo!, text.bytesWritten);
   return firstLine.text();
 }
 
@@ -78,11 +84,12 @@ export interface VerifyOptions {
   readonly logFormat?: LogFormat;
   /** What the cache knew of the files just before, for the same log format (see {@link knownFiles}): their stamps are not taken again, and this is updated. */
   readonly known?: KnownFiles;
-  /** Where to write a file's inflated text while it is checked (undefined: nowhere); removed after `onVerified`. */
-  readonly textTo?: (file: LocalFile) => string | undefined;
+  /** Which files' inflated text to keep while they are checked, and the folder to write it in (undefined: none). */
+  readonly text?: { readonly folder: string; readonly wanted: (file: LocalFile) => boolean };
   /**
    * Called once a file checked here proves whole, with whether it is plain and the path of its text
-   * (see `textTo`); the worker that checked it waits for it before it takes the next file.
+   * (see `text`), which holds it until this resolves; the worker that checked the file waits for it
+   * before it takes the next one.
    */
   readonly onVerified?: (file: LocalFile, plain: boolean, text: string | undefined) => Promise<void>;
 }
@@ -105,11 +112,24 @@ export async function verifyGzipFiles(files: readonly LocalFile[], cache: Verifi
   const stop = new AbortController();
   const abort = () => stop.abort();
   options.signal?.addEventListener('abort', abort);
+  // Text files, each taken by one worker at a time and rewritten for its next file.
+  const idleTexts: string[] = [];
+  const texts: string[] = [];
+  const takeText = async (): Promise<string> => {
+    const idle = idleTexts.pop();
+    if (idle !== undefined) return idle;
+    const path = join(options.text!.folder, `text-${randomBytes(8).toString('hex')}`);
+    texts.push(path);
+    await writeFile(path, '');
+    return path;
+  };
+  // A file's text waits for its `onVerified` (a copy, say): one worker more checks the next file meanwhile.
+  const workers = availableParallelism() + (options.text === undefined ? 0 : 1);
   try {
-    await mapLimit(todo, availableParallelism(), async (file) => {
+    await mapLimit(todo, workers, async (file) => {
       const stamp = known.stamps.get(file.path)!;
       const scanner = options.logFormat && PlainRecordScanner.forFormat(options.logFormat);
-      const text = options.textTo?.(file);
+      const text = options.text?.wanted(file) ? await takeText() : undefined;
       try {
         const firstLine = await inflateFully(file.path, stamp.size, stop.signal, scanner, text).catch((error: unknown) => {
           stop.abort();
@@ -124,11 +144,12 @@ export async function verifyGzipFiles(files: readonly LocalFile[], cache: Verifi
         known.changed = true;
         await options.onVerified?.(file, plain, text);
       } finally {
-        if (text !== undefined) await rm(text, { force: true });
+        if (text !== undefined) idleTexts.push(text);
       }
     });
   } finally {
     options.signal?.removeEventListener('abort', abort);
+    await Promise.all(texts.map((path) => rm(path, { force: true })));
     // Keep what was verified even when a file failed.
     await writeVerifiedCache(cache.path, cache.entries);
     known.changed = false;

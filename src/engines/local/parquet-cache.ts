@@ -238,7 +238,7 @@ export class ParquetCache {
         logFormat: this.data.source.logFormat,
         known,
         // Named apart from those of other runs in flight on this engine (a report runs several at once).
-        textTo: (f) => (toCopy.has(f.path) ? join(this.data.workDir, `text-${randomBytes(8).toString('hex')}`) : undefined),
+        text: { folder: this.data.workDir, wanted: (f) => toCopy.has(f.path) },
         onVerified: async (f, plain, text) => (text === undefined ? undefined : copy(f, plain, text)),
       }).catch((error: unknown) => {
         // A file failed its check: the run fails, so the copies in flight stop too.
