@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, stat, symlink, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { DataError } from '../../errors.js';
 import { duckdb } from '../duckdb.js';
 import type { Source } from '../../flowlog/source.js';
@@ -20,15 +20,6 @@ import { linkedPath, processExists, type DataLink } from './work-folder.js';
 
 /** How the Parquet cache's copies are written: zstd's fastest level, as small as its default here and cheaper to write. */
 const PARQUET_COPY = 'COMPRESSION zstd, COMPRESSION_LEVEL 1';
-
-/**
- * The DuckDB that makes the copies: one thread each, several copies at once. A copy is one small
- * file's read and write, which DuckDB's threads share poorly: with two of them per copy, two copies
- * at once took about 40% more CPU than with one.
- */
-async function copyInstance(workDir: string): Promise<DuckDBInstance> {
-  return duckdb.DuckDBInstance.create(':memory:', { threads: '1', temp_directory: join(workDir, 'tmp') });
-}
 
 /**
  * How long a superseded copy in the Parquet cache is kept: a run that chose it before the newer copy
@@ -71,9 +62,15 @@ function withStandIn(file: LocalFile): LocalFile {
 /** Whether some of the files are kept only as their Parquet copies, so have no gzip text to fall back on. */
 export const hasStandIn = (files: readonly LocalFile[]): boolean => files.some((f) => f.standIn !== undefined);
 
-/** A few DuckDB connections, each lent to one task at a time. */
-async function connectionPool(instance: DuckDBInstance, size: number) {
-  const all = await Promise.all(Array.from({ length: size }, () => instance.connect()));
+/**
+ * The DuckDB that makes copies, `size` at once (none, and no DuckDB, when there is nothing to copy),
+ * each of its connections lent to one copy at a time. It runs one thread per copy: a copy is one
+ * small file's read and write, which DuckDB's threads share poorly; with two threads each, two copies
+ * at once took about a third more CPU.
+ */
+async function copier(workDir: string, size: number) {
+  const instance = size === 0 ? undefined : await duckdb.DuckDBInstance.create(':memory:', { threads: '1', temp_directory: join(workDir, 'tmp') });
+  const all = instance === undefined ? [] : await Promise.all(Array.from({ length: size }, () => instance.connect()));
   const idle = [...all];
   const waiting: Array<(connection: DuckDBConnection) => void> = [];
   return {
@@ -89,7 +86,10 @@ async function connectionPool(instance: DuckDBInstance, size: number) {
       }
     },
     interrupt: () => all.forEach((c) => c.interrupt()),
-    close: () => all.forEach((c) => c.closeSync()),
+    close: () => {
+      all.forEach((c) => c.closeSync());
+      instance?.closeSync();
+    },
   };
 }
 
@@ -220,8 +220,7 @@ export class ParquetCache {
     for (const folder of folders) this.sweptFolders.add(folder);
     await mapLimit(folders, 8, (folder) => removeStaleCopies(folder, Date.now()));
     const missing = files.filter((_, i) => !exists[i]);
-    const copier = await copyInstance(this.data.workDir);
-    const pool = await connectionPool(copier, Math.min(availableParallelism(), missing.length));
+    const pool = await copier(this.data.workDir, Math.min(availableParallelism(), missing.length));
     const stop = () => pool.interrupt();
     signal.addEventListener('abort', stop);
     const started = performance.now();
@@ -237,7 +236,6 @@ export class ParquetCache {
         signal,
         logFormat: this.data.source.logFormat,
         known,
-        // Named apart from those of other runs in flight on this engine (a report runs several at once).
         text: { folder: this.data.workDir, wanted: (f) => toCopy.has(f.path) },
         onVerified: async (f, plain, text) => (text === undefined ? undefined : copy(f, plain, text)),
       }).catch((error: unknown) => {
@@ -253,7 +251,6 @@ export class ParquetCache {
     ]);
     signal.removeEventListener('abort', stop);
     pool.close();
-    copier.closeSync();
     if (verified.status === 'rejected') throw verified.reason;
     if (copied.status === 'rejected') throw copied.reason;
     const plain = verified.value.plain;

@@ -24,9 +24,16 @@ export function athenaNumberSql(column: string, type: string): string {
   END`;
 }
 
+/**
+ * DuckDB's read buffer for a text file: 2 MiB, its longest line. Its default, 32 MiB for each file,
+ * costs more than reading a small one: a day of 2,304 files of 450 bytes took 40% less time to query
+ * with this, and files of 10 MB took the same.
+ */
+const READ_BUFFER_BYTES = 2 << 20;
+
 /** How DuckDB reads a text file: gzip, or (for a copy) the text inflated while it was checked. */
 const textRead = (compression: 'gzip' | 'none') =>
-  `delim = ' ', header = false, skip = 1, auto_detect = false, quote = '', escape = '', compression = '${compression}', filename = true, hive_partitioning = false`;
+  `delim = ' ', header = false, skip = 1, auto_detect = false, quote = '', escape = '', compression = '${compression}', filename = true, hive_partitioning = false, buffer_size = ${READ_BUFFER_BYTES}`;
 
 /**
  * The records of text files, with the format's columns and `filename`. Plain files (see
