@@ -26,8 +26,8 @@ function plainScanLoop(): PlainScanExports {
  * format field, none empty, no `\\` (so no `\\N`) or carriage return, and every numeric field
  * either `-` or at most 9 (int) or 18 (bigint) ASCII digits. AWS writes nothing else. For such a
  * file DuckDB's typed read gives exactly what Athena's text reader gives, once `-` is put back in
- * string columns; any other file is read the exact (slower) way. The loop over its bytes runs in WebAssembly
- * (`plain-scan.wat`); this class holds the state between chunks.
+ * string columns; any other file is read the exact (slower) way. The loop over the bytes runs in
+ * WebAssembly (`plain-scan.wat`); this class holds the state between chunks.
  */
 export class PlainRecordScanner {
   /** Per field: 0 for a string, else the most digits a plain value may have. */
