@@ -23,6 +23,15 @@ describe('every template file', () => {
   it('is in the registry under its file name, with its whole text', () => {
     expect([...TEMPLATES.keys()]).toEqual(FILES);
     for (const name of FILES) expect(getTemplate(name).sql).toBe(readFileSync(`queries/${name}.sql`, 'utf8'));
+    expect([...TEMPLATES.values()].map((t) => t.name)).toEqual(FILES);
+    expect(TEMPLATES.size).toBe(FILES.length);
+  });
+
+  it('is the only thing the registry answers for: a name no file has, an object key among them, is unknown', () => {
+    for (const name of ['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'top-talkers.sql', '']) {
+      expect([name, TEMPLATES.has(name), TEMPLATES.get(name)]).toEqual([name, false, undefined]);
+      expect(() => getTemplate(name)).toThrow(/unknown query/);
+    }
   });
 
   it.each(FILES)('%s declares every placeholder it uses and uses every parameter it declares', (name) => {
