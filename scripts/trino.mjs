@@ -128,6 +128,9 @@ function writeConfig(runDir, port) {
       'query.max-memory-per-node=512MB',
       // Two cores: fewer splits at once keep a test run's other work going.
       'task.concurrency=2',
+      // One node: starved of CPU by a test run's other work, it can miss its own heartbeats and be
+      // marked failed, leaving no node to run queries on ("No nodes available to run query").
+      'failure-detector.enabled=false',
     ],
     'catalog/hive.properties': [
       'connector.name=hive',
