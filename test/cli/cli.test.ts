@@ -6,12 +6,12 @@ import { COMMAND_HELP } from '../../src/cli/usage.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { LocalEngine } from '../../src/engines/local/engine.js';
 import { DEFAULT_QUERY_SETTINGS } from '../../src/config.js';
-import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../src/flowlog/format.js';
-import { FlowLogWriter } from '../../src/sample/writer.js';
+import { parseLogFormat } from '../../src/flowlog/format.js';
 import { renderQuery } from '../../src/queries/render.js';
 import { describeTemplates, TEMPLATES } from '../../src/queries/templates.js';
 import { writeSample } from '../../src/sample/generate.js';
 import { useTempDir } from '../support/tmp.js';
+import { defaultWriter } from '../support/writer.js';
 
 const UNTIL = Date.UTC(2026, 10, 1) / 1000;
 const tmp = useTempDir();
@@ -105,13 +105,7 @@ describe('flowq run', () => {
   it('prints escape sequences from the data inert: a table, and an error line quoting an argument, hold no control character', async () => {
     const dir = join(tmp(), 'escapes');
     const hostile = 'eni-\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil.example/\x1b\\link\x1b]8;;\x1b\\\x9b31m\u202E';
-    const writer = new FlowLogWriter({
-      location: dir,
-      logFormat: DEFAULT_LOG_FORMAT,
-      fileFormat: 'plain-text',
-      hiveCompatiblePartitions: false,
-      perHourPartition: false,
-    });
+    const writer = defaultWriter(dir);
     const start = Date.UTC(2026, 9, 31, 12) / 1000;
     await writer.write({
       account: '123456789012',

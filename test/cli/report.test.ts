@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { cli } from '../support/cli-in-process.js';
 import { TEMPLATES } from '../../src/queries/templates.js';
 import { writeSample } from '../../src/sample/generate.js';
-import { DEFAULT_LOG_FORMAT } from '../../src/flowlog/format.js';
-import { FlowLogWriter } from '../../src/sample/writer.js';
 import { useTempDir } from '../support/tmp.js';
+import { defaultWriter } from '../support/writer.js';
 
 const UNTIL = Date.UTC(2026, 10, 1) / 1000;
 const tmp = useTempDir('flowq-cli-report-');
@@ -124,13 +123,7 @@ describe('flowq report', () => {
     // One record holds bytes = 2^63 − 1: every sum of bytes over it passes bigint (Trino fails such a sum too).
     const dir = join(tmp(), 'overflow');
     const out = join(tmp(), 'overflow-report');
-    const writer = new FlowLogWriter({
-      location: dir,
-      logFormat: DEFAULT_LOG_FORMAT,
-      fileFormat: 'plain-text',
-      hiveCompatiblePartitions: false,
-      perHourPartition: false,
-    });
+    const writer = defaultWriter(dir);
     const at = Date.UTC(2026, 9, 31, 12) / 1000;
     const record = (src: string, bytes: string, action: string) => [
       '2',

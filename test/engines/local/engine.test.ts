@@ -7,7 +7,7 @@ import { DataError, QueryTimedOut } from '../../../src/errors.js';
 import { LocalEngine } from '../../../src/engines/local/engine.js';
 import { SUPERSEDED_COPY_GRACE_MS } from '../../../src/engines/local/parquet-cache.js';
 import { NotAFlowLogFolder } from '../../../src/engines/local/scan.js';
-import { DEFAULT_LOG_FORMAT, parseLogFormat } from '../../../src/flowlog/format.js';
+import { parseLogFormat } from '../../../src/flowlog/format.js';
 import { objectKey, partitionsForRange } from '../../../src/flowlog/layout.js';
 import { renderQuery } from '../../../src/queries/render.js';
 import { missingFields, TEMPLATES } from '../../../src/queries/templates.js';
@@ -16,6 +16,7 @@ import { FlowLogWriter } from '../../../src/sample/writer.js';
 import { runCommand } from '../../../src/cli/commands.js';
 import { sqlStringLiteral } from '../../../src/sql.js';
 import { useTempDir } from '../../support/tmp.js';
+import { defaultWriter } from '../../support/writer.js';
 
 const UNTIL = Date.UTC(2026, 0, 1) / 1000; // the sample crosses a year boundary at its end
 const LAST_DAY = { start: UNTIL - 86_400, end: UNTIL };
@@ -140,13 +141,7 @@ describe('the local engine', () => {
 
   it('refuses files whose headers disagree with each other', async () => {
     const dir = join(tmp(), 'headers');
-    const writer = new FlowLogWriter({
-      location: dir,
-      logFormat: DEFAULT_LOG_FORMAT,
-      fileFormat: 'plain-text',
-      hiveCompatiblePartitions: false,
-      perHourPartition: false,
-    });
+    const writer = defaultWriter(dir);
     const file = { account: '111122223333', region: 'us-east-1', flowLogId: 'fl-1', fileTime: UNTIL - 3600, records: [] };
     await writer.write(file);
     const other = new FlowLogWriter({ ...writer.target, logFormat: parseLogFormat('${version} ${srcaddr} ${bytes}') });
