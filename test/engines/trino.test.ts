@@ -155,6 +155,24 @@ async function writeFiles(location: string, spec: DatasetSpec, files: readonly F
 }
 
 /** Makes the Trino table with exactly what `flowq catalog ddl --dialect trino` prints for the folder and the files' days. */
+/**
+ * Waits until Trino schedules a scan of the table: a server that answers queries may still have no
+ * node it counts active for splits, and fails them with "No nodes available to run query" (seen on
+ * a fresh-clone CI, at the first query after the table was made).
+ */
+async function untilTableScans(url: string, table: string, seconds = 120): Promise<void> {
+  const until = Date.now() + seconds * 1000;
+  for (;;) {
+    try {
+      await executeStatements(url, [`SELECT count(*) FROM hive.${SCHEMA}.${table}`]);
+      return;
+    } catch (error) {
+      if (!/No nodes available/.test(String(error)) || Date.now() > until) throw error;
+      await new Promise((wake) => setTimeout(wake, 1000));
+    }
+  }
+}
+
 async function createTable(url: string, location: string, table: string, spec: DatasetSpec, files: readonly FlowLogFile[]): Promise<void> {
   const times = files.map((f) => f.fileTime);
   const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
@@ -288,6 +306,7 @@ suite('Trino, the engine of Athena v3, against the local engine', () => {
       const files = generateFiles(spec);
       await writeFiles(location, spec, files);
       await createTable(url, location, spec.table, spec, files);
+      await untilTableScans(url, spec.table);
       local = await LocalEngine.open({ location, logFormat: spec.formatText });
       remote = await TrinoEngine.open({ server: url, catalog: 'hive', schema: SCHEMA, table: spec.table, user: 'flowq-test' });
     }, 120_000);
