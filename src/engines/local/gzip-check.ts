@@ -1,15 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rm, truncate, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { Transform, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { DataError } from '../../errors.js';
-import { headerLine, type LogFormat } from '../../flowlog/format.js';
+import { headerLine, parseLogFormat, type LogFormat } from '../../flowlog/format.js';
 import { mapLimit } from '../../pool.js';
 import { fileSystemError } from './file-system-error.js';
+import { PlainColumns } from './plain-columns.js';
 import { PlainRecordScanner } from './plain-scan.js';
 import type { LocalFile } from './scan.js';
 import { lookUp, writeVerifiedCache, type KnownFiles, type VerifiedCache } from './verified-cache.js';
@@ -39,30 +39,27 @@ class FirstLine {
   }
 }
 
-/** A sink for inflated text that shows each chunk to the first-line catcher and the scanner, then drops it or passes it on to `text`. */
-function textSink(firstLine: FirstLine, scanner: PlainRecordScanner | undefined, text: Writable | undefined): Writable[] {
-  const scan = (chunk: Buffer, next: (error?: Error | null, chunk?: Buffer) => void): void => {
-    firstLine.push(chunk);
-    scanner?.push(chunk);
-    next(null, chunk);
-  };
-  if (text === undefined) return [new Writable({ write: (chunk: Buffer, _encoding, next) => scan(chunk, () => next()) })];
-  return [new Transform({ transform: (chunk: Buffer, _encoding, next) => scan(chunk, next) }), text];
+/** Something that reads a text as it streams past: the chunks, in order, are the whole text. */
+export interface TextReader {
+  push(chunk: Buffer): void;
 }
 
 /**
- * Inflates a whole gzip file of `size` bytes, writing its text over the start of the file `textTo` if
- * given (a file rewritten in place costs the system far less than a new one, whose pages must be
- * found first, so one is reused from file to file). zlib stops quietly at zero bytes after the last
- * gzip member, which DuckDB then fails on without naming the file: every byte must belong to a member.
- * @returns the text's first line (see {@link FirstLine}).
+ * Inflates a whole gzip file of `size` bytes, showing each chunk of its text to `readers`. zlib stops
+ * quietly at zero bytes after the last gzip member, which DuckDB then fails on without naming the
+ * file: every byte must belong to a member.
+ * @throws DataError when the file is not whole gzip data; the file-system error when it cannot be read.
  */
-async function inflateFully(path: string, size: number, signal?: AbortSignal, scanner?: PlainRecordScanner, textTo?: string): Promise<string | undefined> {
+export async function inflateFully(path: string, size: number, signal: AbortSignal | undefined, readers: readonly TextReader[]): Promise<void> {
   // Large chunks: with zlib's 16 kB default the round trips to the thread pool cost more than inflating.
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
-  const firstLine = new FirstLine();
-  const text = textTo === undefined ? undefined : createWriteStream(textTo, { flags: 'r+', start: 0 });
-  await pipeline([createReadStream(path, { highWaterMark: 1 << 20 }), gunzip, ...textSink(firstLine, scanner, text)], { signal }).catch((error: Error) => {
+  const sink = new Writable({
+    write: (chunk: Buffer, _encoding, next) => {
+      for (const reader of readers) reader.push(chunk);
+      next();
+    },
+  });
+  await pipeline([createReadStream(path, { highWaterMark: 1 << 20 }), gunzip, sink], { signal }).catch((error: Error) => {
     if (signal?.aborted) throw error;
     if ((error as NodeJS.ErrnoException).code?.startsWith('Z_') || error.message.includes('unexpected end')) {
       throw new DataError(`${path} is a corrupt gzip file (${error.message})`);
@@ -72,9 +69,68 @@ async function inflateFully(path: string, size: number, signal?: AbortSignal, sc
   if (gunzip.bytesWritten < size) {
     throw new DataError(`${path} is a corrupt gzip file (${size - gunzip.bytesWritten} bytes of trailing garbage after its gzip data)`);
   }
-  // The text that was there before may have been longer.
-  if (text !== undefined) await truncate(textTo!, text.bytesWritten);
-  return firstLine.text();
+}
+
+/** One file to check: its path and size, the log format to scan it for plain records by, and where to write its Parquet copy should it prove plain. */
+export interface CheckJob {
+  readonly path: string;
+  readonly size: number;
+  /** The format's text (see `LogFormat.text`): a job may be sent to a worker thread. */
+  readonly format?: string;
+  readonly copyTo?: string;
+}
+
+/** What checking a file found: its first line, whether it is plain, whether its copy was written. */
+export interface FileCheck {
+  readonly header?: string;
+  readonly plain: boolean;
+  readonly copied: boolean;
+}
+
+/** Builders of copies not in use in this thread, by format (see {@link PlainColumns}): each is reused from file to file. */
+const idleColumns = new Map<string, PlainColumns[]>();
+
+function idleColumnsFor(format: string): PlainColumns[] {
+  let idle = idleColumns.get(format);
+  if (idle === undefined) idleColumns.set(format, (idle = []));
+  return idle;
+}
+
+/**
+ * Checks one gzip file in this thread: it inflates whole, its first line, whether it is plain, and
+ * for `job.copyTo` its Parquet copy, written by {@link PlainColumns} from the text as it streams past
+ * if the file proves plain and that text fits it.
+ * @throws DataError when the file is not whole gzip data or cannot be read.
+ */
+export async function checkFile(job: CheckJob, signal?: AbortSignal): Promise<FileCheck> {
+  const format = job.format === undefined ? undefined : parseLogFormat(job.format);
+  const firstLine = new FirstLine();
+  const scanner = format && PlainRecordScanner.forFormat(format);
+  const idle = format && job.copyTo !== undefined ? idleColumnsFor(format.text) : undefined;
+  const columns = idle === undefined ? undefined : (idle.pop()?.reset() ?? new PlainColumns(format!));
+  try {
+    await inflateFully(job.path, job.size, signal, [firstLine, ...(scanner ? [scanner] : []), ...(columns ? [columns] : [])]);
+    const plain = scanner?.end() === true;
+    const copy = plain ? columns?.end() : undefined;
+    // A copy that cannot be written is only a lost shortcut.
+    const copied = copy !== undefined && (await writeCopy(job.copyTo!, copy));
+    const header = firstLine.text();
+    return { ...(header === undefined ? {} : { header }), plain, copied };
+  } finally {
+    if (columns !== undefined) idle!.push(columns);
+  }
+}
+
+/** Writes a copy (to its temporary name, renamed by the caller) in its folder, made if need be; one that cannot be written is removed. */
+async function writeCopy(path: string, parts: readonly Uint8Array[]): Promise<boolean> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, parts);
+    return true;
+  } catch {
+    await rm(path, { force: true });
+    return false;
+  }
 }
 
 /** Options of {@link verifyGzipFiles}. */
@@ -84,14 +140,15 @@ export interface VerifyOptions {
   readonly logFormat?: LogFormat;
   /** What the cache knew of the files just before, for the same log format (see {@link knownFiles}): their stamps are not taken again, and this is updated. */
   readonly known?: KnownFiles;
-  /** Which files' inflated text to keep while they are checked, and the folder to write it in (undefined: none). */
-  readonly text?: { readonly folder: string; readonly wanted: (file: LocalFile) => boolean };
+  /** Where to write a file's Parquet copy should it prove plain (see {@link checkFile}; undefined: no copy of it). */
+  readonly copyTo?: (file: LocalFile) => string | undefined;
+  /** What checks a file, and how many at once: {@link checkFile} in this thread, one per core, unless given (worker threads, say). */
+  readonly checker?: { readonly check: (job: CheckJob, signal: AbortSignal) => Promise<FileCheck>; readonly concurrency: number };
   /**
-   * Called once a file checked here proves whole, with whether it is plain and the path of its text
-   * (see `text`), which holds it until this resolves; the worker that checked the file waits for it
-   * before it takes the next one.
+   * Called once a file checked here proves whole, with whether it is plain and whether its copy was
+   * written (see `copyTo`); the check of the next file waits for it.
    */
-  readonly onVerified?: (file: LocalFile, plain: boolean, text: string | undefined) => Promise<void>;
+  readonly onVerified?: (file: LocalFile, plain: boolean, copied: boolean) => Promise<void>;
 }
 
 /**
@@ -104,52 +161,34 @@ export interface VerifyOptions {
  * @throws DataError naming the first corrupt or unreadable file.
  */
 export async function verifyGzipFiles(files: readonly LocalFile[], cache: VerifiedCache, options: VerifyOptions = {}): Promise<KnownFiles> {
-  const header = options.logFormat && headerLine(options.logFormat);
-  const known = options.known ?? lookUp(files, cache, header);
+  const formatHeader = options.logFormat && headerLine(options.logFormat);
+  const known = options.known ?? lookUp(files, cache, formatHeader);
   const todo = files.filter((file) => !known.verified.has(file.path));
   if (todo.length === 0 && !known.changed) return known;
   // The first corrupt file stops the checks in flight too, so that it is reported at once.
   const stop = new AbortController();
   const abort = () => stop.abort();
   options.signal?.addEventListener('abort', abort);
-  // Text files, each taken by one worker at a time and rewritten for its next file.
-  const idleTexts: string[] = [];
-  const texts: string[] = [];
-  const takeText = async (): Promise<string> => {
-    const idle = idleTexts.pop();
-    if (idle !== undefined) return idle;
-    const path = join(options.text!.folder, `text-${randomBytes(8).toString('hex')}`);
-    texts.push(path);
-    await writeFile(path, '');
-    return path;
-  };
-  // A file's text waits for its `onVerified` (a copy, say): one worker more checks the next file meanwhile.
-  const workers = availableParallelism() + (options.text === undefined ? 0 : 1);
+  const checker = options.checker ?? { check: checkFile, concurrency: availableParallelism() };
   try {
-    await mapLimit(todo, workers, async (file) => {
+    await mapLimit(todo, checker.concurrency, async (file) => {
       const stamp = known.stamps.get(file.path)!;
-      const scanner = options.logFormat && PlainRecordScanner.forFormat(options.logFormat);
-      const text = options.text?.wanted(file) ? await takeText() : undefined;
-      try {
-        const firstLine = await inflateFully(file.path, stamp.size, stop.signal, scanner, text).catch((error: unknown) => {
-          stop.abort();
-          throw error;
-        });
-        const plain = scanner?.end() === true;
-        const entry = { ...stamp, ...(firstLine === undefined ? {} : { header: firstLine }), ...(plain ? { plainFor: header } : {}) };
-        cache.entries.set(file.path, entry);
-        known.stamps.set(file.path, entry);
-        known.verified.add(file.path);
-        if (plain) known.plain.add(file.path);
-        known.changed = true;
-        await options.onVerified?.(file, plain, text);
-      } finally {
-        if (text !== undefined) idleTexts.push(text);
-      }
+      const copyTo = options.copyTo?.(file);
+      const job = { path: file.path, size: stamp.size, ...(options.logFormat ? { format: options.logFormat.text } : {}), ...(copyTo ? { copyTo } : {}) };
+      const { header, plain, copied } = await checker.check(job, stop.signal).catch((error: unknown) => {
+        stop.abort();
+        throw error;
+      });
+      const entry = { ...stamp, ...(header === undefined ? {} : { header }), ...(plain ? { plainFor: formatHeader } : {}) };
+      cache.entries.set(file.path, entry);
+      known.stamps.set(file.path, entry);
+      known.verified.add(file.path);
+      if (plain) known.plain.add(file.path);
+      known.changed = true;
+      await options.onVerified?.(file, plain, copied);
     });
   } finally {
     options.signal?.removeEventListener('abort', abort);
-    await Promise.all(texts.map((path) => rm(path, { force: true })));
     // Keep what was verified even when a file failed.
     await writeVerifiedCache(cache.path, cache.entries);
     known.changed = false;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, stat, symlink, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DataError } from '../../errors.js';
 import { duckdb } from '../duckdb.js';
 import type { Source } from '../../flowlog/source.js';
@@ -11,7 +11,8 @@ import { mapLimit } from '../../pool.js';
 import { sqlStringLiteral } from '../../sql.js';
 import type { RunOptions } from '../engine.js';
 import { fileSystemError } from './file-system-error.js';
-import { verifyGzipFiles } from './gzip-check.js';
+import { CheckWorkers } from './check-workers.js';
+import { checkFile, verifyGzipFiles } from './gzip-check.js';
 import type { LocalFile } from './scan.js';
 import { readStandIn, replaceByStandIn, STAND_IN, type StandIn } from './stand-in.js';
 import { fileStamp, knownFiles, stampVersion, type Stamp, type VerifiedCache } from './verified-cache.js';
@@ -20,6 +21,9 @@ import { linkedPath, processExists, type DataLink } from './work-folder.js';
 
 /** How the Parquet cache's copies are written: zstd's fastest level, as small as its default here and cheaper to write. */
 const PARQUET_COPY = 'COMPRESSION zstd, COMPRESSION_LEVEL 1';
+
+/** The version of flowq's own writer of copies (see {@link PlainColumns}), in the recipe: a change to it makes new copies. */
+const PARQUET_WRITER = 'plain-columns 1';
 
 /**
  * How long a superseded copy in the Parquet cache is kept: a run that chose it before the newer copy
@@ -63,19 +67,26 @@ function withStandIn(file: LocalFile): LocalFile {
 export const hasStandIn = (files: readonly LocalFile[]): boolean => files.some((f) => f.standIn !== undefined);
 
 /**
- * The DuckDB that makes copies, `size` at once (none, and no DuckDB, when there is nothing to copy),
- * each of its connections lent to one copy at a time. It runs one thread per copy: a copy is one
- * small file's read and write, which DuckDB's threads share poorly; with two threads each, two copies
- * at once took about a third more CPU.
+ * The DuckDB that makes the copies flowq's own writer does not (see {@link PlainColumns}), `size` at
+ * once, opened on first use, each of its connections lent to one copy at a time. It runs one thread
+ * per copy: a copy is one small file's read and write, which DuckDB's threads share poorly; with two
+ * threads each, two copies at once took about a third more CPU.
  */
-async function copier(workDir: string, size: number) {
-  const instance = size === 0 ? undefined : await duckdb.DuckDBInstance.create(':memory:', { threads: '1', temp_directory: join(workDir, 'tmp') });
-  const all = instance === undefined ? [] : await Promise.all(Array.from({ length: size }, () => instance.connect()));
-  const idle = [...all];
+function copier(workDir: string, size: number) {
+  let instance: Promise<DuckDBInstance> | undefined;
+  const all: DuckDBConnection[] = [];
+  const idle: DuckDBConnection[] = [];
   const waiting: Array<(connection: DuckDBConnection) => void> = [];
+  const open = async (): Promise<void> => {
+    if (instance !== undefined) return void (await instance);
+    instance = duckdb.DuckDBInstance.create(':memory:', { threads: '1', temp_directory: join(workDir, 'tmp') });
+    const connections = await Promise.all(Array.from({ length: size }, async () => (await instance!).connect()));
+    all.push(...connections);
+    idle.push(...connections);
+  };
   return {
-    size,
     async use<T>(task: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+      await open();
       const connection = idle.pop() ?? (await new Promise<DuckDBConnection>((lend) => waiting.push(lend)));
       try {
         return await task(connection);
@@ -86,9 +97,9 @@ async function copier(workDir: string, size: number) {
       }
     },
     interrupt: () => all.forEach((c) => c.interrupt()),
-    close: () => {
+    close: async () => {
       all.forEach((c) => c.closeSync());
-      instance?.closeSync();
+      (await instance?.catch(() => undefined))?.closeSync();
     },
   };
 }
@@ -132,6 +143,7 @@ export class ParquetCache {
     private readonly data: CopiedData,
   ) {
     this.recipe = createHash('sha256')
+      .update(PARQUET_WRITER)
       .update(textRecordsSql(data.source, [''], true))
       .update(textRecordsSql(data.source, [''], false))
       .digest('hex')
@@ -166,19 +178,18 @@ export class ParquetCache {
   }
 
   /**
-   * Makes one file's Parquet copy, read as the view would read the file (typed if plain, else the
-   * exact way) from `text` (its inflated text, checked whole) or else from the gzip file, written to a
-   * temporary file and renamed, so no reader sees half a copy; copies it superseded long ago are removed.
-   * A copy that cannot be made is only a lost shortcut: that file is read from its gzip text.
+   * Puts one file's Parquet copy in place: `write` (unless it is written already) writes it to
+   * `temp`, which is then renamed, so no reader sees half a copy; copies it superseded long ago are
+   * removed. A copy that cannot be made is only a lost shortcut: that file is read from its gzip text.
    * @returns whether the copy is in place.
    */
-  private async copyFile(connection: DuckDBConnection, file: LocalFile, stamp: Stamp, plain: boolean, text?: string): Promise<boolean> {
+  private async placeCopy(file: LocalFile, stamp: Stamp, temp: string, write?: () => Promise<unknown>): Promise<boolean> {
     const target = join(this.folder.to, this.copyName(file, stamp));
-    const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      await mkdir(dirname(target), { recursive: true });
-      const records = textRecordsSql(this.data.source, [text ?? linkedPath(this.data.link, file.path)], plain, text === undefined ? 'gzip' : 'none');
-      await connection.run(`COPY (SELECT * EXCLUDE (filename) FROM (${records})) TO ${sqlStringLiteral(temp)} (FORMAT parquet, ${PARQUET_COPY})`);
+      if (write !== undefined) {
+        await mkdir(dirname(target), { recursive: true });
+        await write();
+      }
       // A file that changed while it was copied may have been read in part: its copy is dropped.
       if (stampVersion(fileStamp(file)) !== stampVersion(stamp)) throw new DataError(`${file.path} changed while it was copied`);
       await rename(temp, target);
@@ -188,6 +199,12 @@ export class ParquetCache {
       await unlink(temp).catch(() => undefined);
       return false;
     }
+  }
+
+  /** DuckDB's copy of a file, read from its gzip file as the view would read it (typed if plain, else the exact way). */
+  private duckdbCopy(connection: DuckDBConnection, file: LocalFile, plain: boolean, temp: string): Promise<unknown> {
+    const records = textRecordsSql(this.data.source, [linkedPath(this.data.link, file.path)], plain);
+    return connection.run(`COPY (SELECT * EXCLUDE (filename) FROM (${records})) TO ${sqlStringLiteral(temp)} (FORMAT parquet, ${PARQUET_COPY})`);
   }
 
   /**
@@ -220,24 +237,42 @@ export class ParquetCache {
     for (const folder of folders) this.sweptFolders.add(folder);
     await mapLimit(folders, 8, (folder) => removeStaleCopies(folder, Date.now()));
     const missing = files.filter((_, i) => !exists[i]);
-    const pool = await copier(this.data.workDir, Math.min(availableParallelism(), missing.length));
+    const pool = copier(this.data.workDir, Math.min(availableParallelism(), missing.length));
+    const workers = CheckWorkers.start(Math.min(availableParallelism(), missing.length));
+    const checker = workers ?? { check: checkFile, concurrency: availableParallelism() };
     const stop = () => pool.interrupt();
     signal.addEventListener('abort', stop);
     const started = performance.now();
     let done = 0;
-    const copy = (file: LocalFile, plain: boolean, text?: string) =>
-      pool.use(async (connection) => {
-        if (!signal.aborted && (await this.copyFile(connection, file, stamp(file), plain, text))) made.add(file.path);
-        onProgress?.({ state: 'COPYING', elapsedMs: performance.now() - started, files: { done: ++done, total: missing.length } });
-      });
-    const toCopy = new Set(missing.map((f) => f.path));
+    const counted = () => onProgress?.({ state: 'COPYING', elapsedMs: performance.now() - started, files: { done: ++done, total: missing.length } });
+    // Where each copy is written before it is renamed into place.
+    const temps = new Map(missing.map((f) => [f.path, `${target(f)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`]));
+    // A plain file's copy is written as it is checked (see PlainColumns); any other's, or one whose
+    // text that writer does not take, by DuckDB from its gzip file.
+    const place = async (file: LocalFile, plain: boolean, copied: boolean) => {
+      const temp = temps.get(file.path)!;
+      const write = copied ? undefined : () => pool.use((connection) => this.duckdbCopy(connection, file, plain, temp));
+      if (signal.aborted) await unlink(temp).catch(() => undefined);
+      else if (await this.placeCopy(file, stamp(file), temp, write)) made.add(file.path);
+      counted();
+    };
+    // A file verified before is checked again for its copy, which costs little more than reading it.
+    const copyVerified = async (file: LocalFile) => {
+      const plain = known.plain.has(file.path);
+      const job = { path: file.path, size: stamp(file).size, format: this.data.source.logFormat.text, copyTo: temps.get(file.path)! };
+      const check = plain ? await checker.check(job, signal).catch(() => undefined) : { copied: false };
+      // One that no longer proves whole gets no copy.
+      if (check === undefined) counted();
+      else await place(file, plain, check.copied);
+    };
     const [verified, copied] = await Promise.allSettled([
       verifyGzipFiles(files, this.data.verifiedCache, {
         signal,
         logFormat: this.data.source.logFormat,
         known,
-        text: { folder: this.data.workDir, wanted: (f) => toCopy.has(f.path) },
-        onVerified: async (f, plain, text) => (text === undefined ? undefined : copy(f, plain, text)),
+        checker,
+        copyTo: (f) => temps.get(f.path),
+        onVerified: async (f, plain, copied) => (temps.has(f.path) ? place(f, plain, copied) : undefined),
       }).catch((error: unknown) => {
         // A file failed its check: the run fails, so the copies in flight stop too.
         pool.interrupt();
@@ -245,12 +280,12 @@ export class ParquetCache {
       }),
       mapLimit(
         missing.filter((f) => known.verified.has(f.path)),
-        pool.size,
-        (f) => copy(f, known.plain.has(f.path)),
+        checker.concurrency,
+        copyVerified,
       ),
     ]);
     signal.removeEventListener('abort', stop);
-    pool.close();
+    await Promise.all([pool.close(), workers?.close()]);
     if (verified.status === 'rejected') throw verified.reason;
     if (copied.status === 'rejected') throw copied.reason;
     const plain = verified.value.plain;

@@ -31,9 +31,8 @@ export function athenaNumberSql(column: string, type: string): string {
  */
 const READ_BUFFER_BYTES = 2 << 20;
 
-/** How DuckDB reads a text file: gzip, or (for a copy) the text inflated while it was checked. */
-const textRead = (compression: 'gzip' | 'none') =>
-  `delim = ' ', header = false, skip = 1, auto_detect = false, quote = '', escape = '', compression = '${compression}', filename = true, hive_partitioning = false, buffer_size = ${READ_BUFFER_BYTES}`;
+/** How DuckDB reads a gzip text file. */
+const TEXT_READ = `delim = ' ', header = false, skip = 1, auto_detect = false, quote = '', escape = '', compression = 'gzip', filename = true, hive_partitioning = false, buffer_size = ${READ_BUFFER_BYTES}`;
 
 /**
  * The records of text files, with the format's columns and `filename`. Plain files (see
@@ -44,20 +43,20 @@ const textRead = (compression: 'gzip' | 'none') =>
  * fields dropped (strict_mode off). DuckDB's typed read alone would read `1.5` as 2 and `0x10` as 16
  * without a word.
  */
-export function textRecordsSql(source: Source, paths: readonly string[], plain: boolean, compression: 'gzip' | 'none' = 'gzip'): string {
+export function textRecordsSql(source: Source, paths: readonly string[], plain: boolean): string {
   const fields = source.logFormat.fields;
   if (plain) {
     const types = fields.map((f, i) => `'c${i}': '${DUCKDB_TYPE[f.athenaType]}'`).join(', ');
     const columns = fields.map((f, i) => (f.athenaType === 'string' ? `coalesce(c${i}, '-')` : `c${i}`) + ` AS ${quoteIdent(f.column)}`);
     return `SELECT ${columns.join(', ')}, filename
-FROM read_csv(${listLiteral(paths)}, ${textRead(compression)}, columns = {${types}}, nullstr = ['-', '\\N'])`;
+FROM read_csv(${listLiteral(paths)}, ${TEXT_READ}, columns = {${types}}, nullstr = ['-', '\\N'])`;
   }
   const raw = fields.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   const columns = fields.map((f, i) =>
     f.athenaType === 'string' ? `c${i} AS ${quoteIdent(f.column)}` : `${athenaNumberSql(`c${i}`, DUCKDB_TYPE[f.athenaType])} AS ${quoteIdent(f.column)}`,
   );
   return `SELECT ${columns.join(',\n  ')}, filename
-FROM read_csv(${listLiteral(paths)}, ${textRead(compression)}, columns = {${raw}}, null_padding = true, strict_mode = false, nullstr = '\\N')`;
+FROM read_csv(${listLiteral(paths)}, ${TEXT_READ}, columns = {${raw}}, null_padding = true, strict_mode = false, nullstr = '\\N')`;
 }
 
 /** How the view reads each text file: typed, the exact way, or its copy in the Parquet cache (written by {@link textRecordsSql}). */
