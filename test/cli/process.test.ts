@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { writeSample } from '../../src/sample/generate.js';
 import { parseDate } from '../../src/time.js';
 import { runCli } from '../support/cli-process.js';
@@ -140,5 +141,33 @@ describe('the flowq command in a process of its own', () => {
     const result = await runCli(BIG_RUN(), { stdoutFile: '/dev/full' });
 
     expect(result).toEqual({ code: 1, signal: null, out: '', err: 'flowq: cannot write the output: no space left on the device\n' });
+  });
+
+  it("makes Parquet copies in worker threads (--parquet-cache): the answer is the gzip text's, flowq writes every copy, a damaged file is named", async () => {
+    const data = join(tmp(), 'copied');
+    await writeSample({ out: data, days: 1, records: 5_000, until: parseDate('2026-11-28') });
+    const run = (...extra: string[]) =>
+      runCli(['run', 'top-talkers', '--data', data, '--start', '2026-11-27', '--end', '2026-11-28', '--limit', '50', '--output', 'csv', ...extra], {
+        env: { FLOWQ_CACHE_DIR: join(tmp(), 'copied-cache') },
+      });
+    const fromText = await run();
+    const copying = await run('--parquet-cache');
+    const fromCopies = await run('--parquet-cache');
+    expect(fromText.code).toBe(0);
+    expect(fromText.out.split('\n').length).toBeGreaterThan(10);
+    expect([copying.code, copying.out, fromCopies.code, fromCopies.out]).toEqual([0, fromText.out, 0, fromText.out]);
+    const gzip = readdirSync(data, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.gz'));
+    const connection = await (await DuckDBInstance.create(':memory:')).connect();
+    const writers = (
+      await connection.runAndReadAll(`SELECT created_by, count(*) FROM parquet_file_metadata('${join(tmp(), 'copied-cache')}/**/*.parquet') GROUP BY ALL`)
+    ).getRowsJson();
+    connection.closeSync();
+    expect(writers).toEqual([['flowq', String(gzip.length)]]);
+
+    // A file cut short since: the run fails naming it, as when files are checked in one thread.
+    const victim = join(data, gzip[0]);
+    truncateSync(victim, statSync(victim).size - 20);
+    const damaged = await run('--parquet-cache');
+    expect(damaged).toMatchObject({ code: 1, out: '', err: `flowq: ${victim} is a corrupt gzip file (unexpected end of file)\n` });
   });
 });
