@@ -322,6 +322,24 @@ describe('the Parquet cache (--parquet-cache)', () => {
   const bytesOf = (dir: string, cache: string) =>
     withEngine(dir, async (engine) => (await engine.run(render(engine, 'eni-bytes', LAST_DAY))).rows.map((r) => r.bytes), { parquetCache: cache });
 
+  it.each([
+    ['plain, by flowq', record('100') + record('7'), 'flowq', 107],
+    ['with a byte above 127, by DuckDB', record('100') + record('7').replace('ACCEPT', 'ACC\u00c9PT'), 'DuckDB', 107],
+    ['with a bigint of 16 digits, by DuckDB', record('100') + record('1000000000000000'), 'DuckDB', 1_000_000_000_000_100],
+    ['not plain, by DuckDB', record('100') + record('1.9'), 'DuckDB', 101],
+  ])('copies a file %s, with the answer of its text', async (_, records, writer, bytes) => {
+    const { dir, cache } = oneFile(`pq-writer-${writer}-${bytes}`, HEADER + records);
+    expect(await bytesOf(dir, cache)).toEqual([bytes]);
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const connection = await (await DuckDBInstance.create(':memory:')).connect();
+    const [[createdBy]] = (
+      await connection.runAndReadAll(`SELECT created_by FROM parquet_file_metadata('${join(cache, copiesIn(cache)[0])}')`)
+    ).getRowsJson() as [[string]];
+    connection.closeSync();
+    expect(createdBy.startsWith(writer)).toBe(true);
+    expect(await bytesOf(dir, cache)).toEqual([bytes]);
+  });
+
   it('copies each verified file once, named by its key path and version, and reads the copy from then on', async () => {
     const { dir, path, cache } = oneFile('pq-copy', HEADER + record('100') + record('1.9'));
     // The exact value of 1.9 is 1 (Athena drops the decimals), in the copy as in the text.
