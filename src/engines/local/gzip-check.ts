@@ -40,7 +40,7 @@ class FirstLine {
 }
 
 /** Something that reads a text as it streams past: the chunks, in order, are the whole text. */
-export interface TextReader {
+interface TextReader {
   push(chunk: Buffer): void;
 }
 
@@ -50,7 +50,7 @@ export interface TextReader {
  * file: every byte must belong to a member.
  * @throws DataError when the file is not whole gzip data; the file-system error when it cannot be read.
  */
-export async function inflateFully(path: string, size: number, signal: AbortSignal | undefined, readers: readonly TextReader[]): Promise<void> {
+async function inflateFully(path: string, size: number, signal: AbortSignal | undefined, readers: readonly TextReader[]): Promise<void> {
   // Large chunks: with zlib's 16 kB default the round trips to the thread pool cost more than inflating.
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
   const sink = new Writable({

@@ -208,9 +208,11 @@ export class ParquetCache {
   }
 
   /**
-   * Verifies the files and makes the copies they lack in one pass. A file not verified before is copied from the text Node inflates
-   * to check it, once it proves whole, so it is inflated once; a file verified before is copied from
-   * its gzip file. A file that fails the check gets no copy, and the run fails naming it.
+   * Verifies the files and makes the copies they lack in one pass, in worker threads when this
+   * process has a script for them (see `checkFilesInWorkers`). A plain file's copy is written from the
+   * text inflated to check it, once it proves whole, so it is inflated once (a file verified before is
+   * checked again as it is copied); any other file is copied by DuckDB from its gzip file. A file that
+   * fails the check gets no copy, and the run fails naming it.
    * @returns the copies, and the files found plain, as they are read from their gzip text when a copy goes missing.
    */
   async makeCopies(listed: readonly LocalFile[], signal: AbortSignal, onProgress?: RunOptions['onProgress']): Promise<Copies> {
