@@ -93,6 +93,9 @@ function grown(array: Int32Array): Int32Array<ArrayBuffer> {
   return bigger;
 }
 
+/** The longest line read here, 1 MiB: a flow-log record is far shorter; a file with a longer one is left to DuckDB. */
+const LONGEST_LINE = 1 << 20;
+
 /** Room past the text in the work buffer: a field is read 4 bytes at a time, up to 3 past its line's end. */
 const SLACK = 8;
 
@@ -163,8 +166,10 @@ export class PlainColumns {
       const nl = this.work.indexOf(10);
       if (nl === -1 || nl >= end) {
         this.held = end;
+        if (this.held > LONGEST_LINE) this.fail();
         return;
       }
+      if (nl > LONGEST_LINE) return this.fail();
       this.inHeader = false;
       start = nl + 1;
     }
@@ -175,6 +180,7 @@ export class PlainColumns {
     }
     this.work.copy(this.work, 0, start, end);
     this.held = end - start;
+    if (this.held > LONGEST_LINE) this.fail();
   }
 
   /** Reads the whole lines in `work[from, to)`, which ends with a line break. */
@@ -187,6 +193,7 @@ export class PlainColumns {
     while (p < to) {
       if (this.rows === this.rowGroupRows) this.flush();
       const row = this.rows;
+      const line = p;
       for (let f = 0; f <= last; f++) {
         const separator = f === last ? 10 : 32;
         const limit = limits[f];
@@ -227,6 +234,7 @@ export class PlainColumns {
         }
         p++;
       }
+      if (p - line > LONGEST_LINE) return this.fail();
       this.rows++;
     }
   }

@@ -161,6 +161,14 @@ describe('the Parquet copies flowq writes of plain files', () => {
     for (const cuts of [[], [15], [1, 2, 3, 14, 16, 20]]) expect(copyOf(format, text, cuts)).toBeUndefined();
   });
 
+  it('are not made of a text with a line over 1 MiB, in one chunk or many', () => {
+    const format = parseLogFormat('${srcaddr} ${bytes}');
+    const long = `srcaddr bytes\n10.0.0.1 1\n${'a'.repeat((1 << 20) + 1)} 2\n10.0.0.2 3\n`;
+    for (const cuts of [[], [100_000, 600_000, 1_100_000]]) expect(copyOf(format, long, cuts)).toBeUndefined();
+    expect(copyOf(format, `srcaddr bytes\n${'a'.repeat(1 << 19)} 2\n`, [100_000])).toBeDefined();
+    expect(copyOf(format, `${'h'.repeat((1 << 20) + 1)}\n10.0.0.2 3\n`, [500_000])).toBeUndefined();
+  });
+
   it('are not made of an int of 10 digits, which is not plain', () => {
     expect(copyOf(parseLogFormat('${srcport}'), 'srcport\n1234567890\n')).toBeUndefined();
     expect(copyOf(parseLogFormat('${srcport}'), 'srcport\n123456789\n')).toBeDefined();
