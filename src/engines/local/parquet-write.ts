@@ -107,6 +107,18 @@ function bitPack(out: Bytes, src: Float64Array | Int32Array, from: number, count
   for (let i = 0; i < total; i++) {
     let v = i < count ? src[from + i] : 0;
     let w = width;
+    if (w > 24 && w <= 32) {
+      // The low 16 bits first, with integer operations (v is below 2^32).
+      acc |= (v & 0xffff) << bits;
+      v = (v >>> 16) & 0xffff;
+      bits += 16;
+      w -= 16;
+      while (bits >= 8) {
+        buf[pos++] = acc & 255;
+        acc >>>= 8;
+        bits -= 8;
+      }
+    }
     // At most 24 bits at a time, so that the pending bits (fewer than 8) and the new ones fit 32.
     while (w > 24) {
       const part = v % 65536;
@@ -191,13 +203,17 @@ function deltaBinaryPacked(out: Bytes, values: Float64Array, count: number): voi
       if (delta < min) min = delta;
     }
     out.zigzag(min);
-    widths.fill(0);
-    for (let k = 0; k < n; k++) {
-      const d = deltas[k] - min;
-      deltas[k] = d;
-      const m = (k / MINIBLOCK) | 0;
-      if (d >= 2 ** 31) widths[m] = Math.max(widths[m], bitWidth(d));
-      else if (32 - Math.clz32(d) > widths[m]) widths[m] = 32 - Math.clz32(d);
+    for (let m = 0; m < MINIBLOCKS; m++) {
+      // The widest value of the miniblock: the OR of those below 2^31, else the largest.
+      let bits = 0;
+      let large = 0;
+      for (let k = m * MINIBLOCK; k < Math.min(n, (m + 1) * MINIBLOCK); k++) {
+        const d = deltas[k] - min;
+        deltas[k] = d;
+        if (d < 2 ** 31) bits |= d;
+        else if (d > large) large = d;
+      }
+      widths[m] = large > 0 ? bitWidth(large) : 32 - Math.clz32(bits);
     }
     for (let m = 0; m < MINIBLOCKS; m++) out.byte(widths[m]);
     // Miniblocks past the last value are left out; the last one is padded with zeros.

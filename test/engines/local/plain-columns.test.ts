@@ -138,6 +138,37 @@ describe('the Parquet copies flowq writes of plain files', () => {
     );
   });
 
+  it('take plain text only: the scanner finds plain every text they make a copy of, so a file read for its copy is not scanned too', () => {
+    const edited = plainFile.chain(({ format, records, cuts }) =>
+      fc.record({
+        format: fc.constant(format),
+        text: fc.constant(textOf(format, records)),
+        cuts: fc.constant(cuts),
+        edits: fc.array(fc.tuple(fc.nat(), fc.boolean(), fc.constantFrom('', ' ', '\n', '-', '0', '00', 'a', '\\', '\r', '\t', '\xe9', '  ')), {
+          maxLength: 3,
+        }),
+      }),
+    );
+    let copied = 0;
+    let runs = 0;
+    fc.assert(
+      fc.property(edited, ({ format, text, cuts, edits }) => {
+        runs++;
+        // Each edit inserts its text, or puts it in place of one character.
+        const t = edits.reduce((t, [at, replace, put]) => t.slice(0, at % (t.length + 1)) + put + t.slice((at % (t.length + 1)) + (replace ? 1 : 0)), text);
+        if (copyOf(format, t, cuts) === undefined) return;
+        copied++;
+        const scanner = PlainRecordScanner.forFormat(format);
+        scanner.push(Buffer.from(t, 'latin1'));
+        expect(scanner.end()).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+    // Neither side of the rule goes untested.
+    expect(copied).toBeGreaterThan(30);
+    expect(copied).toBeLessThan(runs - 30);
+  });
+
   it('of a header alone holds no rows', async () => {
     const format = parseLogFormat('${srcaddr} ${bytes}');
     const copy = copyOf(format, 'srcaddr bytes\n');
