@@ -107,8 +107,8 @@ const SLACK = 8;
  * `-` as NULL in a number column and as `-` in a text column. It reads the plain records AWS writes:
  * a header line, then one line per record of fields separated by one space, numbers of ASCII digits
  * or `-`, text of ASCII bytes other than `\\`. Anything else (a byte above 127, a bigint of more
- * than 15 digits, a malformed line) leaves it without a copy, and the file is copied by DuckDB instead. Reused from file
- * to file after {@link PlainColumns.reset}.
+ * than 15 digits, a line over 1 MiB, a malformed line) leaves it without a copy, and the file is
+ * copied by DuckDB instead. Reused from file to file after {@link PlainColumns.reset}.
  */
 export class PlainColumns {
   /** Per field: 0 for text, else the most digits of its numbers. */
