@@ -1,4 +1,3 @@
-import { isMainThread, workerData } from 'node:worker_threads';
 import { main } from './main.js';
 import { watchOutput } from './output.js';
 import { stopWorkInFlight } from '../engines/stop.js';
@@ -8,7 +7,7 @@ import { describeTimings, mark } from '../timings.js';
 // Everything above is loaded by now: what the start-up cost beyond Node's own.
 mark('imports');
 
-if (isCheckWorker(isMainThread, workerData)) {
+if (isCheckWorker()) {
   // This script, started again as a worker thread: it checks the files sent to it.
   (await import('../engines/local/check-workers.js')).serveChecks();
 } else {

@@ -1,7 +1,7 @@
 import { parentPort, Worker } from 'node:worker_threads';
 import { DataError } from '../../errors.js';
 import { errorLine } from '../../text.js';
-import { checkFile, type CheckJob, type FileCheck } from './gzip-check.js';
+import { checkFile, type CheckJob, type Checker, type FileCheck } from './gzip-check.js';
 import { CHECK_WORKER, checkWorkerScript } from './worker-script.js';
 
 const asError = (reason: unknown): Error => (reason instanceof Error ? reason : new Error(String(reason)));
@@ -29,7 +29,7 @@ interface Pending {
  * this work, most of a pass that makes copies, runs on every core rather than in the thread that
  * drives it. Each worker takes two files at a time: one's text is read while the other's inflates.
  */
-export class CheckWorkers {
+export class CheckWorkers implements Checker {
   private readonly pending: Array<Map<number, Pending>>;
   private next = 0;
   private stopped: Error | undefined;

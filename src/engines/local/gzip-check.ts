@@ -136,6 +136,15 @@ async function writeCopy(path: string, parts: readonly Uint8Array[]): Promise<bo
   }
 }
 
+/** What checks files, and how many at once. */
+export interface Checker {
+  readonly check: (job: CheckJob, signal: AbortSignal) => Promise<FileCheck>;
+  readonly concurrency: number;
+}
+
+/** {@link checkFile} in this thread, one file per core at once. */
+export const inThisThread = (): Checker => ({ check: checkFile, concurrency: availableParallelism() });
+
 /** Options of {@link verifyGzipFiles}. */
 export interface VerifyOptions {
   readonly signal?: AbortSignal;
@@ -146,7 +155,7 @@ export interface VerifyOptions {
   /** Where to write a file's Parquet copy should it prove plain (see {@link checkFile}; undefined: no copy of it). */
   readonly copyTo?: (file: LocalFile) => string | undefined;
   /** What checks a file, and how many at once: {@link checkFile} in this thread, one per core, unless given (worker threads, say). */
-  readonly checker?: { readonly check: (job: CheckJob, signal: AbortSignal) => Promise<FileCheck>; readonly concurrency: number };
+  readonly checker?: Checker;
   /**
    * Called once a file checked here proves whole, with whether it is plain and whether its copy was
    * written (see `copyTo`); the check of the next file waits for it.
@@ -172,7 +181,7 @@ export async function verifyGzipFiles(files: readonly LocalFile[], cache: Verifi
   const stop = new AbortController();
   const abort = () => stop.abort();
   options.signal?.addEventListener('abort', abort);
-  const checker = options.checker ?? { check: checkFile, concurrency: availableParallelism() };
+  const checker = options.checker ?? inThisThread();
   try {
     await mapLimit(todo, checker.concurrency, async (file) => {
       const stamp = known.stamps.get(file.path)!;

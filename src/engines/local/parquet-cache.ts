@@ -12,7 +12,7 @@ import { sqlStringLiteral } from '../../sql.js';
 import type { RunOptions } from '../engine.js';
 import { fileSystemError } from './file-system-error.js';
 import { CheckWorkers } from './check-workers.js';
-import { checkFile, verifyGzipFiles } from './gzip-check.js';
+import { inThisThread, verifyGzipFiles } from './gzip-check.js';
 import type { LocalFile } from './scan.js';
 import { readStandIn, replaceByStandIn, STAND_IN, type StandIn } from './stand-in.js';
 import { fileStamp, knownFiles, stampVersion, type Stamp, type VerifiedCache } from './verified-cache.js';
@@ -241,7 +241,7 @@ export class ParquetCache {
     const missing = files.filter((_, i) => !exists[i]);
     const pool = copier(this.data.workDir, Math.min(availableParallelism(), missing.length));
     const workers = CheckWorkers.start(Math.min(availableParallelism(), missing.length));
-    const checker = workers ?? { check: checkFile, concurrency: availableParallelism() };
+    const checker = workers ?? inThisThread();
     const stop = () => pool.interrupt();
     signal.addEventListener('abort', stop);
     const started = performance.now();

@@ -32,8 +32,12 @@ export type ColumnValues = IntegerValues | TextValues;
 
 /** A growing byte buffer. */
 class Bytes {
-  buf = new Uint8Array(1 << 16);
+  buf: Uint8Array;
   pos = 0;
+
+  constructor(capacity = 1 << 16) {
+    this.buf = new Uint8Array(capacity);
+  }
 
   ensure(more: number): void {
     if (this.pos + more <= this.buf.length) return;
@@ -415,7 +419,7 @@ function integerChunk(out: Bytes, offset: number, name: string, column: IntegerV
 
 /** A value of a statistic: the column's type, little-endian, as PLAIN encodes it. */
 function statistic(kind: ColumnKind, v: number): Uint8Array {
-  const out = new Bytes();
+  const out = new Bytes(8);
   out.littleEndian(v, kind === 'int32' ? 4 : 8);
   return out.take();
 }
@@ -469,7 +473,7 @@ export class ParquetFile {
         .string(6, 'flowq'),
     );
     const footer = out.take();
-    const tail = new Bytes();
+    const tail = new Bytes(8);
     tail.littleEndian(footer.length, 4);
     tail.bytes(Buffer.from('PAR1'));
     return [...this.parts, footer, tail.take()];

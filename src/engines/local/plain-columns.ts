@@ -3,7 +3,7 @@ import type { LogFormat } from '../../flowlog/format.js';
 import { ParquetFile, type ColumnValues } from './parquet-write.js';
 
 /** Rows in a row group of a copy, as DuckDB's own writer groups them. */
-export const ROW_GROUP_ROWS = 122_880;
+const ROW_GROUP_ROWS = 122_880;
 
 /**
  * The most digits of a number read here: 9 for an int (as the plain-record rules allow) and 15 for

@@ -1,3 +1,5 @@
+import { isMainThread, workerData } from 'node:worker_threads';
+
 /** The `workerData` of a worker thread started to check files (see `CheckWorkers`). */
 export const CHECK_WORKER = { role: 'flowq file checks' } as const;
 
@@ -16,5 +18,4 @@ export function checkFilesInWorkers(entry: URL): void {
 export const checkWorkerScript = (): URL | undefined => script;
 
 /** Whether this thread was started to check files. */
-export const isCheckWorker = (isMainThread: boolean, workerData: unknown): boolean =>
-  !isMainThread && (workerData as { role?: unknown } | null)?.role === CHECK_WORKER.role;
+export const isCheckWorker = (): boolean => !isMainThread && (workerData as { role?: unknown } | null)?.role === CHECK_WORKER.role;
